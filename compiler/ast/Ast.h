@@ -1,0 +1,130 @@
+#pragma once
+
+// The syntax tree of one policy file: what was written, with where it was written. Faithful to the
+// source (a repeated `port` or `route` is kept, not merged) so sema can report it.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "support/SourceLoc.h"
+
+namespace meshc::ast {
+
+struct Identifier {
+  std::string name;
+  SourceLoc loc;
+};
+
+struct StringLiteral {
+  std::string value;  // unescaped
+  SourceLoc loc;
+};
+
+struct Duration {
+  uint64_t milliseconds = 0;
+  std::string text;
+  SourceLoc loc;
+};
+
+struct Percent {
+  uint32_t basisPoints = 0;  // 1/100 of a percent
+  std::string text;
+  SourceLoc loc;
+};
+
+struct PathMatch {
+  enum class Kind { Exact, Prefix } kind;
+  StringLiteral value;
+};
+
+struct MethodMatch {
+  Identifier method;
+};
+
+struct HeaderMatch {
+  enum class Kind { Equals, Prefix, Present } kind;
+  StringLiteral name;
+  StringLiteral value;  // empty for Present
+};
+
+struct Condition {
+  std::variant<PathMatch, MethodMatch, HeaderMatch> match;
+  SourceLoc loc;
+};
+
+struct SubsetTarget {
+  Identifier subset;
+};
+
+struct SplitEntry {
+  Identifier subset;
+  Percent weight;
+};
+
+struct SplitTarget {
+  std::vector<SplitEntry> entries;
+  SourceLoc loc;
+};
+
+using Target = std::variant<SubsetTarget, SplitTarget>;
+
+struct RouteRule {
+  bool otherwise = false;
+  std::vector<Condition> conditions;  // empty when `otherwise`
+  Target target;
+  std::optional<Duration> timeout;
+  SourceLoc loc;
+};
+
+struct Route {
+  std::vector<RouteRule> rules;
+  std::vector<Duration> timeouts;  // route-level `timeout` statements (at most one is valid)
+  SourceLoc loc;
+};
+
+struct ServicePort {
+  uint64_t number = 0;
+  std::optional<Identifier> protocol;
+  SourceLoc loc;
+};
+
+struct Subset {
+  Identifier name;
+  std::vector<StringLiteral> endpoints;
+  std::vector<SourceLoc> endpointLists;  // one per `endpoints` statement (at most one is valid)
+  SourceLoc loc;
+};
+
+struct Service {
+  Identifier name;
+  std::vector<ServicePort> ports;
+  std::vector<Subset> subsets;
+  std::vector<Route> routes;
+  SourceLoc loc;
+};
+
+struct Workload {
+  Identifier name;
+  std::vector<Identifier> services;  // `service` statements (exactly one is valid)
+  std::vector<Identifier> versions;  // `version` statements (exactly one is valid)
+  std::vector<Identifier> calls;
+  SourceLoc loc;
+};
+
+struct Mesh {
+  Identifier name;
+  std::vector<StringLiteral> trustDomains;
+  SourceLoc loc;
+};
+
+struct Policy {
+  std::string file;
+  std::optional<Mesh> mesh;
+  std::vector<Service> services;
+  std::vector<Workload> workloads;
+};
+
+}  // namespace meshc::ast

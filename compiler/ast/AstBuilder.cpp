@@ -1,0 +1,416 @@
+// The only file that sees ANTLR: runs the generated lexer and parser, turns ANTLR's syntax errors
+// into our diagnostics, and builds the AST from the parse tree.
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+
+#include "MeshLexer.h"
+#include "MeshParser.h"
+#include "antlr4-runtime.h"
+#include "ast/Parser.h"
+#include "support/Utf8.h"
+
+namespace meshc::ast {
+namespace {
+
+using antlr4::Token;
+using antlr4::tree::TerminalNode;
+
+SourceLoc locOf(const std::string& file, const Token* token) {
+  if (token == nullptr) return {file, 0, 0};
+  return {file, static_cast<uint32_t>(token->getLine()),
+          static_cast<uint32_t>(token->getCharPositionInLine() + 1)};
+}
+
+// How a token kind is named in "expected ..." messages.
+std::string describeTokenType(const antlr4::dfa::Vocabulary& vocabulary, size_t type) {
+  switch (type) {
+    case Token::EOF:
+      return "end of file";
+    case MeshLexer::ID:
+      return "a name";
+    case MeshLexer::STRING:
+      return "a string";
+    case MeshLexer::INT:
+      return "an integer";
+    case MeshLexer::DURATION:
+      return "a duration (e.g. 2s, 500ms)";
+    case MeshLexer::PERCENT:
+      return "a percentage (e.g. 10%)";
+    default:
+      return vocabulary.getLiteralName(type);
+  }
+}
+
+std::string describeToken(const Token* token) {
+  if (token == nullptr || token->getType() == Token::EOF) return "end of file";
+  const std::string text = token->getText();
+  switch (token->getType()) {
+    case MeshLexer::UNTERMINATED_STRING:
+      return "unterminated string " + text;
+    case MeshLexer::UNKNOWN_CHAR:
+      return "character '" + text + "'";
+    case MeshLexer::STRING:
+      return "string " + text;
+    default:
+      return "'" + text + "'";
+  }
+}
+
+std::string describeExpected(const antlr4::dfa::Vocabulary& vocabulary,
+                             const antlr4::misc::IntervalSet& expected) {
+  std::vector<std::string> names;
+  for (size_t type : expected.toList()) names.push_back(describeTokenType(vocabulary, type));
+  if (names.empty()) return "";
+  if (names.size() == 1) return names[0];
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " or " : ", ";
+    out += names[i];
+  }
+  return names.size() == 2 ? out : "one of " + out;
+}
+
+// Rewords ANTLR's reports ("mismatched input 'x' expecting {...}") into ours, naming token kinds
+// the way the language reference does.
+class MeshErrorStrategy : public antlr4::DefaultErrorStrategy {
+ public:
+  MeshErrorStrategy(std::string file, Diagnostics& diagnostics)
+      : file_(std::move(file)), diagnostics_(diagnostics) {}
+
+ protected:
+  void reportNoViableAlternative(antlr4::Parser* parser,
+                                 const antlr4::NoViableAltException& e) override {
+    reportUnexpected(parser, e.getOffendingToken());
+  }
+  void reportInputMismatch(antlr4::Parser* parser,
+                           const antlr4::InputMismatchException& e) override {
+    reportUnexpected(parser, e.getOffendingToken());
+  }
+  void reportFailedPredicate(antlr4::Parser* parser,
+                             const antlr4::FailedPredicateException& e) override {
+    reportUnexpected(parser, e.getOffendingToken());
+  }
+  void reportUnwantedToken(antlr4::Parser* parser) override {
+    if (inErrorRecoveryMode(parser)) return;
+    beginErrorCondition(parser);
+    reportUnexpected(parser, parser->getCurrentToken());
+  }
+  void reportMissingToken(antlr4::Parser* parser) override {
+    if (inErrorRecoveryMode(parser)) return;
+    beginErrorCondition(parser);
+    reportUnexpected(parser, parser->getCurrentToken());
+  }
+
+ private:
+  // When the offending token starts a new line, the mistake is almost always at the end of the
+  // previous one (a forgotten ';'): say what was expected there, as clang does. Otherwise point at
+  // the offending token itself.
+  void reportUnexpected(antlr4::Parser* parser, const Token* token) {
+    const std::string expected =
+        describeExpected(parser->getVocabulary(), parser->getExpectedTokens());
+    const Token* previous = previousToken(parser, token);
+    if (previous != nullptr && token != nullptr && token->getLine() > previous->getLine() &&
+        !expected.empty()) {
+      SourceLoc loc = locOf(file_, previous);
+      loc.column += static_cast<uint32_t>(previous->getText().size());
+      diagnostics_.error(loc, "expected " + expected);
+      return;
+    }
+    std::string message = "unexpected " + describeToken(token);
+    if (!expected.empty()) message += "; expected " + expected;
+    diagnostics_.error(locOf(file_, token), message);
+  }
+
+  static const Token* previousToken(antlr4::Parser* parser, const Token* token) {
+    if (token == nullptr || token->getTokenIndex() == 0) return nullptr;
+    return parser->getTokenStream()->get(token->getTokenIndex() - 1);
+  }
+
+  std::string file_;
+  Diagnostics& diagnostics_;
+};
+
+class AstBuilder {
+ public:
+  AstBuilder(std::string file, Diagnostics& diagnostics)
+      : file_(std::move(file)), diagnostics_(diagnostics) {}
+
+  Policy build(MeshParser::PolicyContext* tree) {
+    Policy policy;
+    policy.file = file_;
+    if (auto* mesh = tree->meshDecl()) policy.mesh = buildMesh(mesh);
+    for (auto* item : tree->topItem()) {
+      if (auto* service = item->serviceDecl()) policy.services.push_back(buildService(service));
+      if (auto* workload = item->workloadDecl()) policy.workloads.push_back(buildWorkload(workload));
+    }
+    return policy;
+  }
+
+ private:
+  SourceLoc loc(const Token* token) const { return locOf(file_, token); }
+  SourceLoc loc(antlr4::ParserRuleContext* context) const { return loc(context->getStart()); }
+
+  Identifier identifier(const Token* token) const {
+    if (token == nullptr) return {"", {file_, 0, 0}};
+    return {token->getText(), loc(token)};
+  }
+  Identifier identifier(TerminalNode* node) const {
+    return identifier(node != nullptr ? node->getSymbol() : nullptr);
+  }
+
+  StringLiteral string(TerminalNode* node) {
+    if (node == nullptr) return {"", {file_, 0, 0}};
+    const Token* token = node->getSymbol();
+    const std::string text = token->getText();
+    StringLiteral literal{"", loc(token)};
+    // The lexer guarantees the surrounding quotes and that every backslash is followed by a char.
+    for (size_t i = 1; i + 1 < text.size(); ++i) {
+      if (text[i] != '\\') {
+        literal.value += text[i];
+        continue;
+      }
+      const char escaped = text[++i];
+      switch (escaped) {
+        case '"':
+        case '\\':
+          literal.value += escaped;
+          break;
+        case 'n':
+          literal.value += '\n';
+          break;
+        case 't':
+          literal.value += '\t';
+          break;
+        default: {
+          SourceLoc at = literal.loc;
+          at.column += static_cast<uint32_t>(i - 1);
+          diagnostics_.error(at, std::string("unknown escape sequence '\\") + escaped +
+                                     "'; valid escapes are \\\", \\\\, \\n and \\t");
+        }
+      }
+    }
+    return literal;
+  }
+
+  // Parses the leading digits of `text`; reports overflow against `limit`.
+  std::optional<uint64_t> digits(const std::string& text, size_t& end, const SourceLoc& at,
+                                 uint64_t limit, const char* what) {
+    uint64_t value = 0;
+    const char* first = text.data();
+    const auto [ptr, ec] = std::from_chars(first, first + text.size(), value);
+    end = static_cast<size_t>(ptr - first);
+    if (ec != std::errc() || value > limit) {
+      diagnostics_.error(at, std::string(what) + " '" + text + "' is too large");
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  Duration duration(TerminalNode* node) {
+    Duration d;
+    if (node == nullptr) return d;
+    d.text = node->getText();
+    d.loc = loc(node->getSymbol());
+    size_t end = 0;
+    const auto amount =
+        digits(d.text, end, d.loc, std::numeric_limits<uint32_t>::max(), "duration");
+    if (!amount) return d;
+    const std::string unit = d.text.substr(end);
+    const uint64_t scale = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60'000 : 3'600'000;
+    d.milliseconds = *amount * scale;
+    return d;
+  }
+
+  Percent percent(TerminalNode* node) {
+    Percent p;
+    if (node == nullptr) return p;
+    p.text = node->getText();
+    p.loc = loc(node->getSymbol());
+    size_t end = 0;
+    const auto whole = digits(p.text, end, p.loc, 100, "percentage");
+    if (!whole) return p;
+    uint64_t fraction = 0;
+    if (p.text[end] == '.') {
+      const std::string decimals = p.text.substr(end + 1, p.text.size() - end - 2);
+      if (decimals.size() > 2) {
+        diagnostics_.error(p.loc, "percentage '" + p.text +
+                                      "' has more than two decimal places; weights are "
+                                      "counted in hundredths of a percent");
+        return p;
+      }
+      fraction = std::stoul(decimals) * (decimals.size() == 1 ? 10 : 1);
+    }
+    p.basisPoints = static_cast<uint32_t>(*whole * 100 + fraction);
+    return p;
+  }
+
+  Mesh buildMesh(MeshParser::MeshDeclContext* context) {
+    Mesh mesh{identifier(context->name), {}, loc(context)};
+    for (auto* setting : context->meshSetting()) {
+      mesh.trustDomains.push_back(string(setting->STRING()));
+    }
+    return mesh;
+  }
+
+  Service buildService(MeshParser::ServiceDeclContext* context) {
+    Service service;
+    service.name = identifier(context->name);
+    service.loc = loc(context);
+    for (auto* item : context->serviceItem()) {
+      if (auto* port = dynamic_cast<MeshParser::ServicePortContext*>(item)) {
+        ServicePort p;
+        p.loc = loc(port);
+        if (port->INT() != nullptr) {
+          size_t end = 0;
+          p.number = digits(port->INT()->getText(), end, loc(port->INT()->getSymbol()),
+                            std::numeric_limits<uint32_t>::max(), "port")
+                         .value_or(0);
+        }
+        if (port->protocol != nullptr) p.protocol = identifier(port->protocol);
+        service.ports.push_back(std::move(p));
+      } else if (auto* subset = dynamic_cast<MeshParser::ServiceSubsetContext*>(item)) {
+        service.subsets.push_back(buildSubset(subset));
+      } else if (auto* route = dynamic_cast<MeshParser::ServiceRouteContext*>(item)) {
+        service.routes.push_back(buildRoute(route));
+      }
+    }
+    return service;
+  }
+
+  Subset buildSubset(MeshParser::ServiceSubsetContext* context) {
+    Subset subset{identifier(context->name), {}, {}, loc(context)};
+    for (auto* item : context->subsetItem()) {
+      subset.endpointLists.push_back(loc(item));
+      for (auto* endpoint : item->STRING()) subset.endpoints.push_back(string(endpoint));
+    }
+    return subset;
+  }
+
+  Route buildRoute(MeshParser::ServiceRouteContext* context) {
+    Route route;
+    route.loc = loc(context);
+    for (auto* item : context->routeItem()) {
+      if (auto* when = dynamic_cast<MeshParser::WhenRuleContext*>(item)) {
+        RouteRule rule;
+        rule.loc = loc(when);
+        for (auto* condition : when->condition()) rule.conditions.push_back(buildCondition(condition));
+        rule.target = buildTarget(when->target());
+        if (auto* timeout = when->ruleTimeout()) rule.timeout = duration(timeout->DURATION());
+        route.rules.push_back(std::move(rule));
+      } else if (auto* otherwise = dynamic_cast<MeshParser::OtherwiseRuleContext*>(item)) {
+        RouteRule rule;
+        rule.otherwise = true;
+        rule.loc = loc(otherwise);
+        rule.target = buildTarget(otherwise->target());
+        if (auto* timeout = otherwise->ruleTimeout()) rule.timeout = duration(timeout->DURATION());
+        route.rules.push_back(std::move(rule));
+      } else if (auto* timeout = dynamic_cast<MeshParser::RouteTimeoutContext*>(item)) {
+        route.timeouts.push_back(duration(timeout->DURATION()));
+      }
+    }
+    return route;
+  }
+
+  Condition buildCondition(MeshParser::ConditionContext* context) {
+    const SourceLoc at = loc(context);
+    if (auto* c = dynamic_cast<MeshParser::PathExactContext*>(context)) {
+      return {PathMatch{PathMatch::Kind::Exact, string(c->STRING())}, at};
+    }
+    if (auto* c = dynamic_cast<MeshParser::PathPrefixContext*>(context)) {
+      return {PathMatch{PathMatch::Kind::Prefix, string(c->STRING())}, at};
+    }
+    if (auto* c = dynamic_cast<MeshParser::MethodIsContext*>(context)) {
+      return {MethodMatch{identifier(c->ID())}, at};
+    }
+    if (auto* c = dynamic_cast<MeshParser::HeaderEqualsContext*>(context)) {
+      return {HeaderMatch{HeaderMatch::Kind::Equals, string(c->STRING(0)), string(c->STRING(1))},
+              at};
+    }
+    if (auto* c = dynamic_cast<MeshParser::HeaderPrefixContext*>(context)) {
+      return {HeaderMatch{HeaderMatch::Kind::Prefix, string(c->STRING(0)), string(c->STRING(1))},
+              at};
+    }
+    auto* c = dynamic_cast<MeshParser::HeaderPresentContext*>(context);
+    return {HeaderMatch{HeaderMatch::Kind::Present,
+                        string(c != nullptr ? c->STRING() : nullptr),
+                        {"", at}},
+            at};
+  }
+
+  Target buildTarget(MeshParser::TargetContext* context) {
+    if (auto* split = dynamic_cast<MeshParser::SplitTargetContext*>(context)) {
+      SplitTarget target{{}, loc(split)};
+      for (auto* weighted : split->weighted()) {
+        target.entries.push_back({identifier(weighted->ID()), percent(weighted->PERCENT())});
+      }
+      return target;
+    }
+    auto* subset = dynamic_cast<MeshParser::SubsetTargetContext*>(context);
+    return SubsetTarget{identifier(subset != nullptr ? subset->ID() : nullptr)};
+  }
+
+  Workload buildWorkload(MeshParser::WorkloadDeclContext* context) {
+    Workload workload;
+    workload.name = identifier(context->name);
+    workload.loc = loc(context);
+    for (auto* item : context->workloadItem()) {
+      if (auto* service = dynamic_cast<MeshParser::WorkloadServiceContext*>(item)) {
+        workload.services.push_back(identifier(service->ID()));
+      } else if (auto* version = dynamic_cast<MeshParser::WorkloadVersionContext*>(item)) {
+        workload.versions.push_back(identifier(version->ID()));
+      } else if (auto* calls = dynamic_cast<MeshParser::WorkloadCallsContext*>(item)) {
+        for (auto* callee : calls->ID()) workload.calls.push_back(identifier(callee));
+      }
+    }
+    return workload;
+  }
+
+  std::string file_;
+  Diagnostics& diagnostics_;
+};
+
+}  // namespace
+
+Policy parse(const SourceFile& source, Diagnostics& diagnostics) {
+  // ANTLR's input stream throws on malformed UTF-8; report the first bad byte instead.
+  if (const size_t bad = firstInvalidUtf8(source.text()); bad != std::string::npos) {
+    const std::string before = source.text().substr(0, bad);
+    const size_t lineStart = before.rfind('\n') == std::string::npos ? 0 : before.rfind('\n') + 1;
+    const auto line = static_cast<uint32_t>(std::count(before.begin(), before.end(), '\n') + 1);
+    static constexpr char kHex[] = "0123456789abcdef";
+    const auto byte = static_cast<unsigned char>(source.text()[bad]);
+    diagnostics.error({source.path(), line, static_cast<uint32_t>(bad - lineStart + 1)},
+                      std::string("invalid UTF-8 byte 0x") + kHex[byte >> 4] + kHex[byte & 0xf] +
+                          "; policy files are UTF-8 text");
+    return Policy{source.path(), {}, {}, {}};
+  }
+  antlr4::ANTLRInputStream input(source.text());
+  MeshLexer lexer(&input);
+  lexer.removeErrorListeners();  // UNKNOWN_CHAR makes every input lexable
+  antlr4::CommonTokenStream tokens(&lexer);
+  MeshParser parser(&tokens);
+  parser.removeErrorListeners();
+  parser.setErrorHandler(std::make_shared<MeshErrorStrategy>(source.path(), diagnostics));
+  const size_t errorsBefore = diagnostics.errorCount();
+  MeshParser::PolicyContext* tree = parser.policy();
+  // A tree repaired by error recovery is not worth building: it would only add follow-on errors.
+  if (diagnostics.errorCount() != errorsBefore) return Policy{source.path(), {}, {}, {}};
+  return AstBuilder(source.path(), diagnostics).build(tree);
+}
+
+std::string normalizedSource(const SourceFile& source) {
+  if (firstInvalidUtf8(source.text()) != std::string::npos) return source.text();
+  antlr4::ANTLRInputStream input(source.text());
+  MeshLexer lexer(&input);
+  lexer.removeErrorListeners();
+  std::string normalized;
+  for (auto token = lexer.nextToken(); token->getType() != Token::EOF; token = lexer.nextToken()) {
+    if (!normalized.empty()) normalized += ' ';
+    normalized += token->getText();
+  }
+  return normalized;
+}
+
+}  // namespace meshc::ast

@@ -1,0 +1,133 @@
+#include "ast/AstPrinter.h"
+
+namespace meshc::ast {
+namespace {
+
+std::string at(const SourceLoc& loc) {
+  return "@" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
+}
+
+std::string quoted(const std::string& value) {
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+class Printer {
+ public:
+  std::string run(const Policy& policy) {
+    if (policy.mesh) {
+      line(0, "Mesh " + policy.mesh->name.name + " " + at(policy.mesh->loc));
+      for (const auto& domain : policy.mesh->trustDomains) {
+        line(1, "TrustDomain " + quoted(domain.value) + " " + at(domain.loc));
+      }
+    }
+    for (const Service& service : policy.services) printService(service);
+    for (const Workload& workload : policy.workloads) printWorkload(workload);
+    return out_;
+  }
+
+ private:
+  void line(int depth, const std::string& text) {
+    out_.append(static_cast<size_t>(depth) * 2, ' ');
+    out_ += text;
+    out_ += '\n';
+  }
+
+  void printService(const Service& service) {
+    line(0, "Service " + service.name.name + " " + at(service.loc));
+    for (const ServicePort& port : service.ports) {
+      line(1, "Port " + std::to_string(port.number) +
+                  (port.protocol ? " " + port.protocol->name : "") + " " + at(port.loc));
+    }
+    for (const Subset& subset : service.subsets) {
+      line(1, "Subset " + subset.name.name + " " + at(subset.loc));
+      for (const auto& endpoint : subset.endpoints) {
+        line(2, "Endpoint " + quoted(endpoint.value) + " " + at(endpoint.loc));
+      }
+    }
+    for (const Route& route : service.routes) printRoute(route);
+  }
+
+  void printRoute(const Route& route) {
+    line(1, "Route " + at(route.loc));
+    for (const Duration& timeout : route.timeouts) {
+      line(2, "Timeout " + std::to_string(timeout.milliseconds) + "ms " + at(timeout.loc));
+    }
+    for (const RouteRule& rule : route.rules) {
+      line(2, std::string(rule.otherwise ? "Otherwise " : "When ") + at(rule.loc));
+      for (const Condition& condition : rule.conditions) printCondition(condition);
+      printTarget(rule.target);
+      if (rule.timeout) {
+        line(3, "Timeout " + std::to_string(rule.timeout->milliseconds) + "ms " +
+                    at(rule.timeout->loc));
+      }
+    }
+  }
+
+  void printCondition(const Condition& condition) {
+    const std::string where = " " + at(condition.loc);
+    if (const auto* path = std::get_if<PathMatch>(&condition.match)) {
+      line(3, std::string(path->kind == PathMatch::Kind::Exact ? "PathExact " : "PathPrefix ") +
+                  quoted(path->value.value) + where);
+    } else if (const auto* method = std::get_if<MethodMatch>(&condition.match)) {
+      line(3, "Method " + method->method.name + where);
+    } else if (const auto* header = std::get_if<HeaderMatch>(&condition.match)) {
+      switch (header->kind) {
+        case HeaderMatch::Kind::Equals:
+          line(3, "HeaderEquals " + quoted(header->name.value) + " " +
+                      quoted(header->value.value) + where);
+          break;
+        case HeaderMatch::Kind::Prefix:
+          line(3, "HeaderPrefix " + quoted(header->name.value) + " " +
+                      quoted(header->value.value) + where);
+          break;
+        case HeaderMatch::Kind::Present:
+          line(3, "HeaderPresent " + quoted(header->name.value) + where);
+          break;
+      }
+    }
+  }
+
+  void printTarget(const Target& target) {
+    if (const auto* subset = std::get_if<SubsetTarget>(&target)) {
+      line(3, "Target " + subset->subset.name + " " + at(subset->subset.loc));
+      return;
+    }
+    const auto& split = std::get<SplitTarget>(target);
+    line(3, "Split " + at(split.loc));
+    for (const SplitEntry& entry : split.entries) {
+      line(4, entry.subset.name + " " + entry.weight.text + " " + at(entry.subset.loc));
+    }
+  }
+
+  void printWorkload(const Workload& workload) {
+    line(0, "Workload " + workload.name.name + " " + at(workload.loc));
+    for (const auto& service : workload.services) {
+      line(1, "Service " + service.name + " " + at(service.loc));
+    }
+    for (const auto& version : workload.versions) {
+      line(1, "Version " + version.name + " " + at(version.loc));
+    }
+    for (const auto& callee : workload.calls) {
+      line(1, "Calls " + callee.name + " " + at(callee.loc));
+    }
+  }
+
+  std::string out_;
+};
+
+}  // namespace
+
+std::string print(const Policy& policy) { return Printer().run(policy); }
+
+}  // namespace meshc::ast

@@ -1,0 +1,16 @@
+#pragma once
+
+// The reference evaluator: the plain, obviously-correct reading of the Policy IR. It is the oracle
+// the compiled code is checked against, request by request.
+
+#include "ir/Policy.h"
+#include "mesh/abi.h"
+
+namespace meshc::ir {
+
+// Same contract as the compiled module's route(): returns a MESH_ROUTE_* status and fills
+// `decision` when the status is MESH_ROUTE_MATCHED.
+uint32_t evaluateRoute(const Module& module, const mesh_request& request,
+                       mesh_route_decision& decision);
+
+}  // namespace meshc::ir

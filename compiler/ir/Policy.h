@@ -1,0 +1,98 @@
+#pragma once
+
+// The Policy IR: the compiler's contract. One Module per workload, holding only what that
+// workload's sidecar needs. Small and closed: predicates and actions are variants, so a new kind
+// fails to compile until every stage (printer, evaluator, codegen) handles it.
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "support/SourceLoc.h"
+
+namespace meshc::ir {
+
+// Atoms of a rule's condition. A rule matches when all its atoms hold. Header names are lower-case;
+// when a header repeats, the first occurrence is the one matched (as the runtime receives them).
+struct PathExact {
+  std::string value;
+};
+struct PathPrefix {
+  std::string value;
+};
+struct MethodIs {
+  std::string value;
+};
+struct HeaderEquals {
+  std::string name;
+  std::string value;
+};
+struct HeaderPrefix {
+  std::string name;
+  std::string value;
+};
+struct HeaderPresent {
+  std::string name;
+};
+using PredicateKind =
+    std::variant<PathExact, PathPrefix, MethodIs, HeaderEquals, HeaderPrefix, HeaderPresent>;
+
+struct Predicate {
+  PredicateKind kind;
+  SourceLoc loc;
+};
+
+// Weights are in basis points (1/100 of a percent); the weights of a split total 10000.
+inline constexpr uint32_t kWeightTotal = 10000;
+
+struct Forward {
+  uint32_t cluster = 0;  // index into Module::clusters
+};
+struct WeightedCluster {
+  uint32_t cluster = 0;
+  uint32_t weight = 0;
+};
+// Picks a target by `request.seed % kWeightTotal` against the running sum of weights, in order.
+struct Split {
+  std::vector<WeightedCluster> targets;
+};
+using Action = std::variant<Forward, Split>;
+
+struct Rule {
+  std::vector<Predicate> conditions;  // empty: matches every request (`otherwise`)
+  Action action;
+  uint64_t timeoutMs = 0;  // effective timeout (rule's own, else the route's); 0 = none
+  SourceLoc loc;
+};
+
+struct Service {
+  std::string name;  // matched against the request's host
+  uint32_t port = 0;
+  uint64_t timeoutMs = 0;   // route-level timeout
+  std::vector<Rule> rules;  // tried in order; first match wins
+  SourceLoc loc;
+};
+
+struct Cluster {
+  std::string service;
+  std::string subset;
+  uint32_t serviceIndex = 0;  // into Module::services
+  std::vector<std::string> endpoints;  // "host:port"
+  std::string name() const { return service + "." + subset; }
+};
+
+struct Module {
+  std::string meshName;
+  std::string workload;
+  std::string digest;  // "sha256:<hex>" of the normalised policy source
+  std::vector<Service> services;  // services the workload may call, then its own
+  std::vector<Cluster> clusters;
+  int32_t localService = -1;
+  int32_t localCluster = -1;
+  // Services in [0, routableServices) are reachable through the outbound listener; a workload's
+  // own service, when it does not also call it, sits after them and serves only inbound metadata.
+  uint32_t routableServices = 0;
+};
+
+}  // namespace meshc::ir

@@ -1,0 +1,101 @@
+#include "ir/Printer.h"
+
+namespace meshc::ir {
+namespace {
+
+std::string quoted(const std::string& value) {
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string at(const SourceLoc& loc) {
+  return "  ; line " + std::to_string(loc.line) + ":" + std::to_string(loc.column);
+}
+
+std::string percent(uint32_t basisPoints) {
+  std::string text = std::to_string(basisPoints / 100);
+  const uint32_t fraction = basisPoints % 100;
+  if (fraction != 0) text += (fraction < 10 ? ".0" : ".") + std::to_string(fraction);
+  return text + "%";
+}
+
+struct PredicateText {
+  std::string operator()(const PathExact& p) const { return "path == " + quoted(p.value); }
+  std::string operator()(const PathPrefix& p) const { return "path prefix " + quoted(p.value); }
+  std::string operator()(const MethodIs& p) const { return "method == " + quoted(p.value); }
+  std::string operator()(const HeaderEquals& p) const {
+    return "header " + quoted(p.name) + " == " + quoted(p.value);
+  }
+  std::string operator()(const HeaderPrefix& p) const {
+    return "header " + quoted(p.name) + " prefix " + quoted(p.value);
+  }
+  std::string operator()(const HeaderPresent& p) const {
+    return "header " + quoted(p.name) + " present";
+  }
+};
+
+struct ActionText {
+  const Module& module;
+
+  std::string operator()(const Forward& f) const {
+    return "forward #" + std::to_string(f.cluster) + " " + module.clusters[f.cluster].name();
+  }
+  std::string operator()(const Split& s) const {
+    std::string out = "split {";
+    for (size_t i = 0; i < s.targets.size(); ++i) {
+      const WeightedCluster& target = s.targets[i];
+      out += (i == 0 ? " #" : ", #") + std::to_string(target.cluster) + " " +
+             module.clusters[target.cluster].name() + " " + percent(target.weight);
+    }
+    return out + " }";
+  }
+};
+
+}  // namespace
+
+std::string print(const Module& module) {
+  std::string out = "module workload=" + module.workload + " mesh=" + module.meshName +
+                    " digest=" + module.digest + "\n";
+  out += "  local service=" + std::to_string(module.localService) +
+         " cluster=" + std::to_string(module.localCluster) +
+         " routable=" + std::to_string(module.routableServices) + "\n";
+  for (size_t c = 0; c < module.clusters.size(); ++c) {
+    const Cluster& cluster = module.clusters[c];
+    out += "  cluster #" + std::to_string(c) + " " + cluster.name() + " service=#" +
+           std::to_string(cluster.serviceIndex) + " endpoints=[";
+    for (size_t e = 0; e < cluster.endpoints.size(); ++e) {
+      out += (e == 0 ? "" : ", ") + quoted(cluster.endpoints[e]);
+    }
+    out += "]\n";
+  }
+  for (size_t s = 0; s < module.services.size(); ++s) {
+    const Service& service = module.services[s];
+    out += "  service #" + std::to_string(s) + " " + service.name +
+           " port=" + std::to_string(service.port) +
+           " timeout=" + std::to_string(service.timeoutMs) + "ms" + at(service.loc) + "\n";
+    for (size_t r = 0; r < service.rules.size(); ++r) {
+      const Rule& rule = service.rules[r];
+      out += "    rule #" + std::to_string(r) + at(rule.loc) + "\n";
+      for (const Predicate& predicate : rule.conditions) {
+        out += "      if " + std::visit(PredicateText{}, predicate.kind) + "\n";
+      }
+      out += "      then " + std::visit(ActionText{module}, rule.action) +
+             " timeout=" + std::to_string(rule.timeoutMs) + "ms\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace meshc::ir

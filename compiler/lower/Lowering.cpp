@@ -1,0 +1,153 @@
+#include "lower/Lowering.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <stdexcept>
+
+#include "sema/SymbolTable.h"
+
+namespace meshc::lower {
+namespace {
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+ir::Predicate lowerCondition(const ast::Condition& condition) {
+  if (const auto* path = std::get_if<ast::PathMatch>(&condition.match)) {
+    if (path->kind == ast::PathMatch::Kind::Exact) {
+      return {ir::PathExact{path->value.value}, condition.loc};
+    }
+    return {ir::PathPrefix{path->value.value}, condition.loc};
+  }
+  if (const auto* method = std::get_if<ast::MethodMatch>(&condition.match)) {
+    return {ir::MethodIs{method->method.name}, condition.loc};
+  }
+  const auto& header = std::get<ast::HeaderMatch>(condition.match);
+  const std::string name = lower(header.name.value);
+  switch (header.kind) {
+    case ast::HeaderMatch::Kind::Equals:
+      return {ir::HeaderEquals{name, header.value.value}, condition.loc};
+    case ast::HeaderMatch::Kind::Prefix:
+      return {ir::HeaderPrefix{name, header.value.value}, condition.loc};
+    case ast::HeaderMatch::Kind::Present:
+      break;
+  }
+  return {ir::HeaderPresent{name}, condition.loc};
+}
+
+class WorkloadLowering {
+ public:
+  WorkloadLowering(const ast::Policy& policy, const std::string& digest)
+      : symbols_(policy) {
+    module_.meshName = policy.mesh ? policy.mesh->name.name : "";
+    module_.digest = digest;
+  }
+
+  ir::Module run(const ast::Workload& workload) {
+    module_.workload = workload.name.name;
+    for (const ast::Identifier& callee : workload.calls) addService(*require(callee.name));
+    module_.routableServices = static_cast<uint32_t>(module_.services.size());
+    const ast::Service* own = require(workload.services.at(0).name);
+    const uint32_t ownIndex = addService(*own);
+    module_.localService = static_cast<int32_t>(ownIndex);
+    module_.localCluster = static_cast<int32_t>(clusterOf(ownIndex, workload.versions.at(0).name));
+    for (uint32_t s = 0; s < module_.routableServices; ++s) lowerRoute(s);
+    return std::move(module_);
+  }
+
+ private:
+  const ast::Service* require(const std::string& name) const {
+    const ast::Service* service = symbols_.service(name);
+    if (service == nullptr) throw std::logic_error("lowering an unchecked policy: " + name);
+    return service;
+  }
+
+  uint32_t addService(const ast::Service& service) {
+    const auto found = serviceIndex_.find(service.name.name);
+    if (found != serviceIndex_.end()) return found->second;
+    const auto index = static_cast<uint32_t>(module_.services.size());
+    serviceIndex_.emplace(service.name.name, index);
+    ir::Service lowered;
+    lowered.name = service.name.name;
+    lowered.port = static_cast<uint32_t>(service.ports.at(0).number);
+    lowered.loc = service.name.loc;
+    if (!service.routes.empty() && !service.routes[0].timeouts.empty()) {
+      lowered.timeoutMs = service.routes[0].timeouts[0].milliseconds;
+    }
+    module_.services.push_back(std::move(lowered));
+    sources_.push_back(&service);
+    for (const ast::Subset& subset : service.subsets) {
+      ir::Cluster cluster{service.name.name, subset.name.name, index, {}};
+      for (const ast::StringLiteral& endpoint : subset.endpoints) {
+        cluster.endpoints.push_back(endpoint.value);
+      }
+      module_.clusters.push_back(std::move(cluster));
+    }
+    return index;
+  }
+
+  uint32_t clusterOf(uint32_t service, const std::string& subset) const {
+    for (uint32_t c = 0; c < module_.clusters.size(); ++c) {
+      const ir::Cluster& cluster = module_.clusters[c];
+      if (cluster.serviceIndex == service && cluster.subset == subset) return c;
+    }
+    throw std::logic_error("lowering an unchecked policy: subset " + subset);
+  }
+
+  ir::Action lowerTarget(uint32_t service, const ast::Target& target) const {
+    if (const auto* subset = std::get_if<ast::SubsetTarget>(&target)) {
+      return ir::Forward{clusterOf(service, subset->subset.name)};
+    }
+    ir::Split split;
+    for (const ast::SplitEntry& entry : std::get<ast::SplitTarget>(target).entries) {
+      split.targets.push_back({clusterOf(service, entry.subset.name), entry.weight.basisPoints});
+    }
+    return split;
+  }
+
+  void lowerRoute(uint32_t index) {
+    const ast::Service& source = *sources_[index];
+    ir::Service& service = module_.services[index];
+    if (source.routes.empty()) {
+      // Sema allows a missing route only for a single subset: everything goes there.
+      service.rules.push_back({{}, ir::Forward{clusterOf(index, source.subsets.at(0).name.name)},
+                               0, source.name.loc});
+      return;
+    }
+    for (const ast::RouteRule& rule : source.routes[0].rules) {
+      ir::Rule lowered;
+      for (const ast::Condition& condition : rule.conditions) {
+        lowered.conditions.push_back(lowerCondition(condition));
+      }
+      lowered.action = lowerTarget(index, rule.target);
+      lowered.timeoutMs = rule.timeout ? rule.timeout->milliseconds : service.timeoutMs;
+      lowered.loc = rule.loc;
+      service.rules.push_back(std::move(lowered));
+    }
+  }
+
+  sema::SymbolTable symbols_;
+  ir::Module module_;
+  std::map<std::string, uint32_t> serviceIndex_;
+  std::vector<const ast::Service*> sources_;  // parallel to module_.services
+};
+
+}  // namespace
+
+ir::Module lowerWorkload(const ast::Policy& policy, const ast::Workload& workload,
+                         const std::string& digest) {
+  return WorkloadLowering(policy, digest).run(workload);
+}
+
+std::vector<ir::Module> lowerPolicy(const ast::Policy& policy, const std::string& digest) {
+  std::vector<ir::Module> modules;
+  for (const ast::Workload& workload : policy.workloads) {
+    modules.push_back(lowerWorkload(policy, workload, digest));
+  }
+  return modules;
+}
+
+}  // namespace meshc::lower

@@ -1,0 +1,33 @@
+#pragma once
+
+// The individual semantic checks, one file each. Each reports into `diagnostics` and never stops
+// at the first problem. Later checks may assume nothing of earlier ones: each tolerates unresolved
+// names and malformed pieces, skipping what it cannot judge.
+
+#include "ast/Ast.h"
+#include "sema/SymbolTable.h"
+#include "support/Diagnostics.h"
+
+namespace meshc::sema {
+
+// Required and at-most-once statements: the mesh header, a service's port and route, a workload's
+// service and version.
+void checkStructure(const ast::Policy& policy, Diagnostics& diagnostics);
+
+// Services, workloads, subsets, split targets and callees declared twice.
+void checkDuplicates(const ast::Policy& policy, Diagnostics& diagnostics);
+
+// Every name used refers to something declared.
+void checkNames(const ast::Policy& policy, const SymbolTable& symbols, Diagnostics& diagnostics);
+
+// Literal values in range and well-formed: ports, endpoints, paths, methods, header names,
+// durations.
+void checkLiterals(const ast::Policy& policy, Diagnostics& diagnostics);
+
+// A split's weights total exactly 100%.
+void checkSplitWeights(const ast::Policy& policy, Diagnostics& diagnostics);
+
+// A rule that can never match: shadowed by an earlier rule, after `otherwise`, or contradictory.
+void checkReachability(const ast::Policy& policy, Diagnostics& diagnostics);
+
+}  // namespace meshc::sema

@@ -1,0 +1,52 @@
+#include <map>
+
+#include "sema/Checks.h"
+
+namespace meshc::sema {
+namespace {
+
+// Reports every name seen before, pointing back at its first declaration.
+class UniqueNames {
+ public:
+  UniqueNames(std::string kind, Diagnostics& diagnostics)
+      : kind_(std::move(kind)), diagnostics_(diagnostics) {}
+
+  void add(const ast::Identifier& name) {
+    const auto [it, inserted] = first_.emplace(name.name, name.loc);
+    if (inserted) return;
+    diagnostics_.error(name.loc, "duplicate " + kind_ + " '" + name.name + "'");
+    diagnostics_.note(it->second, "first declared here");
+  }
+
+ private:
+  std::string kind_;
+  Diagnostics& diagnostics_;
+  std::map<std::string, SourceLoc> first_;
+};
+
+}  // namespace
+
+void checkDuplicates(const ast::Policy& policy, Diagnostics& diagnostics) {
+  UniqueNames services("service", diagnostics);
+  for (const ast::Service& service : policy.services) {
+    services.add(service.name);
+    UniqueNames subsets("subset in service '" + service.name.name + "'", diagnostics);
+    for (const ast::Subset& subset : service.subsets) subsets.add(subset.name);
+    for (const ast::Route& route : service.routes) {
+      for (const ast::RouteRule& rule : route.rules) {
+        const auto* split = std::get_if<ast::SplitTarget>(&rule.target);
+        if (split == nullptr) continue;
+        UniqueNames targets("split target", diagnostics);
+        for (const ast::SplitEntry& entry : split->entries) targets.add(entry.subset);
+      }
+    }
+  }
+  UniqueNames workloads("workload", diagnostics);
+  for (const ast::Workload& workload : policy.workloads) {
+    workloads.add(workload.name);
+    UniqueNames callees("callee of workload '" + workload.name.name + "'", diagnostics);
+    for (const ast::Identifier& callee : workload.calls) callees.add(callee);
+  }
+}
+
+}  // namespace meshc::sema

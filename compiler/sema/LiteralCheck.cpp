@@ -1,0 +1,122 @@
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "sema/Checks.h"
+
+namespace meshc::sema {
+namespace {
+
+bool validPort(std::string_view digits) {
+  unsigned value = 0;
+  const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  return !digits.empty() && ec == std::errc() && ptr == digits.data() + digits.size() &&
+         value >= 1 && value <= 65535;
+}
+
+// "host:port" with a DNS name or IPv4 host, or "[v6]:port".
+std::string endpointProblem(const std::string& endpoint) {
+  const size_t colon = endpoint.rfind(':');
+  if (colon == std::string::npos) return "is missing ':PORT'";
+  const std::string_view host = std::string_view(endpoint).substr(0, colon);
+  if (!validPort(std::string_view(endpoint).substr(colon + 1))) {
+    return "has an invalid port; ports are 1-65535";
+  }
+  if (host.empty()) return "has an empty host";
+  if (host.front() == '[') {
+    const bool v6 = host.size() > 2 && host.back() == ']' &&
+                    std::all_of(host.begin() + 1, host.end() - 1,
+                                [](char c) { return std::isxdigit(c) || c == ':' || c == '.'; });
+    return v6 ? "" : "has a malformed IPv6 host";
+  }
+  const bool name = std::all_of(host.begin(), host.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
+  });
+  return name ? "" : "has a malformed host";
+}
+
+// RFC 9110 token characters, which is what a header name is.
+bool isTokenChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+void checkPath(const ast::StringLiteral& path, Diagnostics& diagnostics) {
+  if (path.value.empty() || path.value.front() != '/') {
+    diagnostics.error(path.loc, "path \"" + path.value + "\" must start with '/'");
+  }
+  if (path.value.find('?') != std::string::npos) {
+    diagnostics.error(path.loc,
+                      "path \"" + path.value + "\" contains '?'; paths are matched without the "
+                                               "query string");
+  }
+}
+
+void checkCondition(const ast::Condition& condition, Diagnostics& diagnostics) {
+  if (const auto* path = std::get_if<ast::PathMatch>(&condition.match)) {
+    checkPath(path->value, diagnostics);
+  } else if (const auto* method = std::get_if<ast::MethodMatch>(&condition.match)) {
+    const std::string& name = method->method.name;
+    const bool upper = std::none_of(name.begin(), name.end(), [](char c) {
+      return std::islower(static_cast<unsigned char>(c));
+    });
+    if (!upper) {
+      std::string suggestion = name;
+      for (char& c : suggestion) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      diagnostics.error(method->method.loc, "HTTP methods are case-sensitive and '" + name +
+                                                "' would not match clients' '" + suggestion +
+                                                "'; did you mean '" + suggestion + "'?");
+    }
+  } else if (const auto* header = std::get_if<ast::HeaderMatch>(&condition.match)) {
+    const std::string& name = header->name.value;
+    if (name.empty() || !std::all_of(name.begin(), name.end(), isTokenChar)) {
+      diagnostics.error(header->name.loc,
+                        "invalid header name \"" + name +
+                            "\"; header names are non-empty and use letters, digits and "
+                            "!#$%&'*+-.^_`|~");
+    }
+  }
+}
+
+void checkDuration(const ast::Duration& duration, Diagnostics& diagnostics) {
+  if (duration.milliseconds == 0 && !duration.text.empty()) {
+    diagnostics.error(duration.loc, "timeout must be positive; omit it for no timeout");
+  }
+}
+
+}  // namespace
+
+void checkLiterals(const ast::Policy& policy, Diagnostics& diagnostics) {
+  for (const ast::Service& service : policy.services) {
+    for (const ast::ServicePort& port : service.ports) {
+      if (port.number < 1 || port.number > 65535) {
+        diagnostics.error(port.loc, "port " + std::to_string(port.number) +
+                                        " is out of range; ports are 1-65535");
+      }
+      if (port.protocol && port.protocol->name != "http") {
+        diagnostics.error(port.protocol->loc, "unsupported protocol '" + port.protocol->name +
+                                                  "'; this version supports: http");
+      }
+    }
+    for (const ast::Subset& subset : service.subsets) {
+      for (const ast::StringLiteral& endpoint : subset.endpoints) {
+        const std::string problem = endpointProblem(endpoint.value);
+        if (!problem.empty()) {
+          diagnostics.error(endpoint.loc, "endpoint \"" + endpoint.value + "\" " + problem +
+                                              "; expected \"HOST:PORT\"");
+        }
+      }
+    }
+    for (const ast::Route& route : service.routes) {
+      for (const ast::Duration& timeout : route.timeouts) checkDuration(timeout, diagnostics);
+      for (const ast::RouteRule& rule : route.rules) {
+        for (const ast::Condition& condition : rule.conditions) {
+          checkCondition(condition, diagnostics);
+        }
+        if (rule.timeout) checkDuration(*rule.timeout, diagnostics);
+      }
+    }
+  }
+}
+
+}  // namespace meshc::sema

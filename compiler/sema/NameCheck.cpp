@@ -1,0 +1,62 @@
+#include "sema/Checks.h"
+#include "support/Suggest.h"
+
+namespace meshc::sema {
+namespace {
+
+void checkSubsetName(const ast::Service& service, const ast::Identifier& subset,
+                     Diagnostics& diagnostics) {
+  if (SymbolTable::subset(service, subset.name) != nullptr) return;
+  diagnostics.error(subset.loc,
+                    "unknown subset '" + subset.name + "' of service '" + service.name.name +
+                        "'; " + suggestion(subset.name, SymbolTable::subsetNames(service),
+                                           "subsets"));
+}
+
+const ast::Service* resolveService(const ast::Identifier& name, const SymbolTable& symbols,
+                                   Diagnostics& diagnostics) {
+  const ast::Service* service = symbols.service(name.name);
+  if (service == nullptr) {
+    diagnostics.error(name.loc, "unknown service '" + name.name + "'; " +
+                                    suggestion(name.name, symbols.serviceNames(), "services"));
+  }
+  return service;
+}
+
+}  // namespace
+
+void checkNames(const ast::Policy& policy, const SymbolTable& symbols, Diagnostics& diagnostics) {
+  for (const ast::Service& service : policy.services) {
+    for (const ast::Route& route : service.routes) {
+      for (const ast::RouteRule& rule : route.rules) {
+        if (const auto* subset = std::get_if<ast::SubsetTarget>(&rule.target)) {
+          checkSubsetName(service, subset->subset, diagnostics);
+        } else {
+          for (const auto& entry : std::get<ast::SplitTarget>(rule.target).entries) {
+            checkSubsetName(service, entry.subset, diagnostics);
+          }
+        }
+      }
+    }
+  }
+  for (const ast::Workload& workload : policy.workloads) {
+    const ast::Service* own = nullptr;
+    if (!workload.services.empty()) own = resolveService(workload.services[0], symbols, diagnostics);
+    if (own != nullptr && !workload.versions.empty()) {
+      checkSubsetName(*own, workload.versions[0], diagnostics);
+    }
+    for (const ast::Identifier& callee : workload.calls) {
+      const ast::Service* service = resolveService(callee, symbols, diagnostics);
+      // Without a route the sidecar could not choose among several subsets.
+      if (service != nullptr && service->routes.empty() && service->subsets.size() > 1) {
+        diagnostics.error(callee.loc, "workload '" + workload.name.name + "' calls service '" +
+                                          callee.name + "', which has " +
+                                          std::to_string(service->subsets.size()) +
+                                          " subsets but no route to choose among them");
+        diagnostics.note(service->name.loc, "add a 'route { ... }' block to this service");
+      }
+    }
+  }
+}
+
+}  // namespace meshc::sema

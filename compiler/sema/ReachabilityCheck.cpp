@@ -1,0 +1,139 @@
+// A rule is unreachable when every request it matches is taken by an earlier rule (first match
+// wins), or when its own conditions contradict each other. Conditions are conjunctions of atoms, so
+// rule B is shadowed by an earlier rule A when each atom of A is implied by some atom of B. The
+// test is sound (it never flags a reachable rule) and covers the common mistakes: a broad prefix
+// before a narrow one, a duplicated rule, anything after `otherwise`.
+
+#include <algorithm>
+#include <cctype>
+
+#include "sema/Checks.h"
+
+namespace meshc::sema {
+namespace {
+
+enum class Field { Path, Method, Header };
+enum class Test { Exact, Prefix, Present };
+
+struct Atom {
+  Field field;
+  Test test;
+  std::string header;  // lower-case; Header only
+  std::string value;
+  SourceLoc loc;
+
+  std::string describe() const {
+    const char* op = test == Test::Exact ? " == " : test == Test::Prefix ? " prefix " : "";
+    switch (field) {
+      case Field::Path:
+        return "path" + std::string(op) + "\"" + value + "\"";
+      case Field::Method:
+        return "method " + value;
+      case Field::Header:
+        return "header \"" + header + "\"" +
+               (test == Test::Present ? " present" : std::string(op) + "\"" + value + "\"");
+    }
+    return "";
+  }
+};
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+Atom toAtom(const ast::Condition& condition) {
+  if (const auto* path = std::get_if<ast::PathMatch>(&condition.match)) {
+    return {Field::Path, path->kind == ast::PathMatch::Kind::Exact ? Test::Exact : Test::Prefix,
+            "", path->value.value, condition.loc};
+  }
+  if (const auto* method = std::get_if<ast::MethodMatch>(&condition.match)) {
+    return {Field::Method, Test::Exact, "", method->method.name, condition.loc};
+  }
+  const auto& header = std::get<ast::HeaderMatch>(condition.match);
+  const Test test = header.kind == ast::HeaderMatch::Kind::Equals   ? Test::Exact
+                    : header.kind == ast::HeaderMatch::Kind::Prefix ? Test::Prefix
+                                                                     : Test::Present;
+  return {Field::Header, test, lower(header.name.value), header.value.value, condition.loc};
+}
+
+bool sameSubject(const Atom& a, const Atom& b) {
+  return a.field == b.field && (a.field != Field::Header || a.header == b.header);
+}
+
+bool startsWith(const std::string& text, const std::string& prefix) {
+  return text.compare(0, prefix.size(), prefix) == 0;
+}
+
+// Every request satisfying `a` satisfies `b`.
+bool implies(const Atom& a, const Atom& b) {
+  if (!sameSubject(a, b)) return false;
+  switch (b.test) {
+    case Test::Present:
+      return true;
+    case Test::Exact:
+      return a.test == Test::Exact && a.value == b.value;
+    case Test::Prefix:
+      return a.test != Test::Present && startsWith(a.value, b.value);
+  }
+  return false;
+}
+
+// No request satisfies both.
+bool contradicts(const Atom& a, const Atom& b) {
+  if (!sameSubject(a, b) || a.test == Test::Present || b.test == Test::Present) return false;
+  if (a.test == Test::Exact && b.test == Test::Exact) return a.value != b.value;
+  if (a.test == Test::Exact) return !startsWith(a.value, b.value);
+  if (b.test == Test::Exact) return !startsWith(b.value, a.value);
+  return !startsWith(a.value, b.value) && !startsWith(b.value, a.value);
+}
+
+bool shadows(const std::vector<Atom>& earlier, const std::vector<Atom>& later) {
+  return std::all_of(earlier.begin(), earlier.end(), [&](const Atom& needed) {
+    return std::any_of(later.begin(), later.end(),
+                       [&](const Atom& held) { return implies(held, needed); });
+  });
+}
+
+void checkRoute(const ast::Route& route, Diagnostics& diagnostics) {
+  std::vector<std::vector<Atom>> rules;
+  std::vector<bool> satisfiable;
+  for (const ast::RouteRule& rule : route.rules) {
+    std::vector<Atom> atoms;
+    for (const ast::Condition& condition : rule.conditions) atoms.push_back(toAtom(condition));
+    bool possible = true;
+    for (size_t i = 0; i < atoms.size() && possible; ++i) {
+      for (size_t j = i + 1; j < atoms.size() && possible; ++j) {
+        if (!contradicts(atoms[i], atoms[j])) continue;
+        diagnostics.error(atoms[j].loc, "rule can never match: '" + atoms[j].describe() +
+                                            "' contradicts '" + atoms[i].describe() + "'");
+        diagnostics.note(atoms[i].loc, "the contradicting condition is here");
+        possible = false;
+      }
+    }
+    const size_t index = rules.size();
+    for (size_t earlier = 0; earlier < index && possible; ++earlier) {
+      if (!satisfiable[earlier] || !shadows(rules[earlier], atoms)) continue;
+      const ast::RouteRule& shadowing = route.rules[earlier];
+      diagnostics.error(rule.loc, shadowing.otherwise
+                                      ? "rule can never match: it comes after 'otherwise', "
+                                        "which matches every request"
+                                      : "rule can never match: every request it matches is "
+                                        "taken by an earlier rule (rules are tried in order)");
+      diagnostics.note(shadowing.loc, "the earlier rule is here");
+      break;
+    }
+    rules.push_back(std::move(atoms));
+    satisfiable.push_back(possible);
+  }
+}
+
+}  // namespace
+
+void checkReachability(const ast::Policy& policy, Diagnostics& diagnostics) {
+  for (const ast::Service& service : policy.services) {
+    for (const ast::Route& route : service.routes) checkRoute(route, diagnostics);
+  }
+}
+
+}  // namespace meshc::sema

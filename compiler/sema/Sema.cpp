@@ -1,0 +1,20 @@
+#include "sema/Sema.h"
+
+#include "sema/Checks.h"
+#include "sema/SymbolTable.h"
+
+namespace meshc::sema {
+
+bool check(const ast::Policy& policy, Diagnostics& diagnostics) {
+  const size_t errorsBefore = diagnostics.errorCount();
+  const SymbolTable symbols(policy);
+  checkStructure(policy, diagnostics);
+  checkDuplicates(policy, diagnostics);
+  checkNames(policy, symbols, diagnostics);
+  checkLiterals(policy, diagnostics);
+  checkSplitWeights(policy, diagnostics);
+  checkReachability(policy, diagnostics);
+  return diagnostics.errorCount() == errorsBefore;
+}
+
+}  // namespace meshc::sema

@@ -1,0 +1,34 @@
+#include "sema/Checks.h"
+
+namespace meshc::sema {
+namespace {
+
+std::string percentText(uint64_t basisPoints) {
+  std::string text = std::to_string(basisPoints / 100);
+  if (const uint64_t fraction = basisPoints % 100; fraction != 0) {
+    text += fraction % 10 == 0 ? "." + std::to_string(fraction / 10)
+                               : (fraction < 10 ? ".0" : ".") + std::to_string(fraction);
+  }
+  return text + "%";
+}
+
+}  // namespace
+
+void checkSplitWeights(const ast::Policy& policy, Diagnostics& diagnostics) {
+  for (const ast::Service& service : policy.services) {
+    for (const ast::Route& route : service.routes) {
+      for (const ast::RouteRule& rule : route.rules) {
+        const auto* split = std::get_if<ast::SplitTarget>(&rule.target);
+        if (split == nullptr) continue;
+        uint64_t total = 0;
+        for (const ast::SplitEntry& entry : split->entries) total += entry.weight.basisPoints;
+        if (total != 10000) {
+          diagnostics.error(split->loc, "split weights total " + percentText(total) +
+                                            "; they must total exactly 100%");
+        }
+      }
+    }
+  }
+}
+
+}  // namespace meshc::sema

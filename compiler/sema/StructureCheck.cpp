@@ -1,0 +1,74 @@
+#include "sema/Checks.h"
+
+namespace meshc::sema {
+namespace {
+
+template <typename T>
+void atMostOnce(const std::vector<T>& items, const char* what, Diagnostics& diagnostics,
+                SourceLoc (*locOf)(const T&)) {
+  for (size_t i = 1; i < items.size(); ++i) {
+    diagnostics.error(locOf(items[i]), std::string("duplicate ") + what);
+    diagnostics.note(locOf(items[0]), std::string("first ") + what + " is here");
+  }
+}
+
+void checkService(const ast::Service& service, Diagnostics& diagnostics) {
+  const std::string& name = service.name.name;
+  if (service.ports.empty()) {
+    diagnostics.error(service.name.loc,
+                      "service '" + name + "' has no port; add e.g. 'port 9080 http;'");
+  }
+  atMostOnce<ast::ServicePort>(service.ports, "port", diagnostics,
+                               [](const ast::ServicePort& p) { return p.loc; });
+  if (service.subsets.empty()) {
+    diagnostics.error(service.name.loc,
+                      "service '" + name +
+                          "' has no subset; declare at least one, e.g. "
+                          "'subset v1 { endpoints [\"127.0.0.1:9080\"]; }'");
+  }
+  atMostOnce<ast::Route>(service.routes, "route block", diagnostics,
+                         [](const ast::Route& r) { return r.loc; });
+  for (const ast::Route& route : service.routes) {
+    atMostOnce<ast::Duration>(route.timeouts, "route timeout", diagnostics,
+                              [](const ast::Duration& d) { return d.loc; });
+  }
+  for (const ast::Subset& subset : service.subsets) {
+    atMostOnce<SourceLoc>(subset.endpointLists, "endpoints list", diagnostics,
+                          [](const SourceLoc& l) { return l; });
+  }
+}
+
+void checkWorkload(const ast::Workload& workload, Diagnostics& diagnostics) {
+  const std::string& name = workload.name.name;
+  if (workload.services.empty()) {
+    diagnostics.error(workload.name.loc, "workload '" + name +
+                                             "' does not say which service it runs; add "
+                                             "'service NAME;'");
+  }
+  if (workload.versions.empty()) {
+    diagnostics.error(workload.name.loc, "workload '" + name +
+                                             "' does not say which version (subset) it runs; "
+                                             "add 'version NAME;'");
+  }
+  atMostOnce<ast::Identifier>(workload.services, "'service' statement", diagnostics,
+                              [](const ast::Identifier& i) { return i.loc; });
+  atMostOnce<ast::Identifier>(workload.versions, "'version' statement", diagnostics,
+                              [](const ast::Identifier& i) { return i.loc; });
+}
+
+}  // namespace
+
+void checkStructure(const ast::Policy& policy, Diagnostics& diagnostics) {
+  if (!policy.mesh) {
+    diagnostics.error({policy.file, 1, 1},
+                      "missing mesh header; a policy starts with e.g. 'mesh shop { trust_domain "
+                      "\"shop.local\"; }'");
+  } else {
+    atMostOnce<ast::StringLiteral>(policy.mesh->trustDomains, "trust_domain", diagnostics,
+                                   [](const ast::StringLiteral& s) { return s.loc; });
+  }
+  for (const ast::Service& service : policy.services) checkService(service, diagnostics);
+  for (const ast::Workload& workload : policy.workloads) checkWorkload(workload, diagnostics);
+}
+
+}  // namespace meshc::sema

@@ -1,0 +1,104 @@
+/* The one seam between compiled policy code and the sidecar runtime.
+ *
+ * A compiled policy module defines the constant `mesh_policy_module`; the runtime reads its tables
+ * and calls its entry points. Plain C, fixed-width fields, explicit padding: the compiler's code
+ * generator lays the same structs out in LLVM IR, and a codegen test checks every offset against
+ * this header. Nothing crossing the seam is owned by the callee; no exceptions cross it.
+ * Change any layout => bump MESH_ABI_VERSION; the runtime refuses modules of another version. */
+#ifndef MESH_ABI_H
+#define MESH_ABI_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MESH_ABI_VERSION 1u
+
+/* A byte string that is not NUL-terminated. */
+typedef struct mesh_str {
+  const char* data;
+  uint64_t len;
+} mesh_str;
+
+typedef struct mesh_header {
+  mesh_str name; /* lower-case */
+  mesh_str value;
+} mesh_header;
+
+/* A request as the policy sees it. The runtime normalises before calling:
+ * host is lower-case with the port removed, path excludes the query. */
+typedef struct mesh_request {
+  mesh_str method;           /* as received, e.g. "GET" (methods are case-sensitive) */
+  mesh_str scheme;           /* "http" or "https" */
+  mesh_str host;             /* authority host, lower-case, no port */
+  mesh_str path;             /* up to, not including, '?' */
+  mesh_str query;            /* after '?', empty when absent */
+  mesh_str source_principal; /* SPIFFE ID of the peer, empty when unknown */
+  mesh_str source_address;   /* "ip:port" of the peer */
+  const mesh_header* headers; /* in received order */
+  uint64_t header_count;
+  uint64_t seed; /* uniform random per request: drives weighted splits */
+  uint32_t port; /* authority port, 0 when absent */
+  uint32_t reserved0;
+} mesh_request;
+
+/* Result of route(). */
+enum {
+  MESH_ROUTE_MATCHED = 0,    /* decision is filled in */
+  MESH_ROUTE_NO_SERVICE = 1, /* host names no service this workload may call */
+  MESH_ROUTE_NO_RULE = 2     /* the service's route has no rule for this request */
+};
+
+typedef struct mesh_route_decision {
+  uint32_t service;    /* index into mesh_module.services */
+  uint32_t cluster;    /* index into mesh_module.clusters */
+  uint32_t rule;       /* index of the matching rule within the service's route */
+  uint32_t reserved0;
+  uint64_t timeout_ms; /* request timeout; 0 means none */
+} mesh_route_decision;
+
+/* A service subset: the unit the runtime balances load over. */
+typedef struct mesh_cluster {
+  const char* name;    /* "<service>.<subset>", e.g. "reviews.v2" */
+  const char* service; /* "reviews" */
+  const char* subset;  /* "v2" */
+  const char* const* endpoints; /* "host:port" each; the static list from the policy */
+  uint32_t endpoint_count;
+  uint32_t service_index; /* into mesh_module.services */
+} mesh_cluster;
+
+typedef struct mesh_service {
+  const char* name;
+  uint32_t port;       /* the port the service's application listens on */
+  uint32_t rule_count; /* rules in its route, for logs and /config */
+  uint64_t timeout_ms; /* route-level request timeout; 0 means none */
+} mesh_service;
+
+typedef uint32_t (*mesh_route_fn)(const mesh_request* request, mesh_route_decision* decision);
+
+typedef struct mesh_module {
+  uint32_t abi_version; /* MESH_ABI_VERSION of the compiler that built it */
+  uint32_t reserved0;
+  const char* mesh_name;
+  const char* workload;       /* the workload this module was specialised for */
+  const char* policy_digest;  /* "sha256:<64 hex>" of the normalised policy source */
+  const char* compiler_version;
+  const mesh_service* services; /* the services this workload may call, then its own */
+  const mesh_cluster* clusters;
+  uint32_t service_count;
+  uint32_t cluster_count;
+  int32_t local_service; /* index of the service this workload serves, -1 when none */
+  int32_t local_cluster; /* index of its own subset, -1 when none */
+  mesh_route_fn route;   /* outbound routing decision */
+} mesh_module;
+
+/* Defined by the compiled policy object linked into every sidecar. */
+extern const mesh_module mesh_policy_module;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MESH_ABI_H */

@@ -1,0 +1,51 @@
+#pragma once
+
+// Shared by the front-end tests: run the parser and checker on a policy given as a string.
+
+#include <string>
+
+#include "ast/Parser.h"
+#include "sema/Sema.h"
+#include "support/Diagnostics.h"
+#include "support/SourceFile.h"
+
+namespace meshc::testing {
+
+struct Compiled {
+  SourceFile source;
+  ast::Policy policy;
+  Diagnostics diagnostics;
+  bool ok = false;
+
+  std::string rendered() const { return diagnostics.render(source); }
+  // Only the "file:line:col: severity: message" lines, one per diagnostic.
+  std::string summary() const {
+    std::string out;
+    for (const Diagnostic& d : diagnostics.all()) {
+      const char* kind = d.severity == Severity::Error     ? "error"
+                         : d.severity == Severity::Warning ? "warning"
+                                                           : "note";
+      out += std::to_string(d.loc.line) + ":" + std::to_string(d.loc.column) + ": " + kind +
+             ": " + d.message + "\n";
+    }
+    return out;
+  }
+};
+
+inline Compiled parseOnly(const std::string& text) {
+  Compiled c{SourceFile("test.mesh", text), {}, {}, false};
+  c.policy = ast::parse(c.source, c.diagnostics);
+  c.ok = !c.diagnostics.hasErrors();
+  return c;
+}
+
+inline Compiled check(const std::string& text) {
+  Compiled c = parseOnly(text);
+  if (c.ok) c.ok = sema::check(c.policy, c.diagnostics);
+  return c;
+}
+
+// A valid policy header and one service, for tests that vary the rest.
+inline const char* kMeshHeader = "mesh m { trust_domain \"m.local\"; }\n";
+
+}  // namespace meshc::testing

@@ -1,0 +1,152 @@
+#include <gtest/gtest.h>
+
+#include "ast/AstPrinter.h"
+#include "compiler/PolicyFixture.h"
+
+namespace meshc {
+namespace {
+
+using testing::kMeshHeader;
+using testing::parseOnly;
+
+TEST(Parser, BuildsServicesRoutesAndWorkloads) {
+  const auto c = parseOnly(std::string(kMeshHeader) + R"(
+service reviews {
+  port 9080 http;
+  subset v1 { endpoints ["127.0.0.1:1", "127.0.0.1:2"]; }
+  subset v2 { endpoints []; }
+  route {
+    when header "End-User" == "jason" and method GET => v2 timeout 250ms;
+    when path prefix "/r" => split { v1 12.5%, v2 87.5%, };
+    otherwise => v1;
+    timeout 2s;
+  }
+}
+workload w { service reviews; version v1; calls reviews; }
+)");
+  ASSERT_TRUE(c.ok) << c.rendered();
+  ASSERT_EQ(c.policy.services.size(), 1u);
+  const ast::Service& s = c.policy.services[0];
+  EXPECT_EQ(s.name.name, "reviews");
+  EXPECT_EQ(s.ports.at(0).number, 9080u);
+  ASSERT_EQ(s.subsets.size(), 2u);
+  EXPECT_EQ(s.subsets[0].endpoints.size(), 2u);
+  EXPECT_EQ(s.subsets[1].endpoints.size(), 0u);
+  const ast::Route& route = s.routes.at(0);
+  ASSERT_EQ(route.rules.size(), 3u);
+  EXPECT_EQ(route.rules[0].conditions.size(), 2u);
+  EXPECT_EQ(route.rules[0].timeout->milliseconds, 250u);
+  const auto& split = std::get<ast::SplitTarget>(route.rules[1].target);
+  EXPECT_EQ(split.entries[0].weight.basisPoints, 1250u);
+  EXPECT_EQ(split.entries[1].weight.basisPoints, 8750u);
+  EXPECT_TRUE(route.rules[2].otherwise);
+  EXPECT_EQ(route.timeouts.at(0).milliseconds, 2000u);
+  EXPECT_EQ(c.policy.workloads.at(0).calls.at(0).name, "reviews");
+}
+
+TEST(Parser, RecordsLineAndColumn) {
+  const auto c = parseOnly(std::string(kMeshHeader) + "service   svc { port 1; }\n");
+  ASSERT_TRUE(c.ok);
+  EXPECT_EQ(c.policy.services[0].name.loc.line, 2u);
+  EXPECT_EQ(c.policy.services[0].name.loc.column, 11u);
+}
+
+TEST(Parser, DurationUnits) {
+  const auto c = parseOnly(std::string(kMeshHeader) +
+                           "service s { route { timeout 3m; timeout 1h; timeout 7ms; } }");
+  ASSERT_TRUE(c.ok) << c.rendered();
+  const auto& timeouts = c.policy.services[0].routes[0].timeouts;
+  EXPECT_EQ(timeouts[0].milliseconds, 180000u);
+  EXPECT_EQ(timeouts[1].milliseconds, 3600000u);
+  EXPECT_EQ(timeouts[2].milliseconds, 7u);
+}
+
+TEST(Parser, StringEscapes) {
+  const auto c = parseOnly(std::string(kMeshHeader) +
+                           R"(service s { route { when header "a" == "q\"b\\c" => v; } })");
+  ASSERT_TRUE(c.ok) << c.rendered();
+  const auto& match =
+      std::get<ast::HeaderMatch>(c.policy.services[0].routes[0].rules[0].conditions[0].match);
+  EXPECT_EQ(match.value.value, "q\"b\\c");
+}
+
+TEST(ParserErrors, MissingSemicolonPointsAfterTheStatement) {
+  const auto c = parseOnly(std::string(kMeshHeader) + "service s {\n  port 9080\n}\n");
+  EXPECT_FALSE(c.ok);
+  EXPECT_EQ(c.summary(), "3:12: error: expected ';' or a name\n") << c.rendered();
+}
+
+TEST(ParserErrors, UnexpectedTokenListsWhatIsValid) {
+  const auto c = parseOnly(std::string(kMeshHeader) + "service s { prot 80; }\n");
+  EXPECT_EQ(c.summary(),
+            "2:13: error: unexpected 'prot'; expected one of '}', 'port', 'subset' or 'route'\n");
+}
+
+TEST(ParserErrors, ReportsEveryErrorInOneRun) {
+  const auto c = parseOnly(std::string(kMeshHeader) +
+                           "service a { port 1 }\n"
+                           "service b { port; }\n"
+                           "workload w { calls ; }\n");
+  EXPECT_EQ(c.diagnostics.errorCount(), 3u) << c.rendered();
+}
+
+TEST(ParserErrors, StrayCharacterAndUnterminatedString) {
+  auto c = parseOnly(std::string(kMeshHeader) + "service s @ { }\n");
+  EXPECT_EQ(c.summary(), "2:11: error: unexpected character '@'; expected '{'\n");
+  c = parseOnly(std::string(kMeshHeader) + "service s { subset v { endpoints [\"abc ]; } }\n");
+  EXPECT_NE(c.summary().find("2:35: error: unexpected unterminated string \"abc ]; } }"),
+            std::string::npos)
+      << c.summary();
+}
+
+TEST(ParserErrors, UnknownEscape) {
+  const auto c = parseOnly(std::string(kMeshHeader) +
+                           R"(service s { route { when path == "/a\qb" => v; } })");
+  EXPECT_EQ(c.summary(),
+            "2:37: error: unknown escape sequence '\\q'; valid escapes are \\\", \\\\, \\n and "
+            "\\t\n");
+}
+
+TEST(ParserErrors, PercentWithThreeDecimals) {
+  const auto c =
+      parseOnly(std::string(kMeshHeader) + "service s { route { otherwise => split { a 33.333% }; } }");
+  EXPECT_NE(c.summary().find("more than two decimal places"), std::string::npos);
+}
+
+TEST(ParserErrors, RendersSourceLineWithCaret) {
+  const auto c = parseOnly("mesh m {}\nservice s { port x; }\n");
+  EXPECT_EQ(c.rendered(),
+            "test.mesh:2:18: error: unexpected 'x'; expected an integer\n"
+            "  service s { port x; }\n"
+            "                   ^\n");
+}
+
+TEST(ParserErrors, InvalidUtf8IsReportedWithItsPosition) {
+  const auto c = parseOnly("mesh m {}\nservice s\xff { }\n");
+  EXPECT_EQ(c.summary(), "2:10: error: invalid UTF-8 byte 0xff; policy files are UTF-8 text\n");
+}
+
+TEST(ParserErrors, EmptyAndGarbageInputsDoNotCrash) {
+  for (const char* text : {"", "}", "{{{{", "\"", "mesh", "mesh m { trust_domain", "\x01\xff",
+                           "service s { route { when => ; } }", "workload w { calls a,,b; }"}) {
+    const auto c = parseOnly(text);
+    (void)c;
+  }
+  SUCCEED();
+}
+
+TEST(NormalizedSource, IgnoresLayoutAndComments) {
+  const SourceFile a("a.mesh", "mesh m {}  # comment\nservice s { port 1; }\n");
+  const SourceFile b("b.mesh", "mesh   m\n{ } /* block */ service s {port 1;}");
+  EXPECT_EQ(ast::normalizedSource(a), ast::normalizedSource(b));
+  EXPECT_EQ(ast::normalizedSource(a), "mesh m { } service s { port 1 ; }");
+}
+
+TEST(AstPrinter, PrintsNodesWithPositions) {
+  const auto c = parseOnly("mesh m {}\nservice s { port 80 http; }\n");
+  ASSERT_TRUE(c.ok);
+  EXPECT_EQ(ast::print(c.policy), "Mesh m @1:1\nService s @2:1\n  Port 80 http @2:13\n");
+}
+
+}  // namespace
+}  // namespace meshc

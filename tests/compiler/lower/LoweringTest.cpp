@@ -1,0 +1,95 @@
+#include <gtest/gtest.h>
+
+#include "compiler/PolicyFixture.h"
+#include "ir/Evaluator.h"
+#include "lower/Lowering.h"
+
+namespace meshc {
+namespace {
+
+constexpr const char* kPolicy = R"(
+mesh shop { }
+service cart {
+  port 8080;
+  subset v1 { endpoints ["127.0.0.1:1"]; }
+}
+service web {
+  port 80;
+  subset blue { endpoints ["127.0.0.1:2", "127.0.0.1:3"]; }
+  subset green { }
+  route {
+    when header "X-Canary" present => green timeout 5s;
+    otherwise => split { blue 75%, green 25% };
+    timeout 1s;
+  }
+}
+workload web-blue { service web; version blue; calls cart; }
+workload edge { service cart; version v1; calls web, cart; }
+)";
+
+TEST(Lowering, SpecialisesEachWorkload) {
+  const auto c = testing::check(kPolicy);
+  ASSERT_TRUE(c.ok) << c.rendered();
+  const auto modules = lower::lowerPolicy(c.policy, "sha256:x");
+  ASSERT_EQ(modules.size(), 2u);
+
+  const ir::Module& blue = modules[0];
+  EXPECT_EQ(blue.workload, "web-blue");
+  EXPECT_EQ(blue.meshName, "shop");
+  ASSERT_EQ(blue.services.size(), 2u);  // calls cart, then its own web
+  EXPECT_EQ(blue.routableServices, 1u);
+  EXPECT_EQ(blue.services[0].name, "cart");
+  EXPECT_EQ(blue.localService, 1);
+  EXPECT_EQ(blue.clusters.at(blue.localCluster).name(), "web.blue");
+  // A single-subset service without a route forwards everything to it.
+  ASSERT_EQ(blue.services[0].rules.size(), 1u);
+  EXPECT_TRUE(blue.services[0].rules[0].conditions.empty());
+
+  const ir::Module& edge = modules[1];
+  EXPECT_EQ(edge.routableServices, 2u);
+  EXPECT_EQ(edge.localService, 1);  // cart is both called and its own
+  const ir::Service& web = edge.services[0];
+  ASSERT_EQ(web.rules.size(), 2u);
+  EXPECT_EQ(web.rules[0].timeoutMs, 5000u);
+  EXPECT_EQ(web.rules[1].timeoutMs, 1000u);
+  const auto& header = std::get<ir::HeaderPresent>(web.rules[0].conditions[0].kind);
+  EXPECT_EQ(header.name, "x-canary");  // header names are matched lower-case
+  const auto& split = std::get<ir::Split>(web.rules[1].action);
+  ASSERT_EQ(split.targets.size(), 2u);
+  EXPECT_EQ(edge.clusters[split.targets[0].cluster].name(), "web.blue");
+  EXPECT_EQ(split.targets[0].weight, 7500u);
+  EXPECT_EQ(edge.clusters[0].endpoints.size(), 2u);
+}
+
+TEST(Lowering, EvaluatorFollowsTheLoweredRules) {
+  const auto c = testing::check(kPolicy);
+  ASSERT_TRUE(c.ok);
+  const ir::Module edge = lower::lowerPolicy(c.policy, "d")[1];
+  auto str = [](const char* s) { return mesh_str{s, std::char_traits<char>::length(s)}; };
+  mesh_header headers[] = {{str("x-canary"), str("1")}};
+  mesh_request request{};
+  request.host = str("web");
+  request.path = str("/");
+  request.method = str("GET");
+  request.headers = headers;
+  request.header_count = 1;
+  mesh_route_decision decision{};
+  ASSERT_EQ(ir::evaluateRoute(edge, request, decision), MESH_ROUTE_MATCHED);
+  EXPECT_EQ(edge.clusters[decision.cluster].name(), "web.green");
+  EXPECT_EQ(decision.timeout_ms, 5000u);
+
+  request.header_count = 0;
+  int blue = 0;
+  for (uint64_t seed = 0; seed < 10000; ++seed) {
+    request.seed = seed;
+    ASSERT_EQ(ir::evaluateRoute(edge, request, decision), MESH_ROUTE_MATCHED);
+    blue += edge.clusters[decision.cluster].name() == "web.blue";
+  }
+  EXPECT_EQ(blue, 7500);
+
+  request.host = str("nope");
+  EXPECT_EQ(ir::evaluateRoute(edge, request, decision), MESH_ROUTE_NO_SERVICE);
+}
+
+}  // namespace
+}  // namespace meshc

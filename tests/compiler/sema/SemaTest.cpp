@@ -1,0 +1,166 @@
+#include <gtest/gtest.h>
+
+#include "compiler/PolicyFixture.h"
+
+namespace meshc {
+namespace {
+
+using testing::check;
+using testing::kMeshHeader;
+
+// A service with three subsets whose route body the test supplies.
+std::string withRoute(const std::string& rules) {
+  return std::string(kMeshHeader) +
+         "service r {\n"
+         "  port 80;\n"
+         "  subset v1 { endpoints [\"127.0.0.1:1\"]; }\n"
+         "  subset v2 { endpoints [\"127.0.0.1:2\"]; }\n"
+         "  subset v3 { endpoints [\"127.0.0.1:3\"]; }\n"
+         "  route {\n" +
+         rules +
+         "  }\n"
+         "}\n";
+}
+
+TEST(Sema, AcceptsTheBookinfoExample) {
+  const auto c = check(withRoute("    when header \"end-user\" == \"jason\" => v2;\n"
+                                 "    when path prefix \"/reviews\" => split { v1 90%, v3 10% };\n"
+                                 "    otherwise => v1;\n"));
+  EXPECT_TRUE(c.ok) << c.rendered();
+}
+
+TEST(Sema, MissingMeshHeader) {
+  const auto c = check("service s { port 1; subset a {} }");
+  EXPECT_EQ(c.summary(),
+            "1:1: error: missing mesh header; a policy starts with e.g. 'mesh shop { "
+            "trust_domain \"shop.local\"; }'\n");
+}
+
+TEST(Sema, UnknownSubsetSuggestsTheClosestName) {
+  const auto c = check(withRoute("    otherwise => v4;\n"));
+  EXPECT_EQ(c.summary(), "8:18: error: unknown subset 'v4' of service 'r'; did you mean 'v1'?\n");
+}
+
+TEST(Sema, UnknownServiceListsKnownOnes) {
+  const auto c = check(std::string(kMeshHeader) +
+                       "service r { port 80; subset v1 {} }\n"
+                       "workload w { service r; version v1; calls zzzzzz; }\n");
+  EXPECT_EQ(c.summary(), "3:43: error: unknown service 'zzzzzz'; known services: r\n");
+}
+
+TEST(Sema, UnknownWorkloadVersion) {
+  const auto c = check(std::string(kMeshHeader) +
+                       "service r { port 80; subset v1 {} }\n"
+                       "workload w { service r; version v9; }\n");
+  EXPECT_EQ(c.summary(), "3:33: error: unknown subset 'v9' of service 'r'; did you mean 'v1'?\n");
+}
+
+TEST(Sema, Duplicates) {
+  const auto c = check(std::string(kMeshHeader) +
+                       "service r { port 80; subset v1 {} subset v1 {} }\n"
+                       "service r { port 81; subset v1 {} }\n");
+  EXPECT_EQ(c.summary(),
+            "2:42: error: duplicate subset in service 'r' 'v1'\n"
+            "2:29: note: first declared here\n"
+            "3:9: error: duplicate service 'r'\n"
+            "2:9: note: first declared here\n");
+}
+
+TEST(Sema, SplitWeightsMustTotal100) {
+  const auto c = check(withRoute("    otherwise => split { v1 90%, v3 5.5% };\n"));
+  EXPECT_EQ(c.summary(),
+            "8:18: error: split weights total 95.5%; they must total exactly 100%\n");
+}
+
+TEST(Sema, SplitTargetRepeated) {
+  const auto c = check(withRoute("    otherwise => split { v1 50%, v1 50% };\n"));
+  EXPECT_EQ(c.summary(),
+            "8:34: error: duplicate split target 'v1'\n8:26: note: first declared here\n");
+}
+
+TEST(Sema, RuleShadowedByBroaderPrefix) {
+  const auto c = check(withRoute("    when path prefix \"/api\" => v1;\n"
+                                 "    when path prefix \"/api/v2\" and method GET => v2;\n"));
+  EXPECT_EQ(c.summary(),
+            "9:5: error: rule can never match: every request it matches is taken by an "
+            "earlier rule (rules are tried in order)\n"
+            "8:5: note: the earlier rule is here\n");
+}
+
+TEST(Sema, RuleAfterOtherwise) {
+  const auto c = check(withRoute("    otherwise => v1;\n    when method GET => v2;\n"));
+  EXPECT_EQ(c.summary(),
+            "9:5: error: rule can never match: it comes after 'otherwise', which matches every "
+            "request\n"
+            "8:5: note: the earlier rule is here\n");
+}
+
+TEST(Sema, NarrowBeforeBroadIsFine) {
+  const auto c = check(withRoute("    when path prefix \"/api/v2\" => v2;\n"
+                                 "    when path prefix \"/api\" => v1;\n"
+                                 "    when header \"x\" == \"1\" => v1;\n"
+                                 "    when header \"x\" present and method POST => v3;\n"
+                                 "    when header \"X\" prefix \"1\" => v3;\n"));
+  EXPECT_TRUE(c.ok) << c.rendered();
+}
+
+TEST(Sema, HeaderNamesAreCaseInsensitiveForShadowing) {
+  const auto c = check(withRoute("    when header \"End-User\" present => v1;\n"
+                                 "    when header \"end-user\" == \"jason\" => v2;\n"));
+  EXPECT_NE(c.summary().find("9:5: error: rule can never match"), std::string::npos);
+}
+
+TEST(Sema, ContradictoryConditions) {
+  const auto c = check(withRoute("    when path == \"/a\" and path prefix \"/b\" => v1;\n"));
+  EXPECT_EQ(c.summary(),
+            "8:27: error: rule can never match: 'path prefix \"/b\"' contradicts 'path == "
+            "\"/a\"'\n"
+            "8:10: note: the contradicting condition is here\n");
+}
+
+TEST(Sema, Literals) {
+  const auto c = check(std::string(kMeshHeader) +
+                       "service r {\n"
+                       "  port 70000 tcp;\n"
+                       "  subset v1 { endpoints [\"localhost\", \"h:0\", \"bad host:1\", \"[::1]:8\"]; }\n"
+                       "  route { when path == \"x\" and method get => v1 timeout 0s; }\n"
+                       "}\n");
+  EXPECT_EQ(c.summary(),
+            "3:3: error: port 70000 is out of range; ports are 1-65535\n"
+            "3:14: error: unsupported protocol 'tcp'; this version supports: http\n"
+            "4:26: error: endpoint \"localhost\" is missing ':PORT'; expected \"HOST:PORT\"\n"
+            "4:39: error: endpoint \"h:0\" has an invalid port; ports are 1-65535; expected "
+            "\"HOST:PORT\"\n"
+            "4:46: error: endpoint \"bad host:1\" has a malformed host; expected \"HOST:PORT\"\n"
+            "5:24: error: path \"x\" must start with '/'\n"
+            "5:39: error: HTTP methods are case-sensitive and 'get' would not match clients' "
+            "'GET'; did you mean 'GET'?\n"
+            "5:57: error: timeout must be positive; omit it for no timeout\n");
+}
+
+TEST(Sema, CalledServiceWithSeveralSubsetsNeedsARoute) {
+  const auto c = check(std::string(kMeshHeader) +
+                       "service r { port 80; subset v1 {} subset v2 {} }\n"
+                       "workload w { service r; version v1; calls r; }\n");
+  EXPECT_EQ(c.summary(),
+            "3:43: error: workload 'w' calls service 'r', which has 2 subsets but no route to "
+            "choose among them\n"
+            "2:9: note: add a 'route { ... }' block to this service\n");
+}
+
+TEST(Sema, StructuralRequirements) {
+  const auto c = check(std::string(kMeshHeader) +
+                       "service r { }\n"
+                       "workload w { }\n");
+  EXPECT_EQ(c.summary(),
+            "2:9: error: service 'r' has no port; add e.g. 'port 9080 http;'\n"
+            "2:9: error: service 'r' has no subset; declare at least one, e.g. 'subset v1 { "
+            "endpoints [\"127.0.0.1:9080\"]; }'\n"
+            "3:10: error: workload 'w' does not say which service it runs; add 'service "
+            "NAME;'\n"
+            "3:10: error: workload 'w' does not say which version (subset) it runs; add "
+            "'version NAME;'\n");
+}
+
+}  // namespace
+}  // namespace meshc
