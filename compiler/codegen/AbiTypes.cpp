@@ -1,0 +1,65 @@
+#include "codegen/AbiTypes.h"
+
+#include <llvm/IR/DataLayout.h>
+#include <llvm/Target/TargetMachine.h>
+
+#include "codegen/AbiLayout.h"
+#include "codegen/TargetSetup.h"
+
+namespace meshc::codegen {
+namespace {
+
+llvm::StructType* namedStruct(llvm::LLVMContext& context, llvm::StringRef name,
+                              llvm::ArrayRef<llvm::Type*> fields) {
+  if (llvm::StructType* existing = llvm::StructType::getTypeByName(context, name)) return existing;
+  return llvm::StructType::create(context, fields, name);
+}
+
+}  // namespace
+
+AbiTypes AbiTypes::get(llvm::LLVMContext& context) {
+  llvm::Type* i32 = llvm::Type::getInt32Ty(context);
+  llvm::Type* i64 = llvm::Type::getInt64Ty(context);
+  llvm::Type* charPtr = llvm::Type::getInt8PtrTy(context);
+
+  AbiTypes t{};
+  t.str = namedStruct(context, "mesh_str", {charPtr, i64});
+  t.header = namedStruct(context, "mesh_header", {t.str, t.str});
+  t.request = namedStruct(context, "mesh_request",
+                          {t.str, t.str, t.str, t.str, t.str, t.str, t.str,
+                           t.header->getPointerTo(), i64, i64, i32, i32});
+  t.decision = namedStruct(context, "mesh_route_decision", {i32, i32, i32, i32, i64});
+  t.cluster = namedStruct(context, "mesh_cluster",
+                          {charPtr, charPtr, charPtr, charPtr->getPointerTo(), i32, i32});
+  t.service = namedStruct(context, "mesh_service", {charPtr, i32, i32, i64});
+  t.routeFn = llvm::FunctionType::get(i32, {t.request->getPointerTo(), t.decision->getPointerTo()},
+                                      /*isVarArg=*/false);
+  t.module =
+      namedStruct(context, "mesh_module",
+                  {i32, i32, charPtr, charPtr, charPtr, charPtr, t.service->getPointerTo(),
+                   t.cluster->getPointerTo(), i32, i32, i32, i32, t.routeFn->getPointerTo()});
+  return t;
+}
+
+std::vector<StructLayoutReport> abiStructLayouts() {
+  llvm::LLVMContext context;
+  const llvm::DataLayout layout = createTargetMachine()->createDataLayout();
+  const AbiTypes types = AbiTypes::get(context);
+
+  std::vector<StructLayoutReport> reports;
+  for (llvm::StructType* type : {types.str, types.header, types.request, types.decision,
+                                 types.cluster, types.service, types.module}) {
+    const llvm::StructLayout* structLayout = layout.getStructLayout(type);
+    StructLayoutReport report;
+    report.name = type->getName().str();
+    report.size = structLayout->getSizeInBytes();
+    report.alignment = structLayout->getAlignment().value();
+    for (unsigned i = 0; i < type->getNumElements(); ++i) {
+      report.fieldOffsets.push_back(structLayout->getElementOffset(i));
+    }
+    reports.push_back(std::move(report));
+  }
+  return reports;
+}
+
+}  // namespace meshc::codegen

@@ -1,0 +1,75 @@
+#pragma once
+
+// LLVM struct types mirroring runtime/include/mesh/abi.h field for field, including the explicit
+// reserved fields, so the natural LLVM layout equals the C layout (checked by AbiLayoutTest).
+
+#include <llvm/IR/DerivedTypes.h>
+#include <llvm/IR/LLVMContext.h>
+
+namespace meshc::codegen {
+
+// Field indices, in abi.h declaration order.
+namespace str_field {
+enum : unsigned { kData, kLen };
+}
+namespace header_field {
+enum : unsigned { kName, kValue };
+}
+namespace request_field {
+enum : unsigned {
+  kMethod,
+  kScheme,
+  kHost,
+  kPath,
+  kQuery,
+  kSourcePrincipal,
+  kSourceAddress,
+  kHeaders,
+  kHeaderCount,
+  kSeed,
+  kPort,
+  kReserved0,
+};
+}
+namespace decision_field {
+enum : unsigned { kService, kCluster, kRule, kReserved0, kTimeoutMs };
+}
+namespace cluster_field {
+enum : unsigned { kName, kService, kSubset, kEndpoints, kEndpointCount, kServiceIndex };
+}
+namespace service_field {
+enum : unsigned { kName, kPort, kRuleCount, kTimeoutMs };
+}
+namespace module_field {
+enum : unsigned {
+  kAbiVersion,
+  kReserved0,
+  kMeshName,
+  kWorkload,
+  kPolicyDigest,
+  kCompilerVersion,
+  kServices,
+  kClusters,
+  kServiceCount,
+  kClusterCount,
+  kLocalService,
+  kLocalCluster,
+  kRoute,
+};
+}
+
+struct AbiTypes {
+  llvm::StructType* str;
+  llvm::StructType* header;
+  llvm::StructType* request;
+  llvm::StructType* decision;
+  llvm::StructType* cluster;
+  llvm::StructType* service;
+  llvm::StructType* module;
+  llvm::FunctionType* routeFn;
+
+  // Named types are unique per context: calling this twice yields the same types.
+  static AbiTypes get(llvm::LLVMContext& context);
+};
+
+}  // namespace meshc::codegen

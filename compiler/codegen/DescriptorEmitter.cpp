@@ -1,0 +1,137 @@
+#include "codegen/DescriptorEmitter.h"
+
+#include <llvm/IR/Constants.h>
+#include <llvm/IR/GlobalVariable.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "codegen/Codegen.h"
+#include "mesh/abi.h"
+
+#ifndef MESHC_VERSION
+#error "MESHC_VERSION must be defined by the build"
+#endif
+
+namespace meshc::codegen {
+namespace {
+
+constexpr char kCompilerVersion[] = "meshc " MESHC_VERSION;
+
+class DescriptorEmitter {
+ public:
+  DescriptorEmitter(llvm::Module& module, const AbiTypes& types)
+      : module_(module), types_(types), context_(module.getContext()) {}
+
+  void emit(const ir::Module& policy, llvm::Function* route) {
+    llvm::Type* i32 = llvm::Type::getInt32Ty(context_);
+    llvm::Constant* services = serviceTable(policy);
+    llvm::Constant* clusters = clusterTable(policy);
+    llvm::Constant* descriptor = llvm::ConstantStruct::get(
+        types_.module, {
+                           llvm::ConstantInt::get(i32, MESH_ABI_VERSION),
+                           llvm::ConstantInt::get(i32, 0),
+                           cString(policy.meshName, "mesh name"),
+                           cString(policy.workload, "workload name"),
+                           cString(policy.digest, "policy digest"),
+                           cString(kCompilerVersion, "compiler version"),
+                           services,
+                           clusters,
+                           llvm::ConstantInt::get(i32, policy.services.size()),
+                           llvm::ConstantInt::get(i32, policy.clusters.size()),
+                           llvm::ConstantInt::getSigned(i32, policy.localService),
+                           llvm::ConstantInt::getSigned(i32, policy.localCluster),
+                           route,
+                       });
+    new llvm::GlobalVariable(module_, types_.module, /*isConstant=*/true,
+                             llvm::GlobalValue::ExternalLinkage, descriptor, "mesh_policy_module");
+  }
+
+ private:
+  // A C string (the runtime reads these fields with strlen), shared by equal strings.
+  llvm::Constant* cString(const std::string& text, const std::string& what) {
+    if (text.find('\0') != std::string::npos) {
+      throw CodegenError("codegen: " + what + " contains a NUL byte and cannot be a C string");
+    }
+    auto [it, inserted] = strings_.try_emplace(text, nullptr);
+    if (inserted) {
+      llvm::Constant* bytes = llvm::ConstantDataArray::getString(context_, text, /*AddNull=*/true);
+      auto* global = new llvm::GlobalVariable(module_, bytes->getType(), /*isConstant=*/true,
+                                              llvm::GlobalValue::PrivateLinkage, bytes,
+                                              "str." + std::to_string(strings_.size() - 1));
+      global->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+      global->setAlignment(llvm::Align(1));
+      it->second = llvm::ConstantExpr::getPointerCast(global, llvm::Type::getInt8PtrTy(context_));
+    }
+    return it->second;
+  }
+
+  // A private constant array, as a pointer to its first element; null when empty.
+  llvm::Constant* table(llvm::Type* element, const std::vector<llvm::Constant*>& elements,
+                        const std::string& name) {
+    if (elements.empty()) return llvm::ConstantPointerNull::get(element->getPointerTo());
+    llvm::ArrayType* type = llvm::ArrayType::get(element, elements.size());
+    auto* global = new llvm::GlobalVariable(module_, type, /*isConstant=*/true,
+                                            llvm::GlobalValue::PrivateLinkage,
+                                            llvm::ConstantArray::get(type, elements), name);
+    global->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+    llvm::Constant* zero = llvm::ConstantInt::get(llvm::Type::getInt64Ty(context_), 0);
+    return llvm::ConstantExpr::getInBoundsGetElementPtr(
+        type, global, llvm::ArrayRef<llvm::Constant*>{zero, zero});
+  }
+
+  llvm::Constant* serviceTable(const ir::Module& policy) {
+    llvm::Type* i32 = llvm::Type::getInt32Ty(context_);
+    llvm::Type* i64 = llvm::Type::getInt64Ty(context_);
+    std::vector<llvm::Constant*> services;
+    for (const ir::Service& service : policy.services) {
+      services.push_back(llvm::ConstantStruct::get(
+          types_.service, {
+                              cString(service.name, "service name"),
+                              llvm::ConstantInt::get(i32, service.port),
+                              llvm::ConstantInt::get(i32, service.rules.size()),
+                              llvm::ConstantInt::get(i64, service.timeoutMs),
+                          }));
+    }
+    return table(types_.service, services, "services");
+  }
+
+  llvm::Constant* clusterTable(const ir::Module& policy) {
+    llvm::Type* i32 = llvm::Type::getInt32Ty(context_);
+    llvm::Type* charPtr = llvm::Type::getInt8PtrTy(context_);
+    std::vector<llvm::Constant*> clusters;
+    for (size_t c = 0; c < policy.clusters.size(); ++c) {
+      const ir::Cluster& cluster = policy.clusters[c];
+      std::vector<llvm::Constant*> endpoints;
+      for (const std::string& endpoint : cluster.endpoints) {
+        endpoints.push_back(cString(endpoint, "endpoint"));
+      }
+      clusters.push_back(llvm::ConstantStruct::get(
+          types_.cluster,
+          {
+              cString(cluster.name(), "cluster name"),
+              cString(cluster.service, "cluster service"),
+              cString(cluster.subset, "cluster subset"),
+              table(charPtr, endpoints, "cluster" + std::to_string(c) + ".endpoints"),
+              llvm::ConstantInt::get(i32, cluster.endpoints.size()),
+              llvm::ConstantInt::get(i32, cluster.serviceIndex),
+          }));
+    }
+    return table(types_.cluster, clusters, "clusters");
+  }
+
+  llvm::Module& module_;
+  const AbiTypes& types_;
+  llvm::LLVMContext& context_;
+  std::map<std::string, llvm::Constant*> strings_;
+};
+
+}  // namespace
+
+void emitDescriptor(const ir::Module& policy, llvm::Module& module, const AbiTypes& types,
+                    llvm::Function* route) {
+  DescriptorEmitter(module, types).emit(policy, route);
+}
+
+}  // namespace meshc::codegen

@@ -1,0 +1,41 @@
+// meshc: compiles .mesh policies into specialised sidecar executables.
+
+#include <CLI/CLI.hpp>
+#include <map>
+
+#include "driver/BuildInfo.h"
+#include "driver/Commands.h"
+
+int main(int argc, char** argv) {
+  using meshc::driver::EmitStage;
+  CLI::App app{"meshc: a compiled service mesh"};
+  app.set_version_flag("--version", std::string("meshc ") + meshc::driver::kVersion);
+  app.require_subcommand(1);
+
+  meshc::driver::CompileOptions compile;
+  CLI::App* compileCommand =
+      app.add_subcommand("compile", "Compile a policy into one sidecar executable per workload");
+  compileCommand->add_option("file", compile.input, "Policy file (.mesh)")->required();
+  compileCommand->add_option("-o,--output", compile.outputDir, "Directory for the sidecars");
+  compileCommand->add_option("--workload", compile.workload, "Build only this workload");
+  compileCommand->add_flag("--keep-objects", compile.keepObjects,
+                           "Keep the policy object files (policy-<workload>.o)");
+  const std::map<std::string, EmitStage> stages{
+      {"ast", EmitStage::Ast}, {"ir", EmitStage::Ir}, {"llvm", EmitStage::Llvm}};
+  compileCommand
+      ->add_option("--emit", compile.emit, "Print a stage instead of building: ast, ir, llvm")
+      ->transform(CLI::CheckedTransformer(stages, CLI::ignore_case));
+
+  std::string checkInput;
+  CLI::App* checkCommand = app.add_subcommand("check", "Parse and check a policy; build nothing");
+  checkCommand->add_option("file", checkInput, "Policy file (.mesh)")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int status = app.exit(e);
+    return status == 0 ? 0 : 2;
+  }
+  if (*compileCommand) return meshc::driver::runCompile(compile);
+  return meshc::driver::runCheck(checkInput);
+}

@@ -1,0 +1,88 @@
+// The LLVM struct types of the code generator must lay out exactly as the C compiler lays out
+// abi.h: a mismatch would make compiled policies and the runtime read each other's fields wrong.
+
+#include <gtest/gtest.h>
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "codegen/AbiLayout.h"
+#include "mesh/abi.h"
+
+namespace meshc::codegen {
+namespace {
+
+struct CLayout {
+  size_t size;
+  size_t alignment;
+  std::vector<size_t> offsets;
+};
+
+std::map<std::string, CLayout> cLayouts() {
+  return {
+      {"mesh_str",
+       {sizeof(mesh_str), alignof(mesh_str), {offsetof(mesh_str, data), offsetof(mesh_str, len)}}},
+      {"mesh_header",
+       {sizeof(mesh_header),
+        alignof(mesh_header),
+        {offsetof(mesh_header, name), offsetof(mesh_header, value)}}},
+      {"mesh_request",
+       {sizeof(mesh_request),
+        alignof(mesh_request),
+        {offsetof(mesh_request, method), offsetof(mesh_request, scheme),
+         offsetof(mesh_request, host), offsetof(mesh_request, path), offsetof(mesh_request, query),
+         offsetof(mesh_request, source_principal), offsetof(mesh_request, source_address),
+         offsetof(mesh_request, headers), offsetof(mesh_request, header_count),
+         offsetof(mesh_request, seed), offsetof(mesh_request, port),
+         offsetof(mesh_request, reserved0)}}},
+      {"mesh_route_decision",
+       {sizeof(mesh_route_decision),
+        alignof(mesh_route_decision),
+        {offsetof(mesh_route_decision, service), offsetof(mesh_route_decision, cluster),
+         offsetof(mesh_route_decision, rule), offsetof(mesh_route_decision, reserved0),
+         offsetof(mesh_route_decision, timeout_ms)}}},
+      {"mesh_cluster",
+       {sizeof(mesh_cluster),
+        alignof(mesh_cluster),
+        {offsetof(mesh_cluster, name), offsetof(mesh_cluster, service),
+         offsetof(mesh_cluster, subset), offsetof(mesh_cluster, endpoints),
+         offsetof(mesh_cluster, endpoint_count), offsetof(mesh_cluster, service_index)}}},
+      {"mesh_service",
+       {sizeof(mesh_service),
+        alignof(mesh_service),
+        {offsetof(mesh_service, name), offsetof(mesh_service, port),
+         offsetof(mesh_service, rule_count), offsetof(mesh_service, timeout_ms)}}},
+      {"mesh_module",
+       {sizeof(mesh_module),
+        alignof(mesh_module),
+        {offsetof(mesh_module, abi_version), offsetof(mesh_module, reserved0),
+         offsetof(mesh_module, mesh_name), offsetof(mesh_module, workload),
+         offsetof(mesh_module, policy_digest), offsetof(mesh_module, compiler_version),
+         offsetof(mesh_module, services), offsetof(mesh_module, clusters),
+         offsetof(mesh_module, service_count), offsetof(mesh_module, cluster_count),
+         offsetof(mesh_module, local_service), offsetof(mesh_module, local_cluster),
+         offsetof(mesh_module, route)}}},
+  };
+}
+
+TEST(AbiLayout, EveryStructMatchesTheCCompiler) {
+  const std::map<std::string, CLayout> expected = cLayouts();
+  const std::vector<StructLayoutReport> reports = abiStructLayouts();
+  ASSERT_EQ(reports.size(), expected.size());
+  for (const StructLayoutReport& report : reports) {
+    SCOPED_TRACE(report.name);
+    const auto it = expected.find(report.name);
+    ASSERT_NE(it, expected.end()) << "the code generator has a struct abi.h does not";
+    EXPECT_EQ(report.size, it->second.size);
+    EXPECT_EQ(report.alignment, it->second.alignment);
+    ASSERT_EQ(report.fieldOffsets.size(), it->second.offsets.size()) << "field count differs";
+    for (size_t i = 0; i < report.fieldOffsets.size(); ++i) {
+      EXPECT_EQ(report.fieldOffsets[i], it->second.offsets[i]) << "field " << i;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace meshc::codegen

@@ -1,0 +1,334 @@
+#include "RandomRequests.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <sstream>
+#include <stdexcept>
+#include <variant>
+
+#include "codegen/Codegen.h"
+#include "ir/Evaluator.h"
+
+namespace meshc::codegen::testing {
+namespace {
+
+// Enough slots for every string of a request with the most headers next() generates.
+constexpr size_t kArenaSlots = 7 + 2 * 12;
+
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+
+void addUnique(std::vector<std::string>& pool, const std::string& value) {
+  for (const std::string& known : pool) {
+    if (known == value) return;
+  }
+  pool.push_back(value);
+}
+
+void appendEscaped(std::ostringstream& out, const mesh_str& s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out << '"';
+  for (uint64_t i = 0; i < s.len; ++i) {
+    const auto byte = static_cast<unsigned char>(s.data[i]);
+    if (byte == '"' || byte == '\\') {
+      out << '\\' << static_cast<char>(byte);
+    } else if (byte >= 0x20 && byte < 0x7f) {
+      out << static_cast<char>(byte);
+    } else {
+      out << "\\x" << kHex[byte >> 4] << kHex[byte & 0xf];
+    }
+  }
+  out << '"';
+}
+
+std::string describeResult(uint32_t status, const mesh_route_decision& d) {
+  std::ostringstream out;
+  out << "status=" << status << " service=" << d.service << " cluster=" << d.cluster
+      << " rule=" << d.rule << " reserved0=" << d.reserved0 << " timeout_ms=" << d.timeout_ms;
+  return out.str();
+}
+
+bool sameDecision(const mesh_route_decision& a, const mesh_route_decision& b) {
+  return a.service == b.service && a.cluster == b.cluster && a.rule == b.rule &&
+         a.reserved0 == b.reserved0 && a.timeout_ms == b.timeout_ms;
+}
+
+}  // namespace
+
+GuardedArena::GuardedArena(size_t slots)
+    : pageSize_(static_cast<size_t>(::sysconf(_SC_PAGESIZE))), slots_(slots) {
+  // Layout: guard, slot 0, guard, slot 1, ..., guard.
+  const size_t size = (2 * slots_ + 1) * pageSize_;
+  void* mapping = ::mmap(nullptr, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mapping == MAP_FAILED) throw std::runtime_error("GuardedArena: mmap failed");
+  base_ = static_cast<char*>(mapping);
+  for (size_t slot = 0; slot < slots_; ++slot) {
+    if (::mprotect(base_ + (2 * slot + 1) * pageSize_, pageSize_, PROT_READ | PROT_WRITE) != 0) {
+      ::munmap(base_, size);
+      throw std::runtime_error("GuardedArena: mprotect failed");
+    }
+  }
+}
+
+GuardedArena::~GuardedArena() { ::munmap(base_, (2 * slots_ + 1) * pageSize_); }
+
+const char* GuardedArena::place(std::string_view value) {
+  if (used_ == slots_ || value.size() > pageSize_) return nullptr;
+  const size_t slot = used_++;
+  char* page = base_ + (2 * slot + 1) * pageSize_;
+  char* start = slot % 2 == 0 ? page + pageSize_ - value.size() : page;
+  std::memcpy(start, value.data(), value.size());
+  return start;
+}
+
+mesh_str OwnedRequest::store(std::string_view value) {
+  if (value.empty()) return mesh_str{nullptr, 0};
+  if (arena_ != nullptr) {
+    if (const char* placed = arena_->place(value)) return mesh_str{placed, value.size()};
+  }
+  buffers_.push_back(std::make_unique<char[]>(value.size()));
+  std::memcpy(buffers_.back().get(), value.data(), value.size());
+  return mesh_str{buffers_.back().get(), value.size()};
+}
+
+OwnedRequest& OwnedRequest::method(std::string_view value) {
+  request_.method = store(value);
+  return *this;
+}
+OwnedRequest& OwnedRequest::scheme(std::string_view value) {
+  request_.scheme = store(value);
+  return *this;
+}
+OwnedRequest& OwnedRequest::host(std::string_view value) {
+  request_.host = store(value);
+  return *this;
+}
+OwnedRequest& OwnedRequest::path(std::string_view value) {
+  request_.path = store(value);
+  return *this;
+}
+OwnedRequest& OwnedRequest::query(std::string_view value) {
+  request_.query = store(value);
+  return *this;
+}
+OwnedRequest& OwnedRequest::sourcePrincipal(std::string_view value) {
+  request_.source_principal = store(value);
+  return *this;
+}
+OwnedRequest& OwnedRequest::sourceAddress(std::string_view value) {
+  request_.source_address = store(value);
+  return *this;
+}
+OwnedRequest& OwnedRequest::header(std::string_view name, std::string_view value) {
+  headers_.push_back(mesh_header{store(name), store(value)});
+  return *this;
+}
+OwnedRequest& OwnedRequest::seed(uint64_t value) {
+  request_.seed = value;
+  return *this;
+}
+OwnedRequest& OwnedRequest::port(uint32_t value) {
+  request_.port = value;
+  return *this;
+}
+
+const mesh_request& OwnedRequest::get() {
+  request_.headers = headers_.empty() ? nullptr : headers_.data();
+  request_.header_count = headers_.size();
+  return request_;
+}
+
+RandomRequests::RandomRequests(const ir::Module& module, uint64_t seed)
+    : rng_(seed), arena_(kArenaSlots) {
+  for (const ir::Service& service : module.services) {
+    addUnique(hosts_, service.name);
+    for (const ir::Rule& rule : service.rules) {
+      for (const ir::Predicate& predicate : rule.conditions) {
+        std::visit(Overloaded{
+                       [&](const ir::PathExact& p) { addUnique(paths_, p.value); },
+                       [&](const ir::PathPrefix& p) { addUnique(paths_, p.value); },
+                       [&](const ir::MethodIs& p) { addUnique(methods_, p.value); },
+                       [&](const ir::HeaderEquals& p) {
+                         addUnique(headerNames_, p.name);
+                         addUnique(headerValues_, p.value);
+                       },
+                       [&](const ir::HeaderPrefix& p) {
+                         addUnique(headerNames_, p.name);
+                         addUnique(headerValues_, p.value);
+                       },
+                       [&](const ir::HeaderPresent& p) { addUnique(headerNames_, p.name); },
+                   },
+                   predicate.kind);
+      }
+      if (const auto* split = std::get_if<ir::Split>(&rule.action)) {
+        uint64_t runningSum = 0;
+        for (const ir::WeightedCluster& target : split->targets) {
+          runningSum += target.weight;
+          splitBounds_.push_back(runningSum);
+        }
+      }
+    }
+  }
+  for (const char* method : {"GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"}) {
+    addUnique(methods_, method);
+  }
+  for (const char* name : {"user-agent", "accept", "x-request-id", "cookie"}) {
+    addUnique(headerNames_, name);
+  }
+  splitBounds_.push_back(0);
+  splitBounds_.push_back(ir::kWeightTotal);
+}
+
+// Not std::uniform_int_distribution: its algorithm differs between standard libraries, and a
+// failing seed must reproduce everywhere. The modulo bias is irrelevant for these small bounds.
+uint64_t RandomRequests::below(uint64_t bound) { return rng_() % bound; }
+
+bool RandomRequests::chance(unsigned percent) { return below(100) < percent; }
+
+std::string RandomRequests::noise(size_t maxLength) {
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789/-._";
+  std::string text(below(maxLength + 1), '\0');
+  for (char& c : text) {
+    c = chance(75) ? kAlphabet[below(sizeof(kAlphabet) - 1)] : static_cast<char>(below(256));
+  }
+  return text;
+}
+
+std::string RandomRequests::mutateByte(std::string text) {
+  if (text.empty()) return noise(1);
+  char& c = text[below(text.size())];
+  switch (below(3)) {
+    case 0:
+      ++c;
+      break;
+    case 1:
+      --c;
+      break;
+    default:
+      c = static_cast<char>(c ^ (1 << below(8)));
+      break;
+  }
+  return text;
+}
+
+// Near-misses of the constants are what catch off-by-one lengths and wrong load offsets.
+std::string RandomRequests::variant(const std::vector<std::string>& pool) {
+  if (pool.empty() || chance(8)) return noise(24);
+  const std::string& base = pool[below(pool.size())];
+  const uint64_t kind = below(100);
+  if (kind < 35) return base;
+  if (kind < 50) return base.substr(0, below(base.size() + 1));
+  if (kind < 62) return base + (chance(50) ? base.substr(0, below(base.size() + 1)) : noise(8));
+  if (kind < 76) return mutateByte(base);
+  if (kind < 82) {
+    std::string text = base;
+    if (!text.empty() && chance(50)) {
+      text.erase(below(text.size()), 1);
+    } else {
+      text.insert(below(text.size() + 1), 1, static_cast<char>(below(256)));
+    }
+    return text;
+  }
+  if (kind < 90) return base + pool[below(pool.size())];
+  return "";
+}
+
+uint64_t RandomRequests::randomSeed() {
+  if (chance(50)) return rng_();
+  // A random multiple of 10000 plus a value just around a split boundary.
+  const uint64_t base = below(uint64_t{1} << 50) * ir::kWeightTotal;
+  const uint64_t bound = splitBounds_[below(splitBounds_.size())];
+  return base + bound + below(4) - 2;
+}
+
+const mesh_request& RandomRequests::next() {
+  current_.reset();
+  arena_.reset();
+  current_ = std::make_unique<OwnedRequest>(&arena_);
+  OwnedRequest& request = *current_;
+  request.method(variant(methods_))
+      .scheme(chance(50) ? "http" : "https")
+      .host(variant(hosts_))
+      .path(variant(paths_))
+      .query(chance(70) ? "" : noise(12))
+      .sourcePrincipal(chance(50) ? "" : "spiffe://mesh.local/sa/" + noise(8))
+      .sourceAddress("127.0.0." + std::to_string(below(256)) + ":" + std::to_string(below(65536)))
+      .port(chance(50) ? 0 : static_cast<uint32_t>(below(65536)))
+      .seed(randomSeed());
+
+  std::vector<std::string> names;
+  const uint64_t count = below(13);
+  for (uint64_t i = 0; i < count; ++i) {
+    std::string name;
+    if (!names.empty() && chance(20)) {
+      name = names[below(names.size())];  // a repeated header: only the first one counts
+    } else {
+      name = chance(80) ? variant(headerNames_) : noise(16);
+    }
+    request.header(name, variant(headerValues_));
+    names.push_back(std::move(name));
+  }
+  return request.get();
+}
+
+std::string describe(const mesh_request& request) {
+  std::ostringstream out;
+  auto field = [&out](const char* name, const mesh_str& value) {
+    out << "  " << name << ": ";
+    appendEscaped(out, value);
+    out << '\n';
+  };
+  out << "mesh_request {\n";
+  field("method", request.method);
+  field("scheme", request.scheme);
+  field("host", request.host);
+  field("path", request.path);
+  field("query", request.query);
+  field("source_principal", request.source_principal);
+  field("source_address", request.source_address);
+  out << "  port: " << request.port << "\n  seed: " << request.seed
+      << " (seed % 10000 = " << request.seed % ir::kWeightTotal << ")\n";
+  for (uint64_t i = 0; i < request.header_count; ++i) {
+    out << "  header[" << i << "]: ";
+    appendEscaped(out, request.headers[i].name);
+    out << " = ";
+    appendEscaped(out, request.headers[i].value);
+    out << '\n';
+  }
+  out << "}";
+  return out.str();
+}
+
+std::optional<std::string> differentialCheck(const ir::Module& module, mesh_route_fn route,
+                                             uint64_t seed, int count) {
+  RandomRequests requests(module, seed);
+  for (int i = 0; i < count; ++i) {
+    const mesh_request& request = requests.next();
+    // A recognisable pattern shows whether a non-matched result left the decision untouched.
+    mesh_route_decision expected;
+    std::memset(&expected, 0xA5, sizeof expected);
+    mesh_route_decision actual = expected;
+
+    const uint32_t expectedStatus = ir::evaluateRoute(module, request, expected);
+    const uint32_t actualStatus = route(&request, &actual);
+    if (expectedStatus != actualStatus || !sameDecision(expected, actual)) {
+      std::ostringstream out;
+      out << "request #" << i << " of differentialCheck(seed=" << seed << ") differs:\n"
+          << describe(request) << "\n  evaluator: " << describeResult(expectedStatus, expected)
+          << "\n  compiled:  " << describeResult(actualStatus, actual);
+      return out.str();
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> differentialCheck(const ir::Module& module, uint64_t seed, int count) {
+  const std::unique_ptr<JitModule> jit = JitModule::create(module);
+  return differentialCheck(module, jit->module().route, seed, count);
+}
+
+}  // namespace meshc::codegen::testing

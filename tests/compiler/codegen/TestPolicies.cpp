@@ -1,0 +1,190 @@
+#include "TestPolicies.h"
+
+namespace meshc::codegen::testing {
+namespace {
+
+ir::Predicate predicate(ir::PredicateKind kind) { return ir::Predicate{std::move(kind), {}}; }
+
+ir::Cluster cluster(const ir::Module& module, uint32_t serviceIndex, std::string subset) {
+  ir::Cluster result;
+  result.service = module.services.at(serviceIndex).name;
+  result.subset = std::move(subset);
+  result.serviceIndex = serviceIndex;
+  result.endpoints = {"127.0.0.1:" + std::to_string(19000 + module.clusters.size())};
+  return result;
+}
+
+// One cluster per subset name, all of service 0, plus the usual module header fields.
+ir::Module singleServiceModule(std::string workload, std::vector<ir::Service> services,
+                               const std::vector<std::string>& subsets) {
+  ir::Module module;
+  module.meshName = "test";
+  module.workload = std::move(workload);
+  module.digest = "sha256:" + std::string(64, '0');
+  module.services = std::move(services);
+  module.routableServices = static_cast<uint32_t>(module.services.size());
+  for (const std::string& subset : subsets) module.clusters.push_back(cluster(module, 0, subset));
+  return module;
+}
+
+}  // namespace
+
+ir::Predicate pathExact(std::string value) { return predicate(ir::PathExact{std::move(value)}); }
+ir::Predicate pathPrefix(std::string value) { return predicate(ir::PathPrefix{std::move(value)}); }
+ir::Predicate methodIs(std::string value) { return predicate(ir::MethodIs{std::move(value)}); }
+ir::Predicate headerEquals(std::string name, std::string value) {
+  return predicate(ir::HeaderEquals{std::move(name), std::move(value)});
+}
+ir::Predicate headerPrefix(std::string name, std::string value) {
+  return predicate(ir::HeaderPrefix{std::move(name), std::move(value)});
+}
+ir::Predicate headerPresent(std::string name) {
+  return predicate(ir::HeaderPresent{std::move(name)});
+}
+
+ir::Action forward(uint32_t cluster) { return ir::Forward{cluster}; }
+
+ir::Action split(std::vector<std::pair<uint32_t, uint32_t>> clusterWeights) {
+  ir::Split result;
+  for (const auto& [cluster, weight] : clusterWeights) result.targets.push_back({cluster, weight});
+  return result;
+}
+
+ir::Rule rule(std::vector<ir::Predicate> conditions, ir::Action action, uint64_t timeoutMs) {
+  ir::Rule result;
+  result.conditions = std::move(conditions);
+  result.action = std::move(action);
+  result.timeoutMs = timeoutMs;
+  return result;
+}
+
+ir::Service service(std::string name, std::vector<ir::Rule> rules, uint64_t timeoutMs) {
+  ir::Service result;
+  result.name = std::move(name);
+  result.port = 8080;
+  result.timeoutMs = timeoutMs;
+  result.rules = std::move(rules);
+  return result;
+}
+
+ir::Module pathsPolicy() {
+  const std::string exactBase = "/reviews/products/42/xyz";
+  const std::string prefixBase = "/api/v1/users/12345/abcdef";
+  std::vector<ir::Rule> rules;
+  for (uint32_t n = 0; n <= 20; ++n) {
+    rules.push_back(rule({pathExact(exactBase.substr(0, n))}, forward(n % 4), 1000 + n));
+  }
+  for (uint32_t n = 20; n >= 1; --n) {
+    rules.push_back(rule({pathPrefix(prefixBase.substr(0, n))}, forward(n % 4), 2000 + n));
+  }
+  ir::Module module = singleServiceModule("paths-client", {service("paths", std::move(rules))},
+                                          {"c0", "c1", "c2", "c3"});
+  // Rules after an always-matching rule are dead; the last one must never be reported.
+  module.services.push_back(
+      service("paths2", {
+                            rule({pathPrefix("/a/b/c/d/e/f/g/h/")}, forward(4)),
+                            rule({pathExact("/a/b/c/d/e/f/g/h")}, forward(5), 7),
+                            rule({pathPrefix("")}, forward(4), 8),
+                            rule({pathExact("/never")}, forward(5), 9),
+                        }));
+  module.routableServices = 2;
+  module.clusters.push_back(cluster(module, 1, "p0"));
+  module.clusters.push_back(cluster(module, 1, "p1"));
+  return module;
+}
+
+ir::Module headersPolicy() {
+  const std::string tenant = "x-tenant-identifier-long-name";
+  ir::Module module = singleServiceModule(
+      "headers-client",
+      {service("api",
+               {
+                   rule({methodIs("GET"), headerEquals("x-user", "jason")}, forward(0), 100),
+                   rule({headerPrefix("x-version", "v2.")}, forward(1), 200),
+                   rule({headerPresent("x-debug"), methodIs("DELETE")}, forward(2)),
+                   rule({headerEquals("x-empty", "")}, forward(3)),
+                   rule({headerPrefix("x-any", "")}, forward(4)),
+                   rule({methodIs("")}, forward(5)),
+                   rule({pathPrefix(""), headerEquals("x-lang", "en-US-long-value-over-16")},
+                        forward(6)),
+                   rule({headerEquals(tenant, "tenant-0123456789abcdef"), pathPrefix("/t/")},
+                        forward(7)),
+                   rule({headerPrefix("x-user", "ja"), headerPresent("x-lang"), methodIs("POST")},
+                        forward(0), 300),
+                   rule({headerPresent("")}, forward(1)),
+                   rule({methodIs("PROPFIND"), pathExact("/dav")}, forward(2)),
+               },
+               5000)},
+      {"v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7"});
+  module.services.push_back(service(
+      "auth",
+      {
+          rule({headerEquals("authorization", "Bearer abc.def.ghi")}, forward(8)),
+          rule({headerPresent("cookie"), headerPrefix("authorization", "Basic ")}, forward(8), 10),
+          rule({}, forward(8), 20),
+      }));
+  module.services.push_back(service("methods", {rule({methodIs("GET")}, forward(9)),
+                                                rule({methodIs("OPTIONS")}, forward(9), 1)}));
+  module.routableServices = 3;
+  module.clusters.push_back(cluster(module, 1, "main"));
+  module.clusters.push_back(cluster(module, 2, "main"));
+  return module;
+}
+
+ir::Module splitsPolicy() {
+  ir::Module module = singleServiceModule(
+      "splits-client",
+      {service("canary", {rule({headerPresent("x-canary")}, split({{0, 5000}, {1, 5000}})),
+                          rule({}, split({{0, 3333}, {1, 3333}, {2, 3334}}), 50)})},
+      {"a", "b", "c"});
+  module.services.push_back(
+      service("four", {
+                          rule({pathPrefix("/zero")}, split({{3, 0}, {4, 10000}})),
+                          rule({methodIs("GET")}, split({{3, 1}, {4, 9997}, {5, 1}, {6, 1}}), 60),
+                          rule({}, split({{3, 2500}, {4, 2500}, {5, 2500}, {6, 2500}})),
+                      }));
+  module.services.push_back(service("single", {rule({}, split({{7, 10000}}))}));
+  // Weights that do not total 10000 (rejected by the IR verifier, but the evaluator still
+  // defines the result: the last target when the running sums stay below the ticket).
+  module.services.push_back(
+      service("unverified", {
+                                rule({methodIs("GET")}, split({{0, 100}, {1, 200}})),
+                                rule({}, split({{0, 6000}, {1, 6000}, {2, 6000}})),
+                            }));
+  module.routableServices = 4;
+  for (const char* subset : {"w", "x", "y", "z"})
+    module.clusters.push_back(cluster(module, 1, subset));
+  module.clusters.push_back(cluster(module, 2, "only"));
+  return module;
+}
+
+ir::Module hostsPolicy() {
+  ir::Module module = singleServiceModule(
+      "hosts-client",
+      {
+          service("alpha", {rule({}, forward(0))}),
+          service("bravo", {rule({pathPrefix("/b")}, forward(1), 10)}, 10),
+          service("delta", {}),
+          service("reviews-service-v2.namespace.svc", {rule({}, forward(2), 3000)}, 3000),
+          service("", {rule({}, forward(3))}),
+          service("alpha", {rule({}, forward(4))}),
+          service("a", {rule({}, forward(0))}),
+          service("abcdefgh", {rule({}, forward(1))}),
+          service("abcdefghi", {rule({methodIs("GET")}, forward(2))}),
+          service("local-svc", {rule({}, forward(0))}),
+      },
+      {"c0", "c1", "c2", "c3", "c4"});
+  module.routableServices = 9;
+  module.localService = 9;
+  module.localCluster = 0;
+  return module;
+}
+
+std::vector<std::pair<std::string, ir::Module>> allPolicies() {
+  return {{"paths", pathsPolicy()},
+          {"headers", headersPolicy()},
+          {"splits", splitsPolicy()},
+          {"hosts", hostsPolicy()}};
+}
+
+}  // namespace meshc::codegen::testing

@@ -1,0 +1,42 @@
+#pragma once
+
+// Hand-built Policy IR modules shared by the codegen tests: each one aims at a family of corner
+// cases of the generated code (string lengths around load widths, header scans, splits, hosts).
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ir/Policy.h"
+
+namespace meshc::codegen::testing {
+
+ir::Predicate pathExact(std::string value);
+ir::Predicate pathPrefix(std::string value);
+ir::Predicate methodIs(std::string value);
+ir::Predicate headerEquals(std::string name, std::string value);
+ir::Predicate headerPrefix(std::string name, std::string value);
+ir::Predicate headerPresent(std::string name);
+
+ir::Action forward(uint32_t cluster);
+ir::Action split(std::vector<std::pair<uint32_t, uint32_t>> clusterWeights);
+ir::Rule rule(std::vector<ir::Predicate> conditions, ir::Action action, uint64_t timeoutMs = 0);
+ir::Service service(std::string name, std::vector<ir::Rule> rules, uint64_t timeoutMs = 0);
+
+// Rules matching exact paths of every length 0..20 (each a prefix of the next), then prefixes of
+// lengths 20..1; no fallback, so other paths get MESH_ROUTE_NO_RULE.
+ir::Module pathsPolicy();
+// Methods and header predicates: same-length names, long names and values, empty values and
+// prefixes, presence, combinations with paths.
+ir::Module headersPolicy();
+// Splits with 1-4 targets, odd and zero weights, behind predicates and as fallbacks.
+ir::Module splitsPolicy();
+// Host dispatch: same-length names, long names, an empty name, a duplicate, a service without
+// rules, and a non-routable own service.
+ir::Module hostsPolicy();
+
+// Every hand-built policy, named, for parameterised tests.
+std::vector<std::pair<std::string, ir::Module>> allPolicies();
+
+}  // namespace meshc::codegen::testing

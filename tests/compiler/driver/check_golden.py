@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Golden test of one `meshc compile --emit=STAGE` output.
+
+Usage: check_golden.py MESHC POLICY STAGE GOLDEN_FILE
+Set MESHC_UPDATE_GOLDEN=1 to rewrite the golden file from the current output instead of comparing.
+"""
+import difflib
+import os
+import subprocess
+import sys
+
+
+def main() -> int:
+    meshc, policy, stage, golden = sys.argv[1:5]
+    run = subprocess.run([meshc, "compile", "--emit=" + stage, policy],
+                         capture_output=True, text=True, timeout=120, check=False)
+    if run.returncode != 0:
+        print(f"meshc exited {run.returncode}:\n{run.stderr}", file=sys.stderr)
+        return 1
+    if os.environ.get("MESHC_UPDATE_GOLDEN") == "1":
+        with open(golden, "w", encoding="utf-8") as out:
+            out.write(run.stdout)
+        print(f"updated {golden}")
+        return 0
+    try:
+        with open(golden, encoding="utf-8") as expected_file:
+            expected = expected_file.read()
+    except FileNotFoundError:
+        print(f"{golden} is missing; run with MESHC_UPDATE_GOLDEN=1 to create it", file=sys.stderr)
+        return 1
+    if run.stdout == expected:
+        return 0
+    sys.stdout.writelines(difflib.unified_diff(
+        expected.splitlines(keepends=True), run.stdout.splitlines(keepends=True),
+        fromfile=golden, tofile=f"meshc --emit={stage}"))
+    print("\noutput differs from the golden file; if the change is intended, rerun with "
+          "MESHC_UPDATE_GOLDEN=1", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""The meshc command line as a user meets it: exit statuses, diagnostics, outputs, installation.
+
+Usage: test_cli.py MESHC EXAMPLE_POLICY BUILD_DIR
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+MESHC, EXAMPLE, BUILD_DIR = sys.argv[1:4]
+
+
+def meshc(*args, env=None, binary=None):
+    return subprocess.run([binary or MESHC, *args], capture_output=True, text=True, timeout=300,
+                          check=False, env=env)
+
+
+class Cli(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="meshc-cli-")
+        self.addCleanup(self.tmp.cleanup)
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(text)
+        return path
+
+    def test_check_accepts_the_example(self):
+        run = meshc("check", EXAMPLE)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertRegex(run.stdout, r"ok: 4 services, 6 workloads, digest sha256:[0-9a-f]{64}")
+
+    def test_all_errors_of_a_file_in_one_run(self):
+        bad = self.write("bad.mesh", 'mesh m {}\n'
+                                     'service a {\n'
+                                     '  port 80;\n'
+                                     '  subset v1 {}\n'
+                                     '  route { when path prefix "/x" => v2; otherwise => v1; }\n'
+                                     '}\n'
+                                     'workload w { service a; version v1; calls b; }\n')
+        run = meshc("check", bad)
+        self.assertEqual(run.returncode, 1)
+        self.assertEqual(run.stdout, "")
+        self.assertIn(f"{bad}:5:36: error: unknown subset 'v2' of service 'a'; "
+                      "did you mean 'v1'?\n"
+                      '    route { when path prefix "/x" => v2; otherwise => v1; }\n'
+                      "                                     ^\n", run.stderr)
+        self.assertIn(f"{bad}:7:43: error: unknown service 'b'", run.stderr)
+        self.assertIn("2 errors generated.", run.stderr)
+
+    def test_syntax_errors_exit_1(self):
+        bad = self.write("syntax.mesh", "mesh m {\nservice s { port 80 }\n")
+        run = meshc("compile", bad, "-o", self.tmp.name)
+        self.assertEqual(run.returncode, 1)
+        # The header's '}' is missing: reported where it belongs, at the end of line 1.
+        self.assertIn(f"{bad}:1:9: error: expected '}}' or 'trust_domain'\n", run.stderr)
+
+    def test_missing_file_and_bad_usage_exit_2(self):
+        run = meshc("check", os.path.join(self.tmp.name, "absent.mesh"))
+        self.assertEqual(run.returncode, 2)
+        self.assertIn("absent.mesh: cannot open: No such file or directory", run.stderr)
+        self.assertEqual(meshc("compile", EXAMPLE, "--emit=bogus").returncode, 2)
+        self.assertEqual(meshc("frobnicate").returncode, 2)
+        run = meshc("compile", EXAMPLE, "--emit=ir", "--workload", "nobody")
+        self.assertEqual(run.returncode, 2)
+        self.assertIn("no workload named 'nobody'", run.stderr)
+
+    def test_digest_ignores_layout_and_comments(self):
+        with open(EXAMPLE, encoding="utf-8") as f:
+            text = f.read()
+        reformatted = self.write("re.mesh", "# another comment\n" + text.replace("\n", "\n\n  "))
+        digest = lambda path: meshc("check", path).stdout.rsplit(" ", 1)[-1]
+        self.assertEqual(digest(EXAMPLE), digest(reformatted))
+        changed = self.write("changed.mesh", text.replace("90%", "80%").replace("10%", "20%"))
+        self.assertNotEqual(digest(EXAMPLE), digest(changed))
+
+    def test_compile_writes_one_sidecar_per_workload(self):
+        out = os.path.join(self.tmp.name, "out")
+        run = meshc("compile", EXAMPLE, "-o", out)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        workloads = ["productpage-v1", "details-v1", "reviews-v1", "reviews-v2", "reviews-v3",
+                     "ratings-v1"]
+        self.assertEqual(sorted(os.listdir(out)), sorted("sidecar-" + w for w in workloads))
+        version = subprocess.run([os.path.join(out, "sidecar-reviews-v2"), "--version"],
+                                 capture_output=True, text=True, timeout=30, check=False)
+        self.assertEqual(version.returncode, 0, version.stderr)
+        self.assertIn("reviews-v2", version.stdout)
+        digest = meshc("check", EXAMPLE).stdout.rsplit(" ", 1)[-1].strip()
+        self.assertIn(digest, version.stdout)
+        self.assertIn(digest, run.stdout)
+
+    def test_keep_objects(self):
+        out = os.path.join(self.tmp.name, "objs")
+        run = meshc("compile", EXAMPLE, "-o", out, "--keep-objects", "--workload", "reviews-v1")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(sorted(os.listdir(out)), ["policy-reviews-v1.o", "sidecar-reviews-v1"])
+        symbols = subprocess.run(["nm", os.path.join(out, "policy-reviews-v1.o")],
+                                 capture_output=True, text=True, timeout=30, check=True).stdout
+        self.assertRegex(symbols, r"[RD] mesh_policy_module")
+
+    def test_installed_meshc_finds_its_runtime(self):
+        prefix = os.path.join(self.tmp.name, "prefix")
+        install = subprocess.run(["cmake", "--install", BUILD_DIR, "--prefix", prefix],
+                                 capture_output=True, text=True, timeout=120, check=False)
+        self.assertEqual(install.returncode, 0, install.stderr)
+        installed = os.path.join(prefix, "bin", "meshc")
+        out = os.path.join(self.tmp.name, "installed-out")
+        env = dict(os.environ, MESHC_RUNTIME_DIR="")
+        run = meshc("compile", EXAMPLE, "-o", out, "--workload", "ratings-v1", env=env,
+                    binary=installed)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn(f"runtime {os.path.join(prefix, 'lib', 'meshc')}\n", run.stdout)
+        self.assertTrue(os.access(os.path.join(out, "sidecar-ratings-v1"), os.X_OK))
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])
