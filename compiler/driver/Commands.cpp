@@ -13,6 +13,7 @@
 #include "driver/Frontend.h"
 #include "driver/SidecarLinker.h"
 #include "ir/Printer.h"
+#include "ir/Verifier.h"
 #include "lower/Lowering.h"
 
 namespace meshc::driver {
@@ -32,6 +33,13 @@ bool report(const CheckedPolicy& checked) {
 
 std::vector<ir::Module> selectModules(const CheckedPolicy& checked, const std::string& workload) {
   std::vector<ir::Module> modules = lower::lowerPolicy(checked.policy, checked.digest);
+  for (const ir::Module& module : modules) {
+    const std::vector<std::string> problems = ir::verify(module);
+    if (problems.empty()) continue;
+    std::string message = "internal error: invalid IR for workload " + module.workload + ":";
+    for (const std::string& problem : problems) message += "\n  " + problem;
+    throw std::logic_error(message + "\nplease report this with the policy file");
+  }
   if (workload.empty()) return modules;
   for (ir::Module& module : modules) {
     if (module.workload == workload) return {std::move(module)};

@@ -11,6 +11,7 @@
 
 #include "compiler/PolicyFixture.h"
 #include "ir/Evaluator.h"
+#include "ir/Verifier.h"
 #include "lower/Lowering.h"
 
 namespace meshc {
@@ -60,6 +61,7 @@ TEST(PolicyMutation, FrontEndNeverCrashesAndAlwaysLocatesErrors) {
     if (c.ok) {
       ++accepted;
       for (const ir::Module& module : lower::lowerPolicy(c.policy, "sha256:test")) {
+        ASSERT_EQ(ir::verify(module), std::vector<std::string>{}) << text;
         mesh_request request{};
         request.host = {module.services.empty() ? "" : module.services[0].name.data(),
                         module.services.empty() ? 0 : module.services[0].name.size()};

@@ -1,0 +1,93 @@
+#include "ir/Verifier.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace meshc::ir {
+namespace {
+
+class ModuleVerifier {
+ public:
+  explicit ModuleVerifier(const Module& module) : module_(module) {}
+
+  std::vector<std::string> run() {
+    if (module_.routableServices > module_.services.size()) {
+      fail("routableServices " + std::to_string(module_.routableServices) + " exceeds " +
+           std::to_string(module_.services.size()) + " services");
+    }
+    if (module_.localService >= 0 &&
+        static_cast<size_t>(module_.localService) >= module_.services.size()) {
+      fail("localService out of range");
+    }
+    if (module_.localCluster >= 0 &&
+        (static_cast<size_t>(module_.localCluster) >= module_.clusters.size() ||
+         static_cast<int32_t>(module_.clusters[module_.localCluster].serviceIndex) !=
+             module_.localService)) {
+      fail("localCluster out of range or not a subset of localService");
+    }
+    for (size_t c = 0; c < module_.clusters.size(); ++c) {
+      if (module_.clusters[c].serviceIndex >= module_.services.size()) {
+        fail("cluster #" + std::to_string(c) + " names service out of range");
+      }
+    }
+    for (size_t s = 0; s < module_.services.size(); ++s) {
+      const Service& service = module_.services[s];
+      for (size_t r = 0; r < service.rules.size(); ++r) {
+        where_ = "service " + service.name + " rule #" + std::to_string(r) + ": ";
+        verifyRule(s, service.rules[r]);
+      }
+    }
+    return std::move(problems_);
+  }
+
+ private:
+  void fail(const std::string& problem) { problems_.push_back(where_ + problem); }
+
+  void verifyCluster(size_t service, uint32_t cluster) {
+    if (cluster >= module_.clusters.size()) {
+      fail("cluster #" + std::to_string(cluster) + " out of range");
+    } else if (module_.clusters[cluster].serviceIndex != service) {
+      fail("cluster " + module_.clusters[cluster].name() + " belongs to another service");
+    }
+  }
+
+  void verifyHeaderName(const std::string& name) {
+    const bool lower = std::none_of(name.begin(), name.end(), [](char c) {
+      return std::isupper(static_cast<unsigned char>(c));
+    });
+    if (name.empty() || !lower) fail("header name \"" + name + "\" is empty or not lower-case");
+  }
+
+  void verifyRule(size_t service, const Rule& rule) {
+    for (const Predicate& predicate : rule.conditions) {
+      if (const auto* p = std::get_if<HeaderEquals>(&predicate.kind)) verifyHeaderName(p->name);
+      if (const auto* p = std::get_if<HeaderPrefix>(&predicate.kind)) verifyHeaderName(p->name);
+      if (const auto* p = std::get_if<HeaderPresent>(&predicate.kind)) verifyHeaderName(p->name);
+    }
+    if (const auto* forward = std::get_if<Forward>(&rule.action)) {
+      verifyCluster(service, forward->cluster);
+      return;
+    }
+    const Split& split = std::get<Split>(rule.action);
+    if (split.targets.empty()) fail("split without targets");
+    uint64_t total = 0;
+    for (const WeightedCluster& target : split.targets) {
+      verifyCluster(service, target.cluster);
+      total += target.weight;
+    }
+    if (total != kWeightTotal) {
+      fail("split weights total " + std::to_string(total) + ", not " +
+           std::to_string(kWeightTotal));
+    }
+  }
+
+  const Module& module_;
+  std::string where_;
+  std::vector<std::string> problems_;
+};
+
+}  // namespace
+
+std::vector<std::string> verify(const Module& module) { return ModuleVerifier(module).run(); }
+
+}  // namespace meshc::ir

@@ -1,0 +1,52 @@
+#include <gtest/gtest.h>
+
+#include "compiler/PolicyFixture.h"
+#include "ir/Printer.h"
+#include "ir/Verifier.h"
+#include "lower/Lowering.h"
+
+namespace meshc {
+namespace {
+
+ir::Module twoClusterModule() {
+  ir::Module module;
+  module.workload = "w";
+  module.services.push_back({"svc", 80, 0, {}, {}});
+  module.routableServices = 1;
+  module.clusters.push_back({"svc", "a", 0, {}});
+  module.clusters.push_back({"svc", "b", 0, {}});
+  return module;
+}
+
+TEST(Verifier, AcceptsLoweredExample) {
+  const auto c = testing::check(std::string(testing::kMeshHeader) +
+                                "service s { port 1; subset a {} subset b {}\n"
+                                "  route { when header \"X-A\" present => a;\n"
+                                "          otherwise => split { a 33.33%, b 66.67% }; } }\n"
+                                "workload w { service s; version a; calls s; }\n");
+  ASSERT_TRUE(c.ok) << c.rendered();
+  for (const ir::Module& module : lower::lowerPolicy(c.policy, "d")) {
+    EXPECT_EQ(ir::verify(module), std::vector<std::string>{}) << ir::print(module);
+  }
+}
+
+TEST(Verifier, ReportsBrokenInvariants) {
+  ir::Module module = twoClusterModule();
+  module.services[0].rules.push_back({{{ir::HeaderPresent{"X-Upper"}, {}}}, ir::Forward{7}, 0, {}});
+  module.services[0].rules.push_back({{}, ir::Split{{{0, 5000}, {1, 4000}}}, 0, {}});
+  module.services[0].rules.push_back({{}, ir::Split{}, 0, {}});
+  module.routableServices = 3;
+  module.localCluster = 0;
+  EXPECT_EQ(ir::verify(module),
+            (std::vector<std::string>{
+                "routableServices 3 exceeds 1 services",
+                "localCluster out of range or not a subset of localService",
+                "service svc rule #0: header name \"X-Upper\" is empty or not lower-case",
+                "service svc rule #0: cluster #7 out of range",
+                "service svc rule #1: split weights total 9000, not 10000",
+                "service svc rule #2: split without targets",
+                "service svc rule #2: split weights total 0, not 10000"}));
+}
+
+}  // namespace
+}  // namespace meshc
