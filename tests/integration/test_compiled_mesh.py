@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""Compiled sidecars, end to end: `meshc compile` builds real sidecars from policies, which run on
+127.0.0.1 in front of demo backends and are driven by curl, wrk and raw sockets.
+
+Usage: test_compiled_mesh.py MESHC DEMO_BACKEND REPO_ROOT   (ctest passes them)
+"""
+import collections
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+import meshtest
+
+MESHC, BACKEND, ROOT = sys.argv[1:4]
+BOOKINFO = os.path.join(ROOT, "examples", "bookinfo", "bookinfo.mesh")
+EDGE = os.path.join(ROOT, "tests", "integration", "policies", "edge.mesh")
+TEN_MB = 10 * 1024 * 1024
+
+
+def compile_policy(policy, out_dir):
+    run = meshtest.run([MESHC, "compile", policy, "-o", out_dir], timeout=300)
+    if run.returncode != 0:
+        raise meshtest.MeshTestError(f"meshc compile {policy} failed:\n{run.stderr}")
+    return run.stdout.split(" digest ", 1)[1].split()[0]
+
+
+def curl(*args, timeout=30):
+    return meshtest.run(["curl", "-sS", "-m", str(timeout), *args], timeout=timeout + 5)
+
+
+class MeshTestCase(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.group = meshtest.ProcessGroup(prefix=f"meshtest-{cls.__name__}-")
+        cls.sidecar_dir = tempfile.mkdtemp(prefix="meshc-sidecars-", dir=cls.group.workdir)
+        try:
+            cls.start()
+        except BaseException:
+            print(cls.group.logs())
+            cls.group.close()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            codes = cls.group.stop_all()
+            reports = cls.group.sanitizer_reports()
+            bad = {name: code for name, code in codes.items() if code not in (0, None)}
+            if bad or reports:
+                print(cls.group.logs())
+            assert not reports, f"sanitizer reports: {reports}"
+            assert not bad, f"unclean exits after SIGTERM: {bad}"
+        finally:
+            cls.group.close()
+
+    @classmethod
+    def sidecar(cls, workload, endpoints, app_port, name=None):
+        return meshtest.start_sidecar(cls.group, os.path.join(cls.sidecar_dir,
+                                                              "sidecar-" + workload),
+                                      endpoints=endpoints, app=f"127.0.0.1:{app_port}",
+                                      workers=2, name=name or workload)
+
+
+class Bookinfo(MeshTestCase):
+    """The example mesh with two hops: app -> productpage sidecar -> reviews sidecar -> app."""
+
+    @classmethod
+    def start(cls):
+        cls.digest = compile_policy(BOOKINFO, cls.sidecar_dir)
+        cls.ports = {}
+        # Start callees first: a caller's discovery file names its callees' inbound ports.
+        order = [("ratings-v1", "ratings", "v1", []),
+                 ("details-v1", "details", "v1", []),
+                 ("reviews-v1", "reviews", "v1", ["ratings-v1"]),
+                 ("reviews-v2", "reviews", "v2", ["ratings-v1"]),
+                 ("reviews-v3", "reviews", "v3", ["ratings-v1"]),
+                 ("productpage-v1", "productpage", "v1",
+                  ["reviews-v1", "reviews-v2", "reviews-v3", "details-v1"])]
+        for workload, service, version, callees in order:
+            _, app_port = meshtest.start_demo_backend(cls.group, BACKEND, service, version)
+            endpoints = "".join(
+                f"{callee.rsplit('-', 1)[0]}.{callee.rsplit('-', 1)[1]} "
+                f"127.0.0.1:{cls.ports[callee]['inbound']}\n" for callee in callees)
+            _, ports = cls.sidecar(workload, endpoints, app_port)
+            cls.ports[workload] = ports
+
+    def outbound(self, workload="productpage-v1"):
+        return self.ports[workload]["outbound"]
+
+    def destinations(self, host, path, count, headers=()):
+        """Sends `count` requests over one keep-alive curl; returns a Counter of response bodies."""
+        args = ["-H", f"Host: {host}"]
+        for header in headers:
+            args += ["-H", header]
+        url = f"http://127.0.0.1:{self.outbound()}{path}"
+        run = curl(*args, "-w", "\\n", *([url] * count), timeout=60)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        return collections.Counter(line for line in run.stdout.splitlines() if line)
+
+    def test_jason_always_reaches_reviews_v2(self):
+        seen = self.destinations("reviews", "/reviews/1", 100, ["end-user: jason"])
+        self.assertEqual(seen, {"reviews v2": 100})
+
+    def test_split_sends_about_90_10_to_v1_and_v3(self):
+        seen = self.destinations("reviews", "/reviews/7", 2000)
+        self.assertEqual(set(seen), {"reviews v1", "reviews v3"}, seen)
+        # Binomial(2000, 0.1) has a standard deviation of 0.67%: +-3% is over four of them.
+        self.assertAlmostEqual(seen["reviews v3"] / 2000, 0.10, delta=0.03, msg=str(seen))
+
+    def test_otherwise_and_single_subset_services(self):
+        self.assertEqual(self.destinations("reviews", "/health", 20), {"reviews v1": 20})
+        self.assertEqual(self.destinations("details", "/details/1", 20), {"details v1": 20})
+        self.assertEqual(self.destinations("ratings", "/ratings/1", 1),
+                         {"meshc: no route: host \"ratings\" is not a service workload "
+                          "\"productpage-v1\" may call": 1})
+
+    def test_second_hop_from_reviews_to_ratings(self):
+        status, _, body = meshtest.http_request(self.outbound("reviews-v2"), "/ratings/1",
+                                                headers={"Host": "ratings"})
+        self.assertEqual((status, body), (200, b"ratings v1\n"))
+
+    def test_keep_alive_one_connection_for_many_requests(self):
+        url = f"http://127.0.0.1:{self.outbound()}/reviews/1"
+        run = curl("-H", "Host: reviews", "-H", "end-user: jason", "-o", "/dev/null", "-o",
+                   "/dev/null", "-o", "/dev/null", "-w", "%{num_connects}\\n", url, url, url)
+        self.assertEqual(run.stdout.split(), ["1", "0", "0"], run.stderr)
+
+    def test_chunked_10mb_upload_passes_intact(self):
+        payload = bytes(i * 7 % 256 for i in range(256)) * (TEN_MB // 256)
+        path = self.group.path("upload.bin")
+        with open(path, "wb") as f:
+            f.write(payload)
+        run = curl("-H", "Host: details", "-H", "Transfer-Encoding: chunked", "--data-binary",
+                   f"@{path}", f"http://127.0.0.1:{self.outbound()}/sha256")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(run.stdout.split(), [hashlib.sha256(payload).hexdigest(), str(TEN_MB)])
+
+    def test_chunked_10mb_download_passes_intact(self):
+        path = self.group.path("download.bin")
+        run = curl("-H", "Host: reviews", "-H", "end-user: jason", "-o", path, "-D", "-",
+                   f"http://127.0.0.1:{self.outbound()}/bytes?n={TEN_MB}")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn("transfer-encoding: chunked", run.stdout.lower())
+        with open(path, "rb") as f:
+            data = f.read()
+        expected = bytes(i % 251 for i in range(251)) * (TEN_MB // 251 + 1)
+        self.assertEqual(hashlib.sha256(data).hexdigest(),
+                         hashlib.sha256(expected[:TEN_MB]).hexdigest())
+
+    def test_wrk_through_two_hops_has_no_errors(self):
+        script = self.group.path("host.lua")
+        with open(script, "w") as f:
+            f.write('wrk.headers["Host"] = "reviews"\nwrk.headers["end-user"] = "jason"\n')
+        run = meshtest.run(["wrk", "-t1", "-c8", "-d2s", "-s", script,
+                            f"http://127.0.0.1:{self.outbound()}/reviews/1"], timeout=30)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertNotIn("Non-2xx", run.stdout)
+        self.assertNotIn("Socket errors", run.stdout)
+        requests = int(run.stdout.split(" requests in ")[0].split()[-1])
+        self.assertGreater(requests, 100, run.stdout)
+
+    def test_every_sidecar_reports_the_compiled_digest(self):
+        for workload, ports in self.ports.items():
+            status, _, body = meshtest.http_request(ports["admin"], "/config")
+            self.assertEqual(status, 200)
+            self.assertIn(f'"policy_digest":"{self.digest}"', body.decode().replace(" ", ""),
+                          workload)
+
+    def test_stats_count_requests_by_destination_version(self):
+        self.destinations("reviews", "/reviews/1", 10, ["end-user: jason"])
+        _, _, body = meshtest.http_request(self.ports["productpage-v1"]["admin"], "/stats")
+        lines = [line for line in body.decode().splitlines()
+                 if line.startswith("istio_requests_total{") and 'reporter="source"' in line
+                 and 'destination_version="v2"' in line and 'response_code="200"' in line]
+        self.assertEqual(len(lines), 1, body.decode())
+        self.assertGreaterEqual(int(lines[0].rsplit(" ", 1)[1]), 10)
+
+
+class EdgeCases(MeshTestCase):
+    """Error statuses and drain of a compiled sidecar (tests/integration/policies/edge.mesh)."""
+
+    @classmethod
+    def start(cls):
+        compile_policy(EDGE, cls.sidecar_dir)
+        _, cls.app_port = meshtest.start_demo_backend(cls.group, BACKEND, "api", "live")
+        endpoints = (f"api.live 127.0.0.1:{cls.app_port}\n"
+                     f"api.dead 127.0.0.1:{meshtest.unused_port()}\n")
+        cls.process, cls.ports = cls.sidecar("client-v1", endpoints, cls.app_port)
+
+    def request(self, path, case=None, host="api"):
+        headers = {"Host": host}
+        if case:
+            headers["x-case"] = case
+        return meshtest.http_request(self.ports["outbound"], path, headers=headers)
+
+    def test_live_route(self):
+        self.assertEqual(self.request("/x")[::2], (200, b"api live\n"))
+
+    def test_unknown_host_is_404(self):
+        status, headers, body = self.request("/", host="nobody")
+        self.assertEqual(status, 404)
+        self.assertEqual(headers["content-type"], "text/plain")
+        self.assertIn(b"no route", body)
+
+    def test_dead_endpoint_is_502(self):
+        status, _, body = self.request("/", case="dead")
+        self.assertEqual(status, 502)
+        self.assertIn(b"api.dead", body)
+
+    def test_cluster_without_endpoints_is_503(self):
+        status, _, body = self.request("/", case="empty")
+        self.assertEqual(status, 503)
+        self.assertIn(b"no healthy endpoints for cluster api.empty", body)
+
+    def test_route_timeout_is_504_in_time(self):
+        start = time.monotonic()
+        status, _, _ = self.request("/delay?ms=3000", case="slow")
+        elapsed = time.monotonic() - start
+        self.assertEqual(status, 504)
+        self.assertLess(elapsed, 2.0)
+        # Without the slow rule's timeout the same request succeeds.
+        self.assertEqual(self.request("/delay?ms=400")[0], 200)
+
+    def test_malformed_request_is_400_and_serving_continues(self):
+        reply = meshtest.raw_exchange(self.ports["outbound"], b"GARBAGE\r\n\r\n")
+        self.assertTrue(reply.startswith(b"HTTP/1.1 400"), reply[:80])
+        self.assertEqual(self.request("/x")[0], 200)
+
+    def test_z_drain_on_sigterm_finishes_in_flight_requests(self):
+        # Runs last in this class (unittest orders by name): the sidecar does not survive it.
+        result = {}
+
+        def slow_request():
+            result["response"] = self.request("/delay?ms=1500")
+
+        client = threading.Thread(target=slow_request)
+        client.start()
+        time.sleep(0.5)
+        self.process.send_signal(signal.SIGTERM)
+        meshtest.wait_until(lambda: meshtest.is_refused(self.ports["outbound"]), timeout=1.0,
+                            what="the listener to close on SIGTERM")
+        client.join(timeout=10)
+        self.assertEqual(result["response"][0], 200)
+        self.assertEqual(result["response"][2], b"api live\n")
+        self.assertEqual(self.process.wait(timeout=10), 0)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])
