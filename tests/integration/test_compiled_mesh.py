@@ -8,7 +8,6 @@ import collections
 import hashlib
 import os
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -34,30 +33,13 @@ def curl(*args, timeout=30):
     return meshtest.run(["curl", "-sS", "-m", str(timeout), *args], timeout=timeout + 5)
 
 
-class MeshTestCase(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.group = meshtest.ProcessGroup(prefix=f"meshtest-{cls.__name__}-")
-        cls.sidecar_dir = tempfile.mkdtemp(prefix="meshc-sidecars-", dir=cls.group.workdir)
-        try:
-            cls.start()
-        except BaseException:
-            print(cls.group.logs())
-            cls.group.close()
-            raise
+class CompiledMeshTestCase(meshtest.MeshTestCase):
+    """Compiles a policy into the class's scratch directory, then starts_mesh()."""
 
     @classmethod
-    def tearDownClass(cls):
-        try:
-            codes = cls.group.stop_all()
-            reports = cls.group.sanitizer_reports()
-            bad = {name: code for name, code in codes.items() if code not in (0, None)}
-            if bad or reports:
-                print(cls.group.logs())
-            assert not reports, f"sanitizer reports: {reports}"
-            assert not bad, f"unclean exits after SIGTERM: {bad}"
-        finally:
-            cls.group.close()
+    def start(cls):
+        cls.sidecar_dir = tempfile.mkdtemp(prefix="meshc-sidecars-", dir=cls.group.workdir)
+        cls.start_mesh()
 
     @classmethod
     def sidecar(cls, workload, endpoints, app_port, name=None):
@@ -67,11 +49,11 @@ class MeshTestCase(unittest.TestCase):
                                       workers=2, name=name or workload)
 
 
-class Bookinfo(MeshTestCase):
+class Bookinfo(CompiledMeshTestCase):
     """The example mesh with two hops: app -> productpage sidecar -> reviews sidecar -> app."""
 
     @classmethod
-    def start(cls):
+    def start_mesh(cls):
         cls.digest = compile_policy(BOOKINFO, cls.sidecar_dir)
         cls.ports = {}
         # Start callees first: a caller's discovery file names its callees' inbound ports.
@@ -182,11 +164,11 @@ class Bookinfo(MeshTestCase):
         self.assertGreaterEqual(int(lines[0].rsplit(" ", 1)[1]), 10)
 
 
-class EdgeCases(MeshTestCase):
+class EdgeCases(CompiledMeshTestCase):
     """Error statuses and drain of a compiled sidecar (tests/integration/policies/edge.mesh)."""
 
     @classmethod
-    def start(cls):
+    def start_mesh(cls):
         compile_policy(EDGE, cls.sidecar_dir)
         _, cls.app_port = meshtest.start_demo_backend(cls.group, BACKEND, "api", "live")
         endpoints = (f"api.live 127.0.0.1:{cls.app_port}\n"

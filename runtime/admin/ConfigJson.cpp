@@ -1,0 +1,101 @@
+#include "admin/ConfigJson.h"
+
+#include <fmt/format.h>
+
+#include <iterator>
+
+namespace mesh {
+namespace {
+
+std::string_view orEmpty(const char* text) { return text ? text : ""; }
+
+}  // namespace
+
+void appendJsonString(std::string& out, std::string_view text) {
+  out += '"';
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+std::string renderConfigJson(const mesh_module& module, const ClusterTable& clusters) {
+  std::string out = "{\n  \"mesh\": ";
+  appendJsonString(out, orEmpty(module.mesh_name));
+  out += ",\n  \"workload\": ";
+  appendJsonString(out, orEmpty(module.workload));
+  out += ",\n  \"policy_digest\": ";
+  appendJsonString(out, orEmpty(module.policy_digest));
+  out += ",\n  \"compiler_version\": ";
+  appendJsonString(out, orEmpty(module.compiler_version));
+  fmt::format_to(std::back_inserter(out), ",\n  \"abi_version\": {}", module.abi_version);
+  out += ",\n  \"local_service\": ";
+  if (module.local_service >= 0) {
+    appendJsonString(out, orEmpty(module.services[module.local_service].name));
+  } else {
+    out += "null";
+  }
+
+  out += ",\n  \"services\": [";
+  for (uint32_t i = 0; i < module.service_count; ++i) {
+    const mesh_service& service = module.services[i];
+    out += i == 0 ? "\n    {\"name\": " : ",\n    {\"name\": ";
+    appendJsonString(out, orEmpty(service.name));
+    fmt::format_to(std::back_inserter(out),
+                   ", \"port\": {}, \"timeout_ms\": {}, \"rule_count\": {}}}", service.port,
+                   service.timeout_ms, service.rule_count);
+  }
+  out += module.service_count ? "\n  ]" : "]";
+
+  out += ",\n  \"clusters\": [";
+  const auto& table = clusters.clusters();
+  for (size_t i = 0; i < table.size(); ++i) {
+    const Cluster& cluster = table[i];
+    out += i == 0 ? "\n    {\"name\": " : ",\n    {\"name\": ";
+    appendJsonString(out, cluster.name);
+    out += ", \"service\": ";
+    appendJsonString(out, cluster.service);
+    out += ", \"subset\": ";
+    appendJsonString(out, cluster.subset);
+    out += ", \"endpoints\": [";
+    for (size_t e = 0; e < cluster.endpoints.size(); ++e) {
+      if (e > 0) out += ", ";
+      appendJsonString(out, cluster.endpoints[e].address.toString());
+    }
+    out += "]}";
+  }
+  out += table.empty() ? "]" : "\n  ]";
+
+  out += ",\n  \"inbound_app\": ";
+  if (const Endpoint* app = clusters.app()) {
+    appendJsonString(out, app->address.toString());
+  } else {
+    out += "null";
+  }
+  out += "\n}\n";
+  return out;
+}
+
+}  // namespace mesh

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "mesh/abi.h"
+#include "upstream/ClusterTable.h"
+
+namespace mesh {
+
+// Appends `text` as a JSON string literal, quotes included.
+void appendJsonString(std::string& out, std::string_view text);
+
+// The /config document: the module's identity and tables, and the endpoints in use.
+std::string renderConfigJson(const mesh_module& module, const ClusterTable& clusters);
+
+}  // namespace mesh

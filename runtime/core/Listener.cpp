@@ -1,0 +1,60 @@
+#include "core/Listener.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detail/socket_option.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <memory>
+
+#include "core/WorkerContext.h"
+#include "http/ProxySession.h"
+
+namespace mesh {
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+tcp::acceptor openListener(const asio::any_io_executor& executor, const tcp::endpoint& endpoint) {
+  using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+  tcp::acceptor acceptor(executor);
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(tcp::acceptor::reuse_address(true));
+  acceptor.set_option(ReusePort(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(asio::socket_base::max_listen_connections);
+  return acceptor;
+}
+
+asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor, WorkerContext& worker,
+                                 const Router& router) {
+  constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(kNoThrow);
+    if (!acceptor.is_open()) co_return;  // drain closed it
+    if (ec) {
+      spdlog::warn("worker {}: accept failed: {}", worker.index, ec.message());
+      // Typically out of file descriptors: pause instead of spinning on the same error.
+      asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(50));
+      co_await pause.async_wait(kNoThrow);
+      continue;
+    }
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    auto session = std::make_shared<ProxySession>(std::move(socket), worker, router);
+    asio::co_spawn(acceptor.get_executor(), session->run(),
+                   [session](const std::exception_ptr& error) {
+                     if (!error) return;
+                     try {
+                       std::rethrow_exception(error);
+                     } catch (const std::exception& e) {
+                       spdlog::error("connection dropped by internal error: {}", e.what());
+                     }
+                   });
+  }
+}
+
+}  // namespace mesh

@@ -1,0 +1,49 @@
+#include "core/ModuleCheck.h"
+
+#include <fmt/format.h>
+
+namespace mesh {
+
+std::string checkModule(const mesh_module& module) {
+  if (module.abi_version != MESH_ABI_VERSION) {
+    return fmt::format(
+        "the policy module was built for runtime ABI version {}, this runtime implements version "
+        "{}; rebuild the sidecar with a meshc whose runtime matches its compiler",
+        module.abi_version, MESH_ABI_VERSION);
+  }
+  if (!module.mesh_name || !module.workload || !module.policy_digest || !module.compiler_version) {
+    return "the policy module lacks its mesh name, workload, digest or compiler version";
+  }
+  if (!module.route) return "the policy module has no route function";
+  if ((module.service_count > 0 && !module.services) ||
+      (module.cluster_count > 0 && !module.clusters)) {
+    return "the policy module has a null service or cluster table";
+  }
+  for (uint32_t i = 0; i < module.service_count; ++i) {
+    if (!module.services[i].name) return fmt::format("service {} of the module has no name", i);
+  }
+  for (uint32_t i = 0; i < module.cluster_count; ++i) {
+    const mesh_cluster& cluster = module.clusters[i];
+    if (!cluster.name || !cluster.service || !cluster.subset) {
+      return fmt::format("cluster {} of the module lacks a name, service or subset", i);
+    }
+    if (cluster.service_index >= module.service_count) {
+      return fmt::format("cluster {} names service {} of {}", cluster.name, cluster.service_index,
+                         module.service_count);
+    }
+    if (cluster.endpoint_count > 0 && !cluster.endpoints) {
+      return fmt::format("cluster {} has a null endpoint list", cluster.name);
+    }
+  }
+  if (module.local_service >= static_cast<int64_t>(module.service_count) ||
+      module.local_service < -1) {
+    return fmt::format("local_service {} is out of range", module.local_service);
+  }
+  if (module.local_cluster >= static_cast<int64_t>(module.cluster_count) ||
+      module.local_cluster < -1) {
+    return fmt::format("local_cluster {} is out of range", module.local_cluster);
+  }
+  return {};
+}
+
+}  // namespace mesh

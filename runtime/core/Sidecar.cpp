@@ -1,0 +1,195 @@
+#include "core/Sidecar.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <memory>
+#include <vector>
+
+#include "admin/AdminServer.h"
+#include "core/ReadyFile.h"
+#include "core/SidecarState.h"
+#include "core/Worker.h"
+#include "http/Router.h"
+#include "upstream/EndpointsFile.h"
+
+namespace mesh {
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr int kConfigError = 2;
+constexpr int kStartError = 1;
+
+MetricLabels metricLabels(const mesh_module& module, const ClusterTable& table) {
+  MetricLabels labels;
+  labels.workload = module.workload;
+  for (const Cluster& cluster : table.clusters()) {
+    labels.clusters.push_back({cluster.service, cluster.subset, cluster.name});
+  }
+  return labels;
+}
+
+// Owns everything the process runs, in an order that lets it be torn down safely: the workers
+// (and their threads) go before the routers, state and shards they point into.
+class Sidecar {
+ public:
+  Sidecar(const SidecarOptions& options, std::unique_ptr<SidecarState> state)
+      : options_(options),
+        state_(std::move(state)),
+        outboundRouter_(makeOutboundRouter(*state_)),
+        inboundRouter_(state_->clusters.app() ? makeInboundRouter(*state_) : nullptr),
+        signals_(control_, SIGTERM, SIGINT),
+        drainTimer_(control_) {
+    for (unsigned i = 0; i < options.workers; ++i) {
+      shards_.push_back(std::make_unique<StatsShard>());
+      workers_.push_back(std::make_unique<Worker>(i, *state_, *shards_.back()));
+    }
+  }
+
+  int run() {
+    std::string ports;
+    try {
+      ports +=
+          fmt::format("outbound={}\n", listenOnAllWorkers(options_.outbound, *outboundRouter_));
+      if (inboundRouter_) {
+        ports += fmt::format("inbound={}\n", listenOnAllWorkers(options_.inbound, *inboundRouter_));
+      }
+      AdminSources sources{*state_, {}, metricLabels(state_->module, state_->clusters)};
+      for (const auto& shard : shards_) sources.shards.push_back(shard.get());
+      admin_ = std::make_unique<AdminServer>(control_, resolve(options_.admin), std::move(sources));
+      ports += fmt::format("admin={}\n", admin_->port());
+    } catch (const std::exception& e) {
+      spdlog::error("cannot start: {}", e.what());
+      return kStartError;
+    }
+    if (!options_.readyFile.empty()) {
+      try {
+        writeFileAtomically(options_.readyFile, ports);
+      } catch (const std::exception& e) {
+        spdlog::error("{}", e.what());
+        return kStartError;
+      }
+    }
+    logStart(ports);
+
+    admin_->start();
+    runningWorkers_ = workers_.size();
+    for (auto& worker : workers_) {
+      worker->start([this] { asio::post(control_, [this] { onWorkerExit(); }); });
+    }
+    waitForSignal();
+    control_.run();
+    workers_.clear();  // joins the threads
+    return 0;
+  }
+
+ private:
+  tcp::endpoint resolve(const HostPort& address) {
+    boost::system::error_code ec;
+    const asio::ip::address ip = asio::ip::make_address(address.host, ec);
+    if (!ec) return tcp::endpoint(ip, address.port);
+    tcp::resolver resolver(control_);
+    const auto results =
+        resolver.resolve(address.host, std::to_string(address.port), tcp::resolver::passive, ec);
+    if (ec || results.empty()) {
+      throw std::runtime_error("cannot resolve " + address.toString() + ": " + ec.message());
+    }
+    return results.begin()->endpoint();
+  }
+
+  // The first worker binds (with port 0 the kernel picks one); the others join its port.
+  uint16_t listenOnAllWorkers(const HostPort& address, const Router& router) {
+    tcp::endpoint endpoint = resolve(address);
+    try {
+      for (auto& worker : workers_) endpoint.port(worker->listen(endpoint, router));
+    } catch (const boost::system::system_error& e) {
+      throw std::runtime_error("cannot listen on " + address.toString() + ": " +
+                               e.code().message());
+    }
+    return endpoint.port();
+  }
+
+  void logStart(const std::string& ports) const {
+    const mesh_module& module = state_->module;
+    std::string summary = ports;
+    std::replace(summary.begin(), summary.end(), '\n', ' ');
+    spdlog::info("sidecar for workload {} (mesh {}, policy {}) with {} worker(s): {}",
+                 module.workload, module.mesh_name, module.policy_digest, workers_.size(), summary);
+    if (!inboundRouter_) spdlog::info("no local service and no --app: inbound listener is off");
+  }
+
+  void waitForSignal() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
+      if (ec) return;
+      if (state_->draining()) {
+        forceStop(fmt::format("signal {} during drain", signal));
+        return;
+      }
+      spdlog::info("signal {}: draining for up to {} s", signal, options_.drainTimeoutSeconds);
+      state_->drainFlag.store(true);
+      for (auto& worker : workers_) worker->beginDrain();
+      drainTimer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+          std::chrono::duration<double>(options_.drainTimeoutSeconds)));
+      drainTimer_.async_wait([this](const boost::system::error_code& timerError) {
+        if (!timerError) forceStop("drain timeout");
+      });
+      waitForSignal();  // a second signal cuts the drain short
+    });
+  }
+
+  void forceStop(const std::string& reason) {
+    size_t open = 0;
+    for (const auto& worker : workers_) open += worker->openConnections();
+    spdlog::warn("{}: cutting {} connection(s) still open", reason, open);
+    for (auto& worker : workers_) worker->stop();
+  }
+
+  void onWorkerExit() {
+    if (--runningWorkers_ > 0) return;
+    spdlog::info("all workers finished, exiting");
+    control_.stop();
+  }
+
+  const SidecarOptions& options_;
+  std::unique_ptr<SidecarState> state_;
+  std::vector<std::unique_ptr<StatsShard>> shards_;
+  std::unique_ptr<Router> outboundRouter_;
+  std::unique_ptr<Router> inboundRouter_;
+  asio::io_context control_{1};  // admin server, signals and the drain timer: the main thread
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::unique_ptr<AdminServer> admin_;
+  asio::signal_set signals_;
+  asio::steady_timer drainTimer_;
+  size_t runningWorkers_ = 0;
+};
+
+}  // namespace
+
+int runSidecar(const mesh_module& module, const SidecarOptions& options) {
+  // Sockets are written with MSG_NOSIGNAL; this guards any other write to a closed peer.
+  std::signal(SIGPIPE, SIG_IGN);
+  std::vector<EndpointsFileEntry> overrides;
+  std::unique_ptr<SidecarState> state;
+  try {
+    if (!options.endpointsFile.empty()) {
+      overrides = loadEndpointsFile(options.endpointsFile, ClusterTable::clusterNames(module));
+    }
+    state = std::make_unique<SidecarState>(module, ClusterTable(module, overrides, options.app));
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return kConfigError;
+  }
+  Sidecar sidecar(options, std::move(state));
+  return sidecar.run();
+}
+
+}  // namespace mesh

@@ -1,0 +1,34 @@
+#include "core/WorkerContext.h"
+#include "http/Router.h"
+
+namespace mesh {
+namespace {
+
+class InboundRouter final : public Router {
+ public:
+  explicit InboundRouter(const SidecarState& state) : state_(state) {}
+
+  RouteDecision route(const RequestHead&, std::string_view, PolicyRequestBuilder&,
+                      WorkerContext&) const override {
+    RouteDecision decision;
+    decision.cluster = state_.module.local_cluster;
+    decision.endpoint = state_.clusters.app();
+    return decision;
+  }
+
+  Reporter reporter() const override { return Reporter::kDestination; }
+  bool tagsResponses() const override { return false; }
+
+  std::string describe(const RouteDecision&) const override { return "the local application"; }
+
+ private:
+  const SidecarState& state_;
+};
+
+}  // namespace
+
+std::unique_ptr<Router> makeInboundRouter(const SidecarState& state) {
+  return std::make_unique<InboundRouter>(state);
+}
+
+}  // namespace mesh

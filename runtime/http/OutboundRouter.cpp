@@ -1,0 +1,86 @@
+#include <fmt/format.h>
+
+#include "core/WorkerContext.h"
+#include "http/Router.h"
+
+namespace mesh {
+namespace {
+
+std::string_view view(const mesh_str& s) { return {s.data, s.len}; }
+
+class OutboundRouter final : public Router {
+ public:
+  explicit OutboundRouter(const SidecarState& state) : state_(state) {}
+
+  RouteDecision route(const RequestHead& head, std::string_view sourceAddress,
+                      PolicyRequestBuilder& scratch, WorkerContext& worker) const override {
+    const mesh_module& module = state_.module;
+    mesh_request request;
+    if (!scratch.build(head, sourceAddress, worker.prng.next(), request)) {
+      return reject(400, "meshc: bad request: malformed host in Host header or request target\n");
+    }
+    mesh_route_decision decision{};
+    const uint32_t result = module.route(&request, &decision);
+    switch (result) {
+      case MESH_ROUTE_MATCHED:
+        return matched(decision, worker);
+      case MESH_ROUTE_NO_SERVICE:
+        return reject(404,
+                      fmt::format("meshc: no route: host \"{}\" is not a service workload \"{}\" "
+                                  "may call\n",
+                                  view(request.host), module.workload));
+      case MESH_ROUTE_NO_RULE:
+        return reject(404,
+                      fmt::format("meshc: no route: no rule of service \"{}\" matches {} {}\n",
+                                  view(request.host), view(request.method), view(request.path)));
+      default:
+        return reject(500, fmt::format("meshc: policy returned unknown route result {}\n", result));
+    }
+  }
+
+  Reporter reporter() const override { return Reporter::kSource; }
+  bool tagsResponses() const override { return true; }
+
+  std::string describe(const RouteDecision& decision) const override {
+    return "cluster " + state_.clusters.cluster(decision.cluster).name;
+  }
+
+ private:
+  static RouteDecision reject(unsigned status, std::string message) {
+    RouteDecision decision;
+    decision.status = status;
+    decision.message = std::move(message);
+    return decision;
+  }
+
+  RouteDecision matched(const mesh_route_decision& policy, WorkerContext& worker) const {
+    const auto& clusters = state_.clusters.clusters();
+    if (policy.cluster >= clusters.size()) {
+      return reject(500, fmt::format("meshc: policy chose cluster {} but the module has {}\n",
+                                     policy.cluster, clusters.size()));
+    }
+    const Cluster& cluster = clusters[policy.cluster];
+    RouteDecision decision;
+    decision.cluster = static_cast<int32_t>(policy.cluster);
+    if (cluster.endpoints.empty()) {
+      decision.status = 503;
+      decision.message = fmt::format("meshc: no healthy endpoints for cluster {}\n", cluster.name);
+      return decision;
+    }
+    const uint32_t pick =
+        worker.roundRobin.next(policy.cluster, static_cast<uint32_t>(cluster.endpoints.size()));
+    decision.endpoint = &cluster.endpoints[pick];
+    decision.timeoutMs = policy.timeout_ms;
+    return decision;
+  }
+
+  const SidecarState& state_;
+};
+
+}  // namespace
+
+std::unique_ptr<Router> makeOutboundRouter(const SidecarState& state) {
+  return std::make_unique<OutboundRouter>(state);
+}
+
+}  // namespace mesh

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "http/PolicyRequest.h"
+#include "observability/StatsShard.h"
+#include "upstream/ClusterTable.h"
+
+namespace mesh {
+
+struct SidecarState;
+struct WorkerContext;
+
+// Where one request goes: an endpoint, or a response the sidecar gives itself.
+struct RouteDecision {
+  int32_t cluster = -1;                // for metrics and x-mesh-upstream-cluster; -1 if none
+  const Endpoint* endpoint = nullptr;  // null: answer locally with status and message
+  uint64_t timeoutMs = 0;              // 0: no deadline
+  unsigned status = 0;
+  std::string message;
+};
+
+// Decides the destination of requests arriving on one listener. Routers are immutable and shared
+// by all workers; per-worker state (round-robin cursors, random numbers) comes in `worker`.
+class Router {
+ public:
+  virtual ~Router() = default;
+  virtual RouteDecision route(const RequestHead& head, std::string_view sourceAddress,
+                              PolicyRequestBuilder& scratch, WorkerContext& worker) const = 0;
+  virtual Reporter reporter() const = 0;
+  // Whether responses carry x-mesh-upstream-cluster (the outbound side, where clusters exist).
+  virtual bool tagsResponses() const = 0;
+  // How error messages name the destination, e.g. "cluster reviews.v2".
+  virtual std::string describe(const RouteDecision& decision) const = 0;
+};
+
+// The outbound listener: the compiled policy picks a cluster, round-robin picks an endpoint.
+std::unique_ptr<Router> makeOutboundRouter(const SidecarState& state);
+// The inbound listener: everything goes to the local application (state.clusters.app()).
+std::unique_ptr<Router> makeInboundRouter(const SidecarState& state);
+
+}  // namespace mesh

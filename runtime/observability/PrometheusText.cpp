@@ -1,0 +1,91 @@
+#include "observability/PrometheusText.h"
+
+#include <fmt/format.h>
+
+#include <iterator>
+
+namespace mesh {
+namespace {
+
+std::string escapeLabelValue(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '"') {
+      out += "\\\"";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// The label set shared by the counter and the histogram of one series, without braces.
+std::string seriesLabels(const RequestSeriesKey& key, const MetricLabels& labels) {
+  static const ClusterLabels kUnknown{"unknown", "unknown", "unknown"};
+  const bool known = key.cluster >= 0 && static_cast<size_t>(key.cluster) < labels.clusters.size();
+  const ClusterLabels& destination = known ? labels.clusters[key.cluster] : kUnknown;
+  // Without mTLS identities the destination side cannot name its caller.
+  const std::string_view source =
+      key.reporter == Reporter::kSource ? std::string_view(labels.workload) : "unknown";
+  return fmt::format(
+      "reporter=\"{}\",source_workload=\"{}\",destination_service_name=\"{}\","
+      "destination_version=\"{}\",destination_cluster=\"{}\",response_code=\"{}\"",
+      key.reporter == Reporter::kSource ? "source" : "destination", escapeLabelValue(source),
+      escapeLabelValue(destination.service), escapeLabelValue(destination.version),
+      escapeLabelValue(destination.cluster), key.responseCode);
+}
+
+}  // namespace
+
+std::string renderPrometheus(const StatsSnapshot& snapshot, const MetricLabels& labels) {
+  std::string out;
+  auto sink = std::back_inserter(out);
+
+  out += "# HELP istio_requests_total Requests handled, by reporter, destination and code.\n";
+  out += "# TYPE istio_requests_total counter\n";
+  for (const auto& [key, totals] : snapshot.requests) {
+    fmt::format_to(sink, "istio_requests_total{{{}}} {}\n", seriesLabels(key, labels),
+                   totals.count);
+  }
+
+  out += "# HELP istio_request_duration_milliseconds Request duration in milliseconds.\n";
+  out += "# TYPE istio_request_duration_milliseconds histogram\n";
+  for (const auto& [key, totals] : snapshot.requests) {
+    const std::string common = seriesLabels(key, labels);
+    uint64_t cumulative = 0;
+    for (size_t b = 0; b < kDurationBucketCount; ++b) {
+      cumulative += totals.buckets[b];
+      if (b < kDurationBucketsMs.size()) {
+        fmt::format_to(sink, "istio_request_duration_milliseconds_bucket{{{},le=\"{}\"}} {}\n",
+                       common, kDurationBucketsMs[b], cumulative);
+      } else {
+        fmt::format_to(sink, "istio_request_duration_milliseconds_bucket{{{},le=\"+Inf\"}} {}\n",
+                       common, cumulative);
+      }
+    }
+    fmt::format_to(sink, "istio_request_duration_milliseconds_sum{{{}}} {}\n", common,
+                   totals.sumMs);
+    fmt::format_to(sink, "istio_request_duration_milliseconds_count{{{}}} {}\n", common,
+                   totals.count);
+  }
+
+  out += "# HELP meshc_upstream_connections_active Open connections to upstream endpoints.\n";
+  out += "# TYPE meshc_upstream_connections_active gauge\n";
+  fmt::format_to(sink, "meshc_upstream_connections_active {}\n",
+                 snapshot.upstreamConnectionsActive);
+  out += "# HELP meshc_upstream_connect_failures_total Failed connection attempts to upstreams.\n";
+  out += "# TYPE meshc_upstream_connect_failures_total counter\n";
+  fmt::format_to(sink, "meshc_upstream_connect_failures_total {}\n",
+                 snapshot.upstreamConnectFailures);
+  out += "# HELP meshc_stats_dropped_samples_total Samples lost because a shard was full.\n";
+  out += "# TYPE meshc_stats_dropped_samples_total counter\n";
+  fmt::format_to(sink, "meshc_stats_dropped_samples_total {}\n", snapshot.droppedSamples);
+  return out;
+}
+
+}  // namespace mesh

@@ -1,0 +1,33 @@
+#include "observability/StatsShard.h"
+
+namespace mesh {
+
+StatsShard::StatsShard() : series_(std::make_unique<Series[]>(kMaxSeries)) {}
+
+uint64_t StatsShard::packKey(RequestSeriesKey key) {
+  return (static_cast<uint64_t>(key.reporter) << 48) |
+         (static_cast<uint64_t>(static_cast<uint32_t>(key.cluster)) << 16) | key.responseCode;
+}
+
+void StatsShard::recordRequest(RequestSeriesKey key, double durationMs) {
+  const uint64_t packed = packKey(key);
+  auto found = index_.find(packed);
+  if (found == index_.end()) {
+    const size_t slot = published_.load(std::memory_order_relaxed);
+    if (slot == kMaxSeries) {
+      bump(dropped_, 1);
+      return;
+    }
+    series_[slot].key = key;
+    published_.store(slot + 1, std::memory_order_release);
+    found = index_.emplace(packed, static_cast<uint32_t>(slot)).first;
+  }
+  Series& series = series_[found->second];
+  size_t bucket = 0;
+  while (bucket < kDurationBucketsMs.size() && durationMs > kDurationBucketsMs[bucket]) ++bucket;
+  bump(series.count, 1);
+  bump(series.buckets[bucket], 1);
+  bump(series.sumMs, durationMs);
+}
+
+}  // namespace mesh

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <type_traits>
+#include <unordered_map>
+
+namespace mesh {
+
+enum class Reporter : uint8_t {
+  kSource,       // the outbound listener: this workload called a service
+  kDestination,  // the inbound listener: a caller reached this workload
+};
+
+// What one istio_requests_total series is about. Label text is looked up only when rendering.
+struct RequestSeriesKey {
+  Reporter reporter = Reporter::kSource;
+  int32_t cluster = -1;       // index into the module's clusters; -1 when no route was found
+  uint16_t responseCode = 0;  // 0 when no response was sent (the client went away first)
+
+  bool operator==(const RequestSeriesKey&) const = default;
+  auto operator<=>(const RequestSeriesKey&) const = default;
+};
+
+// Upper bounds in milliseconds, as Istio's istio_request_duration_milliseconds (+Inf is implied).
+inline constexpr std::array<double, 12> kDurationBucketsMs = {1,   5,   10,   25,   50,   100,
+                                                              250, 500, 1000, 2500, 5000, 10000};
+inline constexpr size_t kDurationBucketCount = kDurationBucketsMs.size() + 1;
+
+// The statistics of one worker. Exactly one thread (the worker) writes; any thread may read. Each
+// counter has a single writer, so a relaxed load and store replaces a locked read-modify-write,
+// and the request path takes no lock. Series are appended to a fixed array and published with a
+// release store of the count, so a reader never sees a half-written key.
+class StatsShard {
+ public:
+  static constexpr size_t kMaxSeries = 1024;
+
+  struct Series {
+    RequestSeriesKey key;
+    std::atomic<uint64_t> count{0};
+    std::array<std::atomic<uint64_t>, kDurationBucketCount> buckets{};  // not cumulative
+    std::atomic<double> sumMs{0};
+  };
+
+  StatsShard();
+
+  // Writer side: the owning worker only.
+  void recordRequest(RequestSeriesKey key, double durationMs);
+  void connectionOpened() { bump(connectionsOpened_, 1); }
+  void connectionClosed() { bump(connectionsClosed_, 1); }
+  void connectFailed() { bump(connectFailures_, 1); }
+
+  // Reader side: any thread.
+  size_t seriesCount() const { return published_.load(std::memory_order_acquire); }
+  const Series& series(size_t index) const { return series_[index]; }
+  uint64_t connectionsOpened() const { return connectionsOpened_.load(std::memory_order_relaxed); }
+  uint64_t connectionsClosed() const { return connectionsClosed_.load(std::memory_order_relaxed); }
+  uint64_t connectFailures() const { return connectFailures_.load(std::memory_order_relaxed); }
+  uint64_t droppedSamples() const { return dropped_.load(std::memory_order_relaxed); }
+
+ private:
+  template <typename T>
+  static void bump(std::atomic<T>& counter, std::type_identity_t<T> amount) {
+    counter.store(counter.load(std::memory_order_relaxed) + amount, std::memory_order_relaxed);
+  }
+  static uint64_t packKey(RequestSeriesKey key);
+
+  std::unique_ptr<Series[]> series_;
+  std::atomic<size_t> published_{0};
+  std::unordered_map<uint64_t, uint32_t> index_;  // writer-only: key -> slot
+  // Opened and closed are separate monotonic counters (each single-writer); the gauge of active
+  // connections is their difference, summed over shards by the reader.
+  std::atomic<uint64_t> connectionsOpened_{0};
+  std::atomic<uint64_t> connectionsClosed_{0};
+  std::atomic<uint64_t> connectFailures_{0};
+  std::atomic<uint64_t> dropped_{0};
+};
+
+}  // namespace mesh

@@ -1,0 +1,31 @@
+#include "observability/StatsSnapshot.h"
+
+namespace mesh {
+
+StatsSnapshot collectStats(const std::vector<const StatsShard*>& shards) {
+  StatsSnapshot snapshot;
+  uint64_t opened = 0;
+  uint64_t closed = 0;
+  for (const StatsShard* shard : shards) {
+    const size_t count = shard->seriesCount();
+    for (size_t i = 0; i < count; ++i) {
+      const StatsShard::Series& series = shard->series(i);
+      SeriesTotals& totals = snapshot.requests[series.key];
+      totals.count += series.count.load(std::memory_order_relaxed);
+      for (size_t b = 0; b < kDurationBucketCount; ++b) {
+        totals.buckets[b] += series.buckets[b].load(std::memory_order_relaxed);
+      }
+      totals.sumMs += series.sumMs.load(std::memory_order_relaxed);
+    }
+    // Read closed before opened: a connection opened and closed between the two reads then
+    // shows as active for one scrape instead of making the gauge negative.
+    closed += shard->connectionsClosed();
+    opened += shard->connectionsOpened();
+    snapshot.upstreamConnectFailures += shard->connectFailures();
+    snapshot.droppedSamples += shard->droppedSamples();
+  }
+  snapshot.upstreamConnectionsActive = static_cast<int64_t>(opened) - static_cast<int64_t>(closed);
+  return snapshot;
+}
+
+}  // namespace mesh

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "observability/StatsShard.h"
+
+namespace mesh {
+
+struct SeriesTotals {
+  uint64_t count = 0;
+  std::array<uint64_t, kDurationBucketCount> buckets{};  // not cumulative
+  double sumMs = 0;
+};
+
+// The statistics of all workers added up at one moment (each counter is read once, so totals
+// are consistent per counter, not across counters; Prometheus tolerates that).
+struct StatsSnapshot {
+  std::map<RequestSeriesKey, SeriesTotals> requests;  // ordered, so output is stable
+  int64_t upstreamConnectionsActive = 0;
+  uint64_t upstreamConnectFailures = 0;
+  uint64_t droppedSamples = 0;
+};
+
+StatsSnapshot collectStats(const std::vector<const StatsShard*>& shards);
+
+}  // namespace mesh

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/error_code.hpp>
+
+#include "core/HostPort.h"
+#include "upstream/UpstreamConnection.h"
+
+namespace mesh {
+
+// Connects `connection` to `address`: IP literals directly, names through the resolver. The
+// caller's timer can abort the connect by closing the socket; a resolve cannot be aborted that
+// way, so the caller sets `abandoned` and the connect is not started after it.
+boost::asio::awaitable<boost::system::error_code> connectUpstream(UpstreamConnection& connection,
+                                                                  const HostPort& address,
+                                                                  const bool& abandoned);
+
+}  // namespace mesh

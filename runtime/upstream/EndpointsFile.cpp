@@ -1,0 +1,94 @@
+#include "upstream/EndpointsFile.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace mesh {
+namespace {
+
+std::vector<std::string_view> splitWords(std::string_view line) {
+  std::vector<std::string_view> words;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    const size_t start = i;
+    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+    if (i > start) words.push_back(line.substr(start, i - start));
+  }
+  return words;
+}
+
+std::string knownList(const std::vector<std::string>& known) {
+  if (known.empty()) return "the policy defines no clusters";
+  std::string list = "known clusters: ";
+  for (size_t i = 0; i < known.size(); ++i) {
+    if (i > 0) list += ", ";
+    list += known[i];
+  }
+  return list;
+}
+
+}  // namespace
+
+std::vector<EndpointsFileEntry> parseEndpointsFile(std::string_view text, std::string_view fileName,
+                                                   const std::vector<std::string>& knownClusters) {
+  std::vector<EndpointsFileEntry> entries;
+  int lineNumber = 0;
+  while (!text.empty()) {
+    ++lineNumber;
+    const size_t newline = text.find('\n');
+    std::string_view line = text.substr(0, newline);
+    text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+    if (const size_t hash = line.find('#'); hash != std::string_view::npos) {
+      line = line.substr(0, hash);
+    }
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+
+    const std::vector<std::string_view> words = splitWords(line);
+    if (words.empty()) continue;
+    auto fail = [&](const std::string& what) {
+      std::ostringstream message;
+      message << fileName << ":" << lineNumber << ": " << what;
+      throw EndpointsFileError(message.str());
+    };
+
+    const std::string cluster(words[0]);
+    if (std::find(knownClusters.begin(), knownClusters.end(), cluster) == knownClusters.end()) {
+      fail("unknown cluster \"" + cluster + "\" (" + knownList(knownClusters) + ")");
+    }
+    for (const EndpointsFileEntry& earlier : entries) {
+      if (earlier.cluster == cluster) {
+        fail("cluster \"" + cluster + "\" is already listed on line " +
+             std::to_string(earlier.line));
+      }
+    }
+    EndpointsFileEntry entry{cluster, {}, lineNumber};
+    for (size_t i = 1; i < words.size(); ++i) {
+      std::string why;
+      std::optional<HostPort> address = parseHostPort(words[i], PortRule::kNonZero, &why);
+      if (!address) {
+        fail("malformed address \"" + std::string(words[i]) + "\" for cluster \"" + cluster +
+             "\": " + why);
+      }
+      entry.endpoints.push_back(std::move(*address));
+    }
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+std::vector<EndpointsFileEntry> loadEndpointsFile(const std::string& path,
+                                                  const std::vector<std::string>& knownClusters) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw EndpointsFileError(path + ": cannot open endpoints file: " + std::strerror(errno));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parseEndpointsFile(text.str(), path, knownClusters);
+}
+
+}  // namespace mesh

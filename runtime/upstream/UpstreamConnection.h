@@ -1,0 +1,39 @@
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <chrono>
+
+#include "observability/StatsShard.h"
+
+namespace mesh {
+
+// One TCP connection to an upstream endpoint, with the read buffer that belongs to it (bytes the
+// response parser read ahead stay with the connection, not with the request).
+class UpstreamConnection {
+ public:
+  UpstreamConnection(const boost::asio::any_io_executor& executor, StatsShard& stats)
+      : socket(executor), stats_(stats) {}
+  ~UpstreamConnection() {
+    if (counted_) stats_.connectionClosed();
+  }
+  UpstreamConnection(const UpstreamConnection&) = delete;
+  UpstreamConnection& operator=(const UpstreamConnection&) = delete;
+
+  // Counts the connection in meshc_upstream_connections_active until it is destroyed.
+  void markConnected() {
+    if (!counted_) stats_.connectionOpened();
+    counted_ = true;
+  }
+
+  boost::asio::ip::tcp::socket socket;
+  boost::beast::flat_buffer buffer;
+  bool reused = false;  // taken from the pool: the peer may have closed it meanwhile
+  std::chrono::steady_clock::time_point idleSince;
+
+ private:
+  StatsShard& stats_;
+  bool counted_ = false;
+};
+
+}  // namespace mesh

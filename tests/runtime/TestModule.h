@@ -1,0 +1,36 @@
+#pragma once
+
+#include "mesh/abi.h"
+
+namespace mesh {
+
+// A minimal policy module for unit tests: two clusters of service "reviews", routing everything
+// to reviews.v1. Fields are public so a test can break one thing at a time.
+struct TestModule {
+  TestModule() {
+    module.abi_version = MESH_ABI_VERSION;
+    module.mesh_name = "mesh \"one\"";
+    module.workload = "productpage-v1";
+    module.policy_digest = "sha256:abc";
+    module.compiler_version = "test";
+    module.services = services;
+    module.clusters = clusters;
+    module.service_count = 2;
+    module.cluster_count = 2;
+    module.local_service = 1;
+    module.local_cluster = -1;
+    module.route = [](const mesh_request*, mesh_route_decision* decision) -> uint32_t {
+      *decision = mesh_route_decision{};
+      return MESH_ROUTE_MATCHED;
+    };
+  }
+  TestModule(const TestModule&) = delete;
+
+  const char* reviewsV1Endpoints[1] = {"10.0.0.1:9080"};
+  mesh_service services[2] = {{"reviews", 9080, 2, 250}, {"productpage", 9080, 0, 0}};
+  mesh_cluster clusters[2] = {{"reviews.v1", "reviews", "v1", reviewsV1Endpoints, 1, 0},
+                              {"reviews.v2", "reviews", "v2", nullptr, 0, 0}};
+  mesh_module module{};
+};
+
+}  // namespace mesh

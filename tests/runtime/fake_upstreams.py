@@ -1,0 +1,84 @@
+"""Fake upstream servers that misbehave in precise ways, for the sidecar's end-to-end tests.
+
+Each runs on its own thread on 127.0.0.1, on a port the kernel picks; close() stops it.
+"""
+
+import socket
+import threading
+
+
+class BrokenUpstream:
+    """Answers every connection with bytes that are not HTTP, then closes it."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.1)
+        self.port = self.listener.getsockname()[1]
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while not self.stopped.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except socket.timeout:
+                continue
+            with connection:
+                connection.settimeout(2)
+                try:
+                    connection.recv(65536)
+                    connection.sendall(b"SPDY/9 banana\r\n\r\n")
+                except OSError:
+                    pass
+
+    def close(self):
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        self.listener.close()
+
+
+class ClosesSecondRequest:
+    """Answers the first request of each connection with keep-alive, then closes the connection
+    when the second request arrives, without a byte of response: the race in which a server
+    drops an idle connection just as the proxy reuses it."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.1)
+        self.port = self.listener.getsockname()[1]
+        self.connections = 0
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while not self.stopped.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except socket.timeout:
+                continue
+            self.connections += 1
+            threading.Thread(target=self.answer_once, args=(connection,), daemon=True).start()
+
+    @staticmethod
+    def answer_once(connection):
+        with connection:
+            connection.settimeout(5)
+            try:
+                for answer in (b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n", None):
+                    request = b""
+                    while b"\r\n\r\n" not in request:
+                        chunk = connection.recv(65536)
+                        if not chunk:
+                            return
+                        request += chunk
+                    if answer:
+                        connection.sendall(answer)
+            except OSError:
+                pass
+
+    def close(self):
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        self.listener.close()

@@ -1,0 +1,75 @@
+#include <gtest/gtest.h>
+
+#include "http/PolicyRequest.h"
+
+namespace mesh {
+namespace {
+namespace http = boost::beast::http;
+
+std::string_view view(const mesh_str& s) { return {s.data, s.len}; }
+
+TEST(PolicyRequest, NormalisesHostPathAndHeaderNames) {
+  http::fields fields;
+  fields.insert("Host", "Reviews.Default:9080");
+  fields.insert("End-User", "Jason");
+  fields.insert("X-Multi", "a");
+  fields.insert("x-multi", "b");
+  PolicyRequestBuilder builder;
+  mesh_request request;
+  ASSERT_TRUE(builder.build({"GET", "/reviews/1?u=1", &fields}, "10.0.0.9:4711", 42, request));
+  EXPECT_EQ(view(request.method), "GET");
+  EXPECT_EQ(view(request.scheme), "http");
+  EXPECT_EQ(view(request.host), "reviews.default");
+  EXPECT_EQ(request.port, 9080u);
+  EXPECT_EQ(view(request.path), "/reviews/1");
+  EXPECT_EQ(view(request.query), "u=1");
+  EXPECT_EQ(view(request.source_address), "10.0.0.9:4711");
+  EXPECT_EQ(request.source_principal.len, 0u);
+  ASSERT_NE(request.source_principal.data, nullptr) << "empty strings still get a pointer";
+  EXPECT_EQ(request.seed, 42u);
+  ASSERT_EQ(request.header_count, 4u);
+  EXPECT_EQ(view(request.headers[0].name), "host");
+  EXPECT_EQ(view(request.headers[1].name), "end-user");
+  EXPECT_EQ(view(request.headers[1].value), "Jason") << "values keep their case";
+  EXPECT_EQ(view(request.headers[2].name), "x-multi");
+  EXPECT_EQ(view(request.headers[3].value), "b") << "headers stay in received order";
+}
+
+TEST(PolicyRequest, AbsoluteFormTargetOverridesHostHeader) {
+  http::fields fields;
+  fields.insert("Host", "ignored");
+  PolicyRequestBuilder builder;
+  mesh_request request;
+  ASSERT_TRUE(builder.build({"POST", "http://DETAILS/d?x=1", &fields}, "", 0, request));
+  EXPECT_EQ(view(request.host), "details");
+  EXPECT_EQ(request.port, 0u);
+  EXPECT_EQ(view(request.path), "/d");
+  EXPECT_EQ(view(request.query), "x=1");
+}
+
+TEST(PolicyRequest, ReusesItsBufferAcrossRequests) {
+  PolicyRequestBuilder builder;
+  mesh_request first;
+  http::fields big;
+  big.insert("Host", "reviews");
+  for (int i = 0; i < 20; ++i) big.insert("X-Header-" + std::to_string(i), "v");
+  ASSERT_TRUE(builder.build({"GET", "/", &big}, "", 0, first));
+  http::fields small;
+  small.insert("Host", "DETAILS");
+  mesh_request second;
+  ASSERT_TRUE(builder.build({"GET", "/", &small}, "", 0, second));
+  EXPECT_EQ(view(second.host), "details");
+  EXPECT_EQ(second.header_count, 1u);
+  EXPECT_EQ(first.host.data, second.host.data) << "the second request fits the first's buffer";
+}
+
+TEST(PolicyRequest, RejectsMalformedHost) {
+  http::fields fields;
+  fields.insert("Host", "bad host");
+  PolicyRequestBuilder builder;
+  mesh_request request;
+  EXPECT_FALSE(builder.build({"GET", "/", &fields}, "", 0, request));
+}
+
+}  // namespace
+}  // namespace mesh

@@ -1,0 +1,96 @@
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "observability/PrometheusText.h"
+#include "observability/StatsShard.h"
+#include "observability/StatsSnapshot.h"
+
+namespace mesh {
+namespace {
+
+const MetricLabels kLabels{"productpage-v1",
+                           {{"reviews", "v1", "reviews.v1"}, {"reviews", "v2", "reviews.v2"}}};
+
+TEST(Stats, ShardsAddUpPerSeries) {
+  StatsShard first;
+  StatsShard second;
+  first.recordRequest({Reporter::kSource, 0, 200}, 3);
+  first.recordRequest({Reporter::kSource, 0, 200}, 7);
+  second.recordRequest({Reporter::kSource, 0, 200}, 5000);
+  second.recordRequest({Reporter::kSource, 1, 503}, 0.5);
+  first.connectionOpened();
+  first.connectionOpened();
+  second.connectionOpened();
+  first.connectionClosed();
+  second.connectFailed();
+
+  const StatsSnapshot snapshot = collectStats({&first, &second});
+  ASSERT_EQ(snapshot.requests.size(), 2u);
+  const SeriesTotals& ok = snapshot.requests.at({Reporter::kSource, 0, 200});
+  EXPECT_EQ(ok.count, 3u);
+  EXPECT_DOUBLE_EQ(ok.sumMs, 5010);
+  EXPECT_EQ(ok.buckets[1], 1u) << "3 ms falls in (1, 5]";
+  EXPECT_EQ(ok.buckets[2], 1u) << "7 ms falls in (5, 10]";
+  EXPECT_EQ(ok.buckets[10], 1u) << "5000 ms falls in (2500, 5000]";
+  EXPECT_EQ(snapshot.upstreamConnectionsActive, 2);
+  EXPECT_EQ(snapshot.upstreamConnectFailures, 1u);
+}
+
+TEST(Stats, FullShardDropsNewSeriesButKeepsCounting) {
+  StatsShard shard;
+  for (size_t i = 0; i < StatsShard::kMaxSeries; ++i) {
+    shard.recordRequest({Reporter::kSource, static_cast<int32_t>(i), 200}, 1);
+  }
+  shard.recordRequest({Reporter::kSource, -1, 404}, 1);
+  shard.recordRequest({Reporter::kSource, 0, 200}, 1);
+  EXPECT_EQ(shard.seriesCount(), StatsShard::kMaxSeries);
+  EXPECT_EQ(shard.droppedSamples(), 1u);
+  EXPECT_EQ(shard.series(0).count.load(), 2u);
+}
+
+TEST(Stats, RendersPrometheusText) {
+  StatsShard shard;
+  shard.recordRequest({Reporter::kSource, 1, 200}, 12.5);
+  shard.recordRequest({Reporter::kDestination, -1, 0}, 20000);
+  const std::string text = renderPrometheus(collectStats({&shard}), kLabels);
+  const std::string source =
+      "reporter=\"source\",source_workload=\"productpage-v1\",destination_service_name="
+      "\"reviews\",destination_version=\"v2\",destination_cluster=\"reviews.v2\","
+      "response_code=\"200\"";
+  const std::string destination =
+      "reporter=\"destination\",source_workload=\"unknown\",destination_service_name=\"unknown\","
+      "destination_version=\"unknown\",destination_cluster=\"unknown\",response_code=\"0\"";
+  for (const std::string& line : std::vector<std::string>{
+           "# TYPE istio_requests_total counter\n",
+           "istio_requests_total{" + source + "} 1\n",
+           "istio_requests_total{" + destination + "} 1\n",
+           "# TYPE istio_request_duration_milliseconds histogram\n",
+           "istio_request_duration_milliseconds_bucket{" + source + ",le=\"10\"} 0\n",
+           "istio_request_duration_milliseconds_bucket{" + source + ",le=\"25\"} 1\n",
+           "istio_request_duration_milliseconds_bucket{" + source + ",le=\"10000\"} 1\n",
+           "istio_request_duration_milliseconds_bucket{" + source + ",le=\"+Inf\"} 1\n",
+           "istio_request_duration_milliseconds_sum{" + source + "} 12.5\n",
+           "istio_request_duration_milliseconds_count{" + source + "} 1\n",
+           "istio_request_duration_milliseconds_bucket{" + destination + ",le=\"10000\"} 0\n",
+           "istio_request_duration_milliseconds_bucket{" + destination + ",le=\"+Inf\"} 1\n",
+           "# TYPE meshc_upstream_connections_active gauge\nmeshc_upstream_connections_active 0\n",
+           "meshc_upstream_connect_failures_total 0\n",
+       }) {
+    EXPECT_NE(text.find(line), std::string::npos) << "missing: " << line << "in:\n" << text;
+  }
+  // Prometheus wants each family's samples together: every counter line before the histogram.
+  EXPECT_LT(text.rfind("istio_requests_total{"), text.find("istio_request_duration"));
+}
+
+TEST(Stats, EscapesLabelValues) {
+  StatsShard shard;
+  shard.recordRequest({Reporter::kSource, 0, 200}, 1);
+  const MetricLabels labels{"a\"b\\c\nd", {{"s", "v", "c"}}};
+  const std::string text = renderPrometheus(collectStats({&shard}), labels);
+  EXPECT_NE(text.find("source_workload=\"a\\\"b\\\\c\\nd\""), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace mesh
