@@ -45,11 +45,12 @@ def unused_port():
 
 
 def is_refused(port, host="127.0.0.1", timeout=1.0):
-    """True when a TCP connect to the port is refused (nothing listens there any more)."""
+    """True when a TCP connect to the port is refused (nothing listens there any more). A reset
+    counts too: a connection that reached the accept queue of a listener being closed is reset."""
     try:
         with socket.create_connection((host, port), timeout=timeout):
             return False
-    except ConnectionRefusedError:
+    except (ConnectionRefusedError, ConnectionResetError):
         return True
 
 
