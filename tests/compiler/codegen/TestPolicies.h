@@ -4,6 +4,7 @@
 // cases of the generated code (string lengths around load widths, header scans, splits, hosts).
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,3 +41,11 @@ ir::Module hostsPolicy();
 std::vector<std::pair<std::string, ir::Module>> allPolicies();
 
 }  // namespace meshc::codegen::testing
+
+namespace meshc::ir {
+// GoogleTest prints parameters in test names and failures; a module's workload says enough there
+// (a byte dump of the struct would only clutter the log).
+inline void PrintTo(const Module& module, std::ostream* out) {
+  *out << "ir::Module(" << module.workload << ")";
+}
+}  // namespace meshc::ir
