@@ -23,16 +23,20 @@ struct StringLiteral {
   SourceLoc loc;
 };
 
+// A literal the parser already reported as malformed (e.g. too large) is kept with `malformed`
+// set, so later checks skip it instead of piling a second error onto the same token.
 struct Duration {
   uint64_t milliseconds = 0;
   std::string text;
   SourceLoc loc;
+  bool malformed = false;
 };
 
 struct Percent {
   uint32_t basisPoints = 0;  // 1/100 of a percent
   std::string text;
   SourceLoc loc;
+  bool malformed = false;
 };
 
 struct PathMatch {
@@ -89,6 +93,7 @@ struct ServicePort {
   uint64_t number = 0;
   std::optional<Identifier> protocol;
   SourceLoc loc;
+  bool malformed = false;
 };
 
 struct Subset {

@@ -216,7 +216,10 @@ class AstBuilder {
     size_t end = 0;
     const auto amount =
         digits(d.text, end, d.loc, std::numeric_limits<uint32_t>::max(), "duration");
-    if (!amount) return d;
+    if (!amount) {
+      d.malformed = true;
+      return d;
+    }
     const std::string unit = d.text.substr(end);
     const uint64_t scale = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60'000 : 3'600'000;
     d.milliseconds = *amount * scale;
@@ -230,7 +233,10 @@ class AstBuilder {
     p.loc = loc(node->getSymbol());
     size_t end = 0;
     const auto whole = digits(p.text, end, p.loc, 100, "percentage");
-    if (!whole) return p;
+    if (!whole) {
+      p.malformed = true;
+      return p;
+    }
     uint64_t fraction = 0;
     if (p.text[end] == '.') {
       const std::string decimals = p.text.substr(end + 1, p.text.size() - end - 2);
@@ -238,6 +244,7 @@ class AstBuilder {
         diagnostics_.error(p.loc, "percentage '" + p.text +
                                       "' has more than two decimal places; weights are "
                                       "counted in hundredths of a percent");
+        p.malformed = true;
         return p;
       }
       fraction = std::stoul(decimals) * (decimals.size() == 1 ? 10 : 1);
@@ -264,9 +271,10 @@ class AstBuilder {
         p.loc = loc(port);
         if (port->INT() != nullptr) {
           size_t end = 0;
-          p.number = digits(port->INT()->getText(), end, loc(port->INT()->getSymbol()),
-                            std::numeric_limits<uint32_t>::max(), "port")
-                         .value_or(0);
+          const auto number = digits(port->INT()->getText(), end, loc(port->INT()->getSymbol()),
+                                     std::numeric_limits<uint32_t>::max(), "port");
+          p.number = number.value_or(0);
+          p.malformed = !number;
         }
         if (port->protocol != nullptr) p.protocol = identifier(port->protocol);
         service.ports.push_back(std::move(p));
@@ -373,7 +381,7 @@ class AstBuilder {
 
 }  // namespace
 
-Policy parse(const SourceFile& source, Diagnostics& diagnostics) {
+std::optional<Policy> parse(const SourceFile& source, Diagnostics& diagnostics) {
   // ANTLR's input stream throws on malformed UTF-8; report the first bad byte instead.
   if (const size_t bad = firstInvalidUtf8(source.text()); bad != std::string::npos) {
     const std::string before = source.text().substr(0, bad);
@@ -384,7 +392,7 @@ Policy parse(const SourceFile& source, Diagnostics& diagnostics) {
     diagnostics.error({source.path(), line, static_cast<uint32_t>(bad - lineStart + 1)},
                       std::string("invalid UTF-8 byte 0x") + kHex[byte >> 4] + kHex[byte & 0xf] +
                           "; policy files are UTF-8 text");
-    return Policy{source.path(), {}, {}, {}};
+    return std::nullopt;
   }
   antlr4::ANTLRInputStream input(source.text());
   MeshLexer lexer(&input);
@@ -396,7 +404,7 @@ Policy parse(const SourceFile& source, Diagnostics& diagnostics) {
   const size_t errorsBefore = diagnostics.errorCount();
   MeshParser::PolicyContext* tree = parser.policy();
   // A tree repaired by error recovery is not worth building: it would only add follow-on errors.
-  if (diagnostics.errorCount() != errorsBefore) return Policy{source.path(), {}, {}, {}};
+  if (diagnostics.errorCount() != errorsBefore) return std::nullopt;
   return AstBuilder(source.path(), diagnostics).build(tree);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "ast/Ast.h"
@@ -8,9 +9,10 @@
 
 namespace meshc::ast {
 
-// Parses a policy file. Syntax errors (all of them) go to `diagnostics`; the returned tree holds
-// what could be recognised and is meaningful only when no error was reported.
-Policy parse(const SourceFile& source, Diagnostics& diagnostics);
+// Parses a policy file; every error goes to `diagnostics`. Returns no tree when the file has
+// syntax errors. With only literal errors (a number too large, a bad escape) the tree is complete,
+// the offending literals are marked `malformed`, and the checker can still report the rest.
+std::optional<Policy> parse(const SourceFile& source, Diagnostics& diagnostics);
 
 // The file's tokens joined by single spaces: comments, layout and line endings do not change it,
 // so its digest identifies the policy's meaning as written, not its formatting.

@@ -8,9 +8,13 @@ namespace meshc::driver {
 
 CheckedPolicy loadPolicy(const std::string& path) {
   CheckedPolicy result{SourceFile::read(path), {}, {}, {}, false, false};
-  result.policy = ast::parse(result.source, result.diagnostics);
-  result.parsed = !result.diagnostics.hasErrors();
-  if (result.parsed) result.checked = sema::check(result.policy, result.diagnostics);
+  std::optional<ast::Policy> policy = ast::parse(result.source, result.diagnostics);
+  result.parsed = policy.has_value();
+  if (result.parsed) {
+    result.policy = std::move(*policy);
+    const bool literalsOk = !result.diagnostics.hasErrors();
+    result.checked = sema::check(result.policy, result.diagnostics) && literalsOk;
+  }
   result.digest = "sha256:" + sha256Hex(ast::normalizedSource(result.source));
   return result;
 }

@@ -15,7 +15,7 @@ struct CheckedPolicy {
   ast::Policy policy;
   Diagnostics diagnostics;
   std::string digest;  // "sha256:<hex>" of the normalised source
-  bool parsed = false;   // no syntax errors
+  bool parsed = false;   // no syntax errors: `policy` holds the whole tree
   bool checked = false;  // no errors at all: safe to lower
 };
 

@@ -14,6 +14,22 @@ bool validPort(std::string_view digits) {
          value >= 1 && value <= 65535;
 }
 
+// DNS labels of letters, digits and '-', not starting or ending with '-'; IPv4 fits too.
+bool validHostName(std::string_view host) {
+  size_t start = 0;
+  while (start <= host.size()) {
+    const size_t dot = std::min(host.find('.', start), host.size());
+    const std::string_view label = host.substr(start, dot - start);
+    const bool valid = !label.empty() && label.size() <= 63 && label.front() != '-' &&
+                       label.back() != '-' && std::all_of(label.begin(), label.end(), [](char c) {
+                         return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+                       });
+    if (!valid) return false;
+    start = dot + 1;
+  }
+  return true;
+}
+
 // "host:port" with a DNS name or IPv4 host, or "[v6]:port".
 std::string endpointProblem(const std::string& endpoint) {
   const size_t colon = endpoint.rfind(':');
@@ -29,10 +45,7 @@ std::string endpointProblem(const std::string& endpoint) {
                                 [](char c) { return std::isxdigit(c) || c == ':' || c == '.'; });
     return v6 ? "" : "has a malformed IPv6 host";
   }
-  const bool name = std::all_of(host.begin(), host.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
-  });
-  return name ? "" : "has a malformed host";
+  return validHostName(host) ? "" : "has a malformed host";
 }
 
 // RFC 9110 token characters, which is what a header name is.
@@ -41,7 +54,21 @@ bool isTokenChar(char c) {
          std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
+bool hasControlCharacter(const std::string& text) {
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && c != '\t') || u == 0x7f;
+  });
+}
+
 void checkPath(const ast::StringLiteral& path, Diagnostics& diagnostics) {
+  if (std::any_of(path.value.begin(), path.value.end(),
+                  [](char c) { return c == ' ' || c == '\t'; }) ||
+      hasControlCharacter(path.value)) {
+    diagnostics.error(path.loc, "path \"" + path.value +
+                                    "\" contains a space or control character, which a request "
+                                    "path never does; percent-encode it (e.g. %20)");
+  }
   if (path.value.empty() || path.value.front() != '/') {
     diagnostics.error(path.loc, "path \"" + path.value + "\" must start with '/'");
   }
@@ -68,6 +95,11 @@ void checkCondition(const ast::Condition& condition, Diagnostics& diagnostics) {
                                                 "'; did you mean '" + suggestion + "'?");
     }
   } else if (const auto* header = std::get_if<ast::HeaderMatch>(&condition.match)) {
+    if (hasControlCharacter(header->value.value)) {
+      diagnostics.error(header->value.loc,
+                        "header value contains a control character (such as a newline), which "
+                        "a request header never does: this condition could never match");
+    }
     const std::string& name = header->name.value;
     if (name.empty() || !std::all_of(name.begin(), name.end(), isTokenChar)) {
       diagnostics.error(header->name.loc,
@@ -78,18 +110,39 @@ void checkCondition(const ast::Condition& condition, Diagnostics& diagnostics) {
   }
 }
 
+// Longer timeouts are almost certainly typos, and bounding them keeps deadline arithmetic in the
+// runtime far from overflow.
+constexpr uint64_t kMaxTimeoutMs = 24ull * 3'600'000;
+
 void checkDuration(const ast::Duration& duration, Diagnostics& diagnostics) {
-  if (duration.milliseconds == 0 && !duration.text.empty()) {
+  if (duration.malformed || duration.text.empty()) return;
+  if (duration.milliseconds == 0) {
     diagnostics.error(duration.loc, "timeout must be positive; omit it for no timeout");
+  } else if (duration.milliseconds > kMaxTimeoutMs) {
+    diagnostics.error(duration.loc, "timeout " + duration.text +
+                                        " is longer than the maximum of 24h; omit it for no "
+                                        "timeout");
   }
+}
+
+// The sidecar lower-cases the request's host before matching it against service names.
+void checkServiceName(const ast::Identifier& name, Diagnostics& diagnostics) {
+  std::string lower = name.name;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == name.name) return;
+  diagnostics.error(name.loc, "service name '" + name.name +
+                                  "' must be lower-case: it is matched against the request's "
+                                  "host, which is case-insensitive; did you mean '" + lower +
+                                  "'?");
 }
 
 }  // namespace
 
 void checkLiterals(const ast::Policy& policy, Diagnostics& diagnostics) {
   for (const ast::Service& service : policy.services) {
+    checkServiceName(service.name, diagnostics);
     for (const ast::ServicePort& port : service.ports) {
-      if (port.number < 1 || port.number > 65535) {
+      if (!port.malformed && (port.number < 1 || port.number > 65535)) {
         diagnostics.error(port.loc, "port " + std::to_string(port.number) +
                                         " is out of range; ports are 1-65535");
       }

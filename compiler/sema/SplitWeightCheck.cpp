@@ -21,7 +21,12 @@ void checkSplitWeights(const ast::Policy& policy, Diagnostics& diagnostics) {
         const auto* split = std::get_if<ast::SplitTarget>(&rule.target);
         if (split == nullptr) continue;
         uint64_t total = 0;
-        for (const ast::SplitEntry& entry : split->entries) total += entry.weight.basisPoints;
+        bool malformed = false;
+        for (const ast::SplitEntry& entry : split->entries) {
+          total += entry.weight.basisPoints;
+          malformed = malformed || entry.weight.malformed;
+        }
+        if (malformed) continue;  // already reported where the bad percentage is
         if (total != 10000) {
           diagnostics.error(split->loc, "split weights total " + percentText(total) +
                                             "; they must total exactly 100%");

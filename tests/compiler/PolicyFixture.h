@@ -15,6 +15,7 @@ struct Compiled {
   SourceFile source;
   ast::Policy policy;
   Diagnostics diagnostics;
+  bool hasTree = false;
   bool ok = false;
 
   std::string rendered() const { return diagnostics.render(source); }
@@ -33,15 +34,18 @@ struct Compiled {
 };
 
 inline Compiled parseOnly(const std::string& text) {
-  Compiled c{SourceFile("test.mesh", text), {}, {}, false};
-  c.policy = ast::parse(c.source, c.diagnostics);
+  Compiled c{SourceFile("test.mesh", text), {}, {}, false, false};
+  std::optional<ast::Policy> policy = ast::parse(c.source, c.diagnostics);
+  c.hasTree = policy.has_value();
+  if (c.hasTree) c.policy = std::move(*policy);
   c.ok = !c.diagnostics.hasErrors();
   return c;
 }
 
+// As the driver does: sema runs whenever there is a tree, also after literal errors.
 inline Compiled check(const std::string& text) {
   Compiled c = parseOnly(text);
-  if (c.ok) c.ok = sema::check(c.policy, c.diagnostics);
+  if (c.hasTree) c.ok = sema::check(c.policy, c.diagnostics) && c.ok;
   return c;
 }
 

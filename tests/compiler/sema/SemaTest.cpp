@@ -162,5 +162,50 @@ TEST(Sema, StructuralRequirements) {
             "'version NAME;'\n");
 }
 
+TEST(Sema, TimeoutsAreBoundedSoDeadlinesCannotOverflow) {
+  const auto c = check(withRoute("    otherwise => v1 timeout 4000000h;\n    timeout 25h;\n"));
+  EXPECT_EQ(c.summary(),
+            "9:13: error: timeout 25h is longer than the maximum of 24h; omit it for no timeout\n"
+            "8:29: error: timeout 4000000h is longer than the maximum of 24h; omit it for no "
+            "timeout\n");
+  EXPECT_TRUE(check(withRoute("    otherwise => v1 timeout 24h;\n")).ok);
+}
+
+TEST(Sema, OverlargeLiteralsAreReportedOnce) {
+  const auto c = check(std::string(kMeshHeader) +
+                       "service r { port 99999999999; subset v1 {} subset v2 {}\n"
+                       "  route { otherwise => split { v1 900%, v2 10% } timeout 99999999999s; } }\n");
+  EXPECT_EQ(c.summary(),
+            "2:18: error: port '99999999999' is too large\n"
+            "3:35: error: percentage '900%' is too large\n"
+            "3:58: error: duration '99999999999s' is too large\n");
+}
+
+TEST(Sema, ServiceNamesMustBeLowerCase) {
+  const auto c = check(std::string(kMeshHeader) + "service Reviews { port 80; subset v1 {} }\n");
+  EXPECT_EQ(c.summary(),
+            "2:9: error: service name 'Reviews' must be lower-case: it is matched against the "
+            "request's host, which is case-insensitive; did you mean 'reviews'?\n");
+}
+
+TEST(Sema, ConditionsThatNoRequestCanSatisfy) {
+  const auto c = check(withRoute("    when header \"x\" == \"a\\nb\" => v1;\n"
+                                 "    when path prefix \"/a b\" => v2;\n"));
+  EXPECT_EQ(c.summary(),
+            "8:24: error: header value contains a control character (such as a newline), which "
+            "a request header never does: this condition could never match\n"
+            "9:22: error: path \"/a b\" contains a space or control character, which a request "
+            "path never does; percent-encode it (e.g. %20)\n");
+}
+
+TEST(Sema, EndpointHostsAreDnsNamesOrAddresses) {
+  const auto c = check(std::string(kMeshHeader) +
+                       "service r { port 80; subset v1 { endpoints [\"-a:1\", \"a..b:1\", "
+                       "\"ok-1.example:2\", \"10.0.0.1:3\"]; } }\n");
+  EXPECT_EQ(c.summary(),
+            "2:45: error: endpoint \"-a:1\" has a malformed host; expected \"HOST:PORT\"\n"
+            "2:53: error: endpoint \"a..b:1\" has a malformed host; expected \"HOST:PORT\"\n");
+}
+
 }  // namespace
 }  // namespace meshc
