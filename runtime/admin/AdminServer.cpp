@@ -25,6 +25,9 @@ namespace {
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr auto kIdleTimeout = std::chrono::seconds(30);
+// Bounds what a client can make the server buffer (a request header, or a chunk header with
+// endless extensions): past it the read fails and the connection closes, as on any bad request.
+constexpr size_t kMaxBufferedBytes = 16 * 1024;
 
 void logFailure(const std::exception_ptr& error) {
   if (!error) return;
@@ -55,7 +58,7 @@ struct AdminServer::Impl : std::enable_shared_from_this<AdminServer::Impl> {
 
   asio::awaitable<void> serve(beast::tcp_stream stream) {
     auto self = shared_from_this();
-    beast::flat_buffer buffer;
+    beast::flat_buffer buffer(kMaxBufferedBytes);
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.body_limit(64 * 1024);

@@ -183,7 +183,10 @@ int runSidecar(const mesh_module& module, const SidecarOptions& options) {
     if (!options.endpointsFile.empty()) {
       overrides = loadEndpointsFile(options.endpointsFile, ClusterTable::clusterNames(module));
     }
-    state = std::make_unique<SidecarState>(module, ClusterTable(module, overrides, options.app));
+    const auto streamIdle = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::duration<double>(options.streamIdleTimeoutSeconds));
+    state = std::make_unique<SidecarState>(module, ClusterTable(module, overrides, options.app),
+                                           streamIdle);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return kConfigError;

@@ -63,6 +63,11 @@ ParsedCommandLine parseCommandLine(int argc, char** argv, const mesh_module& mod
                  "seconds in-flight requests get after SIGTERM")
       ->check(CLI::Range(0.0, 86400.0))
       ->capture_default_str();
+  app.add_option("--stream-idle-timeout", options.streamIdleTimeoutSeconds,
+                 "seconds an in-flight request may go with no body bytes moving either way and no "
+                 "response header arriving (where a route timeout is set, it bounds that wait)")
+      ->check(CLI::Range(0.001, 86400.0))
+      ->capture_default_str();
   app.add_option("--log-level", options.logLevel, "log level")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();

@@ -17,6 +17,7 @@ struct SidecarOptions {
   std::string endpointsFile;
   std::string readyFile;
   double drainTimeoutSeconds = 15;
+  double streamIdleTimeoutSeconds = 300;  // Envoy's stream_idle_timeout default
   std::string logLevel = "info";
 };
 

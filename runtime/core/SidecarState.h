@@ -1,22 +1,25 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 
 #include "mesh/abi.h"
 #include "upstream/ClusterTable.h"
 
 namespace mesh {
 
-// What every worker shares: the policy module, the cluster table (read-only after start-up) and
-// the drain flag.
+// What every worker shares: the policy module, the cluster table and settings (read-only after
+// start-up) and the drain flag.
 struct SidecarState {
-  SidecarState(const mesh_module& policy, ClusterTable table)
-      : module(policy), clusters(std::move(table)) {}
+  SidecarState(const mesh_module& policy, ClusterTable table, std::chrono::milliseconds streamIdle)
+      : module(policy), clusters(std::move(table)), streamIdleTimeout(streamIdle) {}
 
   bool draining() const { return drainFlag.load(std::memory_order_relaxed); }
 
   const mesh_module& module;
   const ClusterTable clusters;
+  // How long a request may go without a byte moving in either direction (--stream-idle-timeout).
+  const std::chrono::milliseconds streamIdleTimeout;
   std::atomic<bool> drainFlag{false};
 };
 

@@ -20,6 +20,7 @@
 #include "core/WorkerContext.h"
 #include "http/BodyReader.h"
 #include "http/HopByHop.h"
+#include "http/MessageFraming.h"
 #include "http/RequestId.h"
 #include "http/RequestTarget.h"
 #include "http/Router.h"
@@ -38,7 +39,6 @@ using RequestParser = http::request_parser<http::buffer_body>;
 using ResponseParser = http::response_parser<http::buffer_body>;
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
-constexpr uint32_t kMaxHeaderBytes = 64 * 1024;
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
 constexpr auto kConnectTimeout = std::chrono::seconds(5);
 constexpr std::string_view kClusterHeader = "x-mesh-upstream-cluster";
@@ -109,6 +109,8 @@ struct ProxySession::Exchange {
   bool headRequest = false;
   bool expectContinue = false;
   bool requestHadBody = false;
+  bool awaitingClientBody = false;   // the request body pump is reading from the client
+  bool finalHeaderReceived = false;  // the upstream's response header (not an interim one)
 
   std::unique_ptr<UpstreamConnection> upstream;
   std::optional<http::serializer<true, http::buffer_body>> requestWriter;
@@ -118,8 +120,9 @@ struct ProxySession::Exchange {
   BodyState requestBody = BodyState::kPending;
   beast::error_code connectError;   // no connection could be made
   beast::error_code upstreamError;  // the first failure on an established connection
-  bool abandoned = false;           // the upstream timer fired
+  bool abandoned = false;           // the upstream timer or the stream idle timer fired
   bool timedOut = false;            // ... because the request deadline passed
+  unsigned stalledStatus = 0;       // ... or nothing moved: 408 (the client) or 504 (upstream)
   bool upstreamSentBytes = false;
   bool upstreamReusable = false;
   bool responseHeaderSent = false;
@@ -131,11 +134,13 @@ struct ProxySession::Exchange {
 
 ProxySession::ProxySession(tcp::socket socket, WorkerContext& worker, const Router& router)
     : downstream_(std::move(socket)),
+      downstreamBuffer_(kMaxReadBufferBytes),
       worker_(worker),
       router_(router),
       peer_(peerAddress(downstream_)),
       idleTimer_(downstream_.get_executor()),
-      deadlineTimer_(downstream_.get_executor()) {
+      deadlineTimer_(downstream_.get_executor()),
+      streamTimer_(downstream_.get_executor()) {
   worker_.sessions.add(this);
 }
 
@@ -162,6 +167,7 @@ asio::awaitable<void> ProxySession::run() {
     if (!co_await serve(exchange)) break;
   }
   idleTimer_.cancel();
+  streamTimer_.cancel();
   closeDownstream();
 }
 
@@ -176,6 +182,13 @@ asio::awaitable<bool> ProxySession::serve(Exchange& exchange) {
   exchange.clientKeepAlive = request.keep_alive();
   exchange.headRequest = request.method() == http::verb::head;
   exchange.requestHadBody = !exchange.request.is_done();
+  const std::string_view framingProblem =
+      requestFramingProblem(request, request.version(), exchange.request.chunked());
+  if (!framingProblem.empty()) {
+    const std::string message = fmt::format("meshc: bad request: {}\n", framingProblem);
+    co_return co_await answerLocally(exchange, 400, message, false);
+  }
+  normalizeContentLength(request, exchange.request.content_length());
   const RequestHead head{request.method_string(), request.target(), &request};
   exchange.route = router_.route(head, peer_, policyRequest_, worker_);
   if (!exchange.route.endpoint) {
@@ -188,21 +201,27 @@ asio::awaitable<bool> ProxySession::serve(Exchange& exchange) {
 
 asio::awaitable<bool> ProxySession::forward(Exchange& exchange) {
   auto& request = exchange.request.get();
-  exchange.expectContinue = beast::iequals(request[http::field::expect], "100-continue");
+  // An HTTP/1.0 client does not know 100 Continue: the expectation is ignored (RFC 9110 §10.1.1).
+  exchange.expectContinue =
+      exchange.clientVersion >= 11 && beast::iequals(request[http::field::expect], "100-continue");
   prepareUpstreamRequest(request, worker_.prng);
   if (exchange.route.timeoutMs > 0) {
     exchange.deadline = Clock::now() + std::chrono::milliseconds(exchange.route.timeoutMs);
   }
   exchange_ = &exchange;
+  touch();
+  if (!streamTimerArmed_) watchStream(lastActivity_ + worker_.state.streamIdleTimeout);
   for (int attempt = 0; attempt < 2; ++attempt) {
     co_await connect(exchange, attempt == 0);
     if (!exchange.upstream) break;
     co_await exchangeOnce(exchange);
     // A pooled connection can die between the liveness check and the write. If nothing came
-    // back and nothing of the request is lost (no body was read), one fresh attempt is safe.
+    // back and nothing of the request is lost (no body was read), one fresh attempt is safe,
+    // but only for an idempotent method: the upstream may have acted on the request anyway.
     const bool retry = attempt == 0 && exchange.upstream->reused && exchange.upstreamError &&
                        !exchange.upstreamSentBytes && !exchange.requestHadBody &&
-                       !exchange.abandoned && !exchange.downstreamFailed;
+                       isIdempotent(request.method()) && !exchange.abandoned &&
+                       !exchange.downstreamFailed;
     if (!retry) break;
     spdlog::debug("stale pooled connection to {} ({}), retrying on a new one",
                   exchange.route.endpoint->address.toString(), exchange.upstreamError.message());
@@ -239,6 +258,14 @@ std::pair<unsigned, std::string> ProxySession::describeFailure(const Exchange& e
   if (exchange.timedOut) {
     return {504, fmt::format("meshc: upstream timeout: no response from {} ({}) within {} ms\n",
                              target, endpoint, exchange.route.timeoutMs)};
+  }
+  const auto idleMs = std::chrono::milliseconds(worker_.state.streamIdleTimeout).count();
+  if (exchange.stalledStatus == 408) {
+    return {408, fmt::format("meshc: request timeout: no body bytes for {} ms\n", idleMs)};
+  }
+  if (exchange.stalledStatus == 504) {
+    return {504, fmt::format("meshc: upstream timeout: {} ({}) stalled for {} ms\n", target,
+                             endpoint, idleMs)};
   }
   if (exchange.requestBody == BodyState::kClientMalformed) {
     return {400, "meshc: bad request: malformed body\n"};
@@ -303,10 +330,13 @@ asio::awaitable<void> ProxySession::pumpRequestBody(Exchange& exchange) {
   http::buffer_body::value_type& body = parser.get().body();
   char* buffer = bodyBuffer(true);
   UpstreamConnection& upstream = *exchange.upstream;
+  const size_t headerFields = countFields(parser.get());
   reserveForBody(downstreamBuffer_);
   while (!parser.is_done()) {
+    exchange.awaitingClientBody = true;
     const auto [readError, got] =
-        co_await readBodyPiece(downstream_, downstreamBuffer_, parser, buffer);
+        co_await readBodyPiece(downstream_, downstreamBuffer_, parser, buffer, headerFields);
+    exchange.awaitingClientBody = false;
     if (readError) {
       if (exchange.requestBody == BodyState::kPending) {
         exchange.requestBody =
@@ -318,6 +348,7 @@ asio::awaitable<void> ProxySession::pumpRequestBody(Exchange& exchange) {
       upstream.socket.close(ignored);
       co_return;
     }
+    touch();
     if (got == 0 && !parser.is_done()) continue;
     body.data = got > 0 ? buffer : nullptr;
     body.size = got;
@@ -332,6 +363,7 @@ asio::awaitable<void> ProxySession::pumpRequestBody(Exchange& exchange) {
       if (!exchange.upstreamError) exchange.upstreamError = writeError;
       co_return;
     }
+    touch();
   }
   exchange.requestBody = BodyState::kDone;
 }
@@ -352,6 +384,7 @@ asio::awaitable<void> ProxySession::relayResponse(Exchange& exchange) {
       break;
     }
     exchange.upstreamSentBytes = true;
+    touch();
     const unsigned status = parser.get().result_int();
     if (status == 101) {
       // Upgrade is stripped from requests, so a switch of protocols is a broken upstream.
@@ -362,6 +395,7 @@ asio::awaitable<void> ProxySession::relayResponse(Exchange& exchange) {
     // answered the client's Expect itself.
     haveFinalHeader = status >= 200;
   }
+  exchange.finalHeaderReceived = haveFinalHeader;
   if (haveFinalHeader) co_await relayResponseBody(exchange);
   if (exchange.requestBody == BodyState::kPending) {
     // The response is over while the client is still uploading: the rest of the body can go
@@ -379,6 +413,7 @@ asio::awaitable<void> ProxySession::relayResponseBody(Exchange& exchange) {
   auto& response = parser.get();
   exchange.upstreamReusable = response.keep_alive() && !parser.need_eof();
   removeHopByHopHeaders(response);
+  normalizeContentLength(response, parser.content_length());
   if (router_.tagsResponses() && exchange.route.cluster >= 0) {
     response.set(kClusterHeader, worker_.state.clusters.cluster(exchange.route.cluster).name);
   }
@@ -386,8 +421,10 @@ asio::awaitable<void> ProxySession::relayResponseBody(Exchange& exchange) {
   bool delimited = !parser.need_eof();
   if (exchange.clientVersion < 11) {
     response.version(10);
-    if (response.chunked()) {
-      response.chunked(false);  // an HTTP/1.0 client cannot parse chunks
+    // An HTTP/1.0 client knows no transfer coding (RFC 9112 §6.1): not even one besides chunked
+    // may be named. The body goes out as the parser yields it and ends with the connection.
+    if (response.count(http::field::transfer_encoding) > 0) {
+      response.erase(http::field::transfer_encoding);
       delimited = false;
     }
   } else {
@@ -412,11 +449,12 @@ asio::awaitable<void> ProxySession::relayResponseBody(Exchange& exchange) {
   }
 
   char* buffer = bodyBuffer(false);
+  const size_t headerFields = countFields(response);  // all edits of the header are done
   reserveForBody(upstream.buffer);
   // Whatever of the body arrived with the header goes out in the same write as the header.
   response.body().data = buffer;
   response.body().size = kBodyPieceBytes;
-  const beast::error_code bufferedError = parseBufferedBody(parser, upstream.buffer);
+  const beast::error_code bufferedError = parseBufferedBody(parser, upstream.buffer, headerFields);
   if (bufferedError) {
     exchange.responseHeaderSent = false;  // nothing was written: a 502 can still go out
     exchange.upstreamError = bufferedError;
@@ -428,13 +466,14 @@ asio::awaitable<void> ProxySession::relayResponseBody(Exchange& exchange) {
   }
   while (!parser.is_done()) {
     const auto [readError, got] =
-        co_await readBodyPiece(upstream.socket, upstream.buffer, parser, buffer);
+        co_await readBodyPiece(upstream.socket, upstream.buffer, parser, buffer, headerFields);
     if (readError) {
       // Half a response must look broken to the client, not complete: abort the connection.
       if (!exchange.upstreamError) exchange.upstreamError = readError;
       closeDownstream();
       co_return;
     }
+    touch();
     if (got == 0 && !parser.is_done()) continue;
     if (!co_await writeResponsePiece(exchange, buffer, got)) co_return;
   }
@@ -455,6 +494,7 @@ asio::awaitable<bool> ProxySession::writeResponsePiece(Exchange& exchange, char*
     exchange.upstream->socket.close(ignored);
     co_return false;
   }
+  touch();
   co_return true;
 }
 
@@ -514,6 +554,37 @@ void ProxySession::onIdleTimer() {
   if (downstream_.is_open()) watchIdle(idle_ ? expiry : Clock::now() + kIdleTimeout);
 }
 
+void ProxySession::watchStream(Clock::time_point at) {
+  streamTimerArmed_ = true;
+  streamTimer_.expires_at(at);
+  streamTimer_.async_wait([self = shared_from_this()](const beast::error_code& ec) {
+    self->streamTimerArmed_ = false;
+    if (!ec) self->onStreamTimer();
+  });
+}
+
+void ProxySession::onStreamTimer() {
+  // Like the idle timer, re-armed from here rather than on every byte: a pending wait never
+  // expires later than lastActivity_ + timeout, and is pushed on to that time when it fires.
+  Exchange* exchange = exchange_;
+  if (!exchange) return;  // between exchanges; forward() arms it again
+  const Clock::duration timeout = worker_.state.streamIdleTimeout;
+  const Clock::time_point now = Clock::now();
+  // A route timeout, where set, is what bounds the wait for the response header.
+  const bool routeDeadlineRules = exchange->deadline && exchange->requestBody == BodyState::kDone &&
+                                  !exchange->finalHeaderReceived;
+  if (routeDeadlineRules || now < lastActivity_ + timeout) {
+    watchStream(routeDeadlineRules ? now + timeout : lastActivity_ + timeout);
+    return;
+  }
+  // Nothing moved for the whole timeout: a client trickling nothing (slowloris) or a stuck
+  // upstream must not hold two connections for ever.
+  const bool clientStalled =
+      exchange->requestBody == BodyState::kPending && exchange->awaitingClientBody;
+  exchange->stalledStatus = clientStalled ? 408 : 504;
+  abandon(*exchange);
+}
+
 void ProxySession::armDeadline(Clock::duration after) {
   const uint64_t generation = ++deadlineGeneration_;
   deadlineTimer_.expires_after(after);
@@ -544,15 +615,19 @@ void ProxySession::disarmDeadline() {
 void ProxySession::onDeadline() {
   Exchange* exchange = exchange_;
   if (!exchange) return;
-  exchange->abandoned = true;
   exchange->timedOut = exchange->deadline && Clock::now() >= *exchange->deadline;
+  abandon(*exchange);
+}
+
+void ProxySession::abandon(Exchange& exchange) {
+  exchange.abandoned = true;
   beast::error_code ignored;
-  if (exchange->upstream) exchange->upstream->socket.close(ignored);
-  if (exchange->responseHeaderSent) {
+  if (exchange.upstream) exchange.upstream->socket.close(ignored);
+  if (exchange.responseHeaderSent) {
     closeDownstream();  // mid-body there is no way left to report the timeout
-  } else if (exchange->requestBody == BodyState::kPending) {
-    exchange->requestBody = BodyState::kAbandoned;
-    downstream_.cancel(ignored);  // stop reading the upload so the 504 can go out now
+  } else if (exchange.requestBody == BodyState::kPending) {
+    exchange.requestBody = BodyState::kAbandoned;
+    downstream_.cancel(ignored);  // stop reading the upload so the 408/504 can go out now
   }
 }
 

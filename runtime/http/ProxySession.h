@@ -51,10 +51,14 @@ class ProxySession final : public std::enable_shared_from_this<ProxySession>,
 
   void watchIdle(Clock::time_point at);
   void onIdleTimer();
+  void touch() { lastActivity_ = Clock::now(); }
+  void watchStream(Clock::time_point at);
+  void onStreamTimer();
   void armDeadline(Clock::duration after);
   void armUpstreamTimer(const Exchange& exchange, bool connecting);
   void disarmDeadline();
   void onDeadline();
+  void abandon(Exchange& exchange);
   void closeDownstream();
   char* bodyBuffer(bool request);
 
@@ -66,6 +70,9 @@ class ProxySession final : public std::enable_shared_from_this<ProxySession>,
   PolicyRequestBuilder policyRequest_;
   boost::asio::steady_timer idleTimer_;      // closes a connection idle for too long
   boost::asio::steady_timer deadlineTimer_;  // connect budget and request deadline
+  boost::asio::steady_timer streamTimer_;    // ends an exchange in which nothing moves
+  bool streamTimerArmed_ = false;
+  Clock::time_point lastActivity_;  // of the current exchange: its start or a byte moving
   uint64_t deadlineGeneration_ = 0;
   bool idle_ = false;  // waiting for the next request
   Clock::time_point idleSince_;

@@ -4,6 +4,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <chrono>
 
+#include "http/ReadLimits.h"
 #include "observability/StatsShard.h"
 
 namespace mesh {
@@ -13,7 +14,7 @@ namespace mesh {
 class UpstreamConnection {
  public:
   UpstreamConnection(const boost::asio::any_io_executor& executor, StatsShard& stats)
-      : socket(executor), stats_(stats) {}
+      : socket(executor), buffer(kMaxReadBufferBytes), stats_(stats) {}
   ~UpstreamConnection() {
     if (counted_) stats_.connectionClosed();
   }

@@ -82,3 +82,68 @@ class ClosesSecondRequest:
         self.stopped.set()
         self.thread.join(timeout=5)
         self.listener.close()
+
+
+class ScriptedUpstream:
+    """Reads request headers one after the other on each connection and runs the script
+    registered for each request's path: a function (connection) that writes whatever the test
+    needs, raw. A script that returns leaves the connection open for the next request (the
+    sidecar may pool it); the connection closes when the peer closes it."""
+
+    def __init__(self, scripts):
+        self.scripts = scripts
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.1)
+        self.port = self.listener.getsockname()[1]
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while not self.stopped.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except socket.timeout:
+                continue
+            threading.Thread(target=self.answer, args=(connection,), daemon=True).start()
+
+    def answer(self, connection):
+        with connection:
+            connection.settimeout(10)
+            received = b""
+            try:
+                while True:
+                    while b"\r\n\r\n" not in received and len(received) < 65536:
+                        chunk = connection.recv(65536)
+                        if not chunk:
+                            return
+                        received += chunk
+                    head, _, received = received.partition(b"\r\n\r\n")
+                    self.scripts[head.split(b" ", 2)[1].decode()](connection)
+            except (OSError, IndexError, KeyError):
+                pass
+
+    def close(self):
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        self.listener.close()
+
+
+def wait_for_close(connection, limit=10):
+    """Reads and discards until the peer closes (at most `limit` seconds, via the timeout)."""
+    connection.settimeout(limit)
+    while connection.recv(65536):
+        pass
+
+
+def send_endless(connection, prefix, total=4 * 1024 * 1024):
+    """Sends `prefix` and then up to `total` bytes of 'a' that never reach a CRLF; stops quietly
+    when the peer gives up. Returns True if everything went out (nobody stopped it)."""
+    piece = b"a" * 65536
+    try:
+        connection.sendall(prefix)
+        for _ in range(total // len(piece)):
+            connection.sendall(piece)
+    except OSError:
+        return False
+    return True

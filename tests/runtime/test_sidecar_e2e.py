@@ -18,7 +18,8 @@ import time
 import unittest
 
 import meshtest
-from fake_upstreams import BrokenUpstream, ClosesSecondRequest
+from fake_upstreams import (BrokenUpstream, ClosesSecondRequest, ScriptedUpstream, send_endless,
+                            wait_for_close)
 
 SIDECAR = os.environ.get("MESHTEST_SIDECAR", "")
 SIDECAR_WRONG_ABI = os.environ.get("MESHTEST_SIDECAR_WRONG_ABI", "")
@@ -29,6 +30,28 @@ TEN_MB = 10 * 1024 * 1024
 
 def curl(*args, timeout=30):
     return meshtest.run(["curl", "-sS", "-m", str(timeout), *args], timeout=timeout + 5)
+
+
+def flood(port, prefix, timeout=5):
+    """Sends `prefix` and then megabytes that never complete a line, the way a peer would fill a
+    buffer that has no limit. Returns (everything went out, what came back before the close)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        accepted = send_endless(s, prefix)
+        received = b""
+        try:
+            while chunk := s.recv(65536):
+                received += chunk
+        except socket.timeout:
+            return accepted, None  # the connection is still open: nothing stopped the flood
+        except OSError:
+            pass  # reset: the sidecar closed with the flood still unread
+        return accepted, received
+
+
+def split_response(reply):
+    """(head lower-cased, body) of a raw reply."""
+    head, _, body = reply.partition(b"\r\n\r\n")
+    return head.lower(), body
 
 
 class SidecarTestCase(meshtest.MeshTestCase):
@@ -343,13 +366,25 @@ class UpstreamFailureTest(SidecarTestCase):
         super().tearDownClass()
 
     def test_request_failing_on_a_stale_pooled_connection_is_retried_once(self):
+        before = self.flaky.connections
         for _ in range(2):
             status, _, body = meshtest.http_request(self.ports["outbound"], "/",
                                                     headers={"Host": "ratings"})
             self.assertEqual((status, body), (200, b"ok\n"))
         # The second request went out on the pooled connection, died there, then succeeded on
         # a new one.
-        self.assertEqual(self.flaky.connections, 2)
+        self.assertEqual(self.flaky.connections - before, 2)
+
+    def test_non_idempotent_request_is_not_retried_on_a_stale_pooled_connection(self):
+        before = self.flaky.connections
+        status, _, _ = meshtest.http_request(self.ports["outbound"], "/",
+                                             headers={"Host": "ratings"})
+        self.assertEqual(status, 200)
+        # The POST dies on the pooled connection; sending it again could apply it twice.
+        status, _, body = meshtest.http_request(self.ports["outbound"], "/", method="POST",
+                                                headers={"Host": "ratings"})
+        self.assertEqual(status, 502, body)
+        self.assertEqual(self.flaky.connections - before, 1)
 
     def test_malformed_upstream_response_gets_502(self):
         status, _, body = meshtest.http_request(self.ports["outbound"], "/",
@@ -369,6 +404,186 @@ class UpstreamFailureTest(SidecarTestCase):
         for _ in range(3):
             result = self.outbound("/", "reviews", *jason)
             self.assertEqual(result.stdout, "reviews v2-restarted\n", result.stderr)
+
+
+def answer_with_trailers(connection):
+    connection.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n"
+                       b"0\r\nConnection: close\r\nSet-Cookie: a=b\r\n\r\n")
+
+
+def answer_gzip_chunked(connection):
+    connection.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+                       b"3\r\nabc\r\n0\r\n\r\n")
+
+
+def answer_endless_extension(connection):
+    send_endless(connection, b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;x=")
+    wait_for_close(connection)
+
+
+def answer_nothing(connection):
+    wait_for_close(connection)
+
+
+def answer_then_stall(connection):
+    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab")
+    wait_for_close(connection)
+
+
+def answer_slowly(connection):
+    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n")
+    for _ in range(6):  # 2.4 s in all, never 1 s without a byte
+        time.sleep(0.4)
+        connection.sendall(b"x")
+    wait_for_close(connection)
+
+
+SCRIPTS = {"/trailers": answer_with_trailers, "/gzip-chunked": answer_gzip_chunked,
+           "/endless-extension": answer_endless_extension, "/silent": answer_nothing,
+           "/stall": answer_then_stall, "/slow": answer_slowly}
+
+
+class FramingTest(SidecarTestCase):
+    """Message framing: what decides where a body ends, in both directions (RFC 9112 §6)."""
+
+    @classmethod
+    def start(cls):
+        _, port = meshtest.start_demo_backend(cls.group, BACKEND, "reviews", "v1")
+        cls.scripted = ScriptedUpstream(SCRIPTS)
+        cls.sidecar, cls.ports = meshtest.start_sidecar(
+            cls.group, SIDECAR, workers=1,
+            endpoints=(f"reviews.v1 127.0.0.1:{port}\n"
+                       f"details.v1 127.0.0.1:{cls.scripted.port}\n"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.scripted.close()
+        super().tearDownClass()
+
+    def exchange(self, request, timeout=5):
+        return meshtest.raw_exchange(self.ports["outbound"], request, timeout=timeout)
+
+    def test_transfer_encoding_not_ending_in_chunked_gets_400(self):
+        # Taken as bodyless, the body would be read as the next request: request smuggling.
+        smuggled = b"5\r\nhello\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: reviews\r\n\r\n"
+        for framing in (b"Transfer-Encoding: chunked, gzip\r\n", b"Transfer-Encoding: gzip\r\n",
+                        b"Transfer-Encoding: gzip\r\nContent-Length: 3\r\n",
+                        b"Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n"):
+            reply = self.exchange(b"POST /sha256 HTTP/1.1\r\nHost: reviews\r\n" + framing +
+                                  b"\r\n" + smuggled)
+            self.assertTrue(reply.startswith(b"HTTP/1.1 400 Bad Request\r\n"), (framing, reply))
+            self.assertEqual(reply.count(b"HTTP/1.1 "), 1, reply)
+        # HTTP/1.0 has no chunked coding: its framing is faulty (RFC 9112 §6.1).
+        reply = self.exchange(b"POST /sha256 HTTP/1.0\r\nHost: reviews\r\n"
+                              b"Transfer-Encoding: chunked\r\n\r\n" + smuggled)
+        self.assertTrue(reply.startswith(b"HTTP/1.0 400 Bad Request\r\n"), reply)
+
+    def test_more_than_one_host_gets_400(self):
+        reply = self.exchange(b"GET / HTTP/1.1\r\nHost: reviews\r\nHost: details\r\n\r\n")
+        self.assertTrue(reply.startswith(b"HTTP/1.1 400 Bad Request\r\n"), reply)
+
+    def test_http11_request_without_host_gets_400(self):
+        reply = self.exchange(b"GET / HTTP/1.1\r\nAccept: */*\r\n\r\n")
+        self.assertTrue(reply.startswith(b"HTTP/1.1 400 Bad Request\r\n"), reply)
+        self.assertIn(b"no Host", reply)
+
+    def test_content_length_list_is_forwarded_as_one_value(self):
+        for framing in (b"Content-Length: 3, 3\r\n", b"Content-Length: 3\r\nContent-Length: 3\r\n"):
+            reply = self.exchange(b"POST /headers HTTP/1.1\r\nHost: reviews\r\n" + framing +
+                                  b"Connection: close\r\n\r\nabc")
+            self.assertTrue(reply.startswith(b"HTTP/1.1 200"), reply)
+            lengths = re.findall(rb"(?im)^content-length: (.*)$", split_response(reply)[1])
+            self.assertEqual(lengths, [b"3"], (framing, reply))
+
+    def test_endless_chunk_extension_or_trailer_gets_400(self):
+        head = b"POST /sha256 HTTP/1.1\r\nHost: reviews\r\nTransfer-Encoding: chunked\r\n\r\n"
+        for endless in (b"1;x=", b"1\r\na\r\n0\r\nx-trailer: "):
+            accepted, reply = flood(self.ports["outbound"], head + endless)
+            self.assertIsNotNone(reply, f"{endless!r}: the sidecar kept buffering")
+            self.assertFalse(accepted, f"{endless!r}: the sidecar took all of it")
+            if reply:  # unless the reset came first
+                self.assertTrue(reply.startswith(b"HTTP/1.1 400"), reply)
+
+    def test_endless_chunk_extension_from_upstream_aborts_the_response(self):
+        started = time.monotonic()
+        reply = self.exchange(b"GET /endless-extension HTTP/1.1\r\nHost: details\r\n\r\n",
+                              timeout=8)
+        self.assertLess(time.monotonic() - started, 5, "the sidecar kept buffering")
+        self.assertFalse(reply.endswith(b"0\r\n\r\n"), reply[:200])
+
+    def test_admin_server_read_buffer_is_bounded(self):
+        accepted, reply = flood(self.ports["admin"], b"POST /ready HTTP/1.1\r\nHost: a\r\n"
+                                b"Transfer-Encoding: chunked\r\n\r\n1;x=")
+        self.assertIsNotNone(reply, "the admin server kept buffering")
+        self.assertFalse(accepted, "the admin server took all of it")
+
+    def test_upstream_trailers_never_become_headers(self):
+        reply = self.exchange(b"GET /trailers HTTP/1.1\r\nHost: details\r\n\r\n")
+        head, body = split_response(reply)
+        self.assertTrue(head.startswith(b"http/1.1 200"), reply)
+        self.assertNotIn(b"set-cookie", head)
+        self.assertNotIn(b"connection: close", head)
+        self.assertIn(b"transfer-encoding: chunked", head)
+        # Dropped, not forwarded: the body ends with a last chunk that carries no trailer.
+        self.assertEqual(body, b"3\r\nabc\r\n0\r\n\r\n")
+
+    def test_http10_client_gets_no_100_continue(self):
+        reply = self.exchange(b"POST /sha256 HTTP/1.0\r\nHost: reviews\r\n"
+                              b"Expect: 100-continue\r\nContent-Length: 3\r\n\r\nabc")
+        self.assertTrue(reply.startswith(b"HTTP/1.0 200"), reply)
+        self.assertNotIn(b"100 Continue", reply)
+
+    def test_http10_response_has_no_transfer_encoding(self):
+        reply = self.exchange(b"GET /gzip-chunked HTTP/1.0\r\nHost: details\r\n\r\n")
+        head, body = split_response(reply)
+        self.assertTrue(head.startswith(b"http/1.0 200"), reply)
+        self.assertNotIn(b"transfer-encoding", head)
+        self.assertEqual(body, b"abc")
+
+
+class StreamIdleTimeoutTest(SidecarTestCase):
+    """--stream-idle-timeout: a stream with no bytes moving in either direction ends."""
+
+    @classmethod
+    def start(cls):
+        cls.scripted = ScriptedUpstream(SCRIPTS)
+        cls.sidecar, cls.ports = meshtest.start_sidecar(
+            cls.group, SIDECAR, workers=1, extra=["--stream-idle-timeout", "1"],
+            endpoints=f"details.v1 127.0.0.1:{cls.scripted.port}\n")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.scripted.close()
+        super().tearDownClass()
+
+    def timed_exchange(self, request):
+        started = time.monotonic()
+        reply = meshtest.raw_exchange(self.ports["outbound"], request, timeout=6)
+        return reply, time.monotonic() - started
+
+    def test_stalled_request_body_gets_408(self):
+        reply, elapsed = self.timed_exchange(
+            b"POST /silent HTTP/1.1\r\nHost: details\r\nContent-Length: 10\r\n\r\nab")
+        self.assertTrue(reply.startswith(b"HTTP/1.1 408 Request Timeout\r\n"), reply)
+        self.assertLess(elapsed, 4)
+
+    def test_silent_upstream_gets_504(self):
+        reply, elapsed = self.timed_exchange(b"GET /silent HTTP/1.1\r\nHost: details\r\n"
+                                             b"Connection: close\r\n\r\n")
+        self.assertTrue(reply.startswith(b"HTTP/1.1 504 Gateway Timeout\r\n"), reply)
+        self.assertLess(elapsed, 4)
+
+    def test_upstream_stalling_mid_body_aborts_the_response(self):
+        reply, elapsed = self.timed_exchange(b"GET /stall HTTP/1.1\r\nHost: details\r\n\r\n")
+        head, body = split_response(reply)
+        self.assertTrue(head.startswith(b"http/1.1 200"), reply)
+        self.assertEqual(body, b"ab")
+        self.assertLess(elapsed, 4)
+
+    def test_a_slow_but_moving_body_is_not_cut(self):
+        reply, _ = self.timed_exchange(b"GET /slow HTTP/1.1\r\nHost: details\r\n"
+                                       b"Connection: close\r\n\r\n")
+        self.assertEqual(split_response(reply)[1], b"xxxxxx", reply)
 
 
 class DrainTest(SidecarTestCase):

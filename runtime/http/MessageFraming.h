@@ -1,0 +1,38 @@
+#pragma once
+
+// Checks and repairs of HTTP/1.1 message framing (RFC 9112 §6): what decides where a body ends
+// must mean the same to the sidecar and to whoever receives the message after it, or the bytes
+// of one message can be taken for another (request smuggling).
+
+#include <boost/beast/http/fields.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <boost/optional/optional.hpp>
+#include <cstdint>
+#include <string_view>
+
+namespace mesh {
+
+// Why a request header's framing cannot be trusted, or an empty view when it can. `chunked` is
+// the parser's verdict (the final transfer coding is chunked).
+std::string_view requestFramingProblem(const boost::beast::http::fields& fields, unsigned version,
+                                       bool chunked);
+
+// Replaces a Content-Length given as a list of equal values or as repeated fields (which the
+// parser accepted as `length`) with the single value, so the next hop cannot read it otherwise.
+void normalizeContentLength(boost::beast::http::fields& fields,
+                            const boost::optional<uint64_t>& length);
+
+// How many fields `fields` holds; the mark dropTrailers needs.
+size_t countFields(const boost::beast::http::fields& fields);
+
+// Beast's parser appends trailer fields to the message's header fields. They are dropped, never
+// forwarded: Beast's serializer cannot write trailers, and a trailer merged into a header that
+// is yet to be sent would come after hop-by-hop removal and could set any header (RFC 9110
+// §6.5.1 lets a recipient that removes the chunked coding discard trailers). Removes every field
+// after the first `headerFields`.
+void dropTrailers(boost::beast::http::fields& fields, size_t headerFields);
+
+// RFC 9110 §9.2.2: a request that may be sent again without a different effect.
+bool isIdempotent(boost::beast::http::verb method);
+
+}  // namespace mesh
