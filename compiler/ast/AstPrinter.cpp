@@ -1,25 +1,12 @@
 #include "ast/AstPrinter.h"
 
+#include "support/Text.h"
+
 namespace meshc::ast {
 namespace {
 
 std::string at(const SourceLoc& loc) {
   return "@" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
-}
-
-std::string quoted(const std::string& value) {
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
 }
 
 class Printer {

@@ -1,34 +1,12 @@
 #include "ir/Printer.h"
 
+#include "support/Text.h"
+
 namespace meshc::ir {
 namespace {
 
-std::string quoted(const std::string& value) {
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 std::string at(const SourceLoc& loc) {
   return "  ; line " + std::to_string(loc.line) + ":" + std::to_string(loc.column);
-}
-
-std::string percent(uint32_t basisPoints) {
-  std::string text = std::to_string(basisPoints / 100);
-  const uint32_t fraction = basisPoints % 100;
-  if (fraction != 0) text += (fraction < 10 ? ".0" : ".") + std::to_string(fraction);
-  return text + "%";
 }
 
 struct PredicateText {
@@ -57,7 +35,7 @@ struct ActionText {
     for (size_t i = 0; i < s.targets.size(); ++i) {
       const WeightedCluster& target = s.targets[i];
       out += (i == 0 ? " #" : ", #") + std::to_string(target.cluster) + " " +
-             module.clusters[target.cluster].name() + " " + percent(target.weight);
+             module.clusters[target.cluster].name() + " " + formatPercent(target.weight);
     }
     return out + " }";
   }

@@ -1,19 +1,14 @@
 #include "lower/Lowering.h"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <stdexcept>
 
 #include "sema/SymbolTable.h"
+#include "support/Text.h"
 
 namespace meshc::lower {
 namespace {
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 ir::Predicate lowerCondition(const ast::Condition& condition) {
   if (const auto* path = std::get_if<ast::PathMatch>(&condition.match)) {
@@ -26,7 +21,7 @@ ir::Predicate lowerCondition(const ast::Condition& condition) {
     return {ir::MethodIs{method->method.name}, condition.loc};
   }
   const auto& header = std::get<ast::HeaderMatch>(condition.match);
-  const std::string name = lower(header.name.value);
+  const std::string name = toLowerAscii(header.name.value);
   switch (header.kind) {
     case ast::HeaderMatch::Kind::Equals:
       return {ir::HeaderEquals{name, header.value.value}, condition.loc};

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "sema/Checks.h"
+#include "support/Text.h"
 
 namespace meshc::sema {
 namespace {
@@ -127,8 +128,7 @@ void checkDuration(const ast::Duration& duration, Diagnostics& diagnostics) {
 
 // The sidecar lower-cases the request's host before matching it against service names.
 void checkServiceName(const ast::Identifier& name, Diagnostics& diagnostics) {
-  std::string lower = name.name;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = toLowerAscii(name.name);
   if (lower == name.name) return;
   diagnostics.error(name.loc, "service name '" + name.name +
                                   "' must be lower-case: it is matched against the request's "

@@ -5,9 +5,9 @@
 // before a narrow one, a duplicated rule, anything after `otherwise`.
 
 #include <algorithm>
-#include <cctype>
 
 #include "sema/Checks.h"
+#include "support/Text.h"
 
 namespace meshc::sema {
 namespace {
@@ -37,11 +37,6 @@ struct Atom {
   }
 };
 
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 Atom toAtom(const ast::Condition& condition) {
   if (const auto* path = std::get_if<ast::PathMatch>(&condition.match)) {
     return {Field::Path, path->kind == ast::PathMatch::Kind::Exact ? Test::Exact : Test::Prefix,
@@ -54,7 +49,7 @@ Atom toAtom(const ast::Condition& condition) {
   const Test test = header.kind == ast::HeaderMatch::Kind::Equals   ? Test::Exact
                     : header.kind == ast::HeaderMatch::Kind::Prefix ? Test::Prefix
                                                                      : Test::Present;
-  return {Field::Header, test, lower(header.name.value), header.value.value, condition.loc};
+  return {Field::Header, test, toLowerAscii(header.name.value), header.value.value, condition.loc};
 }
 
 bool sameSubject(const Atom& a, const Atom& b) {

@@ -1,19 +1,7 @@
 #include "sema/Checks.h"
+#include "support/Text.h"
 
 namespace meshc::sema {
-namespace {
-
-std::string percentText(uint64_t basisPoints) {
-  std::string text = std::to_string(basisPoints / 100);
-  if (const uint64_t fraction = basisPoints % 100; fraction != 0) {
-    text += fraction % 10 == 0 ? "." + std::to_string(fraction / 10)
-                               : (fraction < 10 ? ".0" : ".") + std::to_string(fraction);
-  }
-  return text + "%";
-}
-
-}  // namespace
-
 void checkSplitWeights(const ast::Policy& policy, Diagnostics& diagnostics) {
   for (const ast::Service& service : policy.services) {
     for (const ast::Route& route : service.routes) {
@@ -28,7 +16,7 @@ void checkSplitWeights(const ast::Policy& policy, Diagnostics& diagnostics) {
         }
         if (malformed) continue;  // already reported where the bad percentage is
         if (total != 10000) {
-          diagnostics.error(split->loc, "split weights total " + percentText(total) +
+          diagnostics.error(split->loc, "split weights total " + formatPercent(total) +
                                             "; they must total exactly 100%");
         }
       }

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace meshc {
+
+// ASCII lower-case: header names and hosts are case-insensitive and compared lower-case.
+std::string toLowerAscii(std::string text);
+
+// `value` in double quotes with ", \, newline and tab escaped as the language writes them.
+std::string quoted(const std::string& value);
+
+// A weight in basis points as the language writes it: 90%, 12.5%, 33.34%.
+std::string formatPercent(uint64_t basisPoints);
+
+}  // namespace meshc
