@@ -7,41 +7,9 @@ import socket
 import threading
 
 
-class BrokenUpstream:
-    """Answers every connection with bytes that are not HTTP, then closes it."""
-
-    def __init__(self):
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(0.1)
-        self.port = self.listener.getsockname()[1]
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self.serve, daemon=True)
-        self.thread.start()
-
-    def serve(self):
-        while not self.stopped.is_set():
-            try:
-                connection, _ = self.listener.accept()
-            except socket.timeout:
-                continue
-            with connection:
-                connection.settimeout(2)
-                try:
-                    connection.recv(65536)
-                    connection.sendall(b"SPDY/9 banana\r\n\r\n")
-                except OSError:
-                    pass
-
-    def close(self):
-        self.stopped.set()
-        self.thread.join(timeout=5)
-        self.listener.close()
-
-
-class ClosesSecondRequest:
-    """Answers the first request of each connection with keep-alive, then closes the connection
-    when the second request arrives, without a byte of response: the race in which a server
-    drops an idle connection just as the proxy reuses it."""
+class FakeUpstream:
+    """A listener on a kernel-chosen port whose connections are each handled on a thread of
+    their own by the subclass's handle(connection); close() stops it."""
 
     def __init__(self):
         self.listener = socket.create_server(("127.0.0.1", 0))
@@ -59,10 +27,36 @@ class ClosesSecondRequest:
             except socket.timeout:
                 continue
             self.connections += 1
-            threading.Thread(target=self.answer_once, args=(connection,), daemon=True).start()
+            threading.Thread(target=self.handle, args=(connection,), daemon=True).start()
 
-    @staticmethod
-    def answer_once(connection):
+    def handle(self, connection):
+        raise NotImplementedError
+
+    def close(self):
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        self.listener.close()
+
+
+class BrokenUpstream(FakeUpstream):
+    """Answers every connection with bytes that are not HTTP, then closes it."""
+
+    def handle(self, connection):
+        with connection:
+            connection.settimeout(2)
+            try:
+                connection.recv(65536)
+                connection.sendall(b"SPDY/9 banana\r\n\r\n")
+            except OSError:
+                pass
+
+
+class ClosesSecondRequest(FakeUpstream):
+    """Answers the first request of each connection with keep-alive, then closes the connection
+    when the second request arrives, without a byte of response: the race in which a server
+    drops an idle connection just as the proxy reuses it."""
+
+    def handle(self, connection):
         with connection:
             connection.settimeout(5)
             try:
@@ -78,13 +72,8 @@ class ClosesSecondRequest:
             except OSError:
                 pass
 
-    def close(self):
-        self.stopped.set()
-        self.thread.join(timeout=5)
-        self.listener.close()
 
-
-class ScriptedUpstream:
+class ScriptedUpstream(FakeUpstream):
     """Reads request headers one after the other on each connection and runs the script
     registered for each request's path: a function (connection) that writes whatever the test
     needs, raw. A script that returns leaves the connection open for the next request (the
@@ -92,22 +81,9 @@ class ScriptedUpstream:
 
     def __init__(self, scripts):
         self.scripts = scripts
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(0.1)
-        self.port = self.listener.getsockname()[1]
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self.serve, daemon=True)
-        self.thread.start()
+        super().__init__()
 
-    def serve(self):
-        while not self.stopped.is_set():
-            try:
-                connection, _ = self.listener.accept()
-            except socket.timeout:
-                continue
-            threading.Thread(target=self.answer, args=(connection,), daemon=True).start()
-
-    def answer(self, connection):
+    def handle(self, connection):
         with connection:
             connection.settimeout(10)
             received = b""
@@ -122,11 +98,6 @@ class ScriptedUpstream:
                     self.scripts[head.split(b" ", 2)[1].decode()](connection)
             except (OSError, IndexError, KeyError):
                 pass
-
-    def close(self):
-        self.stopped.set()
-        self.thread.join(timeout=5)
-        self.listener.close()
 
 
 def wait_for_close(connection, limit=10):
