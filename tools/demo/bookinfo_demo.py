@@ -13,14 +13,14 @@ import collections
 import http.client
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
-import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+import meshtest  # noqa: E402  (process helpers shared with the integration tests)
+
 POLICY = os.path.join(ROOT, "examples", "bookinfo", "bookinfo.mesh")
 
 # (workload, service, version, inbound port from the policy's endpoints)
@@ -32,20 +32,6 @@ WORKLOADS = [
     ("reviews-v3", "reviews", "v3", 19283),
     ("ratings-v1", "ratings", "v1", 19381),
 ]
-
-
-def wait_for_file(path, process, what, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with status {process.returncode} while starting")
-        if os.path.exists(path):
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
-            if text.endswith("\n"):
-                return dict(line.split("=", 1) for line in text.split())
-        time.sleep(0.02)
-    raise RuntimeError(f"{what} did not become ready within {timeout:.0f}s")
 
 
 def ensure_free(port):
@@ -66,48 +52,26 @@ def get(port, host, path, headers=None):
 
 
 class Mesh:
-    def __init__(self, build_dir, work_dir):
-        self.build_dir = build_dir
-        self.work_dir = work_dir
-        self.processes = []
-        self.sidecars = {}
+    """The backends and sidecars of the demo, in one meshtest.ProcessGroup (logs, ready files,
+    stopping for sure)."""
 
-    def spawn(self, argv, name):
-        log = open(os.path.join(self.work_dir, name + ".log"), "wb")
-        process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
-        self.processes.append((name, process))
-        return process
+    def __init__(self, build_dir, group):
+        self.build_dir = build_dir
+        self.group = group
+        self.sidecars = {}
 
     def start(self, sidecar_dir):
         backend = os.path.join(self.build_dir, "tools", "demo-backend", "demo-backend")
         for workload, service, version, inbound in WORKLOADS:
             ensure_free(inbound)
-            ready = os.path.join(self.work_dir, workload + ".backend.ready")
-            process = self.spawn([backend, "--listen", "127.0.0.1:0", "--service", service,
-                                  "--version", version, "--ready-file", ready],
-                                 workload + ".backend")
-            app_port = wait_for_file(ready, process, f"backend of {workload}")["port"]
-            ready = os.path.join(self.work_dir, workload + ".sidecar.ready")
-            process = self.spawn([os.path.join(sidecar_dir, "sidecar-" + workload),
-                                  "--inbound", f"127.0.0.1:{inbound}",
-                                  "--outbound", "127.0.0.1:0", "--admin", "127.0.0.1:0",
-                                  "--app", f"127.0.0.1:{app_port}", "--workers", "1",
-                                  "--ready-file", ready], workload + ".sidecar")
-            ports = wait_for_file(ready, process, f"sidecar-{workload}")
-            self.sidecars[workload] = {k: int(v) for k, v in ports.items()}
-
-    def stop(self):
-        for _, process in self.processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        statuses = {}
-        for name, process in self.processes:
-            try:
-                statuses[name] = process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                statuses[name] = "killed"
-        return statuses
+            _, app_port = meshtest.start_demo_backend(self.group, backend, service, version,
+                                                      name=workload + ".backend")
+            sidecar = self.group.start(workload + ".sidecar", [
+                os.path.join(sidecar_dir, "sidecar-" + workload),
+                "--inbound", f"127.0.0.1:{inbound}", "--outbound", "127.0.0.1:0",
+                "--admin", "127.0.0.1:0", "--app", f"127.0.0.1:{app_port}", "--workers", "1",
+                "--ready-file", self.group.path(workload + ".sidecar.ready")])
+            self.sidecars[workload] = {k: int(v) for k, v in sidecar.wait_ready(15).items()}
 
 
 def run_scenarios(mesh):
@@ -170,8 +134,8 @@ def main():
         return 1
     digest = compiled.stdout.split(" digest ", 1)[1].split()[0]
 
-    with tempfile.TemporaryDirectory(prefix="meshc-demo-") as work_dir:
-        mesh = Mesh(build_dir, work_dir)
+    with meshtest.ProcessGroup(prefix="meshc-demo-") as group:
+        mesh = Mesh(build_dir, group)
         statuses = {}
         try:
             mesh.start(sidecar_dir)
@@ -195,20 +159,17 @@ def main():
             for line in totals[:4]:
                 print("  " + line)
         finally:
-            statuses = mesh.stop()
+            statuses = group.stop_all()
             print(f"\nstopped everything (SIGTERM): exit statuses "
                   f"{sorted(set(str(s) for s in statuses.values()))}")
-            for name, status in statuses.items():
-                if status != 0:
-                    log = os.path.join(work_dir, name + ".log")
-                    with open(log, encoding="utf-8", errors="replace") as f:
-                        print(f"--- {name} exited {status}; its log:\n{f.read()[-3000:]}")
+            if any(status != 0 for status in statuses.values()):
+                print(group.logs()[-6000:])
     return 0 if all(status == 0 for status in statuses.values()) else 1
 
 
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except RuntimeError as error:
+    except (RuntimeError, meshtest.MeshTestError) as error:
         print(f"demo: {error}", file=sys.stderr)
         sys.exit(1)
