@@ -126,13 +126,15 @@ TEST(ParserErrors, InvalidUtf8IsReportedWithItsPosition) {
   EXPECT_EQ(c.summary(), "2:10: error: invalid UTF-8 byte 0xff; policy files are UTF-8 text\n");
 }
 
-TEST(ParserErrors, EmptyAndGarbageInputsDoNotCrash) {
-  for (const char* text : {"", "}", "{{{{", "\"", "mesh", "mesh m { trust_domain", "\x01\xff",
+TEST(ParserErrors, GarbageInputsGetLocatedErrorsNotCrashes) {
+  for (const char* text : {"}", "{{{{", "\"", "mesh", "mesh m { trust_domain", "\x01\xff",
                            "service s { route { when => ; } }", "workload w { calls a,,b; }"}) {
     const auto c = parseOnly(text);
-    (void)c;
+    EXPECT_FALSE(c.ok) << text;
+    EXPECT_FALSE(c.hasTree) << text;
+    for (const Diagnostic& d : c.diagnostics.all()) EXPECT_GT(d.loc.line, 0u) << text;
   }
-  SUCCEED();
+  EXPECT_TRUE(parseOnly("").ok);  // an empty file is syntactically fine; sema wants a header
 }
 
 TEST(NormalizedSource, IgnoresLayoutAndComments) {
