@@ -28,16 +28,20 @@ AbiTypes AbiTypes::get(llvm::LLVMContext& context) {
   t.request = namedStruct(context, "mesh_request",
                           {t.str, t.str, t.str, t.str, t.str, t.str, t.str,
                            t.header->getPointerTo(), i64, i64, i32, i32});
-  t.decision = namedStruct(context, "mesh_route_decision", {i32, i32, i32, i32, i64});
+  t.decision = namedStruct(context, "mesh_route_decision", {i32, i32});
   t.cluster = namedStruct(context, "mesh_cluster",
                           {charPtr, charPtr, charPtr, charPtr->getPointerTo(), i32, i32});
-  t.service = namedStruct(context, "mesh_service", {charPtr, i32, i32, i64});
+  t.service = namedStruct(context, "mesh_service", {charPtr, i32, i32, i32, i32});
+  t.action = namedStruct(context, "mesh_action", {i32, i32, charPtr});
+  t.timeoutAction = namedStruct(context, "mesh_timeout_action", {i64});
+  t.rule =
+      namedStruct(context, "mesh_rule", {charPtr, t.action->getPointerTo(), i32, i32, i32, i32});
   t.routeFn = llvm::FunctionType::get(i32, {t.request->getPointerTo(), t.decision->getPointerTo()},
                                       /*isVarArg=*/false);
-  t.module =
-      namedStruct(context, "mesh_module",
-                  {i32, i32, charPtr, charPtr, charPtr, charPtr, t.service->getPointerTo(),
-                   t.cluster->getPointerTo(), i32, i32, i32, i32, t.routeFn->getPointerTo()});
+  t.module = namedStruct(context, "mesh_module",
+                         {i32, i32, charPtr, charPtr, charPtr, charPtr, t.service->getPointerTo(),
+                          t.cluster->getPointerTo(), t.rule->getPointerTo(), i32, i32, i32, i32,
+                          i32, i32, t.routeFn->getPointerTo()});
   return t;
 }
 
@@ -47,8 +51,9 @@ std::vector<StructLayoutReport> abiStructLayouts() {
   const AbiTypes types = AbiTypes::get(context);
 
   std::vector<StructLayoutReport> reports;
-  for (llvm::StructType* type : {types.str, types.header, types.request, types.decision,
-                                 types.cluster, types.service, types.module}) {
+  for (llvm::StructType* type :
+       {types.str, types.header, types.request, types.decision, types.cluster, types.service,
+        types.action, types.timeoutAction, types.rule, types.module}) {
     const llvm::StructLayout* structLayout = layout.getStructLayout(type);
     StructLayoutReport report;
     report.name = type->getName().str();

@@ -32,13 +32,19 @@ enum : unsigned {
 };
 }
 namespace decision_field {
-enum : unsigned { kService, kCluster, kRule, kReserved0, kTimeoutMs };
+enum : unsigned { kRule, kCluster };
+}
+namespace action_field {
+enum : unsigned { kKind, kReserved0, kConfig };
+}
+namespace rule_field {
+enum : unsigned { kLocation, kActions, kActionCount, kService, kIndex, kReserved0 };
 }
 namespace cluster_field {
 enum : unsigned { kName, kService, kSubset, kEndpoints, kEndpointCount, kServiceIndex };
 }
 namespace service_field {
-enum : unsigned { kName, kPort, kRuleCount, kTimeoutMs };
+enum : unsigned { kName, kPort, kFirstRule, kRuleCount, kReserved0 };
 }
 namespace module_field {
 enum : unsigned {
@@ -50,8 +56,11 @@ enum : unsigned {
   kCompilerVersion,
   kServices,
   kClusters,
+  kRules,
   kServiceCount,
   kClusterCount,
+  kRuleCount,
+  kReserved1,
   kLocalService,
   kLocalCluster,
   kRoute,
@@ -65,6 +74,9 @@ struct AbiTypes {
   llvm::StructType* decision;
   llvm::StructType* cluster;
   llvm::StructType* service;
+  llvm::StructType* action;
+  llvm::StructType* timeoutAction;
+  llvm::StructType* rule;
   llvm::StructType* module;
   llvm::FunctionType* routeFn;
 

@@ -5,10 +5,13 @@
 
 #include <map>
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "codegen/Codegen.h"
 #include "mesh/abi.h"
+#include "support/Overloaded.h"
 
 #ifndef MESHC_VERSION
 #error "MESHC_VERSION must be defined by the build"
@@ -28,6 +31,7 @@ class DescriptorEmitter {
     llvm::Type* i32 = llvm::Type::getInt32Ty(context_);
     llvm::Constant* services = serviceTable(policy);
     llvm::Constant* clusters = clusterTable(policy);
+    llvm::Constant* rules = ruleTable(policy);
     llvm::Constant* descriptor = llvm::ConstantStruct::get(
         types_.module, {
                            llvm::ConstantInt::get(i32, MESH_ABI_VERSION),
@@ -38,8 +42,11 @@ class DescriptorEmitter {
                            cString(kCompilerVersion, "compiler version"),
                            services,
                            clusters,
+                           rules,
                            llvm::ConstantInt::get(i32, policy.services.size()),
                            llvm::ConstantInt::get(i32, policy.clusters.size()),
+                           llvm::ConstantInt::get(i32, ruleCount(policy)),
+                           llvm::ConstantInt::get(i32, 0),
                            llvm::ConstantInt::getSigned(i32, policy.localService),
                            llvm::ConstantInt::getSigned(i32, policy.localCluster),
                            route,
@@ -83,18 +90,81 @@ class DescriptorEmitter {
 
   llvm::Constant* serviceTable(const ir::Module& policy) {
     llvm::Type* i32 = llvm::Type::getInt32Ty(context_);
-    llvm::Type* i64 = llvm::Type::getInt64Ty(context_);
     std::vector<llvm::Constant*> services;
+    uint32_t firstRule = 0;
     for (const ir::Service& service : policy.services) {
       services.push_back(llvm::ConstantStruct::get(
           types_.service, {
                               cString(service.name, "service name"),
                               llvm::ConstantInt::get(i32, service.port),
+                              llvm::ConstantInt::get(i32, firstRule),
                               llvm::ConstantInt::get(i32, service.rules.size()),
-                              llvm::ConstantInt::get(i64, service.timeoutMs),
+                              llvm::ConstantInt::get(i32, 0),
                           }));
+      firstRule += static_cast<uint32_t>(service.rules.size());
     }
     return table(types_.service, services, "services");
+  }
+
+  static uint32_t ruleCount(const ir::Module& policy) {
+    uint32_t count = 0;
+    for (const ir::Service& service : policy.services) {
+      count += static_cast<uint32_t>(service.rules.size());
+    }
+    return count;
+  }
+
+  // Rules in global order (ir::globalRuleIndex), each pointing to its actions' constant configs.
+  llvm::Constant* ruleTable(const ir::Module& policy) {
+    llvm::Type* i32 = llvm::Type::getInt32Ty(context_);
+    std::vector<llvm::Constant*> rules;
+    for (size_t s = 0; s < policy.services.size(); ++s) {
+      const ir::Service& service = policy.services[s];
+      for (size_t r = 0; r < service.rules.size(); ++r) {
+        const ir::Rule& rule = service.rules[r];
+        const std::string name = "rule" + std::to_string(rules.size());
+        std::vector<llvm::Constant*> actions;
+        for (const ir::Action& action : rule.actions) {
+          actions.push_back(
+              actionConstant(action, name + ".action" + std::to_string(actions.size())));
+        }
+        const std::string location = rule.loc.file + ":" + std::to_string(rule.loc.line) + ":" +
+                                     std::to_string(rule.loc.column);
+        rules.push_back(llvm::ConstantStruct::get(
+            types_.rule, {
+                             cString(location, "rule location"),
+                             table(types_.action, actions, name + ".actions"),
+                             llvm::ConstantInt::get(i32, actions.size()),
+                             llvm::ConstantInt::get(i32, s),
+                             llvm::ConstantInt::get(i32, r),
+                             llvm::ConstantInt::get(i32, 0),
+                         }));
+      }
+    }
+    return table(types_.rule, rules, "rules");
+  }
+
+  // A mesh_action: its kind and a pointer to the kind's config, a private constant of its own.
+  llvm::Constant* actionConstant(const ir::Action& action, const std::string& name) {
+    llvm::Type* i32 = llvm::Type::getInt32Ty(context_);
+    llvm::Type* i64 = llvm::Type::getInt64Ty(context_);
+    const auto [kind, config] = std::visit(
+        Overloaded{
+            [&](const ir::RequestTimeout& timeout) -> std::pair<uint32_t, llvm::Constant*> {
+              return {
+                  MESH_ACTION_TIMEOUT,
+                  llvm::ConstantStruct::get(types_.timeoutAction,
+                                            {llvm::ConstantInt::get(i64, timeout.milliseconds)})};
+            },
+        },
+        action);
+    auto* global = new llvm::GlobalVariable(module_, config->getType(), /*isConstant=*/true,
+                                            llvm::GlobalValue::PrivateLinkage, config, name);
+    global->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+    return llvm::ConstantStruct::get(
+        types_.action,
+        {llvm::ConstantInt::get(i32, kind), llvm::ConstantInt::get(i32, 0),
+         llvm::ConstantExpr::getPointerCast(global, llvm::Type::getInt8PtrTy(context_))});
   }
 
   llvm::Constant* clusterTable(const ir::Module& policy) {

@@ -12,6 +12,7 @@
 #include "codegen/Codegen.h"
 #include "codegen/DescriptorEmitter.h"
 #include "codegen/RouteLowering.h"
+#include "support/Overloaded.h"
 
 namespace meshc::codegen {
 namespace {
@@ -27,18 +28,23 @@ void validate(const ir::Module& policy) {
                        ") exceeds the number of services (" +
                        std::to_string(policy.services.size()) + ")");
   }
+  uint64_t ruleCount = 0;
   for (const ir::Service& service : policy.services) {
-    if (service.rules.size() > kMaxCount) {
-      throw CodegenError("codegen: service '" + service.name + "' has too many rules");
-    }
+    ruleCount += service.rules.size();
     for (size_t r = 0; r < service.rules.size(); ++r) {
-      const auto* split = std::get_if<ir::Split>(&service.rules[r].action);
-      if (split != nullptr && split->targets.empty()) {
-        throw CodegenError("codegen: service '" + service.name + "' rule " + std::to_string(r) +
-                           ": split has no targets");
-      }
+      std::visit(Overloaded{
+                     [](const ir::Forward&) {},
+                     [&](const ir::Split& split) {
+                       if (split.targets.empty()) {
+                         throw CodegenError("codegen: service '" + service.name + "' rule " +
+                                            std::to_string(r) + ": split has no targets");
+                       }
+                     },
+                 },
+                 service.rules[r].target);
     }
   }
+  if (ruleCount > kMaxCount) throw CodegenError("codegen: too many rules for the 32-bit ABI");
   for (const ir::Cluster& cluster : policy.clusters) {
     if (cluster.endpoints.size() > kMaxCount) {
       throw CodegenError("codegen: cluster '" + cluster.name() + "' has too many endpoints");

@@ -12,14 +12,10 @@
 #include "codegen/HeaderScan.h"
 #include "codegen/StringMatch.h"
 #include "mesh/abi.h"
+#include "support/Overloaded.h"
 
 namespace meshc::codegen {
 namespace {
-
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
 
 struct StringValue {
   llvm::Value* data = nullptr;
@@ -209,7 +205,7 @@ class RouteLowering {
       for (size_t p = 0; p < rule.conditions.size(); ++p) {
         emitPredicate(rule.conditions[p], inputs, nextRule, ruleName + ".p" + std::to_string(p));
       }
-      emitAction(rule, s, static_cast<uint32_t>(r));
+      emitDecision(rule, s, static_cast<uint32_t>(r));
       if (!last) {
         nextRule->insertInto(function_);
         builder_.SetInsertPoint(nextRule);
@@ -274,21 +270,20 @@ class RouteLowering {
     return cluster;
   }
 
-  void emitAction(const ir::Rule& rule, uint32_t service, uint32_t ruleIndex) {
+  // Only the decision is code: the rule's settings are in its descriptor (DescriptorEmitter).
+  void emitDecision(const ir::Rule& rule, uint32_t service, uint32_t ruleIndex) {
     llvm::Value* cluster = std::visit(
         Overloaded{
             [&](const ir::Forward& f) -> llvm::Value* { return builder_.getInt32(f.cluster); },
             [&](const ir::Split& s) { return emitSplit(s); },
         },
-        rule.action);
+        rule.target);
     auto store = [&](unsigned field, llvm::Value* value) {
       builder_.CreateStore(value, builder_.CreateStructGEP(types_.decision, decision_, field));
     };
-    store(decision_field::kService, builder_.getInt32(service));
+    store(decision_field::kRule,
+          builder_.getInt32(ir::globalRuleIndex(policy_, service, ruleIndex)));
     store(decision_field::kCluster, cluster);
-    store(decision_field::kRule, builder_.getInt32(ruleIndex));
-    store(decision_field::kReserved0, builder_.getInt32(0));
-    store(decision_field::kTimeoutMs, builder_.getInt64(rule.timeoutMs));
     builder_.CreateRet(builder_.getInt32(MESH_ROUTE_MATCHED));
   }
 

@@ -64,11 +64,8 @@ uint32_t evaluateRoute(const Module& module, const mesh_request& request,
     for (uint32_t r = 0; r < service.rules.size(); ++r) {
       const Rule& rule = service.rules[r];
       if (!ruleMatches(rule, request)) continue;
-      decision.service = s;
-      decision.cluster = std::visit(ChooseCluster{request.seed}, rule.action);
-      decision.rule = r;
-      decision.reserved0 = 0;
-      decision.timeout_ms = rule.timeoutMs;
+      decision.rule = globalRuleIndex(module, s, r);
+      decision.cluster = std::visit(ChooseCluster{request.seed}, rule.target);
       return MESH_ROUTE_MATCHED;
     }
     return MESH_ROUTE_NO_RULE;

@@ -9,7 +9,8 @@
 namespace meshc::ir {
 
 // Same contract as the compiled module's route(): returns a MESH_ROUTE_* status and fills
-// `decision` when the status is MESH_ROUTE_MATCHED.
+// `decision` when the status is MESH_ROUTE_MATCHED. The chosen rule's actions are in the IR, at the
+// rule the decision names.
 uint32_t evaluateRoute(const Module& module, const mesh_request& request,
                        mesh_route_decision& decision);
 

@@ -57,19 +57,27 @@ struct WeightedCluster {
 struct Split {
   std::vector<WeightedCluster> targets;
 };
-using Action = std::variant<Forward, Split>;
+// Where a matched request goes: the one decision route() computes.
+using Target = std::variant<Forward, Split>;
+
+// Settings that apply once a rule is chosen. They are data, not code: codegen emits them into the
+// rule's constant descriptor (abi.h mesh_rule) and the runtime applies them, so a new kind never
+// changes the generated route().
+struct RequestTimeout {
+  uint64_t milliseconds = 0;  // how long the upstream has to answer with a response head
+};
+using Action = std::variant<RequestTimeout>;
 
 struct Rule {
   std::vector<Predicate> conditions;  // empty: matches every request (`otherwise`)
-  Action action;
-  uint64_t timeoutMs = 0;  // effective timeout (rule's own, else the route's); 0 = none
+  Target target;
+  std::vector<Action> actions;  // at most one of each kind, in a fixed order (see Verifier)
   SourceLoc loc;
 };
 
 struct Service {
   std::string name;  // matched against the request's host
   uint32_t port = 0;
-  uint64_t timeoutMs = 0;   // route-level timeout
   std::vector<Rule> rules;  // tried in order; first match wins
   SourceLoc loc;
 };
@@ -77,7 +85,7 @@ struct Service {
 struct Cluster {
   std::string service;
   std::string subset;
-  uint32_t serviceIndex = 0;  // into Module::services
+  uint32_t serviceIndex = 0;           // into Module::services
   std::vector<std::string> endpoints;  // "host:port"
   std::string name() const { return service + "." + subset; }
 };
@@ -85,7 +93,7 @@ struct Cluster {
 struct Module {
   std::string meshName;
   std::string workload;
-  std::string digest;  // "sha256:<hex>" of the normalised policy source
+  std::string digest;             // "sha256:<hex>" of the normalised policy source
   std::vector<Service> services;  // services the workload may call, then its own
   std::vector<Cluster> clusters;
   int32_t localService = -1;
@@ -94,5 +102,14 @@ struct Module {
   // own service, when it does not also call it, sits after them and serves only inbound metadata.
   uint32_t routableServices = 0;
 };
+
+// The position of a service's rule in the module-wide rule table (abi.h mesh_module.rules): every
+// service's rules, service by service.
+inline uint32_t globalRuleIndex(const Module& module, uint32_t service, uint32_t rule) {
+  uint32_t index = rule;
+  for (uint32_t s = 0; s < service; ++s)
+    index += static_cast<uint32_t>(module.services[s].rules.size());
+  return index;
+}
 
 }  // namespace meshc::ir

@@ -24,7 +24,7 @@ struct PredicateText {
   }
 };
 
-struct ActionText {
+struct TargetText {
   const Module& module;
 
   std::string operator()(const Forward& f) const {
@@ -38,6 +38,12 @@ struct ActionText {
              module.clusters[target.cluster].name() + " " + formatPercent(target.weight);
     }
     return out + " }";
+  }
+};
+
+struct ActionText {
+  std::string operator()(const RequestTimeout& t) const {
+    return "timeout " + std::to_string(t.milliseconds) + "ms";
   }
 };
 
@@ -61,16 +67,20 @@ std::string print(const Module& module) {
   for (size_t s = 0; s < module.services.size(); ++s) {
     const Service& service = module.services[s];
     out += "  service #" + std::to_string(s) + " " + service.name +
-           " port=" + std::to_string(service.port) +
-           " timeout=" + std::to_string(service.timeoutMs) + "ms" + at(service.loc) + "\n";
+           " port=" + std::to_string(service.port) + at(service.loc) + "\n";
     for (size_t r = 0; r < service.rules.size(); ++r) {
       const Rule& rule = service.rules[r];
-      out += "    rule #" + std::to_string(r) + at(rule.loc) + "\n";
+      out += "    rule #" + std::to_string(r) + " (global #" +
+             std::to_string(
+                 globalRuleIndex(module, static_cast<uint32_t>(s), static_cast<uint32_t>(r))) +
+             ")" + at(rule.loc) + "\n";
       for (const Predicate& predicate : rule.conditions) {
         out += "      if " + std::visit(PredicateText{}, predicate.kind) + "\n";
       }
-      out += "      then " + std::visit(ActionText{module}, rule.action) +
-             " timeout=" + std::to_string(rule.timeoutMs) + "ms\n";
+      out += "      then " + std::visit(TargetText{module}, rule.target) + "\n";
+      for (const Action& action : rule.actions) {
+        out += "      with " + std::visit(ActionText{}, action) + "\n";
+      }
     }
   }
   return out;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "support/Overloaded.h"
+
 namespace meshc::ir {
 namespace {
 
@@ -60,15 +62,25 @@ class ModuleVerifier {
 
   void verifyRule(size_t service, const Rule& rule) {
     for (const Predicate& predicate : rule.conditions) {
-      if (const auto* p = std::get_if<HeaderEquals>(&predicate.kind)) verifyHeaderName(p->name);
-      if (const auto* p = std::get_if<HeaderPrefix>(&predicate.kind)) verifyHeaderName(p->name);
-      if (const auto* p = std::get_if<HeaderPresent>(&predicate.kind)) verifyHeaderName(p->name);
+      std::visit(Overloaded{
+                     [](const PathExact&) {},
+                     [](const PathPrefix&) {},
+                     [](const MethodIs&) {},
+                     [&](const HeaderEquals& p) { verifyHeaderName(p.name); },
+                     [&](const HeaderPrefix& p) { verifyHeaderName(p.name); },
+                     [&](const HeaderPresent& p) { verifyHeaderName(p.name); },
+                 },
+                 predicate.kind);
     }
-    if (const auto* forward = std::get_if<Forward>(&rule.action)) {
-      verifyCluster(service, forward->cluster);
-      return;
-    }
-    const Split& split = std::get<Split>(rule.action);
+    std::visit(Overloaded{
+                   [&](const Forward& forward) { verifyCluster(service, forward.cluster); },
+                   [&](const Split& split) { verifySplit(service, split); },
+               },
+               rule.target);
+    verifyActions(rule.actions);
+  }
+
+  void verifySplit(size_t service, const Split& split) {
     if (split.targets.empty()) fail("split without targets");
     uint64_t total = 0;
     for (const WeightedCluster& target : split.targets) {
@@ -78,6 +90,24 @@ class ModuleVerifier {
     if (total != kWeightTotal) {
       fail("split weights total " + std::to_string(total) + ", not " +
            std::to_string(kWeightTotal));
+    }
+  }
+
+  // One action of each kind at most, in variant order: the runtime applies them in the order given,
+  // and a second of the same kind would silently override the first.
+  void verifyActions(const std::vector<Action>& actions) {
+    size_t previous = 0;
+    for (size_t a = 0; a < actions.size(); ++a) {
+      const size_t kind = actions[a].index();
+      if (a > 0 && kind <= previous) fail("actions repeated or out of order");
+      previous = kind;
+      std::visit(
+          Overloaded{
+              [&](const RequestTimeout& t) {
+                if (t.milliseconds == 0) fail("timeout of 0 ms (omit the action instead)");
+              },
+          },
+          actions[a]);
     }
   }
 

@@ -5,38 +5,49 @@
 #include <stdexcept>
 
 #include "sema/SymbolTable.h"
+#include "support/Overloaded.h"
 #include "support/Text.h"
 
 namespace meshc::lower {
 namespace {
 
-ir::Predicate lowerCondition(const ast::Condition& condition) {
-  if (const auto* path = std::get_if<ast::PathMatch>(&condition.match)) {
-    if (path->kind == ast::PathMatch::Kind::Exact) {
-      return {ir::PathExact{path->value.value}, condition.loc};
-    }
-    return {ir::PathPrefix{path->value.value}, condition.loc};
-  }
-  if (const auto* method = std::get_if<ast::MethodMatch>(&condition.match)) {
-    return {ir::MethodIs{method->method.name}, condition.loc};
-  }
-  const auto& header = std::get<ast::HeaderMatch>(condition.match);
-  const std::string name = toLowerAscii(header.name.value);
+ir::Predicate lowerHeaderMatch(const ast::HeaderMatch& header, const SourceLoc& loc) {
+  std::string name = toLowerAscii(header.name.value);
   switch (header.kind) {
     case ast::HeaderMatch::Kind::Equals:
-      return {ir::HeaderEquals{name, header.value.value}, condition.loc};
+      return {ir::HeaderEquals{std::move(name), header.value.value}, loc};
     case ast::HeaderMatch::Kind::Prefix:
-      return {ir::HeaderPrefix{name, header.value.value}, condition.loc};
+      return {ir::HeaderPrefix{std::move(name), header.value.value}, loc};
     case ast::HeaderMatch::Kind::Present:
-      break;
+      return {ir::HeaderPresent{std::move(name)}, loc};
   }
-  return {ir::HeaderPresent{name}, condition.loc};
+  throw std::logic_error("unknown header match kind");
+}
+
+ir::Predicate lowerCondition(const ast::Condition& condition) {
+  const SourceLoc& loc = condition.loc;
+  return std::visit(
+      Overloaded{
+          [&](const ast::PathMatch& path) -> ir::Predicate {
+            switch (path.kind) {
+              case ast::PathMatch::Kind::Exact:
+                return {ir::PathExact{path.value.value}, loc};
+              case ast::PathMatch::Kind::Prefix:
+                return {ir::PathPrefix{path.value.value}, loc};
+            }
+            throw std::logic_error("unknown path match kind");
+          },
+          [&](const ast::MethodMatch& method) -> ir::Predicate {
+            return {ir::MethodIs{method.method.name}, loc};
+          },
+          [&](const ast::HeaderMatch& header) { return lowerHeaderMatch(header, loc); },
+      },
+      condition.match);
 }
 
 class WorkloadLowering {
  public:
-  WorkloadLowering(const ast::Policy& policy, const std::string& digest)
-      : symbols_(policy) {
+  WorkloadLowering(const ast::Policy& policy, const std::string& digest) : symbols_(policy) {
     module_.meshName = policy.mesh ? policy.mesh->name.name : "";
     module_.digest = digest;
   }
@@ -69,9 +80,6 @@ class WorkloadLowering {
     lowered.name = service.name.name;
     lowered.port = static_cast<uint32_t>(service.ports.at(0).number);
     lowered.loc = service.name.loc;
-    if (!service.routes.empty() && !service.routes[0].timeouts.empty()) {
-      lowered.timeoutMs = service.routes[0].timeouts[0].milliseconds;
-    }
     module_.services.push_back(std::move(lowered));
     sources_.push_back(&service);
     for (const ast::Subset& subset : service.subsets) {
@@ -92,15 +100,32 @@ class WorkloadLowering {
     throw std::logic_error("lowering an unchecked policy: subset " + subset);
   }
 
-  ir::Action lowerTarget(uint32_t service, const ast::Target& target) const {
-    if (const auto* subset = std::get_if<ast::SubsetTarget>(&target)) {
-      return ir::Forward{clusterOf(service, subset->subset.name)};
+  ir::Target lowerTarget(uint32_t service, const ast::Target& target) const {
+    return std::visit(Overloaded{
+                          [&](const ast::SubsetTarget& subset) -> ir::Target {
+                            return ir::Forward{clusterOf(service, subset.subset.name)};
+                          },
+                          [&](const ast::SplitTarget& target) -> ir::Target {
+                            ir::Split split;
+                            for (const ast::SplitEntry& entry : target.entries) {
+                              split.targets.push_back({clusterOf(service, entry.subset.name),
+                                                       entry.weight.basisPoints});
+                            }
+                            return split;
+                          },
+                      },
+                      target);
+  }
+
+  // A rule's own settings override its route's (sema allows one route-level timeout at most).
+  static std::vector<ir::Action> lowerActions(const ast::Route& route, const ast::RouteRule& rule) {
+    std::vector<ir::Action> actions;
+    if (rule.timeout) {
+      actions.push_back(ir::RequestTimeout{rule.timeout->milliseconds});
+    } else if (!route.timeouts.empty()) {
+      actions.push_back(ir::RequestTimeout{route.timeouts[0].milliseconds});
     }
-    ir::Split split;
-    for (const ast::SplitEntry& entry : std::get<ast::SplitTarget>(target).entries) {
-      split.targets.push_back({clusterOf(service, entry.subset.name), entry.weight.basisPoints});
-    }
-    return split;
+    return actions;
   }
 
   void lowerRoute(uint32_t index) {
@@ -108,17 +133,18 @@ class WorkloadLowering {
     ir::Service& service = module_.services[index];
     if (source.routes.empty()) {
       // Sema allows a missing route only for a single subset: everything goes there.
-      service.rules.push_back({{}, ir::Forward{clusterOf(index, source.subsets.at(0).name.name)},
-                               0, source.name.loc});
+      service.rules.push_back(
+          {{}, ir::Forward{clusterOf(index, source.subsets.at(0).name.name)}, {}, source.name.loc});
       return;
     }
-    for (const ast::RouteRule& rule : source.routes[0].rules) {
+    const ast::Route& route = source.routes[0];
+    for (const ast::RouteRule& rule : route.rules) {
       ir::Rule lowered;
       for (const ast::Condition& condition : rule.conditions) {
         lowered.conditions.push_back(lowerCondition(condition));
       }
-      lowered.action = lowerTarget(index, rule.target);
-      lowered.timeoutMs = rule.timeout ? rule.timeout->milliseconds : service.timeoutMs;
+      lowered.target = lowerTarget(index, rule.target);
+      lowered.actions = lowerActions(route, rule);
       lowered.loc = rule.loc;
       service.rules.push_back(std::move(lowered));
     }

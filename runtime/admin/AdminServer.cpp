@@ -104,8 +104,9 @@ struct AdminServer::Impl : std::enable_shared_from_this<AdminServer::Impl> {
       return reply(http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
                    renderPrometheus(collectStats(sources.shards), sources.labels));
     }
-    return reply(http::status::ok, "application/json",
-                 renderConfigJson(sources.state.module, sources.state.clusters));
+    return reply(
+        http::status::ok, "application/json",
+        renderConfigJson(sources.state.module, sources.state.rules, sources.state.clusters));
   }
 
   tcp::acceptor acceptor;

@@ -41,7 +41,8 @@ void appendJsonString(std::string& out, std::string_view text) {
   out += '"';
 }
 
-std::string renderConfigJson(const mesh_module& module, const ClusterTable& clusters) {
+std::string renderConfigJson(const mesh_module& module, const RuleTable& rules,
+                             const ClusterTable& clusters) {
   std::string out = "{\n  \"mesh\": ";
   appendJsonString(out, orEmpty(module.mesh_name));
   out += ",\n  \"workload\": ";
@@ -64,10 +65,21 @@ std::string renderConfigJson(const mesh_module& module, const ClusterTable& clus
     out += i == 0 ? "\n    {\"name\": " : ",\n    {\"name\": ";
     appendJsonString(out, orEmpty(service.name));
     fmt::format_to(std::back_inserter(out),
-                   ", \"port\": {}, \"timeout_ms\": {}, \"rule_count\": {}}}", service.port,
-                   service.timeout_ms, service.rule_count);
+                   ", \"port\": {}, \"first_rule\": {}, \"rule_count\": {}}}", service.port,
+                   service.first_rule, service.rule_count);
   }
   out += module.service_count ? "\n  ]" : "]";
+
+  out += ",\n  \"rules\": [";
+  for (uint32_t i = 0; i < rules.size(); ++i) {
+    const RuleSettings& rule = rules[i];
+    out += i == 0 ? "\n    {\"service\": " : ",\n    {\"service\": ";
+    appendJsonString(out, orEmpty(module.services[rule.service].name));
+    out += ", \"location\": ";
+    appendJsonString(out, rule.location);
+    fmt::format_to(std::back_inserter(out), ", \"timeout_ms\": {}}}", rule.timeoutMs);
+  }
+  out += rules.size() ? "\n  ]" : "]";
 
   out += ",\n  \"clusters\": [";
   const auto& table = clusters.clusters();

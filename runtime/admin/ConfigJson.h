@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "mesh/abi.h"
+#include "policy/RuleTable.h"
 #include "upstream/ClusterTable.h"
 
 namespace mesh {
@@ -11,7 +12,9 @@ namespace mesh {
 // Appends `text` as a JSON string literal, quotes included.
 void appendJsonString(std::string& out, std::string_view text);
 
-// The /config document: the module's identity and tables, and the endpoints in use.
-std::string renderConfigJson(const mesh_module& module, const ClusterTable& clusters);
+// The /config document: the module's identity and tables, each rule with its decoded settings, and
+// the endpoints in use.
+std::string renderConfigJson(const mesh_module& module, const RuleTable& rules,
+                             const ClusterTable& clusters);
 
 }  // namespace mesh

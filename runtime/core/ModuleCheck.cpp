@@ -2,25 +2,61 @@
 
 #include <fmt/format.h>
 
+#include "policy/RuleTable.h"
+
 namespace mesh {
+namespace {
+
+std::string checkRule(const mesh_module& module, uint32_t index) {
+  const mesh_rule& rule = module.rules[index];
+  if (!rule.location) return fmt::format("rule {} of the module has no location", index);
+  if (rule.service >= module.service_count) {
+    return fmt::format("rule {} ({}) names service {} of {}", index, rule.location, rule.service,
+                       module.service_count);
+  }
+  if (rule.action_count > 0 && !rule.actions) {
+    return fmt::format("rule {} ({}) has a null action list", index, rule.location);
+  }
+  RuleSettings scratch;
+  for (uint32_t a = 0; a < rule.action_count; ++a) {
+    if (const std::string problem = applyAction(rule.actions[a], scratch); !problem.empty()) {
+      return fmt::format("rule {} ({}): {}", index, rule.location, problem);
+    }
+  }
+  return {};
+}
+
+}  // namespace
 
 std::string checkModule(const mesh_module& module) {
   if (module.abi_version != MESH_ABI_VERSION) {
     return fmt::format(
-        "the policy module was built for runtime ABI version {}, this runtime implements version "
-        "{}; rebuild the sidecar with a meshc whose runtime matches its compiler",
+        "the policy module was built for runtime ABI version "
+        "{}, this runtime implements version "
+        "{}; rebuild the sidecar with a meshc whose runtime "
+        "matches its compiler",
         module.abi_version, MESH_ABI_VERSION);
   }
   if (!module.mesh_name || !module.workload || !module.policy_digest || !module.compiler_version) {
-    return "the policy module lacks its mesh name, workload, digest or compiler version";
+    return "the policy module lacks its mesh name, workload, digest or "
+           "compiler version";
   }
   if (!module.route) return "the policy module has no route function";
   if ((module.service_count > 0 && !module.services) ||
-      (module.cluster_count > 0 && !module.clusters)) {
-    return "the policy module has a null service or cluster table";
+      (module.cluster_count > 0 && !module.clusters) || (module.rule_count > 0 && !module.rules)) {
+    return "the policy module has a null service, cluster or rule table";
   }
   for (uint32_t i = 0; i < module.service_count; ++i) {
-    if (!module.services[i].name) return fmt::format("service {} of the module has no name", i);
+    const mesh_service& service = module.services[i];
+    if (!service.name) return fmt::format("service {} of the module has no name", i);
+    if (service.first_rule > module.rule_count ||
+        service.rule_count > module.rule_count - service.first_rule) {
+      return fmt::format("service {} has rules [{}, +{}) of {}", service.name, service.first_rule,
+                         service.rule_count, module.rule_count);
+    }
+  }
+  for (uint32_t i = 0; i < module.rule_count; ++i) {
+    if (const std::string problem = checkRule(module, i); !problem.empty()) return problem;
   }
   for (uint32_t i = 0; i < module.cluster_count; ++i) {
     const mesh_cluster& cluster = module.clusters[i];

@@ -17,7 +17,9 @@ class OutboundRouter final : public Router {
     const mesh_module& module = state_.module;
     mesh_request request;
     if (!scratch.build(head, sourceAddress, worker.prng.next(), request)) {
-      return reject(400, "meshc: bad request: malformed host in Host header or request target\n");
+      return reject(400,
+                    "meshc: bad request: malformed host in Host header or "
+                    "request target\n");
     }
     mesh_route_decision decision{};
     const uint32_t result = module.route(&request, &decision);
@@ -55,10 +57,12 @@ class OutboundRouter final : public Router {
 
   RouteDecision matched(const mesh_route_decision& policy, WorkerContext& worker) const {
     const auto& clusters = state_.clusters.clusters();
-    if (policy.cluster >= clusters.size()) {
-      return reject(500, fmt::format("meshc: policy chose cluster {} but the module has {}\n",
-                                     policy.cluster, clusters.size()));
+    if (policy.cluster >= clusters.size() || policy.rule >= state_.rules.size()) {
+      return reject(
+          500, fmt::format("meshc: policy chose cluster {} of {}, rule {} of {}\n", policy.cluster,
+                           clusters.size(), policy.rule, state_.rules.size()));
     }
+    const RuleSettings& rule = state_.rules[policy.rule];
     const Cluster& cluster = clusters[policy.cluster];
     RouteDecision decision;
     decision.cluster = static_cast<int32_t>(policy.cluster);
@@ -70,7 +74,7 @@ class OutboundRouter final : public Router {
     const uint32_t pick =
         worker.roundRobin.next(policy.cluster, static_cast<uint32_t>(cluster.endpoints.size()));
     decision.endpoint = &cluster.endpoints[pick];
-    decision.timeoutMs = policy.timeout_ms;
+    decision.timeoutMs = rule.timeoutMs;
     return decision;
   }
 

@@ -28,10 +28,22 @@ enum { kReviews, kDetails, kRatings, kProductpage };
 enum { kReviewsV1, kReviewsV2, kReviewsV3, kDetailsV1, kRatingsV1, kProductpageV1 };
 
 static const mesh_service services[] = {
-    {"reviews", 9080, 3, 0},
-    {"details", 9080, 2, 0},
-    {"ratings", 9080, 1, 300},
-    {"productpage", 9080, 0, 0},
+    {"reviews", 9080, 0, 3, 0},
+    {"details", 9080, 3, 2, 0},
+    {"ratings", 9080, 5, 1, 0},
+    {"productpage", 9080, 6, 0, 0},
+};
+
+static const mesh_timeout_action ratingsTimeout = {300};
+static const mesh_action ratingsActions[] = {{MESH_ACTION_TIMEOUT, 0, &ratingsTimeout}};
+
+static const mesh_rule rules[] = {
+    {"fixture.mesh:3:5", NULL, 0, kReviews, 0, 0},
+    {"fixture.mesh:4:5", NULL, 0, kReviews, 1, 0},
+    {"fixture.mesh:5:5", NULL, 0, kReviews, 2, 0},
+    {"fixture.mesh:8:5", NULL, 0, kDetails, 0, 0},
+    {"fixture.mesh:9:5", NULL, 0, kDetails, 1, 0},
+    {"fixture.mesh:12:5", ratingsActions, 1, kRatings, 0, 0},
 };
 
 static const char* const reviewsV1Endpoints[] = {"127.0.0.1:19081"};
@@ -70,10 +82,8 @@ static int headerEquals(const mesh_request* request, const char* name, const cha
 
 static uint32_t choose(mesh_route_decision* decision, uint32_t service, uint32_t cluster,
                        uint32_t rule) {
-  decision->service = service;
+  decision->rule = services[service].first_rule + rule;
   decision->cluster = cluster;
-  decision->rule = rule;
-  decision->timeout_ms = services[service].timeout_ms;
   return MESH_ROUTE_MATCHED;
 }
 
@@ -101,8 +111,11 @@ const mesh_module mesh_policy_module = {
     "fixture (hand-written)",
     services,
     clusters,
+    rules,
     sizeof services / sizeof services[0],
     sizeof clusters / sizeof clusters[0],
+    sizeof rules / sizeof rules[0],
+    0,
     FIXTURE_LOCAL_SERVICE,
     FIXTURE_LOCAL_CLUSTER,
     route,

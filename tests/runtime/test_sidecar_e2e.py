@@ -325,13 +325,15 @@ class ProxyTest(SidecarTestCase):
         self.assertEqual(status, 200)
         config = json.loads(body)
         self.assertEqual(config["workload"], "productpage-v1")
-        self.assertEqual(config["abi_version"], 1)
+        self.assertEqual(config["abi_version"], 2)
         self.assertTrue(config["policy_digest"].startswith("sha256:"))
         clusters = {c["name"]: c for c in config["clusters"]}
         self.assertEqual(clusters["reviews.v1"]["endpoints"],
                          [f"127.0.0.1:{self.v1a}", f"127.0.0.1:{self.v1b}"])
         self.assertEqual(clusters["reviews.v3"]["endpoints"], [])
-        self.assertEqual({s["name"]: s["timeout_ms"] for s in config["services"]}["ratings"], 300)
+        rules = [r for r in config["rules"] if r["service"] == "ratings"]
+        self.assertEqual([(r["location"], r["timeout_ms"]) for r in rules],
+                         [("fixture.mesh:12:5", 300)])
         self.assertEqual(meshtest.http_request(admin, "/nope")[0], 404)
 
     def test_wrk_load_has_no_errors(self):

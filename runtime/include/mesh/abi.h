@@ -14,7 +14,7 @@
 extern "C" {
 #endif
 
-#define MESH_ABI_VERSION 1u
+#define MESH_ABI_VERSION 2u
 
 /* A byte string that is not NUL-terminated. */
 typedef struct mesh_str {
@@ -51,13 +51,41 @@ enum {
   MESH_ROUTE_NO_RULE = 2     /* the service's route has no rule for this request */
 };
 
+/* What route() decides; everything else about the matched rule is data in its mesh_rule. */
 typedef struct mesh_route_decision {
-  uint32_t service;    /* index into mesh_module.services */
-  uint32_t cluster;    /* index into mesh_module.clusters */
-  uint32_t rule;       /* index of the matching rule within the service's route */
-  uint32_t reserved0;
-  uint64_t timeout_ms; /* request timeout; 0 means none */
+  uint32_t rule;    /* index into mesh_module.rules */
+  uint32_t cluster; /* index into mesh_module.clusters: the rule's target or its split's draw */
 } mesh_route_decision;
+
+/* Per-rule actions: settings the runtime applies once route() has chosen a rule. The set is open:
+ * a new kind is a new enumerator and a config struct here, constant data from the compiler and a
+ * handler in the runtime; route() itself does not change. Kinds are never renumbered, so adding one
+ * changes no layout and needs no MESH_ABI_VERSION bump: a runtime that predates a kind refuses, at
+ * start-up and by name, a module that holds it. */
+enum {
+  MESH_ACTION_TIMEOUT = 1 /* config: mesh_timeout_action */
+};
+
+typedef struct mesh_action {
+  uint32_t kind; /* MESH_ACTION_* */
+  uint32_t reserved0;
+  const void* config; /* points to the kind's config struct */
+} mesh_action;
+
+/* The time the upstream has to answer with a response head; 0 means none. */
+typedef struct mesh_timeout_action {
+  uint64_t timeout_ms;
+} mesh_timeout_action;
+
+/* One rule of a service's route, as constant data. */
+typedef struct mesh_rule {
+  const char* location;       /* "file:line:col" of the rule in the policy source */
+  const mesh_action* actions; /* in the order the runtime applies them */
+  uint32_t action_count;
+  uint32_t service; /* index into mesh_module.services */
+  uint32_t index;   /* position within the service's route */
+  uint32_t reserved0;
+} mesh_rule;
 
 /* A service subset: the unit the runtime balances load over. */
 typedef struct mesh_cluster {
@@ -72,8 +100,9 @@ typedef struct mesh_cluster {
 typedef struct mesh_service {
   const char* name;
   uint32_t port;       /* the port the service's application listens on */
-  uint32_t rule_count; /* rules in its route, for logs and /config */
-  uint64_t timeout_ms; /* route-level request timeout; 0 means none */
+  uint32_t first_rule; /* its route: mesh_module.rules[first_rule, first_rule + rule_count) */
+  uint32_t rule_count;
+  uint32_t reserved0;
 } mesh_service;
 
 typedef uint32_t (*mesh_route_fn)(const mesh_request* request, mesh_route_decision* decision);
@@ -87,8 +116,11 @@ typedef struct mesh_module {
   const char* compiler_version;
   const mesh_service* services; /* the services this workload may call, then its own */
   const mesh_cluster* clusters;
+  const mesh_rule* rules; /* every service's route, service by service */
   uint32_t service_count;
   uint32_t cluster_count;
+  uint32_t rule_count;
+  uint32_t reserved1;
   int32_t local_service; /* index of the service this workload serves, -1 when none */
   int32_t local_cluster; /* index of its own subset, -1 when none */
   mesh_route_fn route;   /* outbound routing decision */

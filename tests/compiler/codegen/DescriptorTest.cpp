@@ -5,10 +5,12 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <variant>
 
 #include "RoutingTestSupport.h"
 #include "TestPolicies.h"
 #include "codegen/Codegen.h"
+#include "support/Overloaded.h"
 
 namespace meshc::codegen::testing {
 namespace {
@@ -33,8 +35,35 @@ TEST(Descriptor, TablesMirrorTheIr) {
     const mesh_service& service = module.services[s];
     EXPECT_EQ(std::string(service.name), policy.services[s].name);
     EXPECT_EQ(service.port, policy.services[s].port);
+    EXPECT_EQ(service.first_rule, ir::globalRuleIndex(policy, static_cast<uint32_t>(s), 0));
     EXPECT_EQ(service.rule_count, policy.services[s].rules.size());
-    EXPECT_EQ(service.timeout_ms, policy.services[s].timeoutMs);
+    EXPECT_EQ(service.reserved0, 0u);
+  }
+  ASSERT_EQ(module.rule_count, ir::globalRuleIndex(policy, module.service_count, 0));
+  for (uint32_t g = 0; g < module.rule_count; ++g) {
+    SCOPED_TRACE("rule " + std::to_string(g));
+    const mesh_rule& rule = module.rules[g];
+    ASSERT_LT(rule.service, policy.services.size());
+    ASSERT_LT(rule.index, policy.services[rule.service].rules.size());
+    EXPECT_EQ(ir::globalRuleIndex(policy, rule.service, rule.index), g);
+    const ir::Rule& source = policy.services[rule.service].rules[rule.index];
+    EXPECT_EQ(std::string(rule.location), source.loc.file + ":" + std::to_string(source.loc.line) +
+                                              ":" + std::to_string(source.loc.column));
+    ASSERT_EQ(rule.action_count, source.actions.size());
+    for (uint32_t a = 0; a < rule.action_count; ++a) {
+      EXPECT_EQ(rule.actions[a].reserved0, 0u);
+      ASSERT_NE(rule.actions[a].config, nullptr);
+      std::visit(
+          Overloaded{
+              [&](const ir::RequestTimeout& timeout) {
+                ASSERT_EQ(rule.actions[a].kind, uint32_t{MESH_ACTION_TIMEOUT});
+                EXPECT_EQ(
+                    static_cast<const mesh_timeout_action*>(rule.actions[a].config)->timeout_ms,
+                    timeout.milliseconds);
+              },
+          },
+          source.actions[a]);
+    }
   }
   ASSERT_EQ(module.cluster_count, policy.clusters.size());
   for (size_t c = 0; c < policy.clusters.size(); ++c) {
@@ -58,8 +87,10 @@ TEST(Descriptor, EmptyModuleHasNullTablesAndRoutesNothing) {
   const mesh_module& module = jit->module();
   EXPECT_EQ(module.service_count, 0u);
   EXPECT_EQ(module.cluster_count, 0u);
+  EXPECT_EQ(module.rule_count, 0u);
   EXPECT_EQ(module.services, nullptr);
   EXPECT_EQ(module.clusters, nullptr);
+  EXPECT_EQ(module.rules, nullptr);
   EXPECT_EQ(module.local_service, -1);
   EXPECT_STREQ(module.mesh_name, "");
   OwnedRequest request;
@@ -72,6 +103,13 @@ TEST(Descriptor, ClusterWithoutEndpointsHasANullList) {
   const std::unique_ptr<JitModule> jit = JitModule::create(policy);
   EXPECT_EQ(jit->module().clusters[1].endpoint_count, 0u);
   EXPECT_EQ(jit->module().clusters[1].endpoints, nullptr);
+}
+
+TEST(Descriptor, RulesWithoutActionsHaveANullList) {
+  const std::unique_ptr<JitModule> jit = JitModule::create(hostsPolicy());
+  const mesh_rule& alpha = jit->module().rules[0];
+  EXPECT_EQ(alpha.action_count, 0u);
+  EXPECT_EQ(alpha.actions, nullptr);
 }
 
 TEST(Descriptor, StringsWithNulBytesAreRejected) {

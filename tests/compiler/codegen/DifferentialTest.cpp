@@ -43,7 +43,6 @@ class RandomPolicies {
     for (uint64_t s = 0; s < serviceCount; ++s) {
       ir::Service service;
       service.name = pick(kHosts);
-      service.timeoutMs = below(3) * 1000;
       const uint64_t ruleCount = below(7);
       for (uint64_t r = 0; r < ruleCount; ++r) service.rules.push_back(randomRule());
       module.services.push_back(std::move(service));
@@ -107,7 +106,7 @@ class RandomPolicies {
     }
   }
 
-  ir::Action randomAction() {
+  ir::Target randomTarget() {
     if (below(2) == 0) return forward(static_cast<uint32_t>(below(kClusters)));
     std::vector<std::pair<uint32_t, uint32_t>> targets;
     const uint64_t count = 1 + below(4);
@@ -126,7 +125,7 @@ class RandomPolicies {
     std::vector<ir::Predicate> conditions;
     const uint64_t count = below(4);
     for (uint64_t p = 0; p < count; ++p) conditions.push_back(randomPredicate());
-    return rule(std::move(conditions), randomAction(), below(3) * 100);
+    return rule(std::move(conditions), randomTarget(), below(3) * 100);
   }
 
   std::mt19937_64 rng_;

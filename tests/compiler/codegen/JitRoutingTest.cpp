@@ -171,7 +171,8 @@ TEST_F(JitRouting, SplitsCompareTheTicketWithRunningSums) {
   };
   expectMatched(canary(seedWithTicket(4999), true), 0, 0, 0, 0);
   expectMatched(canary(seedWithTicket(5000), true), 0, 1, 0, 0);
-  expectMatched(canary(UINT64_MAX, true), 0, 0, 0, 0);  // UINT64_MAX % 10000 == 1615
+  expectMatched(canary(UINT64_MAX, true), 0, 0, 0,
+                0);  // UINT64_MAX % 10000 == 1615
   const std::pair<uint64_t, uint32_t> thirds[] = {{0, 0},    {3332, 0}, {3333, 1},
                                                   {6665, 1}, {6666, 2}, {9999, 2}};
   for (const auto& [ticket, cluster] : thirds) {
@@ -243,7 +244,7 @@ TEST(JitErrors, InvalidIrIsRejectedWithAClearMessage) {
   EXPECT_THROW(JitModule::create(tooFewServices), CodegenError);
 
   ir::Module emptySplit = splitsPolicy();
-  emptySplit.services[2].rules[0].action = ir::Split{};
+  emptySplit.services[2].rules[0].target = ir::Split{};
   try {
     JitModule::create(emptySplit);
     FAIL() << "an empty split compiled";

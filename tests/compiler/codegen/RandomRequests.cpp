@@ -10,17 +10,13 @@
 
 #include "codegen/Codegen.h"
 #include "ir/Evaluator.h"
+#include "support/Overloaded.h"
 
 namespace meshc::codegen::testing {
 namespace {
 
 // Enough slots for every string of a request with the most headers next() generates.
 constexpr size_t kArenaSlots = 7 + 2 * 12;
-
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
 
 void addUnique(std::vector<std::string>& pool, const std::string& value) {
   for (const std::string& known : pool) {
@@ -47,14 +43,12 @@ void appendEscaped(std::ostringstream& out, const mesh_str& s) {
 
 std::string describeResult(uint32_t status, const mesh_route_decision& d) {
   std::ostringstream out;
-  out << "status=" << status << " service=" << d.service << " cluster=" << d.cluster
-      << " rule=" << d.rule << " reserved0=" << d.reserved0 << " timeout_ms=" << d.timeout_ms;
+  out << "status=" << status << " rule=" << d.rule << " cluster=" << d.cluster;
   return out.str();
 }
 
 bool sameDecision(const mesh_route_decision& a, const mesh_route_decision& b) {
-  return a.service == b.service && a.cluster == b.cluster && a.rule == b.rule &&
-         a.reserved0 == b.reserved0 && a.timeout_ms == b.timeout_ms;
+  return a.rule == b.rule && a.cluster == b.cluster;
 }
 
 }  // namespace
@@ -164,13 +158,17 @@ RandomRequests::RandomRequests(const ir::Module& module, uint64_t seed)
                    },
                    predicate.kind);
       }
-      if (const auto* split = std::get_if<ir::Split>(&rule.action)) {
-        uint64_t runningSum = 0;
-        for (const ir::WeightedCluster& target : split->targets) {
-          runningSum += target.weight;
-          splitBounds_.push_back(runningSum);
-        }
-      }
+      std::visit(Overloaded{
+                     [](const ir::Forward&) {},
+                     [&](const ir::Split& split) {
+                       uint64_t runningSum = 0;
+                       for (const ir::WeightedCluster& target : split.targets) {
+                         runningSum += target.weight;
+                         splitBounds_.push_back(runningSum);
+                       }
+                     },
+                 },
+                 rule.target);
     }
   }
   for (const char* method : {"GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"}) {

@@ -42,27 +42,26 @@ ir::Predicate headerPresent(std::string name) {
   return predicate(ir::HeaderPresent{std::move(name)});
 }
 
-ir::Action forward(uint32_t cluster) { return ir::Forward{cluster}; }
+ir::Target forward(uint32_t cluster) { return ir::Forward{cluster}; }
 
-ir::Action split(std::vector<std::pair<uint32_t, uint32_t>> clusterWeights) {
+ir::Target split(std::vector<std::pair<uint32_t, uint32_t>> clusterWeights) {
   ir::Split result;
   for (const auto& [cluster, weight] : clusterWeights) result.targets.push_back({cluster, weight});
   return result;
 }
 
-ir::Rule rule(std::vector<ir::Predicate> conditions, ir::Action action, uint64_t timeoutMs) {
+ir::Rule rule(std::vector<ir::Predicate> conditions, ir::Target target, uint64_t timeoutMs) {
   ir::Rule result;
   result.conditions = std::move(conditions);
-  result.action = std::move(action);
-  result.timeoutMs = timeoutMs;
+  result.target = std::move(target);
+  if (timeoutMs > 0) result.actions.push_back(ir::RequestTimeout{timeoutMs});
   return result;
 }
 
-ir::Service service(std::string name, std::vector<ir::Rule> rules, uint64_t timeoutMs) {
+ir::Service service(std::string name, std::vector<ir::Rule> rules) {
   ir::Service result;
   result.name = std::move(name);
   result.port = 8080;
-  result.timeoutMs = timeoutMs;
   result.rules = std::move(rules);
   return result;
 }
@@ -113,8 +112,7 @@ ir::Module headersPolicy() {
                         forward(0), 300),
                    rule({headerPresent("")}, forward(1)),
                    rule({methodIs("PROPFIND"), pathExact("/dav")}, forward(2)),
-               },
-               5000)},
+               })},
       {"v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7"});
   module.services.push_back(service(
       "auth",
@@ -163,9 +161,9 @@ ir::Module hostsPolicy() {
       "hosts-client",
       {
           service("alpha", {rule({}, forward(0))}),
-          service("bravo", {rule({pathPrefix("/b")}, forward(1), 10)}, 10),
+          service("bravo", {rule({pathPrefix("/b")}, forward(1), 10)}),
           service("delta", {}),
-          service("reviews-service-v2.namespace.svc", {rule({}, forward(2), 3000)}, 3000),
+          service("reviews-service-v2.namespace.svc", {rule({}, forward(2), 3000)}),
           service("", {rule({}, forward(3))}),
           service("alpha", {rule({}, forward(4))}),
           service("a", {rule({}, forward(0))}),

@@ -20,10 +20,11 @@ ir::Predicate headerEquals(std::string name, std::string value);
 ir::Predicate headerPrefix(std::string name, std::string value);
 ir::Predicate headerPresent(std::string name);
 
-ir::Action forward(uint32_t cluster);
-ir::Action split(std::vector<std::pair<uint32_t, uint32_t>> clusterWeights);
-ir::Rule rule(std::vector<ir::Predicate> conditions, ir::Action action, uint64_t timeoutMs = 0);
-ir::Service service(std::string name, std::vector<ir::Rule> rules, uint64_t timeoutMs = 0);
+ir::Target forward(uint32_t cluster);
+ir::Target split(std::vector<std::pair<uint32_t, uint32_t>> clusterWeights);
+// A rule with a timeout action when `timeoutMs` is positive.
+ir::Rule rule(std::vector<ir::Predicate> conditions, ir::Target target, uint64_t timeoutMs = 0);
+ir::Service service(std::string name, std::vector<ir::Rule> rules);
 
 // Rules matching exact paths of every length 0..20 (each a prefix of the next), then prefixes of
 // lengths 20..1; no fallback, so other paths get MESH_ROUTE_NO_RULE.

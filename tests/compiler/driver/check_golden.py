@@ -12,7 +12,10 @@ import sys
 
 def main() -> int:
     meshc, policy, stage, golden = sys.argv[1:5]
-    run = subprocess.run([meshc, "compile", "--emit=" + stage, policy],
+    # From the policy's own directory: file names in the output (rule locations) must not depend
+    # on where the checkout is.
+    run = subprocess.run([os.path.abspath(meshc), "compile", "--emit=" + stage,
+                          os.path.basename(policy)], cwd=os.path.dirname(os.path.abspath(policy)),
                          capture_output=True, text=True, timeout=120, check=False)
     if run.returncode != 0:
         print(f"meshc exited {run.returncode}:\n{run.stderr}", file=sys.stderr)

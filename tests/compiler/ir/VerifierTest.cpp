@@ -11,7 +11,7 @@ namespace {
 ir::Module twoClusterModule() {
   ir::Module module;
   module.workload = "w";
-  module.services.push_back({"svc", 80, 0, {}, {}});
+  module.services.push_back({"svc", 80, {}, {}});
   module.routableServices = 1;
   module.clusters.push_back({"svc", "a", 0, {}});
   module.clusters.push_back({"svc", "b", 0, {}});
@@ -32,20 +32,27 @@ TEST(Verifier, AcceptsLoweredExample) {
 
 TEST(Verifier, ReportsBrokenInvariants) {
   ir::Module module = twoClusterModule();
-  module.services[0].rules.push_back({{{ir::HeaderPresent{"X-Upper"}, {}}}, ir::Forward{7}, 0, {}});
-  module.services[0].rules.push_back({{}, ir::Split{{{0, 5000}, {1, 4000}}}, 0, {}});
-  module.services[0].rules.push_back({{}, ir::Split{}, 0, {}});
+  module.services[0].rules.push_back(
+      {{{ir::HeaderPresent{"X-Upper"}, {}}}, ir::Forward{7}, {}, {}});
+  module.services[0].rules.push_back({{}, ir::Split{{{0, 5000}, {1, 4000}}}, {}, {}});
+  module.services[0].rules.push_back({{}, ir::Split{}, {}, {}});
+  module.services[0].rules.push_back(
+      {{}, ir::Forward{0}, {ir::RequestTimeout{5}, ir::RequestTimeout{6}}, {}});
+  module.services[0].rules.push_back({{}, ir::Forward{0}, {ir::RequestTimeout{0}}, {}});
   module.routableServices = 3;
   module.localCluster = 0;
-  EXPECT_EQ(ir::verify(module),
-            (std::vector<std::string>{
-                "routableServices 3 exceeds 1 services",
-                "localCluster out of range or not a subset of localService",
-                "service svc rule #0: header name \"X-Upper\" is empty or not lower-case",
-                "service svc rule #0: cluster #7 out of range",
-                "service svc rule #1: split weights total 9000, not 10000",
-                "service svc rule #2: split without targets",
-                "service svc rule #2: split weights total 0, not 10000"}));
+  EXPECT_EQ(
+      ir::verify(module),
+      (std::vector<std::string>{"routableServices 3 exceeds 1 services",
+                                "localCluster out of range or not a subset of localService",
+                                "service svc rule #0: header name \"X-Upper\" is empty or not "
+                                "lower-case",
+                                "service svc rule #0: cluster #7 out of range",
+                                "service svc rule #1: split weights total 9000, not 10000",
+                                "service svc rule #2: split without targets",
+                                "service svc rule #2: split weights total 0, not 10000",
+                                "service svc rule #3: actions repeated or out of order",
+                                "service svc rule #4: timeout of 0 ms (omit the action instead)"}));
 }
 
 }  // namespace

@@ -50,11 +50,15 @@ TEST(Lowering, SpecialisesEachWorkload) {
   EXPECT_EQ(edge.localService, 1);  // cart is both called and its own
   const ir::Service& web = edge.services[0];
   ASSERT_EQ(web.rules.size(), 2u);
-  EXPECT_EQ(web.rules[0].timeoutMs, 5000u);
-  EXPECT_EQ(web.rules[1].timeoutMs, 1000u);
+  // A rule's own timeout overrides the route's; either becomes the rule's timeout action.
+  ASSERT_EQ(web.rules[0].actions.size(), 1u);
+  EXPECT_EQ(std::get<ir::RequestTimeout>(web.rules[0].actions[0]).milliseconds, 5000u);
+  ASSERT_EQ(web.rules[1].actions.size(), 1u);
+  EXPECT_EQ(std::get<ir::RequestTimeout>(web.rules[1].actions[0]).milliseconds, 1000u);
+  EXPECT_TRUE(blue.services[0].rules[0].actions.empty());
   const auto& header = std::get<ir::HeaderPresent>(web.rules[0].conditions[0].kind);
   EXPECT_EQ(header.name, "x-canary");  // header names are matched lower-case
-  const auto& split = std::get<ir::Split>(web.rules[1].action);
+  const auto& split = std::get<ir::Split>(web.rules[1].target);
   ASSERT_EQ(split.targets.size(), 2u);
   EXPECT_EQ(edge.clusters[split.targets[0].cluster].name(), "web.blue");
   EXPECT_EQ(split.targets[0].weight, 7500u);
@@ -76,7 +80,7 @@ TEST(Lowering, EvaluatorFollowsTheLoweredRules) {
   mesh_route_decision decision{};
   ASSERT_EQ(ir::evaluateRoute(edge, request, decision), MESH_ROUTE_MATCHED);
   EXPECT_EQ(edge.clusters[decision.cluster].name(), "web.green");
-  EXPECT_EQ(decision.timeout_ms, 5000u);
+  EXPECT_EQ(decision.rule, ir::globalRuleIndex(edge, 0, 0));
 
   request.header_count = 0;
   int blue = 0;

@@ -16,8 +16,8 @@ TEST(ModuleCheck, RefusesAnotherAbiVersionFirst) {
   module.module.abi_version = MESH_ABI_VERSION + 1;
   module.module.route = nullptr;  // must not matter: nothing else is read
   EXPECT_NE(checkModule(module.module)
-                .find("built for runtime ABI version 2, this runtime "
-                      "implements version 1"),
+                .find("built for runtime ABI version 3, this runtime "
+                      "implements version 2"),
             std::string::npos);
 }
 
@@ -36,6 +36,32 @@ TEST(ModuleCheck, RefusesBrokenTables) {
     TestModule module;
     module.module.local_cluster = 2;
     EXPECT_EQ(checkModule(module.module), "local_cluster 2 is out of range");
+  }
+  {
+    TestModule module;
+    module.services[1].first_rule = 3;
+    EXPECT_EQ(checkModule(module.module), "service productpage has rules [3, +0) of 2");
+  }
+  {
+    TestModule module;
+    module.rules[1].service = 2;
+    EXPECT_EQ(checkModule(module.module), "rule 1 (test.mesh:4:5) names service 2 of 2");
+  }
+}
+
+TEST(ModuleCheck, RefusesActionsItDoesNotKnow) {
+  {
+    TestModule module;
+    module.actions[0].kind = 999;
+    EXPECT_EQ(checkModule(module.module),
+              "rule 0 (test.mesh:3:5): action kind 999 is unknown to this "
+              "runtime; rebuild the "
+              "sidecar with the meshc that compiled the policy");
+  }
+  {
+    TestModule module;
+    module.actions[0].config = nullptr;
+    EXPECT_EQ(checkModule(module.module), "rule 0 (test.mesh:3:5): action of kind 1 has no config");
   }
 }
 

@@ -1,0 +1,12 @@
+#pragma once
+
+namespace meshc {
+
+// Lambdas joined into one visitor for std::visit: a variant alternative without a matching lambda
+// fails to compile, which is how every stage is forced to handle a new IR or AST kind.
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+
+}  // namespace meshc

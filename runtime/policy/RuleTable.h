@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mesh/abi.h"
+
+namespace mesh {
+
+// What the runtime does for a request once route() has chosen a rule: the rule's action
+// descriptors, decoded into plain fields. One entry per rule of the module.
+struct RuleSettings {
+  std::string_view location;  // "file:line:col" in the policy
+  uint32_t service = 0;
+  uint64_t timeoutMs = 0;  // 0: no deadline
+};
+
+// Decodes one action into `settings`. Returns an empty string, or why the action is unusable
+// (an unknown kind, a missing config). The one place that knows every MESH_ACTION_* kind.
+std::string applyAction(const mesh_action& action, RuleSettings& settings);
+
+// The decoded rules of a module, built once at start-up and read-only afterwards, so every
+// worker reads it without locks and the request path never walks action lists.
+class RuleTable {
+ public:
+  // The module must have passed checkModule(), which rejects every action applyAction() refuses.
+  explicit RuleTable(const mesh_module& module);
+
+  const RuleSettings& operator[](uint32_t rule) const { return rules_[rule]; }
+  size_t size() const { return rules_.size(); }
+
+ private:
+  std::vector<RuleSettings> rules_;
+};
+
+}  // namespace mesh
