@@ -1,5 +1,6 @@
 #include "ast/AstPrinter.h"
 
+#include "support/Overloaded.h"
 #include "support/Text.h"
 
 namespace meshc::ast {
@@ -63,38 +64,57 @@ class Printer {
 
   void printCondition(const Condition& condition) {
     const std::string where = " " + at(condition.loc);
-    if (const auto* path = std::get_if<PathMatch>(&condition.match)) {
-      line(3, std::string(path->kind == PathMatch::Kind::Exact ? "PathExact " : "PathPrefix ") +
-                  quoted(path->value.value) + where);
-    } else if (const auto* method = std::get_if<MethodMatch>(&condition.match)) {
-      line(3, "Method " + method->method.name + where);
-    } else if (const auto* header = std::get_if<HeaderMatch>(&condition.match)) {
-      switch (header->kind) {
-        case HeaderMatch::Kind::Equals:
-          line(3, "HeaderEquals " + quoted(header->name.value) + " " +
-                      quoted(header->value.value) + where);
-          break;
-        case HeaderMatch::Kind::Prefix:
-          line(3, "HeaderPrefix " + quoted(header->name.value) + " " +
-                      quoted(header->value.value) + where);
-          break;
-        case HeaderMatch::Kind::Present:
-          line(3, "HeaderPresent " + quoted(header->name.value) + where);
-          break;
-      }
+    std::visit(
+        Overloaded{
+            [&](const PathMatch& path) {
+              line(3, pathKindName(path.kind) + " " + quoted(path.value.value) + where);
+            },
+            [&](const MethodMatch& method) { line(3, "Method " + method.method.name + where); },
+            [&](const HeaderMatch& header) { printHeaderMatch(header, where); },
+        },
+        condition.match);
+  }
+
+  static std::string pathKindName(PathMatch::Kind kind) {
+    switch (kind) {
+      case PathMatch::Kind::Exact:
+        return "PathExact";
+      case PathMatch::Kind::Prefix:
+        return "PathPrefix";
+    }
+    return "Path?";
+  }
+
+  void printHeaderMatch(const HeaderMatch& header, const std::string& where) {
+    switch (header.kind) {
+      case HeaderMatch::Kind::Equals:
+        line(3, "HeaderEquals " + quoted(header.name.value) + " " + quoted(header.value.value) +
+                    where);
+        return;
+      case HeaderMatch::Kind::Prefix:
+        line(3, "HeaderPrefix " + quoted(header.name.value) + " " + quoted(header.value.value) +
+                    where);
+        return;
+      case HeaderMatch::Kind::Present:
+        line(3, "HeaderPresent " + quoted(header.name.value) + where);
+        return;
     }
   }
 
   void printTarget(const Target& target) {
-    if (const auto* subset = std::get_if<SubsetTarget>(&target)) {
-      line(3, "Target " + subset->subset.name + " " + at(subset->subset.loc));
-      return;
-    }
-    const auto& split = std::get<SplitTarget>(target);
-    line(3, "Split " + at(split.loc));
-    for (const SplitEntry& entry : split.entries) {
-      line(4, entry.subset.name + " " + entry.weight.text + " " + at(entry.subset.loc));
-    }
+    std::visit(
+        Overloaded{
+            [&](const SubsetTarget& subset) {
+              line(3, "Target " + subset.subset.name + " " + at(subset.subset.loc));
+            },
+            [&](const SplitTarget& split) {
+              line(3, "Split " + at(split.loc));
+              for (const SplitEntry& entry : split.entries) {
+                line(4, entry.subset.name + " " + entry.weight.text + " " + at(entry.subset.loc));
+              }
+            },
+        },
+        target);
   }
 
   void printWorkload(const Workload& workload) {

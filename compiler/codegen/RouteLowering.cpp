@@ -38,8 +38,15 @@ struct ServiceInputs {
 };
 
 bool predicateAlwaysHolds(const ir::Predicate& predicate) {
-  const auto* prefix = std::get_if<ir::PathPrefix>(&predicate.kind);
-  return prefix != nullptr && prefix->value.empty();
+  return std::visit(Overloaded{
+                        [](const ir::PathExact&) { return false; },
+                        [](const ir::PathPrefix& p) { return p.value.empty(); },
+                        [](const ir::MethodIs&) { return false; },
+                        [](const ir::HeaderEquals&) { return false; },
+                        [](const ir::HeaderPrefix&) { return false; },
+                        [](const ir::HeaderPresent&) { return false; },
+                    },
+                    predicate.kind);
 }
 
 bool ruleAlwaysMatches(const ir::Rule& rule) {

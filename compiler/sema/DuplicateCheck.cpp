@@ -1,6 +1,7 @@
 #include <map>
 
 #include "sema/Checks.h"
+#include "support/Overloaded.h"
 
 namespace meshc::sema {
 namespace {
@@ -34,10 +35,16 @@ void checkDuplicates(const ast::Policy& policy, Diagnostics& diagnostics) {
     for (const ast::Subset& subset : service.subsets) subsets.add(subset.name);
     for (const ast::Route& route : service.routes) {
       for (const ast::RouteRule& rule : route.rules) {
-        const auto* split = std::get_if<ast::SplitTarget>(&rule.target);
-        if (split == nullptr) continue;
-        UniqueNames targets("split target", diagnostics);
-        for (const ast::SplitEntry& entry : split->entries) targets.add(entry.subset);
+        std::visit(Overloaded{
+                       [](const ast::SubsetTarget&) {},
+                       [&](const ast::SplitTarget& split) {
+                         UniqueNames targets("split target", diagnostics);
+                         for (const ast::SplitEntry& entry : split.entries) {
+                           targets.add(entry.subset);
+                         }
+                       },
+                   },
+                   rule.target);
       }
     }
   }

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "sema/Checks.h"
+#include "support/Overloaded.h"
 #include "support/Text.h"
 
 namespace meshc::sema {
@@ -74,41 +75,47 @@ void checkPath(const ast::StringLiteral& path, Diagnostics& diagnostics) {
     diagnostics.error(path.loc, "path \"" + path.value + "\" must start with '/'");
   }
   if (path.value.find('?') != std::string::npos) {
-    diagnostics.error(path.loc,
-                      "path \"" + path.value + "\" contains '?'; paths are matched without the "
-                                               "query string");
+    diagnostics.error(path.loc, "path \"" + path.value +
+                                    "\" contains '?'; paths are matched without the "
+                                    "query string");
+  }
+}
+
+void checkMethod(const ast::MethodMatch& method, Diagnostics& diagnostics) {
+  const std::string& name = method.method.name;
+  const bool upper = std::none_of(
+      name.begin(), name.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); });
+  if (!upper) {
+    std::string suggestion = name;
+    for (char& c : suggestion) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    diagnostics.error(method.method.loc, "HTTP methods are case-sensitive and '" + name +
+                                             "' would not match clients' '" + suggestion +
+                                             "'; did you mean '" + suggestion + "'?");
+  }
+}
+
+void checkHeader(const ast::HeaderMatch& header, Diagnostics& diagnostics) {
+  if (hasControlCharacter(header.value.value)) {
+    diagnostics.error(header.value.loc,
+                      "header value contains a control character (such as a newline), which "
+                      "a request header never does: this condition could never match");
+  }
+  const std::string& name = header.name.value;
+  if (name.empty() || !std::all_of(name.begin(), name.end(), isTokenChar)) {
+    diagnostics.error(header.name.loc,
+                      "invalid header name \"" + name +
+                          "\"; header names are non-empty and use letters, digits and "
+                          "!#$%&'*+-.^_`|~");
   }
 }
 
 void checkCondition(const ast::Condition& condition, Diagnostics& diagnostics) {
-  if (const auto* path = std::get_if<ast::PathMatch>(&condition.match)) {
-    checkPath(path->value, diagnostics);
-  } else if (const auto* method = std::get_if<ast::MethodMatch>(&condition.match)) {
-    const std::string& name = method->method.name;
-    const bool upper = std::none_of(name.begin(), name.end(), [](char c) {
-      return std::islower(static_cast<unsigned char>(c));
-    });
-    if (!upper) {
-      std::string suggestion = name;
-      for (char& c : suggestion) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      diagnostics.error(method->method.loc, "HTTP methods are case-sensitive and '" + name +
-                                                "' would not match clients' '" + suggestion +
-                                                "'; did you mean '" + suggestion + "'?");
-    }
-  } else if (const auto* header = std::get_if<ast::HeaderMatch>(&condition.match)) {
-    if (hasControlCharacter(header->value.value)) {
-      diagnostics.error(header->value.loc,
-                        "header value contains a control character (such as a newline), which "
-                        "a request header never does: this condition could never match");
-    }
-    const std::string& name = header->name.value;
-    if (name.empty() || !std::all_of(name.begin(), name.end(), isTokenChar)) {
-      diagnostics.error(header->name.loc,
-                        "invalid header name \"" + name +
-                            "\"; header names are non-empty and use letters, digits and "
-                            "!#$%&'*+-.^_`|~");
-    }
-  }
+  std::visit(Overloaded{
+                 [&](const ast::PathMatch& path) { checkPath(path.value, diagnostics); },
+                 [&](const ast::MethodMatch& method) { checkMethod(method, diagnostics); },
+                 [&](const ast::HeaderMatch& header) { checkHeader(header, diagnostics); },
+             },
+             condition.match);
 }
 
 // Longer timeouts are almost certainly typos, and bounding them keeps deadline arithmetic in the
@@ -132,8 +139,8 @@ void checkServiceName(const ast::Identifier& name, Diagnostics& diagnostics) {
   if (lower == name.name) return;
   diagnostics.error(name.loc, "service name '" + name.name +
                                   "' must be lower-case: it is matched against the request's "
-                                  "host, which is case-insensitive; did you mean '" + lower +
-                                  "'?");
+                                  "host, which is case-insensitive; did you mean '" +
+                                  lower + "'?");
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "sema/Checks.h"
+#include "support/Overloaded.h"
 #include "support/Suggest.h"
 
 namespace meshc::sema {
@@ -7,10 +8,9 @@ namespace {
 void checkSubsetName(const ast::Service& service, const ast::Identifier& subset,
                      Diagnostics& diagnostics) {
   if (SymbolTable::subset(service, subset.name) != nullptr) return;
-  diagnostics.error(subset.loc,
-                    "unknown subset '" + subset.name + "' of service '" + service.name.name +
-                        "'; " + suggestion(subset.name, SymbolTable::subsetNames(service),
-                                           "subsets"));
+  diagnostics.error(
+      subset.loc, "unknown subset '" + subset.name + "' of service '" + service.name.name + "'; " +
+                      suggestion(subset.name, SymbolTable::subsetNames(service), "subsets"));
 }
 
 const ast::Service* resolveService(const ast::Identifier& name, const SymbolTable& symbols,
@@ -29,19 +29,24 @@ void checkNames(const ast::Policy& policy, const SymbolTable& symbols, Diagnosti
   for (const ast::Service& service : policy.services) {
     for (const ast::Route& route : service.routes) {
       for (const ast::RouteRule& rule : route.rules) {
-        if (const auto* subset = std::get_if<ast::SubsetTarget>(&rule.target)) {
-          checkSubsetName(service, subset->subset, diagnostics);
-        } else {
-          for (const auto& entry : std::get<ast::SplitTarget>(rule.target).entries) {
-            checkSubsetName(service, entry.subset, diagnostics);
-          }
-        }
+        std::visit(Overloaded{
+                       [&](const ast::SubsetTarget& subset) {
+                         checkSubsetName(service, subset.subset, diagnostics);
+                       },
+                       [&](const ast::SplitTarget& split) {
+                         for (const auto& entry : split.entries) {
+                           checkSubsetName(service, entry.subset, diagnostics);
+                         }
+                       },
+                   },
+                   rule.target);
       }
     }
   }
   for (const ast::Workload& workload : policy.workloads) {
     const ast::Service* own = nullptr;
-    if (!workload.services.empty()) own = resolveService(workload.services[0], symbols, diagnostics);
+    if (!workload.services.empty())
+      own = resolveService(workload.services[0], symbols, diagnostics);
     if (own != nullptr && !workload.versions.empty()) {
       checkSubsetName(*own, workload.versions[0], diagnostics);
     }

@@ -5,8 +5,10 @@
 // before a narrow one, a duplicated rule, anything after `otherwise`.
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "sema/Checks.h"
+#include "support/Overloaded.h"
 #include "support/Text.h"
 
 namespace meshc::sema {
@@ -37,19 +39,43 @@ struct Atom {
   }
 };
 
+Test pathTest(ast::PathMatch::Kind kind) {
+  switch (kind) {
+    case ast::PathMatch::Kind::Exact:
+      return Test::Exact;
+    case ast::PathMatch::Kind::Prefix:
+      return Test::Prefix;
+  }
+  throw std::logic_error("unknown path match kind");
+}
+
+Test headerTest(ast::HeaderMatch::Kind kind) {
+  switch (kind) {
+    case ast::HeaderMatch::Kind::Equals:
+      return Test::Exact;
+    case ast::HeaderMatch::Kind::Prefix:
+      return Test::Prefix;
+    case ast::HeaderMatch::Kind::Present:
+      return Test::Present;
+  }
+  throw std::logic_error("unknown header match kind");
+}
+
 Atom toAtom(const ast::Condition& condition) {
-  if (const auto* path = std::get_if<ast::PathMatch>(&condition.match)) {
-    return {Field::Path, path->kind == ast::PathMatch::Kind::Exact ? Test::Exact : Test::Prefix,
-            "", path->value.value, condition.loc};
-  }
-  if (const auto* method = std::get_if<ast::MethodMatch>(&condition.match)) {
-    return {Field::Method, Test::Exact, "", method->method.name, condition.loc};
-  }
-  const auto& header = std::get<ast::HeaderMatch>(condition.match);
-  const Test test = header.kind == ast::HeaderMatch::Kind::Equals   ? Test::Exact
-                    : header.kind == ast::HeaderMatch::Kind::Prefix ? Test::Prefix
-                                                                     : Test::Present;
-  return {Field::Header, test, toLowerAscii(header.name.value), header.value.value, condition.loc};
+  return std::visit(
+      Overloaded{
+          [&](const ast::PathMatch& path) -> Atom {
+            return {Field::Path, pathTest(path.kind), "", path.value.value, condition.loc};
+          },
+          [&](const ast::MethodMatch& method) -> Atom {
+            return {Field::Method, Test::Exact, "", method.method.name, condition.loc};
+          },
+          [&](const ast::HeaderMatch& header) -> Atom {
+            return {Field::Header, headerTest(header.kind), toLowerAscii(header.name.value),
+                    header.value.value, condition.loc};
+          },
+      },
+      condition.match);
 }
 
 bool sameSubject(const Atom& a, const Atom& b) {
