@@ -9,10 +9,21 @@ policy
 topItem
   : serviceDecl
   | workloadDecl
+  | testDecl
+  ;
+
+// Keywords are contextual: every keyword is also a valid name, so a keyword added to the language
+// never breaks a policy that already uses that word as a service, subset or workload name.
+name
+  : ID
+  | 'mesh' | 'trust_domain' | 'service' | 'port' | 'subset' | 'route' | 'endpoints' | 'when'
+  | 'and' | 'otherwise' | 'timeout' | 'path' | 'prefix' | 'method' | 'header' | 'present'
+  | 'split' | 'workload' | 'version' | 'calls' | 'test' | 'from' | 'request' | 'principal'
+  | 'expect' | 'routed' | 'status' | 'no'
   ;
 
 meshDecl
-  : 'mesh' name=ID '{' meshSetting* '}'
+  : 'mesh' name '{' meshSetting* '}'
   ;
 
 meshSetting
@@ -20,12 +31,12 @@ meshSetting
   ;
 
 serviceDecl
-  : 'service' name=ID '{' serviceItem* '}'
+  : 'service' name '{' serviceItem* '}'
   ;
 
 serviceItem
-  : 'port' INT protocol=ID? ';'                 # servicePort
-  | 'subset' name=ID '{' subsetItem* '}'        # serviceSubset
+  : 'port' INT protocol=ID? ';'                 # servicePort   // protocols are never keywords
+  | 'subset' name '{' subsetItem* '}'           # serviceSubset
   | 'route' '{' routeItem* '}'                  # serviceRoute
   ;
 
@@ -46,29 +57,61 @@ ruleTimeout
 condition
   : 'path' '==' STRING                 # pathExact
   | 'path' 'prefix' STRING             # pathPrefix
-  | 'method' ID                        # methodIs
+  | 'method' name                      # methodIs
   | 'header' STRING '==' STRING        # headerEquals
   | 'header' STRING 'prefix' STRING    # headerPrefix
   | 'header' STRING 'present'          # headerPresent
   ;
 
 target
-  : ID                                                   # subsetTarget
-  | 'split' '{' weighted (',' weighted)* ','? '}'         # splitTarget
+  : 'split' '{' weighted (',' weighted)* ','? '}'         # splitTarget
+  | name                                                 # subsetTarget
   ;
 
 weighted
-  : ID PERCENT
+  : name PERCENT
   ;
 
 workloadDecl
-  : 'workload' name=ID '{' workloadItem* '}'
+  : 'workload' name '{' workloadItem* '}'
   ;
 
 workloadItem
-  : 'service' ID ';'                  # workloadService
-  | 'version' ID ';'                  # workloadVersion
-  | 'calls' ID (',' ID)* ';'          # workloadCalls
+  : 'service' name ';'                    # workloadService
+  | 'version' name ';'                    # workloadVersion
+  | 'calls' name (',' name)* ';'          # workloadCalls
+  ;
+
+// A unit test of the policy: one request, as a workload's application would send it to its own
+// sidecar, and what the sidecar must decide for it.
+testDecl
+  : 'test' STRING '{' testItem* '}'
+  ;
+
+testItem
+  : 'from' name 'request' method=name url=STRING requestPart* ';'   # testRequest
+  | 'expect' expectation ';'                                        # testExpect
+  ;
+
+requestPart
+  : 'header' STRING '=' STRING        # requestHeader
+  | 'principal' STRING                # requestPrincipal
+  ;
+
+expectation
+  : 'routed' clusterRef                                          # expectRouted
+  | 'split' '{' share (',' share)* ','? '}'                      # expectSplit
+  | 'status' INT                                                 # expectStatus
+  | 'timeout' DURATION                                           # expectTimeout
+  | 'no' 'timeout'                                               # expectNoTimeout
+  ;
+
+clusterRef
+  : service=name '.' subset=name
+  ;
+
+share
+  : clusterRef PERCENT
   ;
 
 DURATION : [0-9]+ ('ms' | 's' | 'm' | 'h') ;

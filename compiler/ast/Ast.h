@@ -119,6 +119,64 @@ struct Workload {
   SourceLoc loc;
 };
 
+// `reviews.v2` in a test: a subset of a service.
+struct ClusterRef {
+  Identifier service;
+  Identifier subset;
+};
+
+struct RequestHeader {
+  StringLiteral name;
+  StringLiteral value;
+};
+
+// `from W request METHOD "URL" [header "h" = "v"]... [principal "spiffe://..."];`
+struct TestRequest {
+  Identifier from;
+  Identifier method;
+  StringLiteral url;
+  std::vector<RequestHeader> headers;
+  std::vector<StringLiteral> principals;  // at most one is valid
+  SourceLoc loc;
+};
+
+struct ExpectRouted {
+  ClusterRef cluster;
+};
+
+struct ExpectShare {
+  ClusterRef cluster;
+  Percent share;
+};
+
+struct ExpectSplit {
+  std::vector<ExpectShare> shares;
+};
+
+struct ExpectStatus {
+  uint64_t status = 0;
+  bool malformed = false;
+};
+
+struct ExpectTimeout {
+  std::optional<Duration> timeout;  // empty: `expect no timeout`
+};
+
+using ExpectationKind = std::variant<ExpectRouted, ExpectSplit, ExpectStatus, ExpectTimeout>;
+
+struct Expectation {
+  ExpectationKind kind;
+  SourceLoc loc;
+};
+
+// `test "name" { ... }`: a request and what the policy must decide for it.
+struct TestCase {
+  StringLiteral name;
+  std::vector<TestRequest> requests;  // exactly one is valid
+  std::vector<Expectation> expectations;
+  SourceLoc loc;
+};
+
 struct Mesh {
   Identifier name;
   std::vector<StringLiteral> trustDomains;
@@ -130,6 +188,7 @@ struct Policy {
   std::optional<Mesh> mesh;
   std::vector<Service> services;
   std::vector<Workload> workloads;
+  std::vector<TestCase> tests;
 };
 
 }  // namespace meshc::ast

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <limits>
+#include <stdexcept>
 
 #include "MeshLexer.h"
 #include "MeshParser.h"
@@ -58,8 +59,17 @@ std::string describeToken(const Token* token) {
   }
 }
 
-std::string describeExpected(const antlr4::dfa::Vocabulary& vocabulary,
-                             const antlr4::misc::IntervalSet& expected) {
+// Keywords are names too (the grammar's `name` rule): where a name may come, listing every keyword
+// as an alternative would bury the message, so they are all "a name".
+std::string describeExpected(antlr4::Parser* parser) {
+  const antlr4::dfa::Vocabulary& vocabulary = parser->getVocabulary();
+  antlr4::misc::IntervalSet expected = parser->getExpectedTokens();
+  if (expected.contains(static_cast<ssize_t>(MeshLexer::ID))) {
+    const antlr4::atn::ATN& atn = parser->getATN();
+    antlr4::misc::IntervalSet keywords = atn.nextTokens(atn.ruleToStartState[MeshParser::RuleName]);
+    keywords.remove(static_cast<ssize_t>(MeshLexer::ID));
+    expected = expected.subtract(keywords);
+  }
   std::vector<std::string> names;
   for (size_t type : expected.toList()) names.push_back(describeTokenType(vocabulary, type));
   if (names.empty()) return "";
@@ -108,8 +118,7 @@ class MeshErrorStrategy : public antlr4::DefaultErrorStrategy {
   // previous one (a forgotten ';'): say what was expected there, as clang does. Otherwise point at
   // the offending token itself.
   void reportUnexpected(antlr4::Parser* parser, const Token* token) {
-    const std::string expected =
-        describeExpected(parser->getVocabulary(), parser->getExpectedTokens());
+    const std::string expected = describeExpected(parser);
     const Token* previous = previousToken(parser, token);
     if (previous != nullptr && token != nullptr && token->getLine() > previous->getLine() &&
         !expected.empty()) {
@@ -143,7 +152,9 @@ class AstBuilder {
     if (auto* mesh = tree->meshDecl()) policy.mesh = buildMesh(mesh);
     for (auto* item : tree->topItem()) {
       if (auto* service = item->serviceDecl()) policy.services.push_back(buildService(service));
-      if (auto* workload = item->workloadDecl()) policy.workloads.push_back(buildWorkload(workload));
+      if (auto* workload = item->workloadDecl())
+        policy.workloads.push_back(buildWorkload(workload));
+      if (auto* test = item->testDecl()) policy.tests.push_back(buildTest(test));
     }
     return policy;
   }
@@ -158,6 +169,9 @@ class AstBuilder {
   }
   Identifier identifier(TerminalNode* node) const {
     return identifier(node != nullptr ? node->getSymbol() : nullptr);
+  }
+  Identifier identifier(MeshParser::NameContext* name) const {
+    return identifier(name != nullptr ? name->getStart() : nullptr);
   }
 
   StringLiteral string(TerminalNode* node) {
@@ -254,7 +268,7 @@ class AstBuilder {
   }
 
   Mesh buildMesh(MeshParser::MeshDeclContext* context) {
-    Mesh mesh{identifier(context->name), {}, loc(context)};
+    Mesh mesh{identifier(context->name()), {}, loc(context)};
     for (auto* setting : context->meshSetting()) {
       mesh.trustDomains.push_back(string(setting->STRING()));
     }
@@ -263,7 +277,7 @@ class AstBuilder {
 
   Service buildService(MeshParser::ServiceDeclContext* context) {
     Service service;
-    service.name = identifier(context->name);
+    service.name = identifier(context->name());
     service.loc = loc(context);
     for (auto* item : context->serviceItem()) {
       if (auto* port = dynamic_cast<MeshParser::ServicePortContext*>(item)) {
@@ -288,7 +302,7 @@ class AstBuilder {
   }
 
   Subset buildSubset(MeshParser::ServiceSubsetContext* context) {
-    Subset subset{identifier(context->name), {}, {}, loc(context)};
+    Subset subset{identifier(context->name()), {}, {}, loc(context)};
     for (auto* item : context->subsetItem()) {
       subset.endpointLists.push_back(loc(item));
       for (auto* endpoint : item->STRING()) subset.endpoints.push_back(string(endpoint));
@@ -303,7 +317,8 @@ class AstBuilder {
       if (auto* when = dynamic_cast<MeshParser::WhenRuleContext*>(item)) {
         RouteRule rule;
         rule.loc = loc(when);
-        for (auto* condition : when->condition()) rule.conditions.push_back(buildCondition(condition));
+        for (auto* condition : when->condition())
+          rule.conditions.push_back(buildCondition(condition));
         rule.target = buildTarget(when->target());
         if (auto* timeout = when->ruleTimeout()) rule.timeout = duration(timeout->DURATION());
         route.rules.push_back(std::move(rule));
@@ -330,7 +345,7 @@ class AstBuilder {
       return {PathMatch{PathMatch::Kind::Prefix, string(c->STRING())}, at};
     }
     if (auto* c = dynamic_cast<MeshParser::MethodIsContext*>(context)) {
-      return {MethodMatch{identifier(c->ID())}, at};
+      return {MethodMatch{identifier(c->name())}, at};
     }
     if (auto* c = dynamic_cast<MeshParser::HeaderEqualsContext*>(context)) {
       return {HeaderMatch{HeaderMatch::Kind::Equals, string(c->STRING(0)), string(c->STRING(1))},
@@ -341,9 +356,8 @@ class AstBuilder {
               at};
     }
     auto* c = dynamic_cast<MeshParser::HeaderPresentContext*>(context);
-    return {HeaderMatch{HeaderMatch::Kind::Present,
-                        string(c != nullptr ? c->STRING() : nullptr),
-                        {"", at}},
+    return {HeaderMatch{
+                HeaderMatch::Kind::Present, string(c != nullptr ? c->STRING() : nullptr), {"", at}},
             at};
   }
 
@@ -351,28 +365,91 @@ class AstBuilder {
     if (auto* split = dynamic_cast<MeshParser::SplitTargetContext*>(context)) {
       SplitTarget target{{}, loc(split)};
       for (auto* weighted : split->weighted()) {
-        target.entries.push_back({identifier(weighted->ID()), percent(weighted->PERCENT())});
+        target.entries.push_back({identifier(weighted->name()), percent(weighted->PERCENT())});
       }
       return target;
     }
     auto* subset = dynamic_cast<MeshParser::SubsetTargetContext*>(context);
-    return SubsetTarget{identifier(subset != nullptr ? subset->ID() : nullptr)};
+    return SubsetTarget{identifier(subset != nullptr ? subset->name() : nullptr)};
   }
 
   Workload buildWorkload(MeshParser::WorkloadDeclContext* context) {
     Workload workload;
-    workload.name = identifier(context->name);
+    workload.name = identifier(context->name());
     workload.loc = loc(context);
     for (auto* item : context->workloadItem()) {
       if (auto* service = dynamic_cast<MeshParser::WorkloadServiceContext*>(item)) {
-        workload.services.push_back(identifier(service->ID()));
+        workload.services.push_back(identifier(service->name()));
       } else if (auto* version = dynamic_cast<MeshParser::WorkloadVersionContext*>(item)) {
-        workload.versions.push_back(identifier(version->ID()));
+        workload.versions.push_back(identifier(version->name()));
       } else if (auto* calls = dynamic_cast<MeshParser::WorkloadCallsContext*>(item)) {
-        for (auto* callee : calls->ID()) workload.calls.push_back(identifier(callee));
+        for (auto* callee : calls->name()) workload.calls.push_back(identifier(callee));
       }
     }
     return workload;
+  }
+
+  TestCase buildTest(MeshParser::TestDeclContext* context) {
+    TestCase test;
+    test.name = string(context->STRING());
+    test.loc = loc(context);
+    for (auto* item : context->testItem()) {
+      if (auto* request = dynamic_cast<MeshParser::TestRequestContext*>(item)) {
+        test.requests.push_back(buildTestRequest(request));
+      } else if (auto* expect = dynamic_cast<MeshParser::TestExpectContext*>(item)) {
+        test.expectations.push_back({buildExpectation(expect->expectation()), loc(expect)});
+      }
+    }
+    return test;
+  }
+
+  TestRequest buildTestRequest(MeshParser::TestRequestContext* context) {
+    TestRequest request;
+    request.from = identifier(context->name(0));
+    request.method = identifier(context->method);
+    request.url = string(context->STRING());
+    request.loc = loc(context);
+    for (auto* part : context->requestPart()) {
+      if (auto* header = dynamic_cast<MeshParser::RequestHeaderContext*>(part)) {
+        request.headers.push_back({string(header->STRING(0)), string(header->STRING(1))});
+      } else if (auto* principal = dynamic_cast<MeshParser::RequestPrincipalContext*>(part)) {
+        request.principals.push_back(string(principal->STRING()));
+      }
+    }
+    return request;
+  }
+
+  ClusterRef clusterRef(MeshParser::ClusterRefContext* context) {
+    return {identifier(context->service), identifier(context->subset)};
+  }
+
+  ExpectationKind buildExpectation(MeshParser::ExpectationContext* context) {
+    if (auto* routed = dynamic_cast<MeshParser::ExpectRoutedContext*>(context)) {
+      return ExpectRouted{clusterRef(routed->clusterRef())};
+    }
+    if (auto* split = dynamic_cast<MeshParser::ExpectSplitContext*>(context)) {
+      ExpectSplit expected;
+      for (auto* share : split->share()) {
+        expected.shares.push_back({clusterRef(share->clusterRef()), percent(share->PERCENT())});
+      }
+      return expected;
+    }
+    if (auto* status = dynamic_cast<MeshParser::ExpectStatusContext*>(context)) {
+      ExpectStatus expected;
+      size_t end = 0;
+      const auto number = digits(status->INT()->getText(), end, loc(status->INT()->getSymbol()),
+                                 std::numeric_limits<uint32_t>::max(), "status");
+      expected.status = number.value_or(0);
+      expected.malformed = !number;
+      return expected;
+    }
+    if (auto* timeout = dynamic_cast<MeshParser::ExpectTimeoutContext*>(context)) {
+      return ExpectTimeout{duration(timeout->DURATION())};
+    }
+    if (dynamic_cast<MeshParser::ExpectNoTimeoutContext*>(context) != nullptr) {
+      return ExpectTimeout{};
+    }
+    throw std::logic_error("AstBuilder: an expectation alternative of the grammar is not handled");
   }
 
   std::string file_;
@@ -419,6 +496,21 @@ std::string normalizedSource(const SourceFile& source) {
     normalized += token->getText();
   }
   return normalized;
+}
+
+std::vector<std::string> keywords() {
+  antlr4::ANTLRInputStream input("");
+  MeshLexer lexer(&input);
+  antlr4::CommonTokenStream tokens(&lexer);
+  MeshParser parser(&tokens);
+  const antlr4::atn::ATN& atn = parser.getATN();
+  std::vector<std::string> words;
+  for (size_t type : atn.nextTokens(atn.ruleToStartState[MeshParser::RuleName]).toList()) {
+    if (type == MeshLexer::ID) continue;
+    std::string literal = parser.getVocabulary().getLiteralName(type);
+    words.push_back(literal.substr(1, literal.size() - 2));  // without the quotes
+  }
+  return words;
 }
 
 }  // namespace meshc::ast

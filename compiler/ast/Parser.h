@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ast/Ast.h"
 #include "support/Diagnostics.h"
@@ -17,5 +18,8 @@ std::optional<Policy> parse(const SourceFile& source, Diagnostics& diagnostics);
 // The file's tokens joined by single spaces: comments, layout and line endings do not change it,
 // so its digest identifies the policy's meaning as written, not its formatting.
 std::string normalizedSource(const SourceFile& source);
+
+// Every keyword of the language. Keywords are contextual: each is also a valid name.
+std::vector<std::string> keywords();
 
 }  // namespace meshc::ast

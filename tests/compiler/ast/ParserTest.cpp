@@ -79,7 +79,36 @@ TEST(ParserErrors, MissingSemicolonPointsAfterTheStatement) {
 TEST(ParserErrors, UnexpectedTokenListsWhatIsValid) {
   const auto c = parseOnly(std::string(kMeshHeader) + "service s { prot 80; }\n");
   EXPECT_EQ(c.summary(),
-            "2:13: error: unexpected 'prot'; expected one of '}', 'port', 'subset' or 'route'\n");
+            "2:13: error: unexpected 'prot'; expected one of 'port', 'subset', 'route' or '}'\n");
+}
+
+// A keyword added to the language must never break a policy that uses the word as a name.
+TEST(Parser, EveryKeywordIsAlsoAValidName) {
+  const std::vector<std::string> words = ast::keywords();
+  ASSERT_GE(words.size(), 28u);  // guards against the list coming back empty
+  for (const std::string& word : words) {
+    SCOPED_TRACE(word);
+    // A service, a subset, a workload, a split target and a test all named after the keyword.
+    const std::string policy =
+        "mesh " + word + " { trust_domain \"m.local\"; }\n" + "service " + word +
+        " {\n  port 80;\n  subset " + word +
+        " { endpoints []; }\n  subset other { endpoints []; }\n" +
+        "  route {\n    when method GET => " + word + ";\n" + "    otherwise => split { " + word +
+        " 50%, other 50% };\n  }\n}\n" + "workload " + word + " { service " + word + "; version " +
+        word + "; calls " + word + "; }\n" + "test \"t\" {\n  from " + word +
+        " request GET \"http://" + word + "/\";\n  expect routed " + word + "." + word + ";\n}\n";
+    const auto c = testing::check(policy);
+    ASSERT_TRUE(c.ok) << c.rendered() << policy;
+    EXPECT_EQ(c.policy.mesh->name.name, word);
+    EXPECT_EQ(c.policy.services.at(0).name.name, word);
+    EXPECT_EQ(c.policy.services.at(0).subsets.at(0).name.name, word);
+    EXPECT_EQ(std::get<ast::SubsetTarget>(c.policy.services[0].routes.at(0).rules.at(0).target)
+                  .subset.name,
+              word);
+    EXPECT_EQ(c.policy.workloads.at(0).name.name, word);
+    EXPECT_EQ(c.policy.workloads.at(0).calls.at(0).name, word);
+    EXPECT_EQ(c.policy.tests.at(0).requests.at(0).from.name, word);
+  }
 }
 
 TEST(ParserErrors, ReportsEveryErrorInOneRun) {
@@ -100,16 +129,16 @@ TEST(ParserErrors, StrayCharacterAndUnterminatedString) {
 }
 
 TEST(ParserErrors, UnknownEscape) {
-  const auto c = parseOnly(std::string(kMeshHeader) +
-                           R"(service s { route { when path == "/a\qb" => v; } })");
+  const auto c =
+      parseOnly(std::string(kMeshHeader) + R"(service s { route { when path == "/a\qb" => v; } })");
   EXPECT_EQ(c.summary(),
             "2:37: error: unknown escape sequence '\\q'; valid escapes are \\\", \\\\, \\n and "
             "\\t\n");
 }
 
 TEST(ParserErrors, PercentWithThreeDecimals) {
-  const auto c =
-      parseOnly(std::string(kMeshHeader) + "service s { route { otherwise => split { a 33.333% }; } }");
+  const auto c = parseOnly(std::string(kMeshHeader) +
+                           "service s { route { otherwise => split { a 33.333% }; } }");
   EXPECT_NE(c.summary().find("more than two decimal places"), std::string::npos);
 }
 
