@@ -1,11 +1,11 @@
 #pragma once
 
 #include <boost/beast/http/fields.hpp>
-#include <string>
 #include <string_view>
 #include <vector>
 
 #include "mesh/abi.h"
+#include "request/RequestModel.h"
 
 namespace mesh {
 
@@ -16,10 +16,9 @@ struct RequestHead {
   const boost::beast::http::fields* fields = nullptr;
 };
 
-// Builds the mesh_request a policy sees. The lower-cased copies of header names and of the host
-// live in one buffer owned by the builder and reused for every request of a connection, so a
-// keep-alive connection stops allocating once it has seen its largest request. Values are views
-// into the parser's message, which outlives the policy call.
+// Hands a parsed request to the shared request model (request/RequestModel), reusing its field
+// list across the requests of a connection. Values are views into the parser's message, which
+// outlives the policy call.
 class PolicyRequestBuilder {
  public:
   // Returns false when the authority (Host header or absolute-form target) is malformed.
@@ -28,8 +27,8 @@ class PolicyRequestBuilder {
              mesh_request& out);
 
  private:
-  std::string arena_;
-  std::vector<mesh_header> headers_;
+  std::vector<HeaderField> fields_;
+  RequestModel model_;
 };
 
 }  // namespace mesh

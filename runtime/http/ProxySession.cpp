@@ -22,7 +22,7 @@
 #include "http/HopByHop.h"
 #include "http/MessageFraming.h"
 #include "http/RequestId.h"
-#include "http/RequestTarget.h"
+#include "request/RequestTarget.h"
 #include "http/Router.h"
 #include "upstream/Connector.h"
 

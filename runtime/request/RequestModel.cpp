@@ -1,0 +1,106 @@
+#include "request/RequestModel.h"
+
+#include <optional>
+
+#include "request/RequestTarget.h"
+
+namespace mesh {
+namespace {
+
+// Empty strings get a real pointer: compiled code may pass data to memcmp, where null is undefined
+// behaviour even with length 0.
+mesh_str toMeshStr(std::string_view s) {
+  return s.empty() ? mesh_str{"", 0} : mesh_str{s.data(), s.size()};
+}
+
+char toLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool equalsNoCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (toLower(a[i]) != toLower(b[i])) return false;
+  }
+  return true;
+}
+
+std::string_view hostHeader(std::span<const HeaderField> headers) {
+  for (const HeaderField& field : headers) {
+    if (equalsNoCase(field.name, "host")) return field.value;
+  }
+  return {};
+}
+
+}  // namespace
+
+bool RequestModel::build(const RequestInput& input, mesh_request& out) {
+  const TargetParts target = splitRequestTarget(input.target);
+  const std::string_view authority =
+      target.absoluteForm ? target.authority : hostHeader(input.headers);
+  const std::optional<AuthorityParts> hostPort = splitAuthority(authority);
+  if (!hostPort) return false;
+
+  // Reserve everything first: the views handed out must not move when the buffer grows. Names are
+  // copied lower-case; values are copied only when a header repeats and is joined.
+  size_t needed = hostPort->host.size();
+  for (const HeaderField& field : input.headers)
+    needed += field.name.size() + field.value.size() + 1;
+  arena_.clear();
+  arena_.reserve(needed);
+  headers_.clear();
+  headers_.reserve(input.headers.size());
+
+  auto appendLower = [this](std::string_view s) {
+    const size_t start = arena_.size();
+    for (char c : s) arena_.push_back(toLower(c));
+    return std::string_view(arena_.data() + start, s.size());
+  };
+  const std::string_view host = appendLower(hostPort->host);
+  for (const HeaderField& field : input.headers) {
+    headers_.push_back(mesh_header{toMeshStr(appendLower(field.name)), toMeshStr(field.value)});
+  }
+
+  // Join repeats into their first occurrence. Quadratic in the number of fields, which the HTTP
+  // parser bounds; a typical request has a dozen fields and no repeats, and then this only
+  // compares lengths.
+  size_t kept = 0;
+  for (size_t i = 0; i < headers_.size(); ++i) {
+    const std::string_view name(headers_[i].name.data, headers_[i].name.len);
+    bool repeat = false;
+    for (size_t k = 0; k < kept && !repeat; ++k) {
+      repeat = std::string_view(headers_[k].name.data, headers_[k].name.len) == name;
+    }
+    if (repeat) continue;
+    mesh_header header = headers_[i];
+    bool joined = false;
+    for (size_t j = i + 1; j < headers_.size(); ++j) {
+      if (std::string_view(headers_[j].name.data, headers_[j].name.len) != name) continue;
+      if (!joined) {
+        const size_t start = arena_.size();
+        arena_.append(header.value.data, header.value.len);
+        header.value = mesh_str{arena_.data() + start, header.value.len};
+        joined = true;
+      }
+      arena_.push_back(',');
+      arena_.append(headers_[j].value.data, headers_[j].value.len);
+      header.value.len += 1 + headers_[j].value.len;
+    }
+    headers_[kept++] = header;
+  }
+  headers_.resize(kept);
+
+  out = mesh_request{};
+  out.method = toMeshStr(input.method);
+  out.scheme = toMeshStr("http");
+  out.host = toMeshStr(host);
+  out.path = toMeshStr(target.path);
+  out.query = toMeshStr(target.query);
+  out.source_principal = toMeshStr(input.sourcePrincipal);
+  out.source_address = toMeshStr(input.sourceAddress);
+  out.headers = headers_.data();
+  out.header_count = headers_.size();
+  out.seed = input.seed;
+  out.port = hostPort->port;
+  return true;
+}
+
+}  // namespace mesh

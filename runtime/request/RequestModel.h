@@ -1,0 +1,50 @@
+#pragma once
+
+// The request model: how an HTTP request becomes the mesh_request a policy sees. One small library
+// with no I/O, linked by the sidecar runtime and by meshc (test, explain), so a request written in
+// a policy test means exactly what the same request means on the wire.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mesh/abi.h"
+
+namespace mesh {
+
+struct HeaderField {
+  std::string_view name;  // any case
+  std::string_view value;
+};
+
+// A request as received: the request line, the header fields in received order, and who sent it.
+struct RequestInput {
+  std::string_view method;
+  std::string_view target;  // origin-form ("/p?q") or absolute-form ("http://host:port/p?q")
+  std::span<const HeaderField> headers;
+  std::string_view sourceAddress;    // "ip:port" of the peer
+  std::string_view sourcePrincipal;  // SPIFFE ID of the peer, empty when unknown
+  uint64_t seed = 0;                 // uniform random per request
+};
+
+// Builds mesh_requests, reusing its storage: a keep-alive connection stops allocating once it has
+// seen its largest request. What the policy sees:
+// - the host comes from an absolute-form target, else from the Host header (RFC 9112 §3.2.2),
+//   lower-cased, without port, user info, IPv6 brackets or one trailing dot;
+// - the path and query are split at the first '?';
+// - header names are lower-case and unique: a repeated header's values are joined with ",", in
+//   received order (RFC 9110 §5.3), so no value can hide behind an earlier one.
+class RequestModel {
+ public:
+  // Returns false when the authority is malformed. `out` points into `input`'s strings and into
+  // this object, and stays valid until the next build() or until either is gone.
+  bool build(const RequestInput& input, mesh_request& out);
+
+ private:
+  std::string arena_;
+  std::vector<mesh_header> headers_;
+};
+
+}  // namespace mesh

@@ -1,0 +1,112 @@
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "request/RequestModel.h"
+
+namespace mesh {
+namespace {
+
+std::string_view view(const mesh_str& s) { return {s.data, s.len}; }
+
+RequestInput input(std::string_view method, std::string_view target,
+                   const std::vector<HeaderField>& headers) {
+  RequestInput in;
+  in.method = method;
+  in.target = target;
+  in.headers = headers;
+  return in;
+}
+
+TEST(RequestModel, NormalisesHostPathAndHeaderNames) {
+  const std::vector<HeaderField> headers = {
+      {"Host", "Reviews.Default:9080"}, {"End-User", "Jason"}, {"Accept", "*/*"}};
+  RequestInput in = input("GET", "/reviews/1?u=1", headers);
+  in.sourceAddress = "10.0.0.9:4711";
+  in.sourcePrincipal = "spiffe://m.local/ns/default/sa/productpage";
+  in.seed = 42;
+  RequestModel model;
+  mesh_request request;
+  ASSERT_TRUE(model.build(in, request));
+  EXPECT_EQ(view(request.method), "GET");
+  EXPECT_EQ(view(request.scheme), "http");
+  EXPECT_EQ(view(request.host), "reviews.default");
+  EXPECT_EQ(request.port, 9080u);
+  EXPECT_EQ(view(request.path), "/reviews/1");
+  EXPECT_EQ(view(request.query), "u=1");
+  EXPECT_EQ(view(request.source_address), "10.0.0.9:4711");
+  EXPECT_EQ(view(request.source_principal), "spiffe://m.local/ns/default/sa/productpage");
+  EXPECT_EQ(request.seed, 42u);
+  ASSERT_EQ(request.header_count, 3u);
+  EXPECT_EQ(view(request.headers[0].name), "host");
+  EXPECT_EQ(view(request.headers[1].name), "end-user");
+  EXPECT_EQ(view(request.headers[1].value), "Jason") << "values keep their case";
+  EXPECT_EQ(view(request.headers[2].name), "accept");
+}
+
+TEST(RequestModel, EmptyStringsStillGetAPointer) {
+  const std::vector<HeaderField> headers = {{"Host", "a"}, {"X-Empty", ""}};
+  RequestModel model;
+  mesh_request request;
+  ASSERT_TRUE(model.build(input("GET", "/", headers), request));
+  EXPECT_EQ(request.source_principal.len, 0u);
+  EXPECT_NE(request.source_principal.data, nullptr);
+  EXPECT_EQ(request.query.len, 0u);
+  EXPECT_NE(request.query.data, nullptr);
+  EXPECT_NE(request.headers[1].value.data, nullptr);
+}
+
+// One value must not be able to hide behind another: `X-User: guest` then `x-user: admin` is
+// seen as "guest,admin", never as just "guest".
+TEST(RequestModel, RepeatedHeadersAreJoinedInReceivedOrder) {
+  const std::vector<HeaderField> headers = {{"Host", "reviews"}, {"X-User", "guest"},
+                                            {"Accept", "a"},     {"x-user", "admin"},
+                                            {"X-USER", ""},      {"Accept", "b"}};
+  RequestModel model;
+  mesh_request request;
+  ASSERT_TRUE(model.build(input("GET", "/", headers), request));
+  ASSERT_EQ(request.header_count, 3u);
+  EXPECT_EQ(view(request.headers[0].name), "host");
+  EXPECT_EQ(view(request.headers[1].name), "x-user");
+  EXPECT_EQ(view(request.headers[1].value), "guest,admin,");
+  EXPECT_EQ(view(request.headers[2].name), "accept");
+  EXPECT_EQ(view(request.headers[2].value), "a,b");
+}
+
+TEST(RequestModel, AbsoluteFormTargetOverridesHostHeader) {
+  const std::vector<HeaderField> headers = {{"Host", "ignored"}};
+  RequestModel model;
+  mesh_request request;
+  ASSERT_TRUE(model.build(input("POST", "http://DETAILS/d?x=1", headers), request));
+  EXPECT_EQ(view(request.host), "details");
+  EXPECT_EQ(request.port, 0u);
+  EXPECT_EQ(view(request.path), "/d");
+  EXPECT_EQ(view(request.query), "x=1");
+}
+
+TEST(RequestModel, ReusesItsBufferAcrossRequests) {
+  std::vector<HeaderField> big = {{"Host", "reviews"}};
+  std::vector<std::string> names;
+  for (int i = 0; i < 20; ++i) names.push_back("X-Header-" + std::to_string(i));
+  for (const std::string& name : names) big.push_back({name, "v"});
+  RequestModel model;
+  mesh_request first;
+  ASSERT_TRUE(model.build(input("GET", "/", big), first));
+  const std::vector<HeaderField> small = {{"Host", "DETAILS"}};
+  mesh_request second;
+  ASSERT_TRUE(model.build(input("GET", "/", small), second));
+  EXPECT_EQ(view(second.host), "details");
+  EXPECT_EQ(second.header_count, 1u);
+  EXPECT_EQ(first.host.data, second.host.data) << "the second request fits the first's buffer";
+}
+
+TEST(RequestModel, RejectsMalformedOrMissingHost) {
+  RequestModel model;
+  mesh_request request;
+  const std::vector<HeaderField> bad = {{"Host", "bad host"}};
+  EXPECT_FALSE(model.build(input("GET", "/", bad), request));
+}
+
+}  // namespace
+}  // namespace mesh
