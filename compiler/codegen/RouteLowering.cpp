@@ -254,13 +254,26 @@ class RouteLowering {
         predicate.kind);
   }
 
-  // The first target whose running weight sum exceeds `seed % 10000`; the last target when none
-  // does (the evaluator's fallback for weights that do not total 10000).
+  // mesh_draw() of abi.h, in IR: the optimiser folds the stream constant into the first add.
+  llvm::Value* emitDraw(llvm::Value* seed, uint64_t stream, const std::string& name) {
+    llvm::Value* z = builder_.CreateAdd(seed, builder_.getInt64(stream * 0x9E3779B97F4A7C15ull));
+    auto mix = [&](llvm::Value* v, uint64_t shift, uint64_t multiplier) {
+      return builder_.CreateMul(builder_.CreateXor(v, builder_.CreateLShr(v, shift)),
+                                builder_.getInt64(multiplier));
+    };
+    z = mix(z, 30, 0xBF58476D1CE4E5B9ull);
+    z = mix(z, 27, 0x94D049BB133111EBull);
+    return builder_.CreateXor(z, builder_.CreateLShr(z, 31), name);
+  }
+
+  // The first target whose running weight sum exceeds the split's draw modulo 10000; the last
+  // target when none does (the evaluator's fallback for weights that do not total 10000).
   llvm::Value* emitSplit(const ir::Split& split) {
     llvm::Value* seed = builder_.CreateLoad(
         builder_.getInt64Ty(),
         builder_.CreateStructGEP(types_.request, request_, request_field::kSeed), "seed");
-    llvm::Value* ticket = builder_.CreateURem(seed, builder_.getInt64(ir::kWeightTotal), "ticket");
+    llvm::Value* draw = emitDraw(seed, MESH_DRAW_SPLIT, "split.draw");
+    llvm::Value* ticket = builder_.CreateURem(draw, builder_.getInt64(ir::kWeightTotal), "ticket");
 
     std::vector<std::pair<uint64_t, uint32_t>> bounds;  // (running sum, cluster)
     uint64_t runningSum = 0;

@@ -43,7 +43,7 @@ struct ChooseCluster {
 
   uint32_t operator()(const Forward& f) const { return f.cluster; }
   uint32_t operator()(const Split& s) const {
-    const uint64_t ticket = seed % kWeightTotal;
+    const uint64_t ticket = mesh_draw(seed, MESH_DRAW_SPLIT) % kWeightTotal;
     uint64_t runningSum = 0;
     for (const WeightedCluster& target : s.targets) {
       runningSum += target.weight;

@@ -53,7 +53,8 @@ struct WeightedCluster {
   uint32_t cluster = 0;
   uint32_t weight = 0;
 };
-// Picks a target by `request.seed % kWeightTotal` against the running sum of weights, in order.
+// Picks a target by `mesh_draw(request.seed, MESH_DRAW_SPLIT) % kWeightTotal` (abi.h) against the
+// running sum of weights, in order.
 struct Split {
   std::vector<WeightedCluster> targets;
 };

@@ -39,10 +39,23 @@ typedef struct mesh_request {
   mesh_str source_address;   /* "ip:port" of the peer */
   const mesh_header* headers; /* in received order */
   uint64_t header_count;
-  uint64_t seed; /* uniform random per request: drives weighted splits */
+  uint64_t seed; /* uniform random per request; every draw derives from it (mesh_draw) */
   uint32_t port; /* authority port, 0 when absent */
   uint32_t reserved0;
 } mesh_request;
+
+/* Random draws. Each random choice a policy makes (a split's target now; faults, mirrors and trace
+ * sampling later) takes its own value from the request's seed, mesh_draw(seed, MESH_DRAW_*), so
+ * the choices are independent: a request in a split's 10% is not for that reason in a fault's 10%.
+ * The mix is SplitMix64's finalizer, a bijection that spreads every seed bit over the result. */
+enum { MESH_DRAW_SPLIT = 1 };
+
+static inline uint64_t mesh_draw(uint64_t seed, uint64_t stream) {
+  uint64_t z = seed + stream * 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
 
 /* Result of route(). */
 enum {
@@ -54,7 +67,9 @@ enum {
 /* What route() decides; everything else about the matched rule is data in its mesh_rule. */
 typedef struct mesh_route_decision {
   uint32_t rule;    /* index into mesh_module.rules */
-  uint32_t cluster; /* index into mesh_module.clusters: the rule's target or its split's draw */
+  uint32_t cluster; /* index into mesh_module.clusters: the rule's target, or for a split the
+                     * first target whose running weight sum exceeds
+                     * mesh_draw(seed, MESH_DRAW_SPLIT) % 10000 */
 } mesh_route_decision;
 
 /* Per-rule actions: settings the runtime applies once route() has chosen a rule. The set is open:

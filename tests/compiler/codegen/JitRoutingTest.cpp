@@ -11,6 +11,7 @@
 #include "RoutingTestSupport.h"
 #include "TestPolicies.h"
 #include "codegen/Codegen.h"
+#include "ir/DrawInverse.h"
 
 namespace meshc::codegen::testing {
 namespace {
@@ -159,7 +160,21 @@ TEST_F(JitRouting, SecondServiceWithFallback) {
                 2, 20);
 }
 
-uint64_t seedWithTicket(uint64_t ticket) { return 123456789ULL * 10000 + ticket; }
+// A seed whose split draw lands on `ticket` (its draw modulo 10000).
+uint64_t seedWithTicket(uint64_t ticket) {
+  return ir::seedForDraw(MESH_DRAW_SPLIT, 123456789ULL * 10000 + ticket);
+}
+
+TEST(Draws, SeedForDrawInvertsMeshDraw) {
+  const uint64_t values[] = {0, 1, 9999, UINT64_MAX, 0x0123456789abcdefULL};
+  for (uint64_t value : values) {
+    for (uint64_t stream : {uint64_t{0}, uint64_t{MESH_DRAW_SPLIT}, uint64_t{7}}) {
+      EXPECT_EQ(mesh_draw(ir::seedForDraw(stream, value), stream), value);
+    }
+  }
+  // Streams are independent: the same seed gives unrelated draws.
+  EXPECT_NE(mesh_draw(42, 1) % 10000, mesh_draw(42, 2) % 10000);
+}
 
 TEST_F(JitRouting, SplitsCompareTheTicketWithRunningSums) {
   compile(splitsPolicy());

@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "codegen/Codegen.h"
+#include "ir/DrawInverse.h"
 #include "ir/Evaluator.h"
 #include "support/Overloaded.h"
 
@@ -237,10 +238,10 @@ std::string RandomRequests::variant(const std::vector<std::string>& pool) {
 
 uint64_t RandomRequests::randomSeed() {
   if (chance(50)) return rng_();
-  // A random multiple of 10000 plus a value just around a split boundary.
+  // A seed whose split draw is a random multiple of 10000 plus a value just around a boundary.
   const uint64_t base = below(uint64_t{1} << 50) * ir::kWeightTotal;
   const uint64_t bound = splitBounds_[below(splitBounds_.size())];
-  return base + bound + below(4) - 2;
+  return ir::seedForDraw(MESH_DRAW_SPLIT, base + bound + below(4) - 2);
 }
 
 const mesh_request& RandomRequests::next() {
@@ -288,8 +289,8 @@ std::string describe(const mesh_request& request) {
   field("query", request.query);
   field("source_principal", request.source_principal);
   field("source_address", request.source_address);
-  out << "  port: " << request.port << "\n  seed: " << request.seed
-      << " (seed % 10000 = " << request.seed % ir::kWeightTotal << ")\n";
+  out << "  port: " << request.port << "\n  seed: " << request.seed << " (split ticket "
+      << mesh_draw(request.seed, MESH_DRAW_SPLIT) % ir::kWeightTotal << ")\n";
   for (uint64_t i = 0; i < request.header_count; ++i) {
     out << "  header[" << i << "]: ";
     appendEscaped(out, request.headers[i].name);

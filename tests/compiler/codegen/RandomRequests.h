@@ -90,7 +90,7 @@ class RandomRequests {
   std::vector<std::string> methods_;
   std::vector<std::string> headerNames_;
   std::vector<std::string> headerValues_;
-  std::vector<uint64_t> splitBounds_;  // running weight sums, where `seed % 10000` changes target
+  std::vector<uint64_t> splitBounds_;  // running weight sums, where the split ticket changes target
   GuardedArena arena_;
   std::unique_ptr<OwnedRequest> current_;
 };

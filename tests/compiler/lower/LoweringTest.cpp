@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "compiler/PolicyFixture.h"
+#include "ir/DrawInverse.h"
 #include "ir/Evaluator.h"
 #include "lower/Lowering.h"
 
@@ -84,8 +85,8 @@ TEST(Lowering, EvaluatorFollowsTheLoweredRules) {
 
   request.header_count = 0;
   int blue = 0;
-  for (uint64_t seed = 0; seed < 10000; ++seed) {
-    request.seed = seed;
+  for (uint64_t ticket = 0; ticket < 10000; ++ticket) {
+    request.seed = ir::seedForDraw(MESH_DRAW_SPLIT, ticket);
     ASSERT_EQ(ir::evaluateRoute(edge, request, decision), MESH_ROUTE_MATCHED);
     blue += edge.clusters[decision.cluster].name() == "web.blue";
   }
