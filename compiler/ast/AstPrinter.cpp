@@ -21,6 +21,7 @@ class Printer {
     }
     for (const Service& service : policy.services) printService(service);
     for (const Workload& workload : policy.workloads) printWorkload(workload);
+    for (const TestCase& test : policy.tests) printTest(test);
     return out_;
   }
 
@@ -127,6 +128,49 @@ class Printer {
     }
     for (const auto& callee : workload.calls) {
       line(1, "Calls " + callee.name + " " + at(callee.loc));
+    }
+  }
+
+  static std::string clusterRef(const ClusterRef& ref) {
+    return ref.service.name + "." + ref.subset.name + " " + at(ref.service.loc);
+  }
+
+  void printTest(const TestCase& test) {
+    line(0, "Test " + quoted(test.name.value) + " " + at(test.loc));
+    for (const TestRequest& request : test.requests) {
+      line(1, "Request from " + request.from.name + " " + request.method.name + " " +
+                  quoted(request.url.value) + " " + at(request.loc));
+      for (const RequestHeader& header : request.headers) {
+        line(2, "Header " + quoted(header.name.value) + " " + quoted(header.value.value) + " " +
+                    at(header.name.loc));
+      }
+      for (const StringLiteral& principal : request.principals) {
+        line(2, "Principal " + quoted(principal.value) + " " + at(principal.loc));
+      }
+    }
+    for (const Expectation& expectation : test.expectations) {
+      std::visit(Overloaded{
+                     [&](const ExpectRouted& e) {
+                       line(1, "ExpectRouted " + clusterRef(e.cluster) + " " + at(expectation.loc));
+                     },
+                     [&](const ExpectSplit& e) {
+                       line(1, "ExpectSplit " + at(expectation.loc));
+                       for (const ExpectShare& share : e.shares) {
+                         line(2, clusterRef(share.cluster) + " " + share.share.text);
+                       }
+                     },
+                     [&](const ExpectStatus& e) {
+                       line(1,
+                            "ExpectStatus " + std::to_string(e.status) + " " + at(expectation.loc));
+                     },
+                     [&](const ExpectTimeout& e) {
+                       line(1, "ExpectTimeout " +
+                                   (e.timeout ? std::to_string(e.timeout->milliseconds) + "ms"
+                                              : std::string("none")) +
+                                   " " + at(expectation.loc));
+                     },
+                 },
+                 expectation.kind);
     }
   }
 

@@ -11,10 +11,9 @@
 #include "ast/AstPrinter.h"
 #include "codegen/Codegen.h"
 #include "driver/Frontend.h"
+#include "driver/Pipeline.h"
 #include "driver/SidecarLinker.h"
 #include "ir/Printer.h"
-#include "ir/Verifier.h"
-#include "lower/Lowering.h"
 
 namespace meshc::driver {
 namespace {
@@ -32,14 +31,7 @@ bool report(const CheckedPolicy& checked) {
 }
 
 std::vector<ir::Module> selectModules(const CheckedPolicy& checked, const std::string& workload) {
-  std::vector<ir::Module> modules = lower::lowerPolicy(checked.policy, checked.digest);
-  for (const ir::Module& module : modules) {
-    const std::vector<std::string> problems = ir::verify(module);
-    if (problems.empty()) continue;
-    std::string message = "internal error: invalid IR for workload " + module.workload + ":";
-    for (const std::string& problem : problems) message += "\n  " + problem;
-    throw std::logic_error(message + "\nplease report this with the policy file");
-  }
+  std::vector<ir::Module> modules = lowerAndVerify(checked);
   if (workload.empty()) return modules;
   for (ir::Module& module : modules) {
     if (module.workload == workload) return {std::move(module)};

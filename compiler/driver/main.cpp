@@ -5,6 +5,7 @@
 
 #include "driver/BuildInfo.h"
 #include "driver/Commands.h"
+#include "driver/TestCommand.h"
 
 int main(int argc, char** argv) {
   using meshc::driver::EmitStage;
@@ -30,6 +31,20 @@ int main(int argc, char** argv) {
   CLI::App* checkCommand = app.add_subcommand("check", "Parse and check a policy; build nothing");
   checkCommand->add_option("file", checkInput, "Policy file (.mesh)")->required();
 
+  meshc::driver::TestOptions test;
+  CLI::App* testCommand = app.add_subcommand(
+      "test", "Run the policy's test blocks against its compiled workloads (in-process)");
+  testCommand->add_option("paths", test.paths, "Policy files, or directories to search for .mesh")
+      ->required();
+  testCommand->add_option("--filter", test.filter, "Run only tests whose name matches this regex");
+  testCommand->add_option("--junit", test.junit, "Also write a JUnit XML report to this file");
+  testCommand->add_flag("--coverage", test.coverage,
+                        "List the rules and split branches no test reached");
+  testCommand
+      ->add_option("--min-coverage", test.minCoverage,
+                   "Fail when fewer than this percentage of rules and split branches are reached")
+      ->check(CLI::Range(0.0, 100.0));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -37,5 +52,6 @@ int main(int argc, char** argv) {
     return status == 0 ? 0 : 2;
   }
   if (*compileCommand) return meshc::driver::runCompile(compile);
+  if (*testCommand) return meshc::driver::runTests(test);
   return meshc::driver::runCheck(checkInput);
 }

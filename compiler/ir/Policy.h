@@ -14,7 +14,8 @@
 namespace meshc::ir {
 
 // Atoms of a rule's condition. A rule matches when all its atoms hold. Header names are lower-case;
-// when a header repeats, the first occurrence is the one matched (as the runtime receives them).
+// when a name repeats in a mesh_request, the first occurrence is the one matched (the runtime's
+// request model never repeats a name: it joins repeated headers' values with ",").
 struct PathExact {
   std::string value;
 };

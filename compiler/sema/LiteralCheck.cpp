@@ -50,19 +50,6 @@ std::string endpointProblem(const std::string& endpoint) {
   return validHostName(host) ? "" : "has a malformed host";
 }
 
-// RFC 9110 token characters, which is what a header name is.
-bool isTokenChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) ||
-         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool hasControlCharacter(const std::string& text) {
-  return std::any_of(text.begin(), text.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return (u < 0x20 && c != '\t') || u == 0x7f;
-  });
-}
-
 void checkPath(const ast::StringLiteral& path, Diagnostics& diagnostics) {
   if (std::any_of(path.value.begin(), path.value.end(),
                   [](char c) { return c == ' ' || c == '\t'; }) ||
@@ -101,7 +88,7 @@ void checkHeader(const ast::HeaderMatch& header, Diagnostics& diagnostics) {
                       "a request header never does: this condition could never match");
   }
   const std::string& name = header.name.value;
-  if (name.empty() || !std::all_of(name.begin(), name.end(), isTokenChar)) {
+  if (name.empty() || !isHttpToken(name)) {
     diagnostics.error(header.name.loc,
                       "invalid header name \"" + name +
                           "\"; header names are non-empty and use letters, digits and "

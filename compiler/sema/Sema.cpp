@@ -14,6 +14,7 @@ bool check(const ast::Policy& policy, Diagnostics& diagnostics) {
   checkLiterals(policy, diagnostics);
   checkSplitWeights(policy, diagnostics);
   checkReachability(policy, diagnostics);
+  checkTests(policy, symbols, diagnostics);
   return diagnostics.errorCount() == errorsBefore;
 }
 

@@ -32,6 +32,12 @@ const ast::Subset* SymbolTable::subset(const ast::Service& service, const std::s
 
 std::vector<std::string> SymbolTable::serviceNames() const { return serviceOrder_; }
 
+std::vector<std::string> SymbolTable::workloadNames() const {
+  std::vector<std::string> names;
+  for (const auto& [name, workload] : workloads_) names.push_back(name);
+  return names;
+}
+
 std::vector<std::string> SymbolTable::subsetNames(const ast::Service& service) {
   std::vector<std::string> names;
   for (const ast::Subset& subset : service.subsets) names.push_back(subset.name.name);

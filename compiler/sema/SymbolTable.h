@@ -19,6 +19,7 @@ class SymbolTable {
   static const ast::Subset* subset(const ast::Service& service, const std::string& name);
 
   std::vector<std::string> serviceNames() const;
+  std::vector<std::string> workloadNames() const;
   static std::vector<std::string> subsetNames(const ast::Service& service);
 
  private:

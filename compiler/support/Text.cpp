@@ -1,5 +1,9 @@
 #include "support/Text.h"
 
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+
 namespace meshc {
 
 std::string toLowerAscii(std::string text) {
@@ -33,6 +37,20 @@ std::string formatPercent(uint64_t basisPoints) {
                                : (fraction < 10 ? ".0" : ".") + std::to_string(fraction);
   }
   return text + "%";
+}
+
+bool isHttpToken(const std::string& text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+  });
+}
+
+bool hasControlCharacter(const std::string& text) {
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && c != '\t') || u == 0x7f;
+  });
 }
 
 }  // namespace meshc

@@ -11,6 +11,12 @@ std::string toLowerAscii(std::string text);
 // `value` in double quotes with ", \, newline and tab escaped as the language writes them.
 std::string quoted(const std::string& value);
 
+// A non-empty RFC 9110 token: what header names and methods are.
+bool isHttpToken(const std::string& text);
+
+// A control character other than tab: no request line or header value carries one.
+bool hasControlCharacter(const std::string& text);
+
 // A weight in basis points as the language writes it: 90%, 12.5%, 33.34%.
 std::string formatPercent(uint64_t basisPoints);
 

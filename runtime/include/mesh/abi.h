@@ -37,7 +37,8 @@ typedef struct mesh_request {
   mesh_str query;            /* after '?', empty when absent */
   mesh_str source_principal; /* SPIFFE ID of the peer, empty when unknown */
   mesh_str source_address;   /* "ip:port" of the peer */
-  const mesh_header* headers; /* in received order */
+  const mesh_header* headers; /* in received order; the runtime's request model gives each name
+                               * once, a repeated header's values joined with "," */
   uint64_t header_count;
   uint64_t seed; /* uniform random per request; every draw derives from it (mesh_draw) */
   uint32_t port; /* authority port, 0 when absent */

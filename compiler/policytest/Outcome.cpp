@@ -1,0 +1,126 @@
+#include "policytest/Outcome.h"
+
+#include "ir/DrawInverse.h"
+#include "ir/Evaluator.h"
+#include "support/Overloaded.h"
+#include "support/Text.h"
+
+namespace meshc::policytest {
+namespace {
+
+struct Call {
+  uint32_t status = 0;
+  mesh_route_decision decision{};
+};
+
+Call callCompiled(const mesh_module& compiled, const mesh_request& request) {
+  Call call;
+  call.status = compiled.route(&request, &call.decision);
+  return call;
+}
+
+Call callEvaluator(const ir::Module& policy, const mesh_request& request) {
+  Call call;
+  call.status = ir::evaluateRoute(policy, request, call.decision);
+  return call;
+}
+
+bool same(const Call& a, const Call& b) {
+  if (a.status != b.status) return false;
+  return a.status != MESH_ROUTE_MATCHED ||
+         (a.decision.rule == b.decision.rule && a.decision.cluster == b.decision.cluster);
+}
+
+std::string describe(const Call& call) {
+  if (call.status != MESH_ROUTE_MATCHED) return "status " + std::to_string(call.status);
+  return "rule " + std::to_string(call.decision.rule) + ", cluster " +
+         std::to_string(call.decision.cluster);
+}
+
+// Both implementations, and a loud failure if they differ.
+Call callBoth(const ir::Module& policy, const mesh_module& compiled, const mesh_request& request) {
+  const Call fromCode = callCompiled(compiled, request);
+  const Call fromEvaluator = callEvaluator(policy, request);
+  if (!same(fromCode, fromEvaluator)) {
+    throw DisagreementError("internal error: the compiled policy decided " + describe(fromCode) +
+                            " but the reference evaluator decided " + describe(fromEvaluator) +
+                            " (seed " + std::to_string(request.seed) +
+                            "); please report this with the policy file");
+  }
+  return fromCode;
+}
+
+const ir::Rule& irRule(const ir::Module& policy, uint32_t globalRule) {
+  uint32_t base = 0;
+  for (const ir::Service& service : policy.services) {
+    if (globalRule < base + service.rules.size()) return service.rules[globalRule - base];
+    base += static_cast<uint32_t>(service.rules.size());
+  }
+  throw std::logic_error("rule index out of range");
+}
+
+}  // namespace
+
+Outcome decide(const ir::Module& policy, const mesh_module& compiled, const mesh::RuleTable& rules,
+               mesh_request& request) {
+  request.seed = ir::seedForDraw(MESH_DRAW_SPLIT, 0);
+  const Call first = callBoth(policy, compiled, request);
+  Outcome outcome;
+  switch (first.status) {
+    case MESH_ROUTE_NO_SERVICE:
+      outcome.kind = Outcome::Kind::NoService;
+      return outcome;
+    case MESH_ROUTE_NO_RULE:
+      outcome.kind = Outcome::Kind::NoRule;
+      return outcome;
+    default:
+      break;  // matched; any other value fails the comparison of rule indices below
+  }
+  outcome.kind = Outcome::Kind::Routed;
+  outcome.rule = first.decision.rule;
+  if (outcome.rule >= rules.size()) throw std::logic_error("route() returned an unknown rule");
+  outcome.settings = rules[outcome.rule];
+  const bool splits = std::visit(Overloaded{
+                                     [](const ir::Forward&) { return false; },
+                                     [](const ir::Split&) { return true; },
+                                 },
+                                 irRule(policy, outcome.rule).target);
+  if (!splits) {
+    outcome.shares[first.decision.cluster] = ir::kWeightTotal;
+    return outcome;
+  }
+  for (uint64_t ticket = 0; ticket < ir::kWeightTotal; ++ticket) {
+    request.seed = ir::seedForDraw(MESH_DRAW_SPLIT, ticket);
+    const Call call = callBoth(policy, compiled, request);
+    if (call.status != MESH_ROUTE_MATCHED || call.decision.rule != outcome.rule) {
+      throw DisagreementError("internal error: the split's draw changed which rule matched");
+    }
+    ++outcome.shares[call.decision.cluster];
+  }
+  return outcome;
+}
+
+std::string describeDestination(const ir::Module& policy, const mesh_request& request,
+                                const Outcome& outcome) {
+  const std::string host(request.host.data, request.host.len);
+  switch (outcome.kind) {
+    case Outcome::Kind::NoService:
+      return "404: host " + quoted(host) + " is not a service workload " + policy.workload +
+             " may call";
+    case Outcome::Kind::NoRule:
+      return "404: no rule of service " + quoted(host) + " matches";
+    case Outcome::Kind::Routed:
+      break;
+  }
+  if (outcome.shares.size() == 1) {
+    return "routed to " + policy.clusters.at(outcome.shares.begin()->first).name();
+  }
+  std::string text = "split";
+  for (const auto& [cluster, share] : outcome.shares) {
+    text += (text == "split" ? " " : ", ") + policy.clusters.at(cluster).name() + " " +
+            formatPercent(share);
+  }
+  return text;
+}
+
+}  // namespace meshc::policytest

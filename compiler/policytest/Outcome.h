@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+
+#include "ir/Policy.h"
+#include "mesh/abi.h"
+#include "policy/RuleTable.h"
+
+namespace meshc::policytest {
+
+// What a sidecar decides for one request: found by running the compiled route() on the request,
+// on every ticket of a split, and checked against the reference evaluator on each call.
+struct Outcome {
+  enum class Kind { Routed, NoService, NoRule };
+  Kind kind = Kind::NoService;
+  uint32_t rule = 0;                    // module-wide rule index, when routed
+  std::map<uint32_t, uint32_t> shares;  // cluster -> basis points (of 10000), when routed
+  mesh::RuleSettings settings;          // the rule's actions, decoded as the runtime decodes them
+};
+
+// The compiled code and the reference evaluator decided differently: a compiler bug.
+class DisagreementError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// `request.seed` is overwritten: every split ticket is tried.
+Outcome decide(const ir::Module& policy, const mesh_module& compiled, const mesh::RuleTable& rules,
+               mesh_request& request);
+
+// "routed to reviews.v2", "split reviews.v1 90%, reviews.v3 10%", "404 (no rule matches)"...
+std::string describeDestination(const ir::Module& policy, const mesh_request& request,
+                                const Outcome& outcome);
+
+}  // namespace meshc::policytest

@@ -1,0 +1,221 @@
+#include "policytest/PolicyTests.h"
+
+#include <algorithm>
+
+#include "codegen/Codegen.h"
+#include "request/RequestModel.h"
+#include "support/Overloaded.h"
+#include "support/Text.h"
+
+namespace meshc::policytest {
+namespace {
+
+std::string at(const SourceLoc& loc) {
+  return loc.file + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
+}
+
+std::string clusterName(const ast::ClusterRef& ref) {
+  return ref.service.name + "." + ref.subset.name;
+}
+
+std::string durationText(uint64_t ms) {
+  if (ms == 0) return "no timeout";
+  if (ms % 3'600'000 == 0) return "timeout " + std::to_string(ms / 3'600'000) + "h";
+  if (ms % 60'000 == 0) return "timeout " + std::to_string(ms / 60'000) + "m";
+  if (ms % 1000 == 0) return "timeout " + std::to_string(ms / 1000) + "s";
+  return "timeout " + std::to_string(ms) + "ms";
+}
+
+// The request as an application sends it to its sidecar: origin-form target and a Host header
+// taken from an absolute URL, unless the test gives a `host` header itself.
+struct TestRequestText {
+  std::string target;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+TestRequestText requestText(const ast::TestRequest& request) {
+  TestRequestText text;
+  const std::string& url = request.url.value;
+  bool hasHost = std::any_of(request.headers.begin(), request.headers.end(),
+                             [](const auto& h) { return toLowerAscii(h.name.value) == "host"; });
+  if (url.rfind("http://", 0) == 0) {
+    const size_t start = 7;
+    const size_t slash = url.find_first_of("/?", start);
+    const std::string authority = url.substr(start, slash - start);
+    text.target = slash == std::string::npos ? "/" : url.substr(slash);
+    if (text.target[0] == '?') text.target = "/" + text.target;
+    if (!hasHost) text.headers.emplace_back("host", authority);
+  } else {
+    text.target = url;
+  }
+  for (const ast::RequestHeader& header : request.headers) {
+    text.headers.emplace_back(header.name.value, header.value.value);
+  }
+  return text;
+}
+
+}  // namespace
+
+size_t Coverage::reachedCount() const {
+  return static_cast<size_t>(
+      std::count_if(items.begin(), items.end(), [](const Item& item) { return item.reached; }));
+}
+
+double Coverage::percent() const {
+  return items.empty() ? 100.0 : 100.0 * static_cast<double>(reachedCount()) / items.size();
+}
+
+struct PolicyTests::Workload {
+  const ir::Module* module = nullptr;
+  std::unique_ptr<codegen::JitModule> jit;
+  std::unique_ptr<mesh::RuleTable> rules;
+};
+
+PolicyTests::PolicyTests(const ast::Policy& policy, std::vector<ir::Module> modules)
+    : policy_(policy), modules_(std::move(modules)) {}
+
+PolicyTests::~PolicyTests() = default;
+
+PolicyTests::Workload& PolicyTests::workload(const std::string& name) {
+  auto& slot = compiled_[name];
+  if (slot) return *slot;
+  const auto module = std::find_if(modules_.begin(), modules_.end(),
+                                   [&](const ir::Module& m) { return m.workload == name; });
+  if (module == modules_.end()) throw std::logic_error("test from an unchecked workload " + name);
+  slot = std::make_unique<Workload>();
+  slot->module = &*module;
+  slot->jit = codegen::JitModule::create(*module);
+  slot->rules = std::make_unique<mesh::RuleTable>(slot->jit->module());
+  return *slot;
+}
+
+std::vector<TestResult> PolicyTests::run(const std::optional<std::regex>& filter) {
+  std::vector<TestResult> results;
+  for (const ast::TestCase& test : policy_.tests) {
+    if (filter && !std::regex_search(test.name.value, *filter)) continue;
+    results.push_back(runOne(test));
+  }
+  return results;
+}
+
+TestResult PolicyTests::runOne(const ast::TestCase& test) {
+  TestResult result;
+  result.name = test.name.value;
+  result.loc = test.loc;
+  const ast::TestRequest& given = test.requests.at(0);
+  Workload& target = workload(given.from.name);
+  const ir::Module& module = *target.module;
+
+  const TestRequestText text = requestText(given);
+  std::vector<mesh::HeaderField> fields;
+  for (const auto& [name, value] : text.headers) fields.push_back({name, value});
+  mesh::RequestInput input;
+  input.method = given.method.name;
+  input.target = text.target;
+  input.headers = fields;
+  input.sourceAddress = "127.0.0.1:0";
+  if (!given.principals.empty()) input.sourcePrincipal = given.principals[0].value;
+  mesh::RequestModel model;
+  mesh_request request;
+  if (!model.build(input, request)) {
+    result.verdict = TestResult::Verdict::Fail;
+    result.failures.push_back(at(given.url.loc) +
+                              ": the sidecar would answer 400: malformed host in the URL or the "
+                              "host header");
+    return result;
+  }
+
+  const Outcome outcome = decide(module, target.jit->module(), *target.rules, request);
+  result.actual = describeDestination(module, request, outcome);
+  if (outcome.kind == Outcome::Kind::Routed) {
+    result.decidingRule = std::string(outcome.settings.location);
+    result.actual +=
+        " by the rule at " + result.decidingRule + ", " + durationText(outcome.settings.timeoutMs);
+    reachedRules_[result.decidingRule] = true;
+    for (const auto& [cluster, share] : outcome.shares) {
+      reachedBranches_[{result.decidingRule, module.clusters.at(cluster).name()}] = true;
+    }
+  }
+
+  std::map<std::string, uint32_t> shares;
+  for (const auto& [cluster, share] : outcome.shares)
+    shares[module.clusters.at(cluster).name()] = share;
+  const bool routed = outcome.kind == Outcome::Kind::Routed;
+  for (const ast::Expectation& expectation : test.expectations) {
+    std::string expected;
+    const bool met = std::visit(
+        Overloaded{
+            [&](const ast::ExpectRouted& e) {
+              expected = "routed to " + clusterName(e.cluster);
+              return routed && shares == std::map<std::string, uint32_t>{
+                                             {clusterName(e.cluster), ir::kWeightTotal}};
+            },
+            [&](const ast::ExpectSplit& e) {
+              std::map<std::string, uint32_t> want;
+              expected = "split";
+              for (const ast::ExpectShare& share : e.shares) {
+                if (share.share.basisPoints > 0) {
+                  want[clusterName(share.cluster)] = share.share.basisPoints;
+                }
+                expected += (expected == "split" ? " " : ", ") + clusterName(share.cluster) + " " +
+                            formatPercent(share.share.basisPoints);
+              }
+              return routed && shares == want;
+            },
+            [&](const ast::ExpectStatus& e) {
+              expected = "status " + std::to_string(e.status) + " from the sidecar";
+              return !routed && e.status == 404;
+            },
+            [&](const ast::ExpectTimeout& e) {
+              const uint64_t ms = e.timeout ? e.timeout->milliseconds : 0;
+              expected = durationText(ms);
+              return routed && outcome.settings.timeoutMs == ms;
+            },
+        },
+        expectation.kind);
+    if (!met) {
+      result.verdict = TestResult::Verdict::Fail;
+      result.failures.push_back(at(expectation.loc) + ": expected " + expected);
+    }
+  }
+  return result;
+}
+
+Coverage PolicyTests::coverage() const {
+  // Every rule of every service some workload may call, once, with its split branches.
+  std::map<std::string, Coverage::Item> rules;
+  std::map<std::pair<std::string, std::string>, Coverage::Item> branches;
+  for (const ir::Module& module : modules_) {
+    for (uint32_t s = 0; s < module.routableServices; ++s) {
+      for (const ir::Rule& rule : module.services[s].rules) {
+        const std::string key = at(rule.loc);
+        const auto reached = reachedRules_.find(key);
+        rules.emplace(key, Coverage::Item{"rule", rule.loc, reached != reachedRules_.end()});
+        std::visit(Overloaded{
+                       [](const ir::Forward&) {},
+                       [&](const ir::Split& split) {
+                         for (const ir::WeightedCluster& target : split.targets) {
+                           if (target.weight == 0) continue;
+                           const std::string cluster = module.clusters[target.cluster].name();
+                           const bool hit = reachedBranches_.count({key, cluster}) > 0;
+                           branches.emplace(
+                               std::pair{key, cluster},
+                               Coverage::Item{"split branch " + cluster, rule.loc, hit});
+                         }
+                       },
+                   },
+                   rule.target);
+      }
+    }
+  }
+  Coverage coverage;
+  for (auto& [key, item] : rules) coverage.items.push_back(item);
+  for (auto& [key, item] : branches) coverage.items.push_back(item);
+  std::stable_sort(coverage.items.begin(), coverage.items.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.loc.file, a.loc.line, a.loc.column) <
+           std::tie(b.loc.file, b.loc.line, b.loc.column);
+  });
+  return coverage;
+}
+
+}  // namespace meshc::policytest

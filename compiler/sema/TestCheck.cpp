@@ -1,0 +1,162 @@
+#include <map>
+#include <set>
+#include <string>
+
+#include "sema/Checks.h"
+#include "support/Overloaded.h"
+#include "support/Suggest.h"
+#include "support/Text.h"
+
+namespace meshc::sema {
+namespace {
+
+class TestChecker {
+ public:
+  TestChecker(const SymbolTable& symbols, Diagnostics& diagnostics)
+      : symbols_(symbols), diagnostics_(diagnostics) {}
+
+  void check(const ast::TestCase& test) {
+    if (test.requests.empty()) {
+      diagnostics_.error(test.loc, "test " + quoted(test.name.value) +
+                                       " sends no request; add e.g. 'from WORKLOAD request GET "
+                                       "\"http://SERVICE/path\";'");
+    }
+    for (size_t r = 1; r < test.requests.size(); ++r) {
+      diagnostics_.error(test.requests[r].loc,
+                         "a test sends one request; write another test for this one");
+    }
+    if (!test.requests.empty()) checkRequest(test.requests[0]);
+    if (test.expectations.empty()) {
+      diagnostics_.error(test.loc,
+                         "test " + quoted(test.name.value) +
+                             " expects nothing; add e.g. 'expect routed SERVICE.SUBSET;'");
+    }
+    const ast::Expectation* destination = nullptr;
+    const ast::Expectation* timeout = nullptr;
+    for (const ast::Expectation& expectation : test.expectations) {
+      std::visit(Overloaded{
+                     [&](const ast::ExpectRouted& e) {
+                       once(destination, expectation, "where the request goes");
+                       checkCluster(e.cluster);
+                     },
+                     [&](const ast::ExpectSplit& e) {
+                       once(destination, expectation, "where the request goes");
+                       checkSplit(e, expectation.loc);
+                     },
+                     [&](const ast::ExpectStatus& e) {
+                       once(destination, expectation, "where the request goes");
+                       if (!e.malformed && (e.status < 100 || e.status > 599)) {
+                         diagnostics_.error(expectation.loc,
+                                            "status " + std::to_string(e.status) +
+                                                " is not an HTTP status (100-599)");
+                       }
+                     },
+                     [&](const ast::ExpectTimeout&) { once(timeout, expectation, "the timeout"); },
+                 },
+                 expectation.kind);
+    }
+  }
+
+ private:
+  void once(const ast::Expectation*& first, const ast::Expectation& expectation,
+            const std::string& what) {
+    if (first == nullptr) {
+      first = &expectation;
+      return;
+    }
+    diagnostics_.error(expectation.loc, "a second expectation of " + what +
+                                            "; the first is at line " +
+                                            std::to_string(first->loc.line));
+  }
+
+  void checkRequest(const ast::TestRequest& request) {
+    if (symbols_.workload(request.from.name) == nullptr) {
+      diagnostics_.error(request.from.loc,
+                         "unknown workload '" + request.from.name + "'; " +
+                             suggestion(request.from.name, symbols_.workloadNames(), "workloads"));
+    }
+    if (!isHttpToken(request.method.name)) {
+      diagnostics_.error(request.method.loc, "'" + request.method.name + "' is not an HTTP method");
+    }
+    const std::string& url = request.url.value;
+    const bool absolute = url.rfind("http://", 0) == 0;
+    if ((!absolute && url.rfind('/', 0) != 0) || url.find(' ') != std::string::npos ||
+        hasControlCharacter(url) || url.find('#') != std::string::npos) {
+      diagnostics_.error(
+          request.url.loc,
+          "malformed URL " + quoted(url) +
+              "; write it as the application sends it: \"http://SERVICE/path?query\" "
+              "(or \"/path\" with a header \"host\")");
+    }
+    for (const ast::RequestHeader& header : request.headers) {
+      if (!isHttpToken(header.name.value)) {
+        diagnostics_.error(header.name.loc, "invalid header name " + quoted(header.name.value));
+      }
+      if (hasControlCharacter(header.value.value)) {
+        diagnostics_.error(header.value.loc, "header value contains a control character");
+      }
+    }
+    for (size_t p = 1; p < request.principals.size(); ++p) {
+      diagnostics_.error(request.principals[p].loc, "a request has one source principal");
+    }
+  }
+
+  bool checkCluster(const ast::ClusterRef& cluster) {
+    const ast::Service* service = symbols_.service(cluster.service.name);
+    if (service == nullptr) {
+      diagnostics_.error(cluster.service.loc,
+                         "unknown service '" + cluster.service.name + "'; " +
+                             suggestion(cluster.service.name, symbols_.serviceNames(), "services"));
+      return false;
+    }
+    if (SymbolTable::subset(*service, cluster.subset.name) == nullptr) {
+      diagnostics_.error(
+          cluster.subset.loc,
+          "unknown subset '" + cluster.subset.name + "' of service '" + cluster.service.name +
+              "'; " +
+              suggestion(cluster.subset.name, SymbolTable::subsetNames(*service), "subsets"));
+      return false;
+    }
+    return true;
+  }
+
+  void checkSplit(const ast::ExpectSplit& split, const SourceLoc& loc) {
+    uint64_t total = 0;
+    bool malformed = false;
+    std::set<std::string> seen;
+    for (const ast::ExpectShare& share : split.shares) {
+      checkCluster(share.cluster);
+      const std::string name = share.cluster.service.name + "." + share.cluster.subset.name;
+      if (!seen.insert(name).second) {
+        diagnostics_.error(share.cluster.service.loc, name + " is listed twice");
+      }
+      total += share.share.basisPoints;
+      malformed = malformed || share.share.malformed;
+    }
+    if (!malformed && total != 10000) {
+      diagnostics_.error(
+          loc, "expected shares total " + formatPercent(total) + "; they must total exactly 100%");
+    }
+  }
+
+  const SymbolTable& symbols_;
+  Diagnostics& diagnostics_;
+};
+
+}  // namespace
+
+void checkTests(const ast::Policy& policy, const SymbolTable& symbols, Diagnostics& diagnostics) {
+  TestChecker checker(symbols, diagnostics);
+  std::map<std::string, const ast::TestCase*> names;
+  for (const ast::TestCase& test : policy.tests) {
+    const auto [it, inserted] = names.emplace(test.name.value, &test);
+    if (!inserted) {
+      diagnostics.error(test.name.loc, "duplicate test name " + quoted(test.name.value) +
+                                           "; the first is at line " +
+                                           std::to_string(it->second->loc.line));
+    }
+    checker.check(test);
+  }
+}
+
+}  // namespace meshc::sema

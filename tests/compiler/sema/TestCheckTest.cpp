@@ -1,0 +1,56 @@
+#include <gtest/gtest.h>
+
+#include "compiler/PolicyFixture.h"
+
+namespace meshc {
+namespace {
+
+using testing::check;
+using testing::kMeshHeader;
+
+// Lines 2-7: a service r with subsets v1 and v2, and a workload w calling it; tests start at 8.
+std::string withTests(const std::string& tests) {
+  return std::string(kMeshHeader) +
+         "service r {\n"
+         "  port 80;\n"
+         "  subset v1 { endpoints []; }\n"
+         "  subset v2 { endpoints []; }\n"
+         "  route { otherwise => split { v1 50%, v2 50% }; }\n"
+         "}\n"
+         "workload w { service r; version v1; calls r; }\n" +
+         tests;
+}
+
+TEST(TestCheck, AcceptsEveryExpectationKind) {
+  const auto c = check(withTests(
+      "test \"a\" { from w request GET \"http://r/x?y=1\" header \"a\" = \"b\" principal "
+      "\"spiffe://m/ns/d/sa/w\"; expect split { r.v1 50%, r.v2 50% }; expect no timeout; }\n"
+      "test \"b\" { from w request PUT \"/x\" header \"host\" = \"r\"; expect routed r.v1; }\n"
+      "test \"c\" { from w request GET \"http://q/\"; expect status 404; expect timeout 1s; }\n"));
+  EXPECT_TRUE(c.ok) << c.rendered();
+}
+
+TEST(TestCheck, ReportsEveryMistakeWithItsPosition) {
+  const auto c = check(withTests(
+      "test \"a\" { from x request get \"r/x\"; expect routed r.v3; expect status 99; }\n"
+      "test \"a\" { expect split { r.v1 60%, r.v1 30% }; expect timeout 1s; expect no timeout; }\n"
+      "test \"c\" { from w request GET \"/\"; from w request GET \"/\"; }\n"));
+  EXPECT_EQ(c.summary(),
+            "9:17: error: unknown workload 'x'; known workloads: w\n"
+            "9:31: error: malformed URL \"r/x\"; write it as the application sends it: "
+            "\"http://SERVICE/path?query\" (or \"/path\" with a header \"host\")\n"
+            "9:54: error: unknown subset 'v3' of service 'r'; did you mean 'v1'?\n"
+            "9:58: error: a second expectation of where the request goes; the first is at line 9\n"
+            "9:58: error: status 99 is not an HTTP status (100-599)\n"
+            "10:6: error: duplicate test name \"a\"; the first is at line 9\n"
+            "10:1: error: test \"a\" sends no request; add e.g. 'from WORKLOAD request GET "
+            "\"http://SERVICE/path\";'\n"
+            "10:37: error: r.v1 is listed twice\n"
+            "10:12: error: expected shares total 90%; they must total exactly 100%\n"
+            "10:68: error: a second expectation of the timeout; the first is at line 10\n"
+            "11:36: error: a test sends one request; write another test for this one\n"
+            "11:1: error: test \"c\" expects nothing; add e.g. 'expect routed SERVICE.SUBSET;'\n");
+}
+
+}  // namespace
+}  // namespace meshc
