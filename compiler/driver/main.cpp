@@ -5,6 +5,7 @@
 
 #include "driver/BuildInfo.h"
 #include "driver/Commands.h"
+#include "driver/ExplainCommand.h"
 #include "driver/TestCommand.h"
 
 int main(int argc, char** argv) {
@@ -45,6 +46,19 @@ int main(int argc, char** argv) {
                    "Fail when fewer than this percentage of rules and split branches are reached")
       ->check(CLI::Range(0.0, 100.0));
 
+  meshc::driver::ExplainOptions explain;
+  CLI::App* explainCommand = app.add_subcommand(
+      "explain", "Show how a workload's sidecar decides one request, rule by rule");
+  explainCommand->add_option("file", explain.input, "Policy file (.mesh)")->required();
+  explainCommand->add_option("--from", explain.workload, "The workload sending the request")
+      ->required();
+  explainCommand
+      ->add_option("--request", explain.request, "\"METHOD URL\", e.g. \"GET http://reviews/r/1\"")
+      ->required();
+  explainCommand->add_option("-H,--header", explain.headers, "A request header, \"Name: value\"");
+  explainCommand->add_option("--principal", explain.principal, "The caller's SPIFFE ID");
+  explainCommand->add_option("--seed", explain.seed, "The request's random seed (splits)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -53,5 +67,6 @@ int main(int argc, char** argv) {
   }
   if (*compileCommand) return meshc::driver::runCompile(compile);
   if (*testCommand) return meshc::driver::runTests(test);
+  if (*explainCommand) return meshc::driver::runExplain(explain);
   return meshc::driver::runCheck(checkInput);
 }

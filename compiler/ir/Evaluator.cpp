@@ -33,7 +33,7 @@ struct PredicateHolds {
 
 bool ruleMatches(const Rule& rule, const mesh_request& request) {
   for (const Predicate& predicate : rule.conditions) {
-    if (!std::visit(PredicateHolds{request}, predicate.kind)) return false;
+    if (!predicateHolds(predicate, request)) return false;
   }
   return true;
 }
@@ -55,22 +55,32 @@ struct ChooseCluster {
 
 }  // namespace
 
-uint32_t evaluateRoute(const Module& module, const mesh_request& request,
-                       mesh_route_decision& decision) {
+bool predicateHolds(const Predicate& predicate, const mesh_request& request) {
+  return std::visit(PredicateHolds{request}, predicate.kind);
+}
+
+int32_t findService(const Module& module, const mesh_request& request) {
   const std::string_view host = view(request.host);
   for (uint32_t s = 0; s < module.routableServices; ++s) {
-    const Service& service = module.services[s];
-    if (service.name != host) continue;
-    for (uint32_t r = 0; r < service.rules.size(); ++r) {
-      const Rule& rule = service.rules[r];
-      if (!ruleMatches(rule, request)) continue;
-      decision.rule = globalRuleIndex(module, s, r);
-      decision.cluster = std::visit(ChooseCluster{request.seed}, rule.target);
-      return MESH_ROUTE_MATCHED;
-    }
-    return MESH_ROUTE_NO_RULE;
+    if (module.services[s].name == host) return static_cast<int32_t>(s);
   }
-  return MESH_ROUTE_NO_SERVICE;
+  return -1;
+}
+
+uint32_t evaluateRoute(const Module& module, const mesh_request& request,
+                       mesh_route_decision& decision) {
+  const int32_t found = findService(module, request);
+  if (found < 0) return MESH_ROUTE_NO_SERVICE;
+  const auto s = static_cast<uint32_t>(found);
+  const Service& service = module.services[s];
+  for (uint32_t r = 0; r < service.rules.size(); ++r) {
+    const Rule& rule = service.rules[r];
+    if (!ruleMatches(rule, request)) continue;
+    decision.rule = globalRuleIndex(module, s, r);
+    decision.cluster = std::visit(ChooseCluster{request.seed}, rule.target);
+    return MESH_ROUTE_MATCHED;
+  }
+  return MESH_ROUTE_NO_RULE;
 }
 
 }  // namespace meshc::ir

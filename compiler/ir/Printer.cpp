@@ -49,6 +49,8 @@ struct ActionText {
 
 }  // namespace
 
+std::string describe(const Predicate& predicate) { return std::visit(PredicateText{}, predicate.kind); }
+
 std::string print(const Module& module) {
   std::string out = "module workload=" + module.workload + " mesh=" + module.meshName +
                     " digest=" + module.digest + "\n";
@@ -75,7 +77,7 @@ std::string print(const Module& module) {
                  globalRuleIndex(module, static_cast<uint32_t>(s), static_cast<uint32_t>(r))) +
              ")" + at(rule.loc) + "\n";
       for (const Predicate& predicate : rule.conditions) {
-        out += "      if " + std::visit(PredicateText{}, predicate.kind) + "\n";
+        out += "      if " + describe(predicate) + "\n";
       }
       out += "      then " + std::visit(TargetText{module}, rule.target) + "\n";
       for (const Action& action : rule.actions) {

@@ -35,4 +35,7 @@ Outcome decide(const ir::Module& policy, const mesh_module& compiled, const mesh
 std::string describeDestination(const ir::Module& policy, const mesh_request& request,
                                 const Outcome& outcome);
 
+// "timeout 2s", "timeout 250ms", "no timeout" (0).
+std::string describeTimeout(uint64_t milliseconds);
+
 }  // namespace meshc::policytest

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "codegen/Codegen.h"
-#include "request/RequestModel.h"
+#include "policytest/RequestSpec.h"
 #include "support/Overloaded.h"
 #include "support/Text.h"
 
@@ -16,42 +16,6 @@ std::string at(const SourceLoc& loc) {
 
 std::string clusterName(const ast::ClusterRef& ref) {
   return ref.service.name + "." + ref.subset.name;
-}
-
-std::string durationText(uint64_t ms) {
-  if (ms == 0) return "no timeout";
-  if (ms % 3'600'000 == 0) return "timeout " + std::to_string(ms / 3'600'000) + "h";
-  if (ms % 60'000 == 0) return "timeout " + std::to_string(ms / 60'000) + "m";
-  if (ms % 1000 == 0) return "timeout " + std::to_string(ms / 1000) + "s";
-  return "timeout " + std::to_string(ms) + "ms";
-}
-
-// The request as an application sends it to its sidecar: origin-form target and a Host header
-// taken from an absolute URL, unless the test gives a `host` header itself.
-struct TestRequestText {
-  std::string target;
-  std::vector<std::pair<std::string, std::string>> headers;
-};
-
-TestRequestText requestText(const ast::TestRequest& request) {
-  TestRequestText text;
-  const std::string& url = request.url.value;
-  bool hasHost = std::any_of(request.headers.begin(), request.headers.end(),
-                             [](const auto& h) { return toLowerAscii(h.name.value) == "host"; });
-  if (url.rfind("http://", 0) == 0) {
-    const size_t start = 7;
-    const size_t slash = url.find_first_of("/?", start);
-    const std::string authority = url.substr(start, slash - start);
-    text.target = slash == std::string::npos ? "/" : url.substr(slash);
-    if (text.target[0] == '?') text.target = "/" + text.target;
-    if (!hasHost) text.headers.emplace_back("host", authority);
-  } else {
-    text.target = url;
-  }
-  for (const ast::RequestHeader& header : request.headers) {
-    text.headers.emplace_back(header.name.value, header.value.value);
-  }
-  return text;
 }
 
 }  // namespace
@@ -106,18 +70,14 @@ TestResult PolicyTests::runOne(const ast::TestCase& test) {
   Workload& target = workload(given.from.name);
   const ir::Module& module = *target.module;
 
-  const TestRequestText text = requestText(given);
-  std::vector<mesh::HeaderField> fields;
-  for (const auto& [name, value] : text.headers) fields.push_back({name, value});
-  mesh::RequestInput input;
-  input.method = given.method.name;
-  input.target = text.target;
-  input.headers = fields;
-  input.sourceAddress = "127.0.0.1:0";
-  if (!given.principals.empty()) input.sourcePrincipal = given.principals[0].value;
-  mesh::RequestModel model;
+  RequestSpec spec{given.method.name, given.url.value, {}, {}};
+  for (const ast::RequestHeader& header : given.headers) {
+    spec.headers.emplace_back(header.name.value, header.value.value);
+  }
+  if (!given.principals.empty()) spec.principal = given.principals[0].value;
+  SpecRequest builder;
   mesh_request request;
-  if (!model.build(input, request)) {
+  if (!builder.build(spec, request)) {
     result.verdict = TestResult::Verdict::Fail;
     result.failures.push_back(at(given.url.loc) +
                               ": the sidecar would answer 400: malformed host in the URL or the "
@@ -129,8 +89,8 @@ TestResult PolicyTests::runOne(const ast::TestCase& test) {
   result.actual = describeDestination(module, request, outcome);
   if (outcome.kind == Outcome::Kind::Routed) {
     result.decidingRule = std::string(outcome.settings.location);
-    result.actual +=
-        " by the rule at " + result.decidingRule + ", " + durationText(outcome.settings.timeoutMs);
+    result.actual += " by the rule at " + result.decidingRule + ", " +
+                     describeTimeout(outcome.settings.timeoutMs);
     reachedRules_[result.decidingRule] = true;
     for (const auto& [cluster, share] : outcome.shares) {
       reachedBranches_[{result.decidingRule, module.clusters.at(cluster).name()}] = true;
@@ -168,7 +128,7 @@ TestResult PolicyTests::runOne(const ast::TestCase& test) {
             },
             [&](const ast::ExpectTimeout& e) {
               const uint64_t ms = e.timeout ? e.timeout->milliseconds : 0;
-              expected = durationText(ms);
+              expected = describeTimeout(ms);
               return routed && outcome.settings.timeoutMs == ms;
             },
         },

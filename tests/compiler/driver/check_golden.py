@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Golden test of one `meshc compile --emit=STAGE` output, or of `meshc test` when STAGE is "test".
+"""Golden test of one `meshc compile --emit=STAGE` output, of `meshc test` when STAGE is "test", or
+of `meshc explain POLICY ARGS...` when STAGE is "explain".
 
-Usage: check_golden.py MESHC POLICY STAGE GOLDEN_FILE
+Usage: check_golden.py MESHC POLICY STAGE GOLDEN_FILE [ARGS...]
 Set MESHC_UPDATE_GOLDEN=1 to rewrite the golden file from the current output instead of comparing.
 """
 import difflib
@@ -12,11 +13,15 @@ import sys
 
 def main() -> int:
     meshc, policy, stage, golden = sys.argv[1:5]
+    extra = sys.argv[5:]
     # From the policy's own directory: file names in the output (rule locations) must not depend
     # on where the checkout is.
     if stage == "test":
         command = ["test", "--coverage", os.path.basename(policy)]
         accepted = (0, 1)  # the runner's golden policies fail some tests on purpose
+    elif stage == "explain":
+        command = ["explain", os.path.basename(policy)] + extra
+        accepted = (0,)
     else:
         command = ["compile", "--emit=" + stage, os.path.basename(policy)]
         accepted = (0,)

@@ -1,0 +1,132 @@
+#include "driver/ExplainCommand.h"
+
+#include <algorithm>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+
+#include "codegen/Codegen.h"
+#include "driver/Frontend.h"
+#include "driver/Pipeline.h"
+#include "policytest/Explain.h"
+#include "policytest/RequestSpec.h"
+#include "support/Text.h"
+
+namespace meshc::driver {
+namespace {
+
+std::string at(const SourceLoc& loc) {
+  return loc.file + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
+}
+
+policytest::RequestSpec parseSpec(const ExplainOptions& options) {
+  policytest::RequestSpec spec;
+  const size_t space = options.request.find(' ');
+  if (space == std::string::npos || space == 0 || space + 1 == options.request.size()) {
+    throw std::invalid_argument("--request takes \"METHOD URL\", e.g. \"GET http://reviews/r/1\"");
+  }
+  spec.method = options.request.substr(0, space);
+  spec.url = options.request.substr(space + 1);
+  for (const std::string& header : options.headers) {
+    const size_t colon = header.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      throw std::invalid_argument("-H takes \"Name: value\", got " + quoted(header));
+    }
+    std::string value = header.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    spec.headers.emplace_back(header.substr(0, colon), value);
+  }
+  spec.principal = options.principal;
+  return spec;
+}
+
+void print(const ir::Module& module, const policytest::Explanation& explanation) {
+  if (explanation.service < 0) {
+    std::cout << "no service: host " << quoted(explanation.host)
+              << " is none of the services workload " << module.workload << " may call\n";
+  } else {
+    const ir::Service& service = module.services[static_cast<size_t>(explanation.service)];
+    std::cout << "service " << service.name << "  (" << at(service.loc) << ")\n";
+    for (const policytest::RuleTrace& rule : explanation.rules) {
+      std::cout << "  rule #" << rule.index << "  " << at(rule.loc) << "  "
+                << (rule.matched ? "MATCH" : "no match") << "\n";
+      if (rule.conditions.empty()) std::cout << "    yes  (no conditions: matches every request)\n";
+      for (const policytest::ConditionTrace& condition : rule.conditions) {
+        std::cout << "    " << (condition.holds ? "yes  " : "no   ") << condition.condition << "  ("
+                  << condition.seen << ")\n";
+      }
+    }
+    if (explanation.rulesNotTried > 0) {
+      std::cout << "  (" << explanation.rulesNotTried << " later "
+                << (explanation.rulesNotTried == 1 ? "rule" : "rules") << " not tried)\n";
+    }
+  }
+  const policytest::Outcome& outcome = explanation.outcome;
+  std::cout << "decision: " << explanation.destination;
+  switch (outcome.kind) {
+    case policytest::Outcome::Kind::Routed:
+      std::cout << " by the rule at " << outcome.settings.location << "\n";
+      if (outcome.shares.size() > 1) {
+        std::cout << "  this request's own draw: "
+                  << module.clusters.at(explanation.drawnCluster).name() << "\n";
+      }
+      std::cout << "settings: " << policytest::describeTimeout(outcome.settings.timeoutMs) << "\n";
+      break;
+    case policytest::Outcome::Kind::NoService:
+    case policytest::Outcome::Kind::NoRule:
+      std::cout << "\n";
+      break;
+  }
+}
+
+}  // namespace
+
+int runExplain(const ExplainOptions& options) {
+  try {
+    const policytest::RequestSpec spec = parseSpec(options);
+    const CheckedPolicy checked = loadPolicy(options.input);
+    std::cerr << checked.diagnostics.render(checked.source);
+    if (!checked.checked) return 1;
+    std::vector<ir::Module> modules = lowerAndVerify(checked);
+    const auto module = std::find_if(modules.begin(), modules.end(), [&](const ir::Module& m) {
+      return m.workload == options.workload;
+    });
+    if (module == modules.end()) {
+      throw std::invalid_argument("no workload named " + quoted(options.workload) + " in " +
+                                  options.input);
+    }
+    const std::unique_ptr<codegen::JitModule> jit = codegen::JitModule::create(*module);
+    const mesh::RuleTable rules(jit->module());
+    policytest::SpecRequest builder;
+    mesh_request request;
+    if (!builder.build(spec, request)) {
+      std::cout << "decision: 400 from the sidecar: malformed host in the URL or host header\n";
+      return 0;
+    }
+    request.seed = options.seed;
+    std::cout << "request " << spec.method << " " << spec.url << " from " << module->workload
+              << " (policy " << checked.digest.substr(0, 19) << "...)\n";
+    const policytest::Explanation explanation =
+        policytest::explain(*module, jit->module(), rules, request);
+    print(*module, explanation);
+    // The trace comes from the evaluator's tests, the decision from the compiled code.
+    const bool traced = !explanation.rules.empty() && explanation.rules.back().matched;
+    const bool routed = explanation.outcome.kind == policytest::Outcome::Kind::Routed;
+    if (traced != routed || (routed && std::string(explanation.outcome.settings.location) !=
+                                           at(explanation.rules.back().loc))) {
+      std::cerr << "meshc: internal error: the trace and the compiled decision differ; please "
+                   "report this with the policy file\n";
+      return 2;
+    }
+    std::cout << "compiled code and reference evaluator agree"
+              << (routed && explanation.outcome.shares.size() > 1 ? " on all 10000 split tickets"
+                                                                  : "")
+              << "\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "meshc: " << e.what() << "\n";
+    return 2;
+  }
+}
+
+}  // namespace meshc::driver

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ir/Policy.h"
+#include "mesh/abi.h"
+#include "policy/RuleTable.h"
+#include "policytest/Outcome.h"
+
+namespace meshc::policytest {
+
+struct ConditionTrace {
+  std::string condition;  // as the IR dump writes it
+  bool holds = false;
+  std::string seen;  // what the request had: `path is "/x"`, `header "h" is absent`
+};
+
+struct RuleTrace {
+  uint32_t index = 0;  // within the service's route
+  SourceLoc loc;
+  std::vector<ConditionTrace> conditions;  // every condition, not only up to the first failure
+  bool matched = false;
+};
+
+// How one workload's sidecar decides a request, rule by rule, and the decision the compiled code
+// made (checked against the reference evaluator on every split ticket by decide()).
+struct Explanation {
+  std::string host;
+  int32_t service = -1;          // index in the module, -1 when the host names no callable service
+  std::vector<RuleTrace> rules;  // tried in order, up to and including the matching one
+  size_t rulesNotTried = 0;      // after the matching rule
+  Outcome outcome;
+  std::string destination;    // describeDestination()
+  uint32_t drawnCluster = 0;  // where this request's own seed goes, when routed
+};
+
+// `request.seed` is the request's own draw; it is restored after decide() tries every ticket.
+Explanation explain(const ir::Module& policy, const mesh_module& compiled,
+                    const mesh::RuleTable& rules, mesh_request& request);
+
+}  // namespace meshc::policytest

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mesh/abi.h"
+#include "request/RequestModel.h"
+
+namespace meshc::policytest {
+
+// A request as a workload's application sends it to its own sidecar, written in a test or on
+// the command line of `meshc explain`.
+struct RequestSpec {
+  std::string method;
+  std::string url;  // "http://service[:port]/path?query", or origin-form with a host header
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string principal;  // SPIFFE ID of the caller, empty when unknown
+};
+
+// Turns a RequestSpec into the mesh_request the sidecar's request model makes of it: an absolute
+// URL becomes an origin-form target and a Host header (unless a host header is given), as an HTTP
+// client sends it.
+class SpecRequest {
+ public:
+  // Returns false when the authority is malformed (the sidecar would answer 400). `out` points
+  // into this object until the next build().
+  bool build(const RequestSpec& spec, mesh_request& out);
+
+ private:
+  std::string target_;
+  std::vector<std::pair<std::string, std::string>> headers_;
+  std::vector<mesh::HeaderField> fields_;
+  std::string method_;
+  std::string principal_;
+  mesh::RequestModel model_;
+};
+
+}  // namespace meshc::policytest
