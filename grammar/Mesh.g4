@@ -122,8 +122,9 @@ STRING   : '"' (~["\\\r\n] | '\\' .)* '"' ;
 // Longest match makes a closed string a STRING; this only wins when the closing quote is missing.
 UNTERMINATED_STRING : '"' (~["\\\r\n] | '\\' .)* ;
 
-LINE_COMMENT  : ('#' | '//') ~[\r\n]* -> skip ;
-BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
+// Comments go to the hidden channel: the parser never sees them, `meshc fmt` keeps them.
+LINE_COMMENT  : ('#' | '//') ~[\r\n]* -> channel(HIDDEN) ;
+BLOCK_COMMENT : '/*' .*? '*/' -> channel(HIDDEN) ;
 WS            : [ \t\r\n]+ -> skip ;
 
 // Anything else becomes a token the parser rejects, so a stray character is reported once, at its

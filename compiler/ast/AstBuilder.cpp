@@ -132,9 +132,14 @@ class MeshErrorStrategy : public antlr4::DefaultErrorStrategy {
     diagnostics_.error(locOf(file_, token), message);
   }
 
+  // The previous token the parser saw: comments (hidden channel) are skipped.
   static const Token* previousToken(antlr4::Parser* parser, const Token* token) {
-    if (token == nullptr || token->getTokenIndex() == 0) return nullptr;
-    return parser->getTokenStream()->get(token->getTokenIndex() - 1);
+    if (token == nullptr) return nullptr;
+    for (size_t index = token->getTokenIndex(); index-- > 0;) {
+      const Token* previous = parser->getTokenStream()->get(index);
+      if (previous->getChannel() == Token::DEFAULT_CHANNEL) return previous;
+    }
+    return nullptr;
   }
 
   std::string file_;
@@ -492,10 +497,38 @@ std::string normalizedSource(const SourceFile& source) {
   lexer.removeErrorListeners();
   std::string normalized;
   for (auto token = lexer.nextToken(); token->getType() != Token::EOF; token = lexer.nextToken()) {
+    if (token->getChannel() != Token::DEFAULT_CHANNEL) continue;  // comments
     if (!normalized.empty()) normalized += ' ';
     normalized += token->getText();
   }
   return normalized;
+}
+
+std::vector<SourceToken> sourceTokens(const SourceFile& source) {
+  if (firstInvalidUtf8(source.text()) != std::string::npos) return {};
+  antlr4::ANTLRInputStream input(source.text());
+  MeshLexer lexer(&input);
+  lexer.removeErrorListeners();
+  std::vector<SourceToken> tokens;
+  for (auto token = lexer.nextToken(); token->getType() != Token::EOF; token = lexer.nextToken()) {
+    SourceToken out;
+    switch (token->getType()) {
+      case MeshLexer::LINE_COMMENT:
+        out.kind = SourceToken::Kind::LineComment;
+        break;
+      case MeshLexer::BLOCK_COMMENT:
+        out.kind = SourceToken::Kind::BlockComment;
+        break;
+      default:
+        out.kind = SourceToken::Kind::Code;
+    }
+    out.text = token->getText();
+    out.line = static_cast<uint32_t>(token->getLine());
+    out.endLine =
+        out.line + static_cast<uint32_t>(std::count(out.text.begin(), out.text.end(), '\n'));
+    tokens.push_back(std::move(out));
+  }
+  return tokens;
 }
 
 std::vector<std::string> keywords() {

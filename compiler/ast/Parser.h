@@ -19,6 +19,18 @@ std::optional<Policy> parse(const SourceFile& source, Diagnostics& diagnostics);
 // so its digest identifies the policy's meaning as written, not its formatting.
 std::string normalizedSource(const SourceFile& source);
 
+// A token of a policy file as the formatter sees it: comments included, whitespace not.
+struct SourceToken {
+  enum class Kind { Code, LineComment, BlockComment };
+  Kind kind = Kind::Code;
+  std::string text;
+  uint32_t line = 0;     // 1-based, of the first character
+  uint32_t endLine = 0;  // of the last character (block comments and strings may span lines)
+};
+
+// The file's tokens in order. Empty when the file is not valid UTF-8.
+std::vector<SourceToken> sourceTokens(const SourceFile& source);
+
 // Every keyword of the language. Keywords are contextual: each is also a valid name.
 std::vector<std::string> keywords();
 

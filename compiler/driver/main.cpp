@@ -6,6 +6,7 @@
 #include "driver/BuildInfo.h"
 #include "driver/Commands.h"
 #include "driver/ExplainCommand.h"
+#include "driver/FmtCommand.h"
 #include "driver/TestCommand.h"
 
 int main(int argc, char** argv) {
@@ -59,6 +60,12 @@ int main(int argc, char** argv) {
   explainCommand->add_option("--principal", explain.principal, "The caller's SPIFFE ID");
   explainCommand->add_option("--seed", explain.seed, "The request's random seed (splits)");
 
+  meshc::driver::FmtOptions fmt;
+  CLI::App* fmtCommand =
+      app.add_subcommand("fmt", "Rewrite policies in the canonical layout (the digest is unchanged)");
+  fmtCommand->add_option("files", fmt.files, "Policy files; - formats stdin to stdout")->required();
+  fmtCommand->add_flag("--check", fmt.check, "List unformatted files and exit 1; change nothing");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -68,5 +75,6 @@ int main(int argc, char** argv) {
   if (*compileCommand) return meshc::driver::runCompile(compile);
   if (*testCommand) return meshc::driver::runTests(test);
   if (*explainCommand) return meshc::driver::runExplain(explain);
+  if (*fmtCommand) return meshc::driver::runFmt(fmt);
   return meshc::driver::runCheck(checkInput);
 }

@@ -1,6 +1,7 @@
 // "No crash, ever, on any input file": thousands of seeded mutations of the example policy
 // (deleted, duplicated, swapped and random bytes) go through the whole front end. Each must end in
-// either a checked policy that lowers and evaluates, or diagnostics that all carry a position.
+// either a checked policy that lowers, evaluates and formats (keeping its digest), or diagnostics
+// that all carry a position.
 // Under the ASan+UBSan build this also catches memory errors on malformed input.
 
 #include <gtest/gtest.h>
@@ -9,7 +10,9 @@
 #include <random>
 #include <sstream>
 
+#include "ast/Parser.h"
 #include "compiler/PolicyFixture.h"
+#include "format/Formatter.h"
 #include "ir/Evaluator.h"
 #include "ir/Verifier.h"
 #include "lower/Lowering.h"
@@ -58,6 +61,15 @@ TEST(PolicyMutation, FrontEndNeverCrashesAndAlwaysLocatesErrors) {
   for (int i = 0; i < 3000; ++i) {
     const std::string text = mutate(example, random);
     const auto c = testing::check(text);
+    if (c.hasTree && c.ok) {
+      // Formatting keeps the digest, parses again and is a fixed point.
+      const SourceFile source("m.mesh", text);
+      const std::optional<std::string> formatted = format::formatPolicy(source);
+      ASSERT_TRUE(formatted.has_value()) << text;
+      const SourceFile again("m.mesh", *formatted);
+      ASSERT_EQ(ast::normalizedSource(again), ast::normalizedSource(source)) << text;
+      ASSERT_EQ(format::formatPolicy(again), formatted) << text;
+    }
     if (c.ok) {
       ++accepted;
       for (const ir::Module& module : lower::lowerPolicy(c.policy, "sha256:test")) {

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""The policy author's commands as a user meets them: meshc fmt, meshc test and meshc explain.
+
+Usage: test_toolbox.py MESHC
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+import xml.etree.ElementTree as ElementTree
+
+MESHC = sys.argv[1]
+
+POLICY = """mesh m { trust_domain "m.local"; }
+service cart {
+  port 80;
+  subset a { endpoints []; }
+  subset b { endpoints []; }
+  route { when header "x-b" present => b; otherwise => a; }
+}
+workload web { service cart; version a; calls cart; }
+"""
+
+PASSING = """test "b by header" {
+  from web request GET "http://cart/" header "X-B" = "1";
+  expect routed cart.b;
+}
+"""
+
+FAILING = """test "wrong" {
+  from web request GET "http://cart/";
+  expect routed cart.b;
+}
+"""
+
+
+def meshc(*args, stdin=None, cwd=None):
+    return subprocess.run([MESHC, *args], capture_output=True, text=True, timeout=120,
+                          check=False, input=stdin, cwd=cwd)
+
+
+class Toolbox(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="meshc-toolbox-")
+        self.addCleanup(self.tmp.cleanup)
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(text)
+        return path
+
+    def read(self, path):
+        with open(path, encoding="utf-8") as source:
+            return source.read()
+
+    def test_fmt_rewrites_in_place_and_check_reports(self):
+        path = self.write("p.mesh", "mesh m {trust_domain \"m.local\";}\nservice s{port 1;"
+                                    "subset a{endpoints [];}}  # trailing\n")
+        check = meshc("fmt", "--check", path)
+        self.assertEqual(check.returncode, 1)
+        self.assertEqual(check.stdout, f"{path}: not formatted\n")
+        digest_before = meshc("check", path).stdout.split("digest ")[-1]
+        run = meshc("fmt", self.tmp.name)  # a directory: every .mesh file in it
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(self.read(path), 'mesh m { trust_domain "m.local"; }\n\nservice s {\n'
+                                          '  port 1;\n  subset a { endpoints []; }\n'
+                                          '}  # trailing\n')
+        self.assertEqual(meshc("check", path).stdout.split("digest ")[-1], digest_before)
+        self.assertEqual(meshc("fmt", "--check", path).returncode, 0)
+
+    def test_fmt_reads_stdin_and_refuses_syntax_errors(self):
+        run = meshc("fmt", "-", stdin="mesh m {trust_domain \"x\";}\n")
+        self.assertEqual((run.returncode, run.stdout), (0, 'mesh m { trust_domain "x"; }\n'))
+        path = self.write("bad.mesh", "service {\n")
+        run = meshc("fmt", path)
+        self.assertEqual(run.returncode, 1)
+        self.assertIn("has syntax errors", run.stderr)
+        self.assertEqual(self.read(path), "service {\n")
+
+    def test_test_exit_statuses_filter_and_junit(self):
+        path = self.write("t.mesh", POLICY + PASSING + FAILING)
+        run = meshc("test", path)
+        self.assertEqual(run.returncode, 1)
+        self.assertIn("PASS  b by header\nFAIL  wrong", run.stdout)
+        self.assertIn("1 passed, 1 failed", run.stdout)
+        run = meshc("test", path, "--filter", "^b ", "--junit", os.path.join(self.tmp.name, "j.xml"))
+        self.assertEqual(run.returncode, 0, run.stdout)
+        suite = ElementTree.parse(os.path.join(self.tmp.name, "j.xml")).getroot()[0]
+        self.assertEqual((suite.get("tests"), suite.get("failures")), ("1", "0"))
+        self.assertEqual(meshc("test", path, "--filter", "(").returncode, 2)
+        self.assertEqual(meshc("test", os.path.join(self.tmp.name, "missing.mesh")).returncode, 2)
+
+    def test_coverage_names_what_no_test_reached(self):
+        path = self.write("c.mesh", POLICY + PASSING)
+        run = meshc("test", path, "--coverage", "--min-coverage", "75")
+        self.assertEqual(run.returncode, 1)
+        self.assertIn("coverage: 1 of 2 rules and split branches reached (50.0%)", run.stdout)
+        self.assertIn(f"not reached: rule at {path}:6:43", run.stdout)
+        self.assertIn("below --min-coverage 75%", run.stdout)
+
+    def test_policy_errors_fail_the_run(self):
+        path = self.write("e.mesh", POLICY + 'test "x" { from nobody request GET "http://cart/"; '
+                                             'expect routed cart.a; }\n')
+        run = meshc("test", path)
+        self.assertEqual(run.returncode, 1)
+        self.assertIn("unknown workload 'nobody'", run.stderr)
+
+    def test_explain_usage_errors_exit_2(self):
+        path = self.write("x.mesh", POLICY)
+        ok = meshc("explain", path, "--from", "web", "--request", "GET http://cart/",
+                   "-H", "X-B: yes")
+        self.assertEqual(ok.returncode, 0, ok.stderr)
+        self.assertIn('yes  header "x-b" present  (header "x-b" is "yes")', ok.stdout)
+        self.assertIn("decision: routed to cart.b", ok.stdout)
+        for args in (["--from", "nobody", "--request", "GET http://cart/"],
+                     ["--from", "web", "--request", "GET"],
+                     ["--from", "web", "--request", "GET http://cart/", "-H", "no-colon"]):
+            run = meshc("explain", path, *args)
+            self.assertEqual(run.returncode, 2, args)
+            self.assertTrue(run.stderr.startswith("meshc: "), run.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1] + sys.argv[2:])

@@ -1,0 +1,119 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "ast/Parser.h"
+#include "format/Formatter.h"
+
+namespace meshc {
+namespace {
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string format(const std::string& text) {
+  const std::optional<std::string> formatted = format::formatPolicy(SourceFile("t.mesh", text));
+  EXPECT_TRUE(formatted.has_value()) << text;
+  return formatted.value_or("");
+}
+
+std::string digest(const std::string& text) {
+  return ast::normalizedSource(SourceFile("t.mesh", text));
+}
+
+TEST(Formatter, LaysOutStatementsBlocksAndComments) {
+  const std::string messy = R"(# header comment
+mesh m {trust_domain "m.local";}
+service   reviews{port 9080 http;subset v1{endpoints["127.0.0.1:1","127.0.0.1:2"];}
+  subset v2 {
+     endpoints [];   # none yet
+  }
+
+
+  route {   when header "a" == "b" and method GET=>split{v1 50%,v2 50%} timeout 2s;
+  /* fallback */ otherwise => v1; }
+}
+workload w{service reviews;version v1;calls reviews;}
+test "t" { from w request GET "http://reviews/" header "a" = "b"; expect split { reviews.v1 50%, reviews.v2 50% }; }
+)";
+  EXPECT_EQ(format(messy), R"(# header comment
+mesh m { trust_domain "m.local"; }
+
+service reviews {
+  port 9080 http;
+  subset v1 { endpoints ["127.0.0.1:1", "127.0.0.1:2"]; }
+  subset v2 {
+    endpoints [];  # none yet
+  }
+
+  route {
+    when header "a" == "b" and method GET => split { v1 50%, v2 50% } timeout 2s;
+    /* fallback */
+    otherwise => v1;
+  }
+}
+
+workload w { service reviews; version v1; calls reviews; }
+
+test "t" {
+  from w request GET "http://reviews/" header "a" = "b";
+  expect split { reviews.v1 50%, reviews.v2 50% };
+}
+)");
+}
+
+TEST(Formatter, ExamplesAreFormattedAndKeepTheirDigest) {
+  for (const char* path : {MESHC_EXAMPLE_POLICY, MESHC_RUNNER_POLICY}) {
+    SCOPED_TRACE(path);
+    const std::string text = readFile(path);
+    const std::string formatted = format(text);
+    EXPECT_EQ(formatted, text) << "run meshc fmt on " << path;
+    EXPECT_EQ(digest(formatted), digest(text));
+  }
+}
+
+// One canonical layout: the same tokens laid out at random (spaces, tabs, single line breaks)
+// format to the same text, which keeps the digest and is a fixed point.
+TEST(Formatter, RandomLayoutsOfTheSameTokensFormatAlike) {
+  const std::string example = readFile(MESHC_EXAMPLE_POLICY);
+  std::vector<std::string> tokens;
+  for (const ast::SourceToken& token : ast::sourceTokens(SourceFile("e.mesh", example))) {
+    if (token.kind == ast::SourceToken::Kind::Code) tokens.push_back(token.text);
+  }
+  std::mt19937_64 random(20261127);
+  std::string canonical;
+  for (int round = 0; round < 50; ++round) {
+    std::string layout;
+    for (const std::string& token : tokens) {
+      layout += token;
+      switch (random() % 4) {
+        case 0:
+          layout += "\n";
+          break;
+        case 1:
+          layout += "\t ";
+          break;
+        default:
+          layout += " ";
+      }
+    }
+    const std::string formatted = format(layout);
+    if (round == 0) canonical = formatted;
+    ASSERT_EQ(formatted, canonical) << "seed 20261127, round " << round << "\n" << layout;
+    EXPECT_EQ(digest(formatted), digest(layout));
+    EXPECT_EQ(format(formatted), formatted);
+  }
+}
+
+TEST(Formatter, RefusesAPolicyWithSyntaxErrors) {
+  EXPECT_FALSE(format::formatPolicy(SourceFile("t.mesh", "service {")).has_value());
+}
+
+}  // namespace
+}  // namespace meshc
