@@ -5,6 +5,7 @@
 
 #include "driver/BuildInfo.h"
 #include "driver/Commands.h"
+#include "driver/DiffCommand.h"
 #include "driver/ExplainCommand.h"
 #include "driver/FmtCommand.h"
 #include "driver/TestCommand.h"
@@ -66,6 +67,13 @@ int main(int argc, char** argv) {
   fmtCommand->add_option("files", fmt.files, "Policy files; - formats stdin to stdout")->required();
   fmtCommand->add_flag("--check", fmt.check, "List unformatted files and exit 1; change nothing");
 
+  meshc::driver::DiffOptions diff;
+  CLI::App* diffCommand = app.add_subcommand(
+      "diff", "List the classes of requests whose decision changes between two policy versions");
+  diffCommand->add_option("old", diff.oldPolicy, "The policy as it is")->required();
+  diffCommand->add_option("new", diff.newPolicy, "The policy as it would be")->required();
+  diffCommand->add_option("--from", diff.workload, "Only this workload's decisions");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -76,5 +84,6 @@ int main(int argc, char** argv) {
   if (*testCommand) return meshc::driver::runTests(test);
   if (*explainCommand) return meshc::driver::runExplain(explain);
   if (*fmtCommand) return meshc::driver::runFmt(fmt);
+  if (*diffCommand) return meshc::driver::runDiff(diff);
   return meshc::driver::runCheck(checkInput);
 }

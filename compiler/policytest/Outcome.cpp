@@ -124,11 +124,7 @@ std::string describeDestination(const ir::Module& policy, const mesh_request& re
 }
 
 std::string describeTimeout(uint64_t ms) {
-  if (ms == 0) return "no timeout";
-  if (ms % 3'600'000 == 0) return "timeout " + std::to_string(ms / 3'600'000) + "h";
-  if (ms % 60'000 == 0) return "timeout " + std::to_string(ms / 60'000) + "m";
-  if (ms % 1000 == 0) return "timeout " + std::to_string(ms / 1000) + "s";
-  return "timeout " + std::to_string(ms) + "ms";
+  return ms == 0 ? "no timeout" : "timeout " + formatDuration(ms);
 }
 
 }  // namespace meshc::policytest

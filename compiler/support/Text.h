@@ -17,6 +17,9 @@ bool isHttpToken(const std::string& text);
 // A control character other than tab: no request line or header value carries one.
 bool hasControlCharacter(const std::string& text);
 
+// A duration as the language writes it, in the largest exact unit: 2s, 250ms, 1m, 1h.
+std::string formatDuration(uint64_t milliseconds);
+
 // A weight in basis points as the language writes it: 90%, 12.5%, 33.34%.
 std::string formatPercent(uint64_t basisPoints);
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Golden test of one `meshc compile --emit=STAGE` output, of `meshc test` when STAGE is "test", or
-of `meshc explain POLICY ARGS...` when STAGE is "explain".
+of `meshc explain POLICY ARGS...` when STAGE is "explain", or of `meshc diff OLD POLICY` when
+STAGE is "diff" (OLD is the first ARG).
 
 Usage: check_golden.py MESHC POLICY STAGE GOLDEN_FILE [ARGS...]
 Set MESHC_UPDATE_GOLDEN=1 to rewrite the golden file from the current output instead of comparing.
@@ -19,6 +20,10 @@ def main() -> int:
     if stage == "test":
         command = ["test", "--coverage", os.path.basename(policy)]
         accepted = (0, 1)  # the runner's golden policies fail some tests on purpose
+    elif stage == "diff":
+        old = os.path.relpath(extra[0], os.path.dirname(os.path.abspath(policy)))
+        command = ["diff", old, os.path.basename(policy)]
+        accepted = (1,)  # the versions differ
     elif stage == "explain":
         command = ["explain", os.path.basename(policy)] + extra
         accepted = (0,)

@@ -121,6 +121,22 @@ class Toolbox(unittest.TestCase):
             self.assertEqual(run.returncode, 2, args)
             self.assertTrue(run.stderr.startswith("meshc: "), run.stderr)
 
+    def test_diff_exit_statuses_and_workload_filter(self):
+        old = self.write("old.mesh", POLICY)
+        same = meshc("diff", old, old)
+        self.assertEqual((same.returncode, same.stdout), (0, "no decision changes\n"))
+        new = self.write("new.mesh", POLICY.replace('"x-b" present', '"x-b" == "1"'))
+        run = meshc("diff", old, new)
+        self.assertEqual(run.returncode, 1, run.stderr)
+        self.assertIn('workload web, host "cart":\n', run.stdout)
+        self.assertIn(f"  rule {old}:6:11 -> rule {new}:6:42\n", run.stdout)
+        self.assertIn("    old: routed to cart.b, no timeout\n    new: routed to cart.a, no timeout\n",
+                      run.stdout)
+        self.assertIn("1 class of requests changes", run.stdout)
+        self.assertEqual(meshc("diff", old, new, "--from", "nobody").returncode, 2)
+        broken = self.write("broken.mesh", "service {")
+        self.assertEqual(meshc("diff", old, broken).returncode, 2)
+
 
 if __name__ == "__main__":
     unittest.main(argv=sys.argv[:1] + sys.argv[2:])

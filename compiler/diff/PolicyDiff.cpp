@@ -1,0 +1,318 @@
+#include "diff/PolicyDiff.h"
+
+#include <map>
+#include <stdexcept>
+#include <tuple>
+
+#include "diff/FieldConstraints.h"
+#include "ir/Evaluator.h"
+#include "support/Overloaded.h"
+#include "support/Text.h"
+
+namespace meshc::diff {
+namespace {
+
+// How a request ends at one host: its target shares by cluster name and its settings, or 404.
+struct Outcome {
+  bool routed = false;
+  std::map<std::string, uint32_t> shares;
+  uint64_t timeoutMs = 0;
+
+  bool operator==(const Outcome&) const = default;
+
+  std::string describe() const {
+    if (!routed) return "404 (no route)";
+    std::string text;
+    if (shares.size() == 1) {
+      text = "routed to " + shares.begin()->first;
+    } else {
+      text = "split";
+      for (const auto& [cluster, share] : shares) {
+        text += (text == "split" ? " " : ", ") + cluster + " " + formatPercent(share);
+      }
+    }
+    return text +
+           (timeoutMs == 0 ? ", no timeout" : ", timeout " + formatDuration(timeoutMs));
+  }
+};
+
+Outcome outcomeOf(const ir::Module& module, const ir::Rule& rule) {
+  Outcome outcome;
+  outcome.routed = true;
+  std::visit(Overloaded{
+                 [&](const ir::Forward& f) {
+                   outcome.shares[module.clusters.at(f.cluster).name()] = ir::kWeightTotal;
+                 },
+                 [&](const ir::Split& s) {
+                   for (const ir::WeightedCluster& target : s.targets) {
+                     if (target.weight > 0) {
+                       outcome.shares[module.clusters.at(target.cluster).name()] += target.weight;
+                     }
+                   }
+                 },
+             },
+             rule.target);
+  for (const ir::Action& action : rule.actions) {
+    std::visit(Overloaded{[&](const ir::RequestTimeout& t) { outcome.timeoutMs = t.milliseconds; }},
+               action);
+  }
+  return outcome;
+}
+
+// The rules one version applies to one host: empty when the workload may not call it.
+struct Route {
+  const ir::Module* module = nullptr;
+  int32_t service = -1;
+  std::vector<const ir::Rule*> rules;
+};
+
+Route routeOf(const ir::Module& module, const std::string& host) {
+  Route route;
+  route.module = &module;
+  for (uint32_t s = 0; s < module.routableServices; ++s) {
+    if (module.services[s].name != host) continue;
+    route.service = static_cast<int32_t>(s);
+    for (const ir::Rule& rule : module.services[s].rules) route.rules.push_back(&rule);
+    break;  // the first service of a duplicated name routes, as in the evaluator
+  }
+  return route;
+}
+
+using Literal = std::pair<const ir::Predicate*, bool>;
+
+enum class FieldKind { Path, Method, Header };
+using FieldKey = std::pair<FieldKind, std::string>;
+
+FieldKey keyOf(const ir::Predicate& predicate) {
+  return std::visit(Overloaded{
+                        [](const ir::PathExact&) {
+                          return FieldKey{FieldKind::Path, ""};
+                        },
+                        [](const ir::PathPrefix&) {
+                          return FieldKey{FieldKind::Path, ""};
+                        },
+                        [](const ir::MethodIs&) {
+                          return FieldKey{FieldKind::Method, ""};
+                        },
+                        [](const ir::HeaderEquals& p) {
+                          return FieldKey{FieldKind::Header, p.name};
+                        },
+                        [](const ir::HeaderPrefix& p) {
+                          return FieldKey{FieldKind::Header, p.name};
+                        },
+                        [](const ir::HeaderPresent& p) {
+                          return FieldKey{FieldKind::Header, p.name};
+                        },
+                    },
+                    predicate.kind);
+}
+
+FieldConstraints::Field fieldOf(FieldKind kind) {
+  switch (kind) {
+    case FieldKind::Path:
+      return FieldConstraints::Field::Path;
+    case FieldKind::Method:
+      return FieldConstraints::Field::Method;
+    case FieldKind::Header:
+      return FieldConstraints::Field::Header;
+  }
+  throw std::logic_error("unknown field kind");
+}
+
+void add(FieldConstraints& field, const Literal& literal) {
+  const bool holds = literal.second;
+  std::visit(Overloaded{
+                 [&](const ir::PathExact& p) { field.equals(p.value, holds); },
+                 [&](const ir::PathPrefix& p) { field.prefix(p.value, holds); },
+                 [&](const ir::MethodIs& p) { field.equals(p.value, holds); },
+                 [&](const ir::HeaderEquals& p) { field.equals(p.value, holds); },
+                 [&](const ir::HeaderPrefix& p) { field.prefix(p.value, holds); },
+                 [&](const ir::HeaderPresent&) { field.present(holds); },
+             },
+             literal.first->kind);
+}
+
+using Assignment = std::map<FieldKey, FieldConstraints::Witness>;
+
+// Values for every field the literals mention, or nothing when they contradict each other.
+std::optional<Assignment> solveLiterals(const std::vector<Literal>& literals) {
+  std::map<FieldKey, FieldConstraints> fields;
+  for (const Literal& literal : literals) {
+    const FieldKey key = keyOf(*literal.first);
+    auto it = fields.try_emplace(key, fieldOf(key.first)).first;
+    add(it->second, literal);
+  }
+  Assignment assignment;
+  for (const auto& [key, field] : fields) {
+    std::optional<FieldConstraints::Witness> witness = field.solve();
+    if (!witness) return std::nullopt;
+    assignment.emplace(key, *witness);
+  }
+  return assignment;
+}
+
+// Finds requests meeting every literal and, for each clause (an earlier rule), failing at least
+// one of its conditions. Backtracking over which condition fails, with a node budget.
+class RegionSearch {
+ public:
+  static constexpr int kBudget = 200000;
+
+  RegionSearch(std::vector<Literal> literals,
+               std::vector<std::vector<const ir::Predicate*>> clauses)
+      : literals_(std::move(literals)), clauses_(std::move(clauses)) {}
+
+  std::optional<Assignment> run() { return search(0); }
+  bool exhausted() const { return nodes_ > kBudget; }
+
+ private:
+  std::optional<Assignment> search(size_t clause) {
+    if (++nodes_ > kBudget) return std::nullopt;
+    if (!solveLiterals(literals_)) return std::nullopt;
+    if (clause == clauses_.size()) return solveLiterals(literals_);
+    // A condition the current literals already rule out fails for every such request.
+    for (const ir::Predicate* predicate : clauses_[clause]) {
+      literals_.emplace_back(predicate, true);
+      const bool possible = solveLiterals(literals_).has_value();
+      literals_.pop_back();
+      if (!possible) return search(clause + 1);
+    }
+    for (const ir::Predicate* predicate : clauses_[clause]) {
+      literals_.emplace_back(predicate, false);
+      std::optional<Assignment> found = search(clause + 1);
+      literals_.pop_back();
+      if (found || exhausted()) return found;
+    }
+    return std::nullopt;
+  }
+
+  std::vector<Literal> literals_;
+  std::vector<std::vector<const ir::Predicate*>> clauses_;
+  int nodes_ = 0;
+};
+
+ExampleRequest exampleOf(const std::string& host, const Assignment& assignment) {
+  ExampleRequest example{"GET", host, "/", {}};
+  for (const auto& [key, witness] : assignment) {
+    switch (key.first) {
+      case FieldKind::Path:
+        example.path = witness.value;
+        break;
+      case FieldKind::Method:
+        example.method = witness.value;
+        break;
+      case FieldKind::Header:
+        if (!witness.absent) example.headers.emplace_back(key.second, witness.value);
+        break;
+    }
+  }
+  return example;
+}
+
+// The reference evaluator's rule for the example: its index in `route`, or rules.size() for none.
+size_t evaluatedRule(const Route& route, const ExampleRequest& example) {
+  auto str = [](const std::string& s) { return mesh_str{s.data(), s.size()}; };
+  std::vector<mesh_header> headers;
+  for (const auto& [name, value] : example.headers) headers.push_back({str(name), str(value)});
+  mesh_request request{};
+  request.method = str(example.method);
+  request.scheme = str("http");
+  request.host = str(example.host);
+  request.path = str(example.path);
+  request.query = str("");
+  request.source_principal = str("");
+  request.source_address = str("");
+  request.headers = headers.data();
+  request.header_count = headers.size();
+  mesh_route_decision decision{};
+  if (ir::evaluateRoute(*route.module, request, decision) != MESH_ROUTE_MATCHED) {
+    return route.rules.size();
+  }
+  const uint32_t first =
+      ir::globalRuleIndex(*route.module, static_cast<uint32_t>(route.service), 0);
+  return decision.rule - first;
+}
+
+void diffHost(const std::string& workload, const std::string& host, const Route& oldRoute,
+              const Route& newRoute, PolicyDiff& result) {
+  const Outcome notRouted;
+  for (size_t i = 0; i <= oldRoute.rules.size(); ++i) {
+    const bool oldMatched = i < oldRoute.rules.size();
+    const Outcome oldOutcome =
+        oldMatched ? outcomeOf(*oldRoute.module, *oldRoute.rules[i]) : notRouted;
+    for (size_t j = 0; j <= newRoute.rules.size(); ++j) {
+      const bool newMatched = j < newRoute.rules.size();
+      const Outcome newOutcome =
+          newMatched ? outcomeOf(*newRoute.module, *newRoute.rules[j]) : notRouted;
+      if (oldOutcome == newOutcome) continue;
+      std::vector<Literal> literals;
+      std::vector<std::vector<const ir::Predicate*>> clauses;
+      auto region = [&](const Route& route, size_t rule) {
+        for (size_t k = 0; k < rule && k < route.rules.size(); ++k) {
+          clauses.emplace_back();
+          for (const ir::Predicate& p : route.rules[k]->conditions) clauses.back().push_back(&p);
+        }
+        if (rule < route.rules.size()) {
+          for (const ir::Predicate& p : route.rules[rule]->conditions)
+            literals.emplace_back(&p, true);
+        }
+      };
+      region(oldRoute, i);
+      region(newRoute, j);
+      RegionSearch search(std::move(literals), std::move(clauses));
+      const std::optional<Assignment> found = search.run();
+      if (search.exhausted()) {
+        result.notes.push_back("workload " + workload + ", host " + quoted(host) +
+                               ": analysis budget exhausted; some classes are not listed");
+        return;
+      }
+      if (!found) continue;
+      ChangedClass change;
+      change.workload = workload;
+      change.host = host;
+      if (oldMatched) change.oldRule = oldRoute.rules[i]->loc;
+      if (newMatched) change.newRule = newRoute.rules[j]->loc;
+      change.oldOutcome = oldOutcome.describe();
+      change.newOutcome = newOutcome.describe();
+      change.example = exampleOf(host, *found);
+      if (evaluatedRule(oldRoute, change.example) != i ||
+          evaluatedRule(newRoute, change.example) != j) {
+        throw std::logic_error(
+            "internal error: meshc diff found an example the evaluator "
+            "decides differently; please report this with both policies");
+      }
+      result.changes.push_back(std::move(change));
+    }
+  }
+}
+
+}  // namespace
+
+PolicyDiff diffPolicies(const std::vector<ir::Module>& oldModules,
+                        const std::vector<ir::Module>& newModules, const std::string& workload) {
+  PolicyDiff result;
+  std::map<std::string, std::pair<const ir::Module*, const ir::Module*>> workloads;
+  for (const ir::Module& m : oldModules) workloads[m.workload].first = &m;
+  for (const ir::Module& m : newModules) workloads[m.workload].second = &m;
+  if (!workload.empty() && workloads.count(workload) == 0) {
+    throw std::invalid_argument("no workload named " + quoted(workload) + " in either policy");
+  }
+  for (const auto& [name, pair] : workloads) {
+    if (!workload.empty() && name != workload) continue;
+    const auto [oldModule, newModule] = pair;
+    if (oldModule == nullptr || newModule == nullptr) {
+      result.notes.push_back("workload " + name + " is only in the " +
+                             (oldModule == nullptr ? "new" : "old") + " policy");
+      continue;
+    }
+    std::map<std::string, bool> hosts;
+    for (const ir::Module* m : {oldModule, newModule}) {
+      for (uint32_t s = 0; s < m->routableServices; ++s) hosts[m->services[s].name] = true;
+    }
+    for (const auto& [host, unused] : hosts) {
+      diffHost(name, host, routeOf(*oldModule, host), routeOf(*newModule, host), result);
+    }
+  }
+  return result;
+}
+
+}  // namespace meshc::diff

@@ -1,0 +1,68 @@
+#include "driver/DiffCommand.h"
+
+#include <iostream>
+
+#include "diff/PolicyDiff.h"
+#include "driver/Frontend.h"
+#include "driver/Pipeline.h"
+#include "support/Text.h"
+
+namespace meshc::driver {
+namespace {
+
+std::string at(const std::optional<SourceLoc>& loc) {
+  if (!loc) return "no rule";
+  return "rule " + loc->file + ":" + std::to_string(loc->line) + ":" + std::to_string(loc->column);
+}
+
+std::string describe(const diff::ExampleRequest& example) {
+  std::string text = example.method + " http://" + example.host + example.path;
+  for (const auto& [name, value] : example.headers) {
+    text += " -H " + quoted(name + ": " + value);
+  }
+  return text;
+}
+
+}  // namespace
+
+int runDiff(const DiffOptions& options) {
+  try {
+    std::vector<std::vector<ir::Module>> versions;
+    for (const std::string& path : {options.oldPolicy, options.newPolicy}) {
+      const CheckedPolicy checked = loadPolicy(path);
+      std::cerr << checked.diagnostics.render(checked.source);
+      if (!checked.checked) {
+        std::cerr << "meshc: " << path << " has errors; nothing compared\n";
+        return 2;
+      }
+      versions.push_back(lowerAndVerify(checked));
+    }
+    const diff::PolicyDiff result = diff::diffPolicies(versions[0], versions[1], options.workload);
+    for (const std::string& note : result.notes) std::cout << "note: " << note << "\n";
+    std::string heading;
+    for (const diff::ChangedClass& change : result.changes) {
+      const std::string next = "workload " + change.workload + ", host " + quoted(change.host);
+      if (next != heading) {
+        heading = next;
+        std::cout << heading << ":\n";
+      }
+      std::cout << "  " << at(change.oldRule) << " -> " << at(change.newRule) << "\n"
+                << "    e.g. " << describe(change.example) << "\n"
+                << "    old: " << change.oldOutcome << "\n"
+                << "    new: " << change.newOutcome << "\n";
+    }
+    const size_t count = result.changes.size();
+    if (count == 0) {
+      std::cout << "no decision changes\n";
+    } else {
+      std::cout << count
+                << (count == 1 ? " class of requests changes\n" : " classes of requests change\n");
+    }
+    return result.changes.empty() ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::cerr << "meshc: " << e.what() << "\n";
+    return 2;
+  }
+}
+
+}  // namespace meshc::driver
