@@ -17,10 +17,14 @@ namespace {
 using antlr4::Token;
 using antlr4::tree::TerminalNode;
 
+// ANTLR counts columns in code points, as SourceLoc does. The length covers the token's first line.
 SourceLoc locOf(const std::string& file, const Token* token) {
   if (token == nullptr) return {file, 0, 0};
+  const std::string text = token->getType() == Token::EOF ? "" : token->getText();
+  const std::string_view firstLine = std::string_view(text).substr(0, text.find('\n'));
   return {file, static_cast<uint32_t>(token->getLine()),
-          static_cast<uint32_t>(token->getCharPositionInLine() + 1)};
+          static_cast<uint32_t>(token->getCharPositionInLine() + 1),
+          static_cast<uint32_t>(codePointCount(firstLine))};
 }
 
 // How a token kind is named in "expected ..." messages.
@@ -114,13 +118,18 @@ class MeshErrorStrategy : public antlr4::DefaultErrorStrategy {
     if (previous != nullptr && token != nullptr && token->getLine() > previous->getLine() &&
         !expected.empty()) {
       SourceLoc loc = locOf(file_, previous);
-      loc.column += static_cast<uint32_t>(previous->getText().size());
-      diagnostics_.error(loc, "expected " + expected);
+      loc.column += loc.length;
+      loc.length = 0;
+      diagnostics_.error(DiagnosticCode::ExpectedToken, loc, "expected " + expected);
       return;
     }
     std::string message = "unexpected " + describeToken(token);
     if (!expected.empty()) message += "; expected " + expected;
-    diagnostics_.error(locOf(file_, token), message);
+    const bool unterminated =
+        token != nullptr && token->getType() == MeshLexer::UNTERMINATED_STRING;
+    diagnostics_.error(
+        unterminated ? DiagnosticCode::UnterminatedString : DiagnosticCode::UnexpectedToken,
+        locOf(file_, token), message);
   }
 
   static const Token* previousToken(antlr4::Parser* parser, const Token* token) {
@@ -185,9 +194,12 @@ class AstBuilder {
           break;
         default: {
           SourceLoc at = literal.loc;
-          at.column += static_cast<uint32_t>(i - 1);
-          diagnostics_.error(at, std::string("unknown escape sequence '\\") + escaped +
-                                     "'; valid escapes are \\\", \\\\, \\n and \\t");
+          at.column +=
+              static_cast<uint32_t>(codePointCount(std::string_view(text).substr(0, i - 1)));
+          at.length = 2;
+          diagnostics_.error(DiagnosticCode::UnknownEscape, at,
+                             std::string("unknown escape sequence '\\") + escaped +
+                                 "'; valid escapes are \\\", \\\\, \\n and \\t");
         }
       }
     }
@@ -202,7 +214,8 @@ class AstBuilder {
     const auto [ptr, ec] = std::from_chars(first, first + text.size(), value);
     end = static_cast<size_t>(ptr - first);
     if (ec != std::errc() || value > limit) {
-      diagnostics_.error(at, std::string(what) + " '" + text + "' is too large");
+      diagnostics_.error(DiagnosticCode::NumberTooLarge, at,
+                         std::string(what) + " '" + text + "' is too large");
       return std::nullopt;
     }
     return value;
@@ -241,9 +254,10 @@ class AstBuilder {
     if (p.text[end] == '.') {
       const std::string decimals = p.text.substr(end + 1, p.text.size() - end - 2);
       if (decimals.size() > 2) {
-        diagnostics_.error(p.loc, "percentage '" + p.text +
-                                      "' has more than two decimal places; weights are "
-                                      "counted in hundredths of a percent");
+        diagnostics_.error(DiagnosticCode::PercentTooPrecise, p.loc,
+                           "percentage '" + p.text +
+                               "' has more than two decimal places; weights are "
+                               "counted in hundredths of a percent");
         p.malformed = true;
         return p;
       }
@@ -389,7 +403,9 @@ std::optional<Policy> parse(const SourceFile& source, Diagnostics& diagnostics) 
     const auto line = static_cast<uint32_t>(std::count(before.begin(), before.end(), '\n') + 1);
     static constexpr char kHex[] = "0123456789abcdef";
     const auto byte = static_cast<unsigned char>(source.text()[bad]);
-    diagnostics.error({source.path(), line, static_cast<uint32_t>(bad - lineStart + 1)},
+    const size_t column = codePointCount(std::string_view(before).substr(lineStart)) + 1;
+    diagnostics.error(DiagnosticCode::InvalidUtf8,
+                      {source.path(), line, static_cast<uint32_t>(column), 1},
                       std::string("invalid UTF-8 byte 0x") + kHex[byte >> 4] + kHex[byte & 0xf] +
                           "; policy files are UTF-8 text");
     return std::nullopt;

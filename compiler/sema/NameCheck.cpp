@@ -8,17 +8,19 @@ namespace {
 void checkSubsetName(const ast::Service& service, const ast::Identifier& subset,
                      Diagnostics& diagnostics) {
   if (SymbolTable::subset(service, subset.name) != nullptr) return;
-  diagnostics.error(
-      subset.loc, "unknown subset '" + subset.name + "' of service '" + service.name.name + "'; " +
-                      suggestion(subset.name, SymbolTable::subsetNames(service), "subsets"));
+  diagnostics.error(DiagnosticCode::UnknownSubset, subset.loc,
+                    "unknown subset '" + subset.name + "' of service '" + service.name.name +
+                        "'; " +
+                        suggestion(subset.name, SymbolTable::subsetNames(service), "subsets"));
 }
 
 const ast::Service* resolveService(const ast::Identifier& name, const SymbolTable& symbols,
                                    Diagnostics& diagnostics) {
   const ast::Service* service = symbols.service(name.name);
   if (service == nullptr) {
-    diagnostics.error(name.loc, "unknown service '" + name.name + "'; " +
-                                    suggestion(name.name, symbols.serviceNames(), "services"));
+    diagnostics.error(DiagnosticCode::UnknownService, name.loc,
+                      "unknown service '" + name.name + "'; " +
+                          suggestion(name.name, symbols.serviceNames(), "services"));
   }
   return service;
 }
@@ -54,10 +56,10 @@ void checkNames(const ast::Policy& policy, const SymbolTable& symbols, Diagnosti
       const ast::Service* service = resolveService(callee, symbols, diagnostics);
       // Without a route the sidecar could not choose among several subsets.
       if (service != nullptr && service->routes.empty() && service->subsets.size() > 1) {
-        diagnostics.error(callee.loc, "workload '" + workload.name.name + "' calls service '" +
-                                          callee.name + "', which has " +
-                                          std::to_string(service->subsets.size()) +
-                                          " subsets but no route to choose among them");
+        diagnostics.error(DiagnosticCode::CalleeWithoutRoute, callee.loc,
+                          "workload '" + workload.name.name + "' calls service '" + callee.name +
+                              "', which has " + std::to_string(service->subsets.size()) +
+                              " subsets but no route to choose among them");
         diagnostics.note(service->name.loc, "add a 'route { ... }' block to this service");
       }
     }

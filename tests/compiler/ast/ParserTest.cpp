@@ -73,13 +73,14 @@ TEST(Parser, StringEscapes) {
 TEST(ParserErrors, MissingSemicolonPointsAfterTheStatement) {
   const auto c = parseOnly(std::string(kMeshHeader) + "service s {\n  port 9080\n}\n");
   EXPECT_FALSE(c.ok);
-  EXPECT_EQ(c.summary(), "3:12: error: expected ';' or a name\n") << c.rendered();
+  EXPECT_EQ(c.summary(), "3:12: error[E0102]: expected ';' or a name\n") << c.rendered();
 }
 
 TEST(ParserErrors, UnexpectedTokenListsWhatIsValid) {
   const auto c = parseOnly(std::string(kMeshHeader) + "service s { prot 80; }\n");
-  EXPECT_EQ(c.summary(),
-            "2:13: error: unexpected 'prot'; expected one of '}', 'port', 'subset' or 'route'\n");
+  EXPECT_EQ(
+      c.summary(),
+      "2:13: error[E0103]: unexpected 'prot'; expected one of '}', 'port', 'subset' or 'route'\n");
 }
 
 TEST(ParserErrors, ReportsEveryErrorInOneRun) {
@@ -92,9 +93,9 @@ TEST(ParserErrors, ReportsEveryErrorInOneRun) {
 
 TEST(ParserErrors, StrayCharacterAndUnterminatedString) {
   auto c = parseOnly(std::string(kMeshHeader) + "service s @ { }\n");
-  EXPECT_EQ(c.summary(), "2:11: error: unexpected character '@'; expected '{'\n");
+  EXPECT_EQ(c.summary(), "2:11: error[E0103]: unexpected character '@'; expected '{'\n");
   c = parseOnly(std::string(kMeshHeader) + "service s { subset v { endpoints [\"abc ]; } }\n");
-  EXPECT_NE(c.summary().find("2:35: error: unexpected unterminated string \"abc ]; } }"),
+  EXPECT_NE(c.summary().find("2:35: error[E0104]: unexpected unterminated string \"abc ]; } }"),
             std::string::npos)
       << c.summary();
 }
@@ -102,9 +103,10 @@ TEST(ParserErrors, StrayCharacterAndUnterminatedString) {
 TEST(ParserErrors, UnknownEscape) {
   const auto c = parseOnly(std::string(kMeshHeader) +
                            R"(service s { route { when path == "/a\qb" => v; } })");
-  EXPECT_EQ(c.summary(),
-            "2:37: error: unknown escape sequence '\\q'; valid escapes are \\\", \\\\, \\n and "
-            "\\t\n");
+  EXPECT_EQ(
+      c.summary(),
+      "2:37: error[E0301]: unknown escape sequence '\\q'; valid escapes are \\\", \\\\, \\n and "
+      "\\t\n");
 }
 
 TEST(ParserErrors, PercentWithThreeDecimals) {
@@ -116,14 +118,15 @@ TEST(ParserErrors, PercentWithThreeDecimals) {
 TEST(ParserErrors, RendersSourceLineWithCaret) {
   const auto c = parseOnly("mesh m {}\nservice s { port x; }\n");
   EXPECT_EQ(c.rendered(),
-            "test.mesh:2:18: error: unexpected 'x'; expected an integer\n"
+            "test.mesh:2:18: error[E0103]: unexpected 'x'; expected an integer\n"
             "  service s { port x; }\n"
             "                   ^\n");
 }
 
 TEST(ParserErrors, InvalidUtf8IsReportedWithItsPosition) {
   const auto c = parseOnly("mesh m {}\nservice s\xff { }\n");
-  EXPECT_EQ(c.summary(), "2:10: error: invalid UTF-8 byte 0xff; policy files are UTF-8 text\n");
+  EXPECT_EQ(c.summary(),
+            "2:10: error[E0101]: invalid UTF-8 byte 0xff; policy files are UTF-8 text\n");
 }
 
 TEST(ParserErrors, GarbageInputsGetLocatedErrorsNotCrashes) {

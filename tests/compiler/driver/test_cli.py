@@ -44,11 +44,11 @@ class Cli(unittest.TestCase):
         run = meshc("check", bad)
         self.assertEqual(run.returncode, 1)
         self.assertEqual(run.stdout, "")
-        self.assertIn(f"{bad}:5:36: error: unknown subset 'v2' of service 'a'; "
+        self.assertIn(f"{bad}:5:36: error[E0202]: unknown subset 'v2' of service 'a'; "
                       "did you mean 'v1'?\n"
                       '    route { when path prefix "/x" => v2; otherwise => v1; }\n'
-                      "                                     ^\n", run.stderr)
-        self.assertIn(f"{bad}:7:43: error: unknown service 'b'", run.stderr)
+                      "                                     ^~\n", run.stderr)
+        self.assertIn(f"{bad}:7:43: error[E0201]: unknown service 'b'", run.stderr)
         self.assertIn("2 errors generated.", run.stderr)
 
     def test_syntax_errors_exit_1(self):
@@ -56,7 +56,7 @@ class Cli(unittest.TestCase):
         run = meshc("compile", bad, "-o", self.tmp.name)
         self.assertEqual(run.returncode, 1)
         # The header's '}' is missing: reported where it belongs, at the end of line 1.
-        self.assertIn(f"{bad}:1:9: error: expected '}}' or 'trust_domain'\n", run.stderr)
+        self.assertIn(f"{bad}:1:9: error[E0102]: expected '}}' or 'trust_domain'\n", run.stderr)
 
     def test_missing_file_and_bad_usage_exit_2(self):
         run = meshc("check", os.path.join(self.tmp.name, "absent.mesh"))
