@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "compiler/PolicyFixture.h"
+#include "support/DiagnosticJson.h"
 #include "support/Diagnostics.h"
 
 namespace meshc {
@@ -64,6 +65,18 @@ TEST(DiagnosticRendering, WerrorTurnsWarningsIntoErrors) {
   EXPECT_EQ(diagnostics.errorCount(), 1u);
   EXPECT_EQ(diagnostics.warningCount(), 0u);
   EXPECT_EQ(diagnostics.render(SourceFile("g.mesh", "")), "f.mesh:1:1: error[W0401]: w\n");
+}
+
+TEST(DiagnosticJson, EscapesAndKeepsKeyOrder) {
+  Diagnostics diagnostics;
+  diagnostics.error(DiagnosticCode::PathNotAbsolute, {"a\"b.mesh", 2, 3, 4}, "q\"\\ \n\t\x01 é");
+  diagnostics.note({"a\"b.mesh", 1, 1}, "n");
+  EXPECT_EQ(toJson(diagnostics),
+            "{\"diagnostics\":[{\"severity\":\"error\",\"code\":\"E0308\",\"message\":"
+            "\"q\\\"\\\\ \\n\\t\\u0001 é\",\"file\":\"a\\\"b.mesh\",\"line\":2,\"column\":3,"
+            "\"end_line\":2,\"end_column\":7,\"notes\":[{\"message\":\"n\",\"file\":"
+            "\"a\\\"b.mesh\",\"line\":1,\"column\":1,\"end_line\":1,\"end_column\":1}]}],"
+            "\"errors\":1,\"warnings\":0}\n");
 }
 
 }  // namespace
