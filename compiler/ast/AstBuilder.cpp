@@ -108,15 +108,17 @@ class MeshErrorStrategy : public antlr4::DefaultErrorStrategy {
   }
 
  private:
-  // When the offending token starts a new line, the mistake is almost always at the end of the
-  // previous one (a forgotten ';'): say what was expected there, as clang does. Otherwise point at
-  // the offending token itself.
+  // When the offending token starts a new line, the mistake is usually at the end of the previous
+  // one (a forgotten ';'): say what was expected there, as clang does. Not when the previous line
+  // ended a statement or block, nor when the new line starts with a name: then the new line's first
+  // word is the mistake (an unknown setting). Otherwise point at the offending token itself.
   void reportUnexpected(antlr4::Parser* parser, const Token* token) {
+    if (reportSpecific(parser, token)) return;
     const std::string expected =
         describeExpected(parser->getVocabulary(), parser->getExpectedTokens());
     const Token* previous = previousToken(parser, token);
     if (previous != nullptr && token != nullptr && token->getLine() > previous->getLine() &&
-        !expected.empty()) {
+        !expected.empty() && !endsStatement(previous) && token->getType() != MeshLexer::ID) {
       SourceLoc loc = locOf(file_, previous);
       loc.column += loc.length;
       loc.length = 0;
@@ -130,6 +132,54 @@ class MeshErrorStrategy : public antlr4::DefaultErrorStrategy {
     diagnostics_.error(
         unterminated ? DiagnosticCode::UnterminatedString : DiagnosticCode::UnexpectedToken,
         locOf(file_, token), message);
+  }
+
+  // Mistakes that deserve their own message rather than a list of valid tokens; true when
+  // reported.
+  bool reportSpecific(antlr4::Parser* parser, const Token* token) {
+    if (token == nullptr) return false;
+    SourceLoc at = locOf(file_, token);
+    const std::string text = token->getText();
+    if (token->getType() == MeshLexer::UNTERMINATED_BLOCK_COMMENT) {
+      at.length = 2;
+      diagnostics_.error(DiagnosticCode::UnterminatedBlockComment, at,
+                         "unterminated block comment; a '/*' comment ends with '*/'");
+      return true;
+    }
+    if (token->getType() == MeshLexer::MALFORMED_DURATION &&
+        parser->getExpectedTokens().contains(static_cast<size_t>(MeshLexer::DURATION))) {
+      diagnostics_.error(DiagnosticCode::MalformedDuration, at,
+                         "'" + text +
+                             "' is not a duration; a duration is an integer followed by ms, s, m "
+                             "or h (e.g. 500ms, 2s)");
+      return true;
+    }
+    if (text == "=") {
+      diagnostics_.error(DiagnosticCode::UnsupportedOperator, at,
+                         "unexpected '='; did you mean '=='?");
+      return true;
+    }
+    if (text == "!" && followedByEquals(token)) {
+      at.length = 2;
+      diagnostics_.error(DiagnosticCode::UnsupportedOperator, at,
+                         "'!=' is not supported; a condition tests '==', 'prefix' or 'present' "
+                         "(to exclude a case, route it in an earlier rule)");
+      return true;
+    }
+    return false;
+  }
+
+  // The parser may not have read past `token` yet: look at the characters instead.
+  static bool followedByEquals(const Token* token) {
+    antlr4::CharStream* input = token->getInputStream();
+    const auto next = static_cast<ssize_t>(token->getStopIndex() + 1);
+    return input != nullptr && static_cast<size_t>(next) < input->size() &&
+           input->getText(antlr4::misc::Interval(next, next)) == "=";
+  }
+
+  static bool endsStatement(const Token* token) {
+    const std::string text = token->getText();
+    return text == ";" || text == "}";
   }
 
   static const Token* previousToken(antlr4::Parser* parser, const Token* token) {

@@ -100,6 +100,48 @@ TEST(ParserErrors, StrayCharacterAndUnterminatedString) {
       << c.summary();
 }
 
+TEST(ParserErrors, UnterminatedBlockCommentIsReportedAtItsStart) {
+  const auto c = parseOnly(std::string(kMeshHeader) +
+                           "service s { port 1; }\n  /* to do\n"
+                           "service t { port 2; }\n");
+  EXPECT_EQ(c.summary(),
+            "3:3: error[E0105]: unterminated block comment; a '/*' comment ends with '*/'\n");
+  EXPECT_TRUE(parseOnly(std::string(kMeshHeader) + "/* a **/ /***/ service s { }").ok);
+}
+
+TEST(ParserErrors, MalformedDurationSaysWhatADurationIs) {
+  const std::string expected =
+      "' is not a duration; a duration is an integer followed by ms, s, m or h (e.g. 500ms, 2s)\n";
+  auto c = parseOnly(std::string(kMeshHeader) + "service s { route { timeout 1sec; } }\n");
+  EXPECT_EQ(c.summary(), "2:29: error[E0106]: '1sec" + expected);
+  c = parseOnly(std::string(kMeshHeader) +
+                "service s { route { otherwise => v timeout 1.5s; } }\n");
+  EXPECT_EQ(c.summary(), "2:44: error[E0106]: '1.5s" + expected);
+}
+
+TEST(ParserErrors, AssignmentAndNotEqualsInConditions) {
+  auto c = parseOnly(std::string(kMeshHeader) +
+                     "service s { route { when header \"a\" = \"b\" => v; } }\n");
+  EXPECT_EQ(c.summary(), "2:37: error[E0107]: unexpected '='; did you mean '=='?\n");
+  c = parseOnly(std::string(kMeshHeader) + "service s { route { when path != \"/b\" => v; } }\n");
+  EXPECT_EQ(c.summary(),
+            "2:31: error[E0107]: '!=' is not supported; a condition tests '==', 'prefix' or "
+            "'present' (to exclude a case, route it in an earlier rule)\n");
+  EXPECT_EQ(c.rendered().substr(c.rendered().find("\n  ", c.rendered().find("\n  ") + 1)),
+            "\n                                ^~\n");
+}
+
+TEST(ParserErrors, UnknownWordAtTheStartOfALinePointsAtIt) {
+  auto c = parseOnly(std::string(kMeshHeader) + "service s {\n  port 1;\n  weight 5;\n}\n");
+  EXPECT_EQ(c.summary(),
+            "4:3: error[E0103]: unexpected 'weight'; expected one of '}', 'port', 'subset' or "
+            "'route'\n");
+  c = parseOnly(std::string(kMeshHeader) + "service s {\n  weight 5;\n}\n");
+  EXPECT_EQ(c.summary(),
+            "3:3: error[E0103]: unexpected 'weight'; expected one of '}', 'port', 'subset' or "
+            "'route'\n");
+}
+
 TEST(ParserErrors, UnknownEscape) {
   const auto c = parseOnly(std::string(kMeshHeader) +
                            R"(service s { route { when path == "/a\qb" => v; } })");
