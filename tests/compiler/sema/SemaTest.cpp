@@ -218,6 +218,21 @@ TEST(Sema, EndpointHostsAreDnsNamesOrAddresses) {
       "2:53: error[E0306]: endpoint \"a..b:1\" has a malformed host; expected \"HOST:PORT\"\n");
 }
 
+TEST(Sema, UpperCaseServiceNameIsTheOnlyErrorNotItsLowerCaseReferences) {
+  const auto c = check(std::string(kMeshHeader) +
+                       "service details { port 1; subset v1 {} }\n"
+                       "service Reviews { port 1; subset v1 {} subset v2 {} }\n"
+                       "workload w { service details; version v1; calls reviews; }\n"
+                       "workload r { service reviews; version v3; }\n");
+  EXPECT_EQ(c.summary(),
+            "3:9: error[E0315]: service name 'Reviews' must be lower-case: it is matched against "
+            "the request's host, which is case-insensitive; did you mean 'reviews'?\n"
+            "4:49: error[E0407]: workload 'w' calls service 'reviews', which has 2 subsets but no "
+            "route to choose among them\n"
+            "3:9: note: add a 'route { ... }' block to this service\n"
+            "5:39: error[E0202]: unknown subset 'v3' of service 'Reviews'; did you mean 'v1'?\n");
+}
+
 TEST(Sema, RouteTimeoutThatNoRuleUsesIsAWarning) {
   const auto c =
       check(withRoute("    when path prefix \"/a\" => v2 timeout 1s;\n"
