@@ -21,13 +21,15 @@ void addReportOptions(CLI::App* command, ReportOptions& report) {
   command
       ->add_option("--format", report.format,
                    "Diagnostics on stderr as text (clang style) or one JSON document")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
+      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
+      ->option_text("text|json");
   const std::map<std::string, ColorMode> colors{
       {"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}};
   command
       ->add_option("--color", report.color,
                    "Colour text diagnostics: auto (a terminal without NO_COLOR), always, never")
-      ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case));
+      ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case))
+      ->option_text("auto|always|never");
   command->add_flag("--werror", report.werror, "Treat warnings as errors");
 }
 

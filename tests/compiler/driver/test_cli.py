@@ -199,6 +199,9 @@ class Cli(unittest.TestCase):
                     "ratings-v1")
         self.assertEqual(run.returncode, 2)
         self.assertEqual(run.stderr, f"meshc: {blocker}/out: Not a directory\n")
+        run = meshc("check", os.path.join(blocker, "x.mesh"))
+        self.assertEqual(run.returncode, 2)
+        self.assertEqual(run.stderr, f"meshc: {blocker}/x.mesh: cannot open: Not a directory\n")
         if os.geteuid() != 0:  # root reads anything
             unreadable = self.write("secret.mesh", "")
             os.chmod(unreadable, 0)
