@@ -210,6 +210,16 @@ class AstBuilder {
  private:
   SourceLoc loc(const Token* token) const { return locOf(file_, token); }
   SourceLoc loc(antlr4::ParserRuleContext* context) const { return loc(context->getStart()); }
+  // Where the construct starts, spanning all of it when it sits on one line (a condition, a rule),
+  // so diagnostics underline the whole construct rather than its first word.
+  SourceLoc span(antlr4::ParserRuleContext* context) const {
+    SourceLoc start = loc(context);
+    const SourceLoc stop = loc(context->getStop());
+    if (stop.line == start.line && stop.column >= start.column) {
+      start.length = stop.column + stop.length - start.column;
+    }
+    return start;
+  }
 
   Identifier identifier(const Token* token) const {
     if (token == nullptr) return {"", {file_, 0, 0}};
@@ -366,7 +376,7 @@ class AstBuilder {
     for (auto* item : context->routeItem()) {
       if (auto* when = dynamic_cast<MeshParser::WhenRuleContext*>(item)) {
         RouteRule rule;
-        rule.loc = loc(when);
+        rule.loc = span(when);
         for (auto* condition : when->condition()) rule.conditions.push_back(buildCondition(condition));
         rule.target = buildTarget(when->target());
         if (auto* timeout = when->ruleTimeout()) rule.timeout = duration(timeout->DURATION());
@@ -374,7 +384,7 @@ class AstBuilder {
       } else if (auto* otherwise = dynamic_cast<MeshParser::OtherwiseRuleContext*>(item)) {
         RouteRule rule;
         rule.otherwise = true;
-        rule.loc = loc(otherwise);
+        rule.loc = span(otherwise);
         rule.target = buildTarget(otherwise->target());
         if (auto* timeout = otherwise->ruleTimeout()) rule.timeout = duration(timeout->DURATION());
         route.rules.push_back(std::move(rule));
@@ -386,7 +396,7 @@ class AstBuilder {
   }
 
   Condition buildCondition(MeshParser::ConditionContext* context) {
-    const SourceLoc at = loc(context);
+    const SourceLoc at = span(context);
     if (auto* c = dynamic_cast<MeshParser::PathExactContext*>(context)) {
       return {PathMatch{PathMatch::Kind::Exact, string(c->STRING())}, at};
     }
@@ -413,7 +423,7 @@ class AstBuilder {
 
   Target buildTarget(MeshParser::TargetContext* context) {
     if (auto* split = dynamic_cast<MeshParser::SplitTargetContext*>(context)) {
-      SplitTarget target{{}, loc(split)};
+      SplitTarget target{{}, span(split)};
       for (auto* weighted : split->weighted()) {
         target.entries.push_back({identifier(weighted->ID()), percent(weighted->PERCENT())});
       }

@@ -39,6 +39,20 @@ TEST(DiagnosticRendering, TabsAreKeptInTheCaretLine) {
             "  \t       \t             ^~\n");
 }
 
+TEST(DiagnosticRendering, ConditionsAndRulesAreUnderlinedWhole) {
+  const auto c =
+      check(policyWithRule("route { when path == \"/x\" and path prefix \"/y\" => v1;\n"
+                           "  when path == \"/x\" => v1; }"));
+  EXPECT_EQ(c.rendered(),
+            "test.mesh:3:31: error[E0501]: rule can never match: 'path prefix \"/y\"' contradicts "
+            "'path == \"/x\"'\n"
+            "  route { when path == \"/x\" and path prefix \"/y\" => v1;\n"
+            "                                ^~~~~~~~~~~~~~~~\n"
+            "test.mesh:3:14: note: the contradicting condition is here\n"
+            "  route { when path == \"/x\" and path prefix \"/y\" => v1;\n"
+            "               ^~~~~~~~~~~~\n");
+}
+
 TEST(DiagnosticRendering, UnderlineStopsAtTheEndOfTheLine) {
   Diagnostics diagnostics;
   const SourceFile source("f.mesh", "abc\ndef\n");
