@@ -91,9 +91,7 @@ inline constexpr DiagnosticCodeInfo kDiagnosticCodes[] = {
     {DiagnosticCode::PathNotAbsolute, "E0308", "a path that does not start with '/'"},
     {DiagnosticCode::PathWithQuery, "E0309", "a path with a query string"},
     {DiagnosticCode::LowerCaseMethod, "E0310", "an HTTP method that is not upper-case"},
-    {DiagnosticCode::HeaderValueControlCharacter, "E0311",
-     "a header value with a control "
-     "character"},
+    {DiagnosticCode::HeaderValueControlCharacter, "E0311", "a control character in a header value"},
     {DiagnosticCode::InvalidHeaderName, "E0312", "a header name that is not an HTTP token"},
     {DiagnosticCode::TimeoutNotPositive, "E0313", "a zero timeout"},
     {DiagnosticCode::TimeoutTooLong, "E0314", "a timeout over 24h"},
@@ -105,9 +103,7 @@ inline constexpr DiagnosticCodeInfo kDiagnosticCodes[] = {
     {DiagnosticCode::MissingWorkloadService, "E0404", "a workload without 'service'"},
     {DiagnosticCode::MissingWorkloadVersion, "E0405", "a workload without 'version'"},
     {DiagnosticCode::RepeatedStatement, "E0406", "a statement that may appear only once, twice"},
-    {DiagnosticCode::CalleeWithoutRoute, "E0407",
-     "a called service with several subsets and no "
-     "route"},
+    {DiagnosticCode::CalleeWithoutRoute, "E0407", "a called service with subsets but no route"},
     {DiagnosticCode::UnusedRouteTimeout, "W0401", "a route timeout every rule overrides"},
     {DiagnosticCode::ContradictoryConditions, "E0501", "a rule whose conditions contradict"},
     {DiagnosticCode::RuleAfterOtherwise, "E0502", "a rule after 'otherwise'"},
