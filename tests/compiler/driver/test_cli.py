@@ -5,6 +5,7 @@ Usage: test_cli.py MESHC EXAMPLE_POLICY BUILD_DIR
 """
 import json
 import os
+import pty
 import subprocess
 import sys
 import tempfile
@@ -166,6 +167,23 @@ class Cli(unittest.TestCase):
         for args in (["--color=never"], ["--color", "auto"], []):
             self.assertNotIn("\033[", meshc("check", bad, *args).stderr)  # stderr is a pipe
         self.assertEqual(meshc("check", bad, "--color=sometimes").returncode, 2)
+
+    def test_color_auto_needs_a_terminal_and_no_NO_COLOR(self):
+        bad = self.write("c.mesh", "mesh m { trust_domain 1; }\n")
+
+        def stderr_on_a_terminal(env):
+            leader, follower = pty.openpty()
+            try:
+                subprocess.run([MESHC, "check", bad], stdout=subprocess.DEVNULL, stderr=follower,
+                               timeout=60, check=False, env=env)
+                return os.read(leader, 65536).decode()
+            finally:
+                os.close(leader)
+                os.close(follower)
+
+        plain = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+        self.assertIn("\033[1;31merror[E0103]", stderr_on_a_terminal(plain))
+        self.assertNotIn("\033[", stderr_on_a_terminal(dict(plain, NO_COLOR="1")))
 
     def test_help_and_unknown_commands_list_the_commands(self):
         run = meshc("help")
