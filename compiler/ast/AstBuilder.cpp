@@ -110,15 +110,16 @@ class MeshErrorStrategy : public antlr4::DefaultErrorStrategy {
  private:
   // When the offending token starts a new line, the mistake is usually at the end of the previous
   // one (a forgotten ';'): say what was expected there, as clang does. Not when the previous line
-  // ended a statement or block, nor when the new line starts with a name: then the new line's first
-  // word is the mistake (an unknown setting). Otherwise point at the offending token itself.
+  // ended a statement or block, nor when the new line starts with a name or an unterminated string:
+  // then that is the mistake (an unknown setting). Otherwise point at the offending token itself.
   void reportUnexpected(antlr4::Parser* parser, const Token* token) {
     if (reportSpecific(parser, token)) return;
     const std::string expected =
         describeExpected(parser->getVocabulary(), parser->getExpectedTokens());
     const Token* previous = previousToken(parser, token);
     if (previous != nullptr && token != nullptr && token->getLine() > previous->getLine() &&
-        !expected.empty() && !endsStatement(previous) && token->getType() != MeshLexer::ID) {
+        !expected.empty() && !endsStatement(previous) && token->getType() != MeshLexer::ID &&
+        token->getType() != MeshLexer::UNTERMINATED_STRING) {
       SourceLoc loc = locOf(file_, previous);
       loc.column += loc.length;
       loc.length = 0;

@@ -109,6 +109,14 @@ TEST(ParserErrors, UnterminatedBlockCommentIsReportedAtItsStart) {
   EXPECT_TRUE(parseOnly(std::string(kMeshHeader) + "/* a **/ /***/ service s { }").ok);
 }
 
+TEST(ParserErrors, UnterminatedStringAtALineStartIsReportedWhereItIs) {
+  const auto c =
+      parseOnly(std::string(kMeshHeader) + "service s { subset v { endpoints [\n  \"abc ]; } }\n");
+  EXPECT_EQ(c.summary(),
+            "3:3: error[E0104]: unexpected unterminated string \"abc ]; } }; expected ']' or a "
+            "string\n");
+}
+
 TEST(ParserErrors, MalformedDurationSaysWhatADurationIs) {
   const std::string expected =
       "' is not a duration; a duration is an integer followed by ms, s, m or h (e.g. 500ms, 2s)\n";
