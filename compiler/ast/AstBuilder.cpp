@@ -155,6 +155,7 @@ class MeshErrorStrategy : public antlr4::DefaultErrorStrategy {
                              "or h (e.g. 500ms, 2s)");
       return true;
     }
+    if (!inComparison(parser, token)) return false;
     if (text == "=") {
       diagnostics_.error(DiagnosticCode::UnsupportedOperator, at,
                          "unexpected '='; did you mean '=='?");
@@ -168,6 +169,13 @@ class MeshErrorStrategy : public antlr4::DefaultErrorStrategy {
       return true;
     }
     return false;
+  }
+
+  // Right after `path` or a header's name, where a condition's operator belongs.
+  static bool inComparison(antlr4::Parser* parser, const Token* token) {
+    const Token* previous = previousToken(parser, token);
+    return previous != nullptr &&
+           (previous->getText() == "path" || previous->getType() == MeshLexer::STRING);
   }
 
   // The parser may not have read past `token` yet: look at the characters instead.

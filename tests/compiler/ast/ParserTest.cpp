@@ -137,6 +137,9 @@ TEST(ParserErrors, AssignmentAndNotEqualsInConditions) {
             "'present' (to exclude a case, route it in an earlier rule)\n");
   EXPECT_EQ(c.rendered().substr(c.rendered().find("\n  ", c.rendered().find("\n  ") + 1)),
             "\n                                ^~\n");
+  // Elsewhere '=' gets no comparison advice.
+  c = parseOnly(std::string(kMeshHeader) + "service s { port = 80; }\n");
+  EXPECT_EQ(c.summary(), "2:18: error[E0103]: unexpected character '='; expected an integer\n");
 }
 
 TEST(ParserErrors, UnknownWordAtTheStartOfALinePointsAtIt) {
