@@ -115,6 +115,9 @@ share
   ;
 
 DURATION : [0-9]+ ('ms' | 's' | 'm' | 'h') ;
+// Digits running into letters ('1sec', '1.5s') make one token, so the error can say what a
+// duration is instead of tripping over the leftover letters. Longest match lets DURATION keep '2s'.
+MALFORMED_DURATION : [0-9]+ ('.' [0-9]+)? [a-zA-Z]+ ;
 PERCENT  : [0-9]+ ('.' [0-9]+)? '%' ;
 INT      : [0-9]+ ;
 ID       : [a-zA-Z_] [a-zA-Z0-9_-]* ;
@@ -125,6 +128,8 @@ UNTERMINATED_STRING : '"' (~["\\\r\n] | '\\' .)* ;
 // Comments go to the hidden channel: the parser never sees them, `meshc fmt` keeps them.
 LINE_COMMENT  : ('#' | '//') ~[\r\n]* -> channel(HIDDEN) ;
 BLOCK_COMMENT : '/*' .*? '*/' -> channel(HIDDEN) ;
+// Cannot run past a '*/', so it only outmatches BLOCK_COMMENT when the comment is never closed.
+UNTERMINATED_BLOCK_COMMENT : '/*' (~'*' | '*'+ ~[*/])* '*'* ;
 WS            : [ \t\r\n]+ -> skip ;
 
 // Anything else becomes a token the parser rejects, so a stray character is reported once, at its

@@ -18,10 +18,14 @@ namespace {
 using antlr4::Token;
 using antlr4::tree::TerminalNode;
 
+// ANTLR counts columns in code points, as SourceLoc does. The length covers the token's first line.
 SourceLoc locOf(const std::string& file, const Token* token) {
   if (token == nullptr) return {file, 0, 0};
+  const std::string text = token->getType() == Token::EOF ? "" : token->getText();
+  const std::string_view firstLine = std::string_view(text).substr(0, text.find('\n'));
   return {file, static_cast<uint32_t>(token->getLine()),
-          static_cast<uint32_t>(token->getCharPositionInLine() + 1)};
+          static_cast<uint32_t>(token->getCharPositionInLine() + 1),
+          static_cast<uint32_t>(codePointCount(firstLine))};
 }
 
 // How a token kind is named in "expected ..." messages.
@@ -114,22 +118,86 @@ class MeshErrorStrategy : public antlr4::DefaultErrorStrategy {
   }
 
  private:
-  // When the offending token starts a new line, the mistake is almost always at the end of the
-  // previous one (a forgotten ';'): say what was expected there, as clang does. Otherwise point at
-  // the offending token itself.
+  // When the offending token starts a new line, the mistake is usually at the end of the previous
+  // one (a forgotten ';'): say what was expected there, as clang does. Not when the previous line
+  // ended a statement or block, nor when the new line starts with a name or an unterminated string:
+  // then that is the mistake (an unknown setting). Otherwise point at the offending token itself.
   void reportUnexpected(antlr4::Parser* parser, const Token* token) {
+    if (reportSpecific(parser, token)) return;
     const std::string expected = describeExpected(parser);
     const Token* previous = previousToken(parser, token);
     if (previous != nullptr && token != nullptr && token->getLine() > previous->getLine() &&
-        !expected.empty()) {
+        !expected.empty() && !endsStatement(previous) && token->getType() != MeshLexer::ID &&
+        token->getType() != MeshLexer::UNTERMINATED_STRING) {
       SourceLoc loc = locOf(file_, previous);
-      loc.column += static_cast<uint32_t>(previous->getText().size());
-      diagnostics_.error(loc, "expected " + expected);
+      loc.column += loc.length;
+      loc.length = 0;
+      diagnostics_.error(DiagnosticCode::ExpectedToken, loc, "expected " + expected);
       return;
     }
     std::string message = "unexpected " + describeToken(token);
     if (!expected.empty()) message += "; expected " + expected;
-    diagnostics_.error(locOf(file_, token), message);
+    const bool unterminated =
+        token != nullptr && token->getType() == MeshLexer::UNTERMINATED_STRING;
+    diagnostics_.error(
+        unterminated ? DiagnosticCode::UnterminatedString : DiagnosticCode::UnexpectedToken,
+        locOf(file_, token), message);
+  }
+
+  // Mistakes that deserve their own message rather than a list of valid tokens; true when
+  // reported.
+  bool reportSpecific(antlr4::Parser* parser, const Token* token) {
+    if (token == nullptr) return false;
+    SourceLoc at = locOf(file_, token);
+    const std::string text = token->getText();
+    if (token->getType() == MeshLexer::UNTERMINATED_BLOCK_COMMENT) {
+      at.length = 2;
+      diagnostics_.error(DiagnosticCode::UnterminatedBlockComment, at,
+                         "unterminated block comment; a '/*' comment ends with '*/'");
+      return true;
+    }
+    if (token->getType() == MeshLexer::MALFORMED_DURATION &&
+        parser->getExpectedTokens().contains(static_cast<size_t>(MeshLexer::DURATION))) {
+      diagnostics_.error(DiagnosticCode::MalformedDuration, at,
+                         "'" + text +
+                             "' is not a duration; a duration is an integer followed by ms, s, m "
+                             "or h (e.g. 500ms, 2s)");
+      return true;
+    }
+    if (!inComparison(parser, token)) return false;
+    if (text == "=") {
+      diagnostics_.error(DiagnosticCode::UnsupportedOperator, at,
+                         "unexpected '='; did you mean '=='?");
+      return true;
+    }
+    if (text == "!" && followedByEquals(token)) {
+      at.length = 2;
+      diagnostics_.error(DiagnosticCode::UnsupportedOperator, at,
+                         "'!=' is not supported; a condition tests '==', 'prefix' or 'present' "
+                         "(to exclude a case, route it in an earlier rule)");
+      return true;
+    }
+    return false;
+  }
+
+  // Right after `path` or a header's name, where a condition's operator belongs.
+  static bool inComparison(antlr4::Parser* parser, const Token* token) {
+    const Token* previous = previousToken(parser, token);
+    return previous != nullptr &&
+           (previous->getText() == "path" || previous->getType() == MeshLexer::STRING);
+  }
+
+  // The parser may not have read past `token` yet: look at the characters instead.
+  static bool followedByEquals(const Token* token) {
+    antlr4::CharStream* input = token->getInputStream();
+    const auto next = static_cast<ssize_t>(token->getStopIndex() + 1);
+    return input != nullptr && static_cast<size_t>(next) < input->size() &&
+           input->getText(antlr4::misc::Interval(next, next)) == "=";
+  }
+
+  static bool endsStatement(const Token* token) {
+    const std::string text = token->getText();
+    return text == ";" || text == "}";
   }
 
   // The previous token the parser saw: comments (hidden channel) are skipped.
@@ -167,6 +235,16 @@ class AstBuilder {
  private:
   SourceLoc loc(const Token* token) const { return locOf(file_, token); }
   SourceLoc loc(antlr4::ParserRuleContext* context) const { return loc(context->getStart()); }
+  // Where the construct starts, spanning all of it when it sits on one line (a condition, a rule),
+  // so diagnostics underline the whole construct rather than its first word.
+  SourceLoc span(antlr4::ParserRuleContext* context) const {
+    SourceLoc start = loc(context);
+    const SourceLoc stop = loc(context->getStop());
+    if (stop.line == start.line && stop.column >= start.column) {
+      start.length = stop.column + stop.length - start.column;
+    }
+    return start;
+  }
 
   Identifier identifier(const Token* token) const {
     if (token == nullptr) return {"", {file_, 0, 0}};
@@ -204,9 +282,12 @@ class AstBuilder {
           break;
         default: {
           SourceLoc at = literal.loc;
-          at.column += static_cast<uint32_t>(i - 1);
-          diagnostics_.error(at, std::string("unknown escape sequence '\\") + escaped +
-                                     "'; valid escapes are \\\", \\\\, \\n and \\t");
+          at.column +=
+              static_cast<uint32_t>(codePointCount(std::string_view(text).substr(0, i - 1)));
+          at.length = 2;
+          diagnostics_.error(DiagnosticCode::UnknownEscape, at,
+                             std::string("unknown escape sequence '\\") + escaped +
+                                 "'; valid escapes are \\\", \\\\, \\n and \\t");
         }
       }
     }
@@ -221,7 +302,8 @@ class AstBuilder {
     const auto [ptr, ec] = std::from_chars(first, first + text.size(), value);
     end = static_cast<size_t>(ptr - first);
     if (ec != std::errc() || value > limit) {
-      diagnostics_.error(at, std::string(what) + " '" + text + "' is too large");
+      diagnostics_.error(DiagnosticCode::NumberTooLarge, at,
+                         std::string(what) + " '" + text + "' is too large");
       return std::nullopt;
     }
     return value;
@@ -260,9 +342,10 @@ class AstBuilder {
     if (p.text[end] == '.') {
       const std::string decimals = p.text.substr(end + 1, p.text.size() - end - 2);
       if (decimals.size() > 2) {
-        diagnostics_.error(p.loc, "percentage '" + p.text +
-                                      "' has more than two decimal places; weights are "
-                                      "counted in hundredths of a percent");
+        diagnostics_.error(DiagnosticCode::PercentTooPrecise, p.loc,
+                           "percentage '" + p.text +
+                               "' has more than two decimal places; weights are "
+                               "counted in hundredths of a percent");
         p.malformed = true;
         return p;
       }
@@ -321,16 +404,15 @@ class AstBuilder {
     for (auto* item : context->routeItem()) {
       if (auto* when = dynamic_cast<MeshParser::WhenRuleContext*>(item)) {
         RouteRule rule;
-        rule.loc = loc(when);
-        for (auto* condition : when->condition())
-          rule.conditions.push_back(buildCondition(condition));
+        rule.loc = span(when);
+        for (auto* condition : when->condition()) rule.conditions.push_back(buildCondition(condition));
         rule.target = buildTarget(when->target());
         if (auto* timeout = when->ruleTimeout()) rule.timeout = duration(timeout->DURATION());
         route.rules.push_back(std::move(rule));
       } else if (auto* otherwise = dynamic_cast<MeshParser::OtherwiseRuleContext*>(item)) {
         RouteRule rule;
         rule.otherwise = true;
-        rule.loc = loc(otherwise);
+        rule.loc = span(otherwise);
         rule.target = buildTarget(otherwise->target());
         if (auto* timeout = otherwise->ruleTimeout()) rule.timeout = duration(timeout->DURATION());
         route.rules.push_back(std::move(rule));
@@ -342,7 +424,7 @@ class AstBuilder {
   }
 
   Condition buildCondition(MeshParser::ConditionContext* context) {
-    const SourceLoc at = loc(context);
+    const SourceLoc at = span(context);
     if (auto* c = dynamic_cast<MeshParser::PathExactContext*>(context)) {
       return {PathMatch{PathMatch::Kind::Exact, string(c->STRING())}, at};
     }
@@ -368,7 +450,7 @@ class AstBuilder {
 
   Target buildTarget(MeshParser::TargetContext* context) {
     if (auto* split = dynamic_cast<MeshParser::SplitTargetContext*>(context)) {
-      SplitTarget target{{}, loc(split)};
+      SplitTarget target{{}, span(split)};
       for (auto* weighted : split->weighted()) {
         target.entries.push_back({identifier(weighted->name()), percent(weighted->PERCENT())});
       }
@@ -471,7 +553,9 @@ std::optional<Policy> parse(const SourceFile& source, Diagnostics& diagnostics) 
     const auto line = static_cast<uint32_t>(std::count(before.begin(), before.end(), '\n') + 1);
     static constexpr char kHex[] = "0123456789abcdef";
     const auto byte = static_cast<unsigned char>(source.text()[bad]);
-    diagnostics.error({source.path(), line, static_cast<uint32_t>(bad - lineStart + 1)},
+    const size_t column = codePointCount(std::string_view(before).substr(lineStart)) + 1;
+    diagnostics.error(DiagnosticCode::InvalidUtf8,
+                      {source.path(), line, static_cast<uint32_t>(column), 1},
                       std::string("invalid UTF-8 byte 0x") + kHex[byte >> 4] + kHex[byte & 0xf] +
                           "; policy files are UTF-8 text");
     return std::nullopt;

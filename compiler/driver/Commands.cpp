@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
@@ -14,20 +15,52 @@
 #include "driver/Pipeline.h"
 #include "driver/SidecarLinker.h"
 #include "ir/Printer.h"
+#include "support/DiagnosticJson.h"
 
 namespace meshc::driver {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Prints diagnostics; true when the policy may go on to the next stage.
-bool report(const CheckedPolicy& checked) {
-  std::cerr << checked.diagnostics.render(checked.source);
-  const size_t errors = checked.diagnostics.errorCount();
-  if (errors > 0) {
-    std::cerr << errors << (errors == 1 ? " error" : " errors") << " generated.\n";
+bool useColor(ColorMode mode) {
+  switch (mode) {
+    case ColorMode::Always:
+      return true;
+    case ColorMode::Never:
+      return false;
+    case ColorMode::Auto:
+      return isatty(STDERR_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
   }
-  return errors == 0;
+  return false;
+}
+
+// "1 warning and 2 errors generated.", as clang says it.
+std::string countLine(size_t warnings, size_t errors) {
+  auto count = [](size_t n, const char* what) {
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+  };
+  if (warnings > 0 && errors > 0) {
+    return count(warnings, "warning") + " and " + count(errors, "error") + " generated.\n";
+  }
+  if (warnings > 0) return count(warnings, "warning") + " generated.\n";
+  if (errors > 0) return count(errors, "error") + " generated.\n";
+  return "";
+}
+
+// Prints diagnostics; true when the policy may go on to the next stage.
+bool report(CheckedPolicy& checked, const ReportOptions& options) {
+  Diagnostics& diagnostics = checked.diagnostics;
+  if (options.werror) diagnostics.promoteWarnings();
+  switch (options.format) {
+    case DiagnosticFormat::Json:
+      std::cerr << toJson(diagnostics);
+      break;
+    case DiagnosticFormat::Text:
+      std::cerr << diagnostics.render(checked.source, useColor(options.color))
+                << countLine(diagnostics.warningCount(), diagnostics.errorCount());
+      break;
+  }
+  return !diagnostics.hasErrors();
 }
 
 std::vector<ir::Module> selectModules(const CheckedPolicy& checked, const std::string& workload) {
@@ -58,9 +91,9 @@ int buildSidecars(const CheckedPolicy& checked, const std::vector<ir::Module>& m
   for (const ir::Module& module : modules) {
     const auto start = std::chrono::steady_clock::now();
     const fs::path object =
-        fs::path(options.outputDir) /
-        (options.keepObjects ? "policy-" + module.workload + ".o"
-                             : ".policy-" + module.workload + "." + std::to_string(getpid()) + ".o");
+        fs::path(options.outputDir) / (options.keepObjects ? "policy-" + module.workload + ".o"
+                                                           : ".policy-" + module.workload + "." +
+                                                                 std::to_string(getpid()) + ".o");
     const fs::path sidecar = fs::path(options.outputDir) / ("sidecar-" + module.workload);
     try {
       codegen::emitObject(module, object.string());
@@ -81,9 +114,9 @@ int buildSidecars(const CheckedPolicy& checked, const std::vector<ir::Module>& m
 
 int runCompile(const CompileOptions& options) {
   try {
-    const CheckedPolicy checked = loadPolicy(options.input);
+    CheckedPolicy checked = loadPolicy(options.input);
     if (options.emit == EmitStage::Ast && checked.parsed) std::cout << ast::print(checked.policy);
-    if (!report(checked)) return 1;
+    if (!report(checked, options.report)) return 1;
     if (options.emit == EmitStage::Ast) return 0;
     const std::vector<ir::Module> modules = selectModules(checked, options.workload);
     switch (options.emit) {
@@ -98,19 +131,22 @@ int runCompile(const CompileOptions& options) {
         break;
     }
     return buildSidecars(checked, modules, options);
+  } catch (const fs::filesystem_error& e) {
+    std::cerr << "meshc: " << e.path1().string() << ": " << e.code().message() << "\n";
+    return 2;
   } catch (const std::exception& e) {
     std::cerr << "meshc: " << e.what() << "\n";
     return 2;
   }
 }
 
-int runCheck(const std::string& input) {
+int runCheck(const std::string& input, const ReportOptions& options) {
   try {
-    const CheckedPolicy checked = loadPolicy(input);
-    if (!report(checked)) return 1;
-    std::cout << input << ": ok: " << checked.policy.services.size() << " services, "
-              << checked.policy.workloads.size() << " workloads, digest " << checked.digest
-              << "\n";
+    CheckedPolicy checked = loadPolicy(input);
+    if (!report(checked, options)) return 1;
+    std::cout << checked.source.path() << ": ok: " << checked.policy.services.size()
+              << " services, " << checked.policy.workloads.size() << " workloads, digest "
+              << checked.digest << "\n";
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "meshc: " << e.what() << "\n";

@@ -9,17 +9,18 @@ namespace {
 // Reports every name seen before, pointing back at its first declaration.
 class UniqueNames {
  public:
-  UniqueNames(std::string kind, Diagnostics& diagnostics)
-      : kind_(std::move(kind)), diagnostics_(diagnostics) {}
+  UniqueNames(DiagnosticCode code, std::string kind, Diagnostics& diagnostics)
+      : code_(code), kind_(std::move(kind)), diagnostics_(diagnostics) {}
 
   void add(const ast::Identifier& name) {
     const auto [it, inserted] = first_.emplace(name.name, name.loc);
     if (inserted) return;
-    diagnostics_.error(name.loc, "duplicate " + kind_ + " '" + name.name + "'");
+    diagnostics_.error(code_, name.loc, "duplicate " + kind_ + " '" + name.name + "'");
     diagnostics_.note(it->second, "first declared here");
   }
 
  private:
+  DiagnosticCode code_;
   std::string kind_;
   Diagnostics& diagnostics_;
   std::map<std::string, SourceLoc> first_;
@@ -28,17 +29,19 @@ class UniqueNames {
 }  // namespace
 
 void checkDuplicates(const ast::Policy& policy, Diagnostics& diagnostics) {
-  UniqueNames services("service", diagnostics);
+  UniqueNames services(DiagnosticCode::DuplicateService, "service", diagnostics);
   for (const ast::Service& service : policy.services) {
     services.add(service.name);
-    UniqueNames subsets("subset in service '" + service.name.name + "'", diagnostics);
+    UniqueNames subsets(DiagnosticCode::DuplicateSubset,
+                        "subset in service '" + service.name.name + "'", diagnostics);
     for (const ast::Subset& subset : service.subsets) subsets.add(subset.name);
     for (const ast::Route& route : service.routes) {
       for (const ast::RouteRule& rule : route.rules) {
         std::visit(Overloaded{
                        [](const ast::SubsetTarget&) {},
                        [&](const ast::SplitTarget& split) {
-                         UniqueNames targets("split target", diagnostics);
+                         UniqueNames targets(DiagnosticCode::DuplicateSplitTarget, "split target",
+                                             diagnostics);
                          for (const ast::SplitEntry& entry : split.entries) {
                            targets.add(entry.subset);
                          }
@@ -48,10 +51,11 @@ void checkDuplicates(const ast::Policy& policy, Diagnostics& diagnostics) {
       }
     }
   }
-  UniqueNames workloads("workload", diagnostics);
+  UniqueNames workloads(DiagnosticCode::DuplicateWorkload, "workload", diagnostics);
   for (const ast::Workload& workload : policy.workloads) {
     workloads.add(workload.name);
-    UniqueNames callees("callee of workload '" + workload.name.name + "'", diagnostics);
+    UniqueNames callees(DiagnosticCode::DuplicateCallee,
+                        "callee of workload '" + workload.name.name + "'", diagnostics);
     for (const ast::Identifier& callee : workload.calls) callees.add(callee);
   }
 }

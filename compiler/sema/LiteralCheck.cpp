@@ -54,17 +54,20 @@ void checkPath(const ast::StringLiteral& path, Diagnostics& diagnostics) {
   if (std::any_of(path.value.begin(), path.value.end(),
                   [](char c) { return c == ' ' || c == '\t'; }) ||
       hasControlCharacter(path.value)) {
-    diagnostics.error(path.loc, "path \"" + path.value +
-                                    "\" contains a space or control character, which a request "
-                                    "path never does; percent-encode it (e.g. %20)");
+    diagnostics.error(DiagnosticCode::PathWithSpace, path.loc,
+                      "path \"" + path.value +
+                          "\" contains a space or control character, which a request "
+                          "path never does; percent-encode it (e.g. %20)");
   }
   if (path.value.empty() || path.value.front() != '/') {
-    diagnostics.error(path.loc, "path \"" + path.value + "\" must start with '/'");
+    diagnostics.error(DiagnosticCode::PathNotAbsolute, path.loc,
+                      "path \"" + path.value + "\" must start with '/'");
   }
   if (path.value.find('?') != std::string::npos) {
-    diagnostics.error(path.loc, "path \"" + path.value +
-                                    "\" contains '?'; paths are matched without the "
-                                    "query string");
+    diagnostics.error(DiagnosticCode::PathWithQuery, path.loc,
+                      "path \"" + path.value +
+                          "\" contains '?'; paths are matched without the "
+                          "query string");
   }
 }
 
@@ -75,21 +78,22 @@ void checkMethod(const ast::MethodMatch& method, Diagnostics& diagnostics) {
   if (!upper) {
     std::string suggestion = name;
     for (char& c : suggestion) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    diagnostics.error(method.method.loc, "HTTP methods are case-sensitive and '" + name +
-                                             "' would not match clients' '" + suggestion +
-                                             "'; did you mean '" + suggestion + "'?");
+    diagnostics.error(DiagnosticCode::LowerCaseMethod, method.method.loc,
+                      "HTTP methods are case-sensitive and '" + name +
+                          "' would not match clients' '" + suggestion + "'; did you mean '" +
+                          suggestion + "'?");
   }
 }
 
 void checkHeader(const ast::HeaderMatch& header, Diagnostics& diagnostics) {
   if (hasControlCharacter(header.value.value)) {
-    diagnostics.error(header.value.loc,
+    diagnostics.error(DiagnosticCode::HeaderValueControlCharacter, header.value.loc,
                       "header value contains a control character (such as a newline), which "
                       "a request header never does: this condition could never match");
   }
   const std::string& name = header.name.value;
   if (name.empty() || !isHttpToken(name)) {
-    diagnostics.error(header.name.loc,
+    diagnostics.error(DiagnosticCode::InvalidHeaderName, header.name.loc,
                       "invalid header name \"" + name +
                           "\"; header names are non-empty and use letters, digits and "
                           "!#$%&'*+-.^_`|~");
@@ -112,11 +116,13 @@ constexpr uint64_t kMaxTimeoutMs = 24ull * 3'600'000;
 void checkDuration(const ast::Duration& duration, Diagnostics& diagnostics) {
   if (duration.malformed || duration.text.empty()) return;
   if (duration.milliseconds == 0) {
-    diagnostics.error(duration.loc, "timeout must be positive; omit it for no timeout");
+    diagnostics.error(DiagnosticCode::TimeoutNotPositive, duration.loc,
+                      "timeout must be positive; omit it for no timeout");
   } else if (duration.milliseconds > kMaxTimeoutMs) {
-    diagnostics.error(duration.loc, "timeout " + duration.text +
-                                        " is longer than the maximum of 24h; omit it for no "
-                                        "timeout");
+    diagnostics.error(DiagnosticCode::TimeoutTooLong, duration.loc,
+                      "timeout " + duration.text +
+                          " is longer than the maximum of 24h; omit it for no "
+                          "timeout");
   }
 }
 
@@ -124,10 +130,11 @@ void checkDuration(const ast::Duration& duration, Diagnostics& diagnostics) {
 void checkServiceName(const ast::Identifier& name, Diagnostics& diagnostics) {
   const std::string lower = toLowerAscii(name.name);
   if (lower == name.name) return;
-  diagnostics.error(name.loc, "service name '" + name.name +
-                                  "' must be lower-case: it is matched against the request's "
-                                  "host, which is case-insensitive; did you mean '" +
-                                  lower + "'?");
+  diagnostics.error(DiagnosticCode::UpperCaseServiceName, name.loc,
+                    "service name '" + name.name +
+                        "' must be lower-case: it is matched against the request's "
+                        "host, which is case-insensitive; did you mean '" +
+                        lower + "'?");
 }
 
 }  // namespace
@@ -137,20 +144,23 @@ void checkLiterals(const ast::Policy& policy, Diagnostics& diagnostics) {
     checkServiceName(service.name, diagnostics);
     for (const ast::ServicePort& port : service.ports) {
       if (!port.malformed && (port.number < 1 || port.number > 65535)) {
-        diagnostics.error(port.loc, "port " + std::to_string(port.number) +
-                                        " is out of range; ports are 1-65535");
+        diagnostics.error(
+            DiagnosticCode::PortOutOfRange, port.loc,
+            "port " + std::to_string(port.number) + " is out of range; ports are 1-65535");
       }
       if (port.protocol && port.protocol->name != "http") {
-        diagnostics.error(port.protocol->loc, "unsupported protocol '" + port.protocol->name +
-                                                  "'; this version supports: http");
+        diagnostics.error(
+            DiagnosticCode::UnsupportedProtocol, port.protocol->loc,
+            "unsupported protocol '" + port.protocol->name + "'; this version supports: http");
       }
     }
     for (const ast::Subset& subset : service.subsets) {
       for (const ast::StringLiteral& endpoint : subset.endpoints) {
         const std::string problem = endpointProblem(endpoint.value);
         if (!problem.empty()) {
-          diagnostics.error(endpoint.loc, "endpoint \"" + endpoint.value + "\" " + problem +
-                                              "; expected \"HOST:PORT\"");
+          diagnostics.error(
+              DiagnosticCode::MalformedEndpoint, endpoint.loc,
+              "endpoint \"" + endpoint.value + "\" " + problem + "; expected \"HOST:PORT\"");
         }
       }
     }

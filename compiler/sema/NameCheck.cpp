@@ -1,6 +1,7 @@
 #include "sema/Checks.h"
 #include "support/Overloaded.h"
 #include "support/Suggest.h"
+#include "support/Text.h"
 
 namespace meshc::sema {
 namespace {
@@ -8,19 +9,33 @@ namespace {
 void checkSubsetName(const ast::Service& service, const ast::Identifier& subset,
                      Diagnostics& diagnostics) {
   if (SymbolTable::subset(service, subset.name) != nullptr) return;
-  diagnostics.error(
-      subset.loc, "unknown subset '" + subset.name + "' of service '" + service.name.name + "'; " +
-                      suggestion(subset.name, SymbolTable::subsetNames(service), "subsets"));
+  diagnostics.error(DiagnosticCode::UnknownSubset, subset.loc,
+                    "unknown subset '" + subset.name + "' of service '" + service.name.name +
+                        "'; " +
+                        suggestion(subset.name, SymbolTable::subsetNames(service), "subsets"));
+}
+
+// A reference in lower case to a service declared with upper-case letters: the declaration is
+// the mistake and is reported there (E0315), so the reference resolves to it silently instead of
+// suggesting the wrongly-cased name.
+const ast::Service* miscasedDeclaration(const ast::Identifier& name, const SymbolTable& symbols) {
+  if (toLowerAscii(name.name) != name.name) return nullptr;
+  for (const std::string& declared : symbols.serviceNames()) {
+    if (declared != name.name && toLowerAscii(declared) == name.name) {
+      return symbols.service(declared);
+    }
+  }
+  return nullptr;
 }
 
 const ast::Service* resolveService(const ast::Identifier& name, const SymbolTable& symbols,
                                    Diagnostics& diagnostics) {
-  const ast::Service* service = symbols.service(name.name);
-  if (service == nullptr) {
-    diagnostics.error(name.loc, "unknown service '" + name.name + "'; " +
-                                    suggestion(name.name, symbols.serviceNames(), "services"));
-  }
-  return service;
+  if (const ast::Service* service = symbols.service(name.name)) return service;
+  if (const ast::Service* service = miscasedDeclaration(name, symbols)) return service;
+  diagnostics.error(DiagnosticCode::UnknownService, name.loc,
+                    "unknown service '" + name.name + "'; " +
+                        suggestion(name.name, symbols.serviceNames(), "services"));
+  return nullptr;
 }
 
 }  // namespace
@@ -54,10 +69,10 @@ void checkNames(const ast::Policy& policy, const SymbolTable& symbols, Diagnosti
       const ast::Service* service = resolveService(callee, symbols, diagnostics);
       // Without a route the sidecar could not choose among several subsets.
       if (service != nullptr && service->routes.empty() && service->subsets.size() > 1) {
-        diagnostics.error(callee.loc, "workload '" + workload.name.name + "' calls service '" +
-                                          callee.name + "', which has " +
-                                          std::to_string(service->subsets.size()) +
-                                          " subsets but no route to choose among them");
+        diagnostics.error(DiagnosticCode::CalleeWithoutRoute, callee.loc,
+                          "workload '" + workload.name.name + "' calls service '" + callee.name +
+                              "', which has " + std::to_string(service->subsets.size()) +
+                              " subsets but no route to choose among them");
         diagnostics.note(service->name.loc, "add a 'route { ... }' block to this service");
       }
     }

@@ -126,8 +126,9 @@ void checkRoute(const ast::Route& route, Diagnostics& diagnostics) {
     for (size_t i = 0; i < atoms.size() && possible; ++i) {
       for (size_t j = i + 1; j < atoms.size() && possible; ++j) {
         if (!contradicts(atoms[i], atoms[j])) continue;
-        diagnostics.error(atoms[j].loc, "rule can never match: '" + atoms[j].describe() +
-                                            "' contradicts '" + atoms[i].describe() + "'");
+        diagnostics.error(DiagnosticCode::ContradictoryConditions, atoms[j].loc,
+                          "rule can never match: '" + atoms[j].describe() + "' contradicts '" +
+                              atoms[i].describe() + "'");
         diagnostics.note(atoms[i].loc, "the contradicting condition is here");
         possible = false;
       }
@@ -136,11 +137,15 @@ void checkRoute(const ast::Route& route, Diagnostics& diagnostics) {
     for (size_t earlier = 0; earlier < index && possible; ++earlier) {
       if (!satisfiable[earlier] || !shadows(rules[earlier], atoms)) continue;
       const ast::RouteRule& shadowing = route.rules[earlier];
-      diagnostics.error(rule.loc, shadowing.otherwise
-                                      ? "rule can never match: it comes after 'otherwise', "
-                                        "which matches every request"
-                                      : "rule can never match: every request it matches is "
-                                        "taken by an earlier rule (rules are tried in order)");
+      if (shadowing.otherwise) {
+        diagnostics.error(DiagnosticCode::RuleAfterOtherwise, rule.loc,
+                          "rule can never match: it comes after 'otherwise', which matches every "
+                          "request");
+      } else {
+        diagnostics.error(DiagnosticCode::ShadowedRule, rule.loc,
+                          "rule can never match: every request it matches is taken by an earlier "
+                          "rule (rules are tried in order)");
+      }
       diagnostics.note(shadowing.loc, "the earlier rule is here");
       break;
     }

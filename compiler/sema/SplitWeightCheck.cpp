@@ -14,8 +14,9 @@ void checkSplit(const ast::SplitTarget& split, Diagnostics& diagnostics) {
   }
   if (malformed) return;  // already reported where the bad percentage is
   if (total != 10000) {
-    diagnostics.error(split.loc, "split weights total " + formatPercent(total) +
-                                     "; they must total exactly 100%");
+    diagnostics.error(
+        DiagnosticCode::SplitWeightsTotal, split.loc,
+        "split weights total " + formatPercent(total) + "; they must total exactly 100%");
   }
 }
 

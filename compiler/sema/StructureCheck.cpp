@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "sema/Checks.h"
 
 namespace meshc::sema {
@@ -7,21 +9,35 @@ template <typename T>
 void atMostOnce(const std::vector<T>& items, const char* what, Diagnostics& diagnostics,
                 SourceLoc (*locOf)(const T&)) {
   for (size_t i = 1; i < items.size(); ++i) {
-    diagnostics.error(locOf(items[i]), std::string("duplicate ") + what);
+    diagnostics.error(DiagnosticCode::RepeatedStatement, locOf(items[i]),
+                      std::string("duplicate ") + what);
     diagnostics.note(locOf(items[0]), std::string("first ") + what + " is here");
   }
+}
+
+// A route timeout is only a default for rules without their own; when there are none, the author
+// most likely expects it to apply somewhere.
+void checkRouteTimeoutUsed(const ast::Route& route, Diagnostics& diagnostics) {
+  if (route.timeouts.empty() || route.rules.empty()) return;
+  const bool overridden =
+      std::all_of(route.rules.begin(), route.rules.end(),
+                  [](const ast::RouteRule& rule) { return rule.timeout.has_value(); });
+  if (!overridden) return;
+  diagnostics.warning(DiagnosticCode::UnusedRouteTimeout, route.timeouts[0].loc,
+                      "route timeout " + route.timeouts[0].text +
+                          " applies to no rule: every rule sets its own timeout");
 }
 
 void checkService(const ast::Service& service, Diagnostics& diagnostics) {
   const std::string& name = service.name.name;
   if (service.ports.empty()) {
-    diagnostics.error(service.name.loc,
+    diagnostics.error(DiagnosticCode::MissingPort, service.name.loc,
                       "service '" + name + "' has no port; add e.g. 'port 9080 http;'");
   }
   atMostOnce<ast::ServicePort>(service.ports, "port", diagnostics,
                                [](const ast::ServicePort& p) { return p.loc; });
   if (service.subsets.empty()) {
-    diagnostics.error(service.name.loc,
+    diagnostics.error(DiagnosticCode::MissingSubset, service.name.loc,
                       "service '" + name +
                           "' has no subset; declare at least one, e.g. "
                           "'subset v1 { endpoints [\"127.0.0.1:9080\"]; }'");
@@ -31,6 +47,7 @@ void checkService(const ast::Service& service, Diagnostics& diagnostics) {
   for (const ast::Route& route : service.routes) {
     atMostOnce<ast::Duration>(route.timeouts, "route timeout", diagnostics,
                               [](const ast::Duration& d) { return d.loc; });
+    checkRouteTimeoutUsed(route, diagnostics);
   }
   for (const ast::Subset& subset : service.subsets) {
     atMostOnce<SourceLoc>(subset.endpointLists, "endpoints list", diagnostics,
@@ -41,14 +58,16 @@ void checkService(const ast::Service& service, Diagnostics& diagnostics) {
 void checkWorkload(const ast::Workload& workload, Diagnostics& diagnostics) {
   const std::string& name = workload.name.name;
   if (workload.services.empty()) {
-    diagnostics.error(workload.name.loc, "workload '" + name +
-                                             "' does not say which service it runs; add "
-                                             "'service NAME;'");
+    diagnostics.error(DiagnosticCode::MissingWorkloadService, workload.name.loc,
+                      "workload '" + name +
+                          "' does not say which service it runs; add "
+                          "'service NAME;'");
   }
   if (workload.versions.empty()) {
-    diagnostics.error(workload.name.loc, "workload '" + name +
-                                             "' does not say which version (subset) it runs; "
-                                             "add 'version NAME;'");
+    diagnostics.error(DiagnosticCode::MissingWorkloadVersion, workload.name.loc,
+                      "workload '" + name +
+                          "' does not say which version (subset) it runs; "
+                          "add 'version NAME;'");
   }
   atMostOnce<ast::Identifier>(workload.services, "'service' statement", diagnostics,
                               [](const ast::Identifier& i) { return i.loc; });
@@ -60,7 +79,7 @@ void checkWorkload(const ast::Workload& workload, Diagnostics& diagnostics) {
 
 void checkStructure(const ast::Policy& policy, Diagnostics& diagnostics) {
   if (!policy.mesh) {
-    diagnostics.error({policy.file, 1, 1},
+    diagnostics.error(DiagnosticCode::MissingMeshHeader, {policy.file, 1, 1},
                       "missing mesh header; a policy starts with e.g. 'mesh shop { trust_domain "
                       "\"shop.local\"; }'");
   } else {

@@ -17,17 +17,18 @@ class TestChecker {
 
   void check(const ast::TestCase& test) {
     if (test.requests.empty()) {
-      diagnostics_.error(test.loc, "test " + quoted(test.name.value) +
-                                       " sends no request; add e.g. 'from WORKLOAD request GET "
-                                       "\"http://SERVICE/path\";'");
+      diagnostics_.error(DiagnosticCode::TestWithoutRequest, test.loc,
+                         "test " + quoted(test.name.value) +
+                             " sends no request; add e.g. 'from WORKLOAD request GET "
+                             "\"http://SERVICE/path\";'");
     }
     for (size_t r = 1; r < test.requests.size(); ++r) {
-      diagnostics_.error(test.requests[r].loc,
+      diagnostics_.error(DiagnosticCode::TestWithSeveralRequests, test.requests[r].loc,
                          "a test sends one request; write another test for this one");
     }
     if (!test.requests.empty()) checkRequest(test.requests[0]);
     if (test.expectations.empty()) {
-      diagnostics_.error(test.loc,
+      diagnostics_.error(DiagnosticCode::TestWithoutExpectation, test.loc,
                          "test " + quoted(test.name.value) +
                              " expects nothing; add e.g. 'expect routed SERVICE.SUBSET;'");
     }
@@ -46,7 +47,7 @@ class TestChecker {
                      [&](const ast::ExpectStatus& e) {
                        once(destination, expectation, "where the request goes");
                        if (!e.malformed && (e.status < 100 || e.status > 599)) {
-                         diagnostics_.error(expectation.loc,
+                         diagnostics_.error(DiagnosticCode::StatusOutOfRange, expectation.loc,
                                             "status " + std::to_string(e.status) +
                                                 " is not an HTTP status (100-599)");
                        }
@@ -64,54 +65,58 @@ class TestChecker {
       first = &expectation;
       return;
     }
-    diagnostics_.error(expectation.loc, "a second expectation of " + what +
-                                            "; the first is at line " +
-                                            std::to_string(first->loc.line));
+    diagnostics_.error(DiagnosticCode::RepeatedExpectation, expectation.loc,
+                       "a second expectation of " + what + "; the first is at line " +
+                           std::to_string(first->loc.line));
   }
 
   void checkRequest(const ast::TestRequest& request) {
     if (symbols_.workload(request.from.name) == nullptr) {
-      diagnostics_.error(request.from.loc,
+      diagnostics_.error(DiagnosticCode::UnknownWorkload, request.from.loc,
                          "unknown workload '" + request.from.name + "'; " +
                              suggestion(request.from.name, symbols_.workloadNames(), "workloads"));
     }
     if (!isHttpToken(request.method.name)) {
-      diagnostics_.error(request.method.loc, "'" + request.method.name + "' is not an HTTP method");
+      diagnostics_.error(DiagnosticCode::InvalidMethod, request.method.loc,
+                         "'" + request.method.name + "' is not an HTTP method");
     }
     const std::string& url = request.url.value;
     const bool absolute = url.rfind("http://", 0) == 0;
     if ((!absolute && url.rfind('/', 0) != 0) || url.find(' ') != std::string::npos ||
         hasControlCharacter(url) || url.find('#') != std::string::npos) {
       diagnostics_.error(
-          request.url.loc,
+          DiagnosticCode::MalformedUrl, request.url.loc,
           "malformed URL " + quoted(url) +
               "; write it as the application sends it: \"http://SERVICE/path?query\" "
               "(or \"/path\" with a header \"host\")");
     }
     for (const ast::RequestHeader& header : request.headers) {
       if (!isHttpToken(header.name.value)) {
-        diagnostics_.error(header.name.loc, "invalid header name " + quoted(header.name.value));
+        diagnostics_.error(DiagnosticCode::InvalidHeaderName, header.name.loc,
+                           "invalid header name " + quoted(header.name.value));
       }
       if (hasControlCharacter(header.value.value)) {
-        diagnostics_.error(header.value.loc, "header value contains a control character");
+        diagnostics_.error(DiagnosticCode::HeaderValueControlCharacter, header.value.loc,
+                           "header value contains a control character");
       }
     }
     for (size_t p = 1; p < request.principals.size(); ++p) {
-      diagnostics_.error(request.principals[p].loc, "a request has one source principal");
+      diagnostics_.error(DiagnosticCode::RepeatedPrincipal, request.principals[p].loc,
+                         "a request has one source principal");
     }
   }
 
   bool checkCluster(const ast::ClusterRef& cluster) {
     const ast::Service* service = symbols_.service(cluster.service.name);
     if (service == nullptr) {
-      diagnostics_.error(cluster.service.loc,
+      diagnostics_.error(DiagnosticCode::UnknownService, cluster.service.loc,
                          "unknown service '" + cluster.service.name + "'; " +
                              suggestion(cluster.service.name, symbols_.serviceNames(), "services"));
       return false;
     }
     if (SymbolTable::subset(*service, cluster.subset.name) == nullptr) {
       diagnostics_.error(
-          cluster.subset.loc,
+          DiagnosticCode::UnknownSubset, cluster.subset.loc,
           "unknown subset '" + cluster.subset.name + "' of service '" + cluster.service.name +
               "'; " +
               suggestion(cluster.subset.name, SymbolTable::subsetNames(*service), "subsets"));
@@ -128,14 +133,16 @@ class TestChecker {
       checkCluster(share.cluster);
       const std::string name = share.cluster.service.name + "." + share.cluster.subset.name;
       if (!seen.insert(name).second) {
-        diagnostics_.error(share.cluster.service.loc, name + " is listed twice");
+        diagnostics_.error(DiagnosticCode::RepeatedShare, share.cluster.service.loc,
+                           name + " is listed twice");
       }
       total += share.share.basisPoints;
       malformed = malformed || share.share.malformed;
     }
     if (!malformed && total != 10000) {
       diagnostics_.error(
-          loc, "expected shares total " + formatPercent(total) + "; they must total exactly 100%");
+          DiagnosticCode::SharesTotal, loc,
+          "expected shares total " + formatPercent(total) + "; they must total exactly 100%");
     }
   }
 
@@ -151,9 +158,9 @@ void checkTests(const ast::Policy& policy, const SymbolTable& symbols, Diagnosti
   for (const ast::TestCase& test : policy.tests) {
     const auto [it, inserted] = names.emplace(test.name.value, &test);
     if (!inserted) {
-      diagnostics.error(test.name.loc, "duplicate test name " + quoted(test.name.value) +
-                                           "; the first is at line " +
-                                           std::to_string(it->second->loc.line));
+      diagnostics.error(DiagnosticCode::DuplicateTestName, test.name.loc,
+                        "duplicate test name " + quoted(test.name.value) +
+                            "; the first is at line " + std::to_string(it->second->loc.line));
     }
     checker.check(test);
   }

@@ -2,7 +2,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 
@@ -17,6 +19,17 @@ SourceFile::SourceFile(std::string path, std::string text)
 }
 
 SourceFile SourceFile::read(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream text;
+    text << std::cin.rdbuf();
+    if (std::cin.bad()) throw std::runtime_error("<stdin>: cannot read");
+    return SourceFile("<stdin>", text.str());
+  }
+  // An ifstream opens a directory and then reads nothing: say what is wrong instead.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw std::runtime_error(path + ": is a directory, not a policy file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(path + ": cannot open: " + std::strerror(errno));
   std::ostringstream text;

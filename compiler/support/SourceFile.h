@@ -12,6 +12,7 @@ class SourceFile {
   SourceFile(std::string path, std::string text);
 
   // Throws std::runtime_error naming the path and the OS error when the file cannot be read.
+  // "-" reads standard input, named "<stdin>" in diagnostics.
   static SourceFile read(const std::string& path);
 
   const std::string& path() const { return path_; }

@@ -41,10 +41,15 @@ std::string suggestion(const std::string& name, const std::vector<std::string>& 
   const std::string closest = closestMatch(name, candidates);
   if (!closest.empty()) return "did you mean '" + closest + "'?";
   if (candidates.empty()) return "no " + kindPlural + " are declared";
+  // A policy may declare thousands of services: a message listing them all helps nobody.
+  constexpr size_t kMaxListed = 5;
   std::string list;
-  for (const std::string& candidate : candidates) {
+  for (size_t i = 0; i < std::min(candidates.size(), kMaxListed); ++i) {
     if (!list.empty()) list += ", ";
-    list += candidate;
+    list += candidates[i];
+  }
+  if (candidates.size() > kMaxListed) {
+    list += " and " + std::to_string(candidates.size() - kMaxListed) + " more";
   }
   return "known " + kindPlural + ": " + list;
 }

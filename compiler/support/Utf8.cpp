@@ -36,4 +36,21 @@ size_t firstInvalidUtf8(std::string_view text) {
   return std::string_view::npos;
 }
 
+size_t codePointCount(std::string_view text) {
+  size_t count = 0;
+  for (char c : text) count += isUtf8Continuation(c) ? 0 : 1;
+  return count;
+}
+
+size_t byteOffsetOfColumn(std::string_view line, uint32_t column) {
+  if (column <= 1) return 0;
+  uint32_t current = 1;
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (isUtf8Continuation(line[i])) continue;
+    if (current == column) return i;
+    ++current;
+  }
+  return line.size();
+}
+
 }  // namespace meshc

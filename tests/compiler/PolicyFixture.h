@@ -19,17 +19,21 @@ struct Compiled {
   bool ok = false;
 
   std::string rendered() const { return diagnostics.render(source); }
-  // Only the "file:line:col: severity: message" lines, one per diagnostic.
+  // Only the "line:col: severity[code]: message" lines in position order, notes after their
+  // diagnostic.
   std::string summary() const {
     std::string out;
-    for (const Diagnostic& d : diagnostics.all()) {
-      const char* kind = d.severity == Severity::Error     ? "error"
-                         : d.severity == Severity::Warning ? "warning"
-                                                           : "note";
-      out += std::to_string(d.loc.line) + ":" + std::to_string(d.loc.column) + ": " + kind +
-             ": " + d.message + "\n";
+    for (const Diagnostic& d : diagnostics.sorted()) {
+      const char* kind = d.severity == Severity::Error ? "error" : "warning";
+      out += position(d.loc) + kind + "[" + std::string(codeId(d.code)) + "]: " + d.message + "\n";
+      for (const Note& note : d.notes) out += position(note.loc) + "note: " + note.message + "\n";
     }
     return out;
+  }
+
+ private:
+  static std::string position(const SourceLoc& loc) {
+    return std::to_string(loc.line) + ":" + std::to_string(loc.column) + ": ";
   }
 };
 

@@ -73,13 +73,14 @@ TEST(Parser, StringEscapes) {
 TEST(ParserErrors, MissingSemicolonPointsAfterTheStatement) {
   const auto c = parseOnly(std::string(kMeshHeader) + "service s {\n  port 9080\n}\n");
   EXPECT_FALSE(c.ok);
-  EXPECT_EQ(c.summary(), "3:12: error: expected ';' or a name\n") << c.rendered();
+  EXPECT_EQ(c.summary(), "3:12: error[E0102]: expected ';' or a name\n") << c.rendered();
 }
 
 TEST(ParserErrors, UnexpectedTokenListsWhatIsValid) {
   const auto c = parseOnly(std::string(kMeshHeader) + "service s { prot 80; }\n");
   EXPECT_EQ(c.summary(),
-            "2:13: error: unexpected 'prot'; expected one of 'port', 'subset', 'route' or '}'\n");
+            "2:13: error[E0103]: unexpected 'prot'; expected one of 'port', 'subset', 'route' or "
+            "'}'\n");
 }
 
 // A keyword added to the language must never break a policy that uses the word as a name.
@@ -121,19 +122,73 @@ TEST(ParserErrors, ReportsEveryErrorInOneRun) {
 
 TEST(ParserErrors, StrayCharacterAndUnterminatedString) {
   auto c = parseOnly(std::string(kMeshHeader) + "service s @ { }\n");
-  EXPECT_EQ(c.summary(), "2:11: error: unexpected character '@'; expected '{'\n");
+  EXPECT_EQ(c.summary(), "2:11: error[E0103]: unexpected character '@'; expected '{'\n");
   c = parseOnly(std::string(kMeshHeader) + "service s { subset v { endpoints [\"abc ]; } }\n");
-  EXPECT_NE(c.summary().find("2:35: error: unexpected unterminated string \"abc ]; } }"),
+  EXPECT_NE(c.summary().find("2:35: error[E0104]: unexpected unterminated string \"abc ]; } }"),
             std::string::npos)
       << c.summary();
 }
 
-TEST(ParserErrors, UnknownEscape) {
-  const auto c =
-      parseOnly(std::string(kMeshHeader) + R"(service s { route { when path == "/a\qb" => v; } })");
+TEST(ParserErrors, UnterminatedBlockCommentIsReportedAtItsStart) {
+  const auto c = parseOnly(std::string(kMeshHeader) +
+                           "service s { port 1; }\n  /* to do\n"
+                           "service t { port 2; }\n");
   EXPECT_EQ(c.summary(),
-            "2:37: error: unknown escape sequence '\\q'; valid escapes are \\\", \\\\, \\n and "
-            "\\t\n");
+            "3:3: error[E0105]: unterminated block comment; a '/*' comment ends with '*/'\n");
+  EXPECT_TRUE(parseOnly(std::string(kMeshHeader) + "/* a **/ /***/ service s { }").ok);
+}
+
+TEST(ParserErrors, UnterminatedStringAtALineStartIsReportedWhereItIs) {
+  const auto c =
+      parseOnly(std::string(kMeshHeader) + "service s { subset v { endpoints [\n  \"abc ]; } }\n");
+  EXPECT_EQ(c.summary(),
+            "3:3: error[E0104]: unexpected unterminated string \"abc ]; } }; expected ']' or a "
+            "string\n");
+}
+
+TEST(ParserErrors, MalformedDurationSaysWhatADurationIs) {
+  const std::string expected =
+      "' is not a duration; a duration is an integer followed by ms, s, m or h (e.g. 500ms, 2s)\n";
+  auto c = parseOnly(std::string(kMeshHeader) + "service s { route { timeout 1sec; } }\n");
+  EXPECT_EQ(c.summary(), "2:29: error[E0106]: '1sec" + expected);
+  c = parseOnly(std::string(kMeshHeader) +
+                "service s { route { otherwise => v timeout 1.5s; } }\n");
+  EXPECT_EQ(c.summary(), "2:44: error[E0106]: '1.5s" + expected);
+}
+
+TEST(ParserErrors, AssignmentAndNotEqualsInConditions) {
+  auto c = parseOnly(std::string(kMeshHeader) +
+                     "service s { route { when header \"a\" = \"b\" => v; } }\n");
+  EXPECT_EQ(c.summary(), "2:37: error[E0107]: unexpected '='; did you mean '=='?\n");
+  c = parseOnly(std::string(kMeshHeader) + "service s { route { when path != \"/b\" => v; } }\n");
+  EXPECT_EQ(c.summary(),
+            "2:31: error[E0107]: '!=' is not supported; a condition tests '==', 'prefix' or "
+            "'present' (to exclude a case, route it in an earlier rule)\n");
+  EXPECT_EQ(c.rendered().substr(c.rendered().find("\n  ", c.rendered().find("\n  ") + 1)),
+            "\n                                ^~\n");
+  // Elsewhere '=' gets no comparison advice.
+  c = parseOnly(std::string(kMeshHeader) + "service s { port = 80; }\n");
+  EXPECT_EQ(c.summary(), "2:18: error[E0103]: unexpected '='; expected an integer\n");
+}
+
+TEST(ParserErrors, UnknownWordAtTheStartOfALinePointsAtIt) {
+  auto c = parseOnly(std::string(kMeshHeader) + "service s {\n  port 1;\n  weight 5;\n}\n");
+  EXPECT_EQ(c.summary(),
+            "4:3: error[E0103]: unexpected 'weight'; expected one of 'port', 'subset', 'route' or "
+            "'}'\n");
+  c = parseOnly(std::string(kMeshHeader) + "service s {\n  weight 5;\n}\n");
+  EXPECT_EQ(c.summary(),
+            "3:3: error[E0103]: unexpected 'weight'; expected one of 'port', 'subset', 'route' or "
+            "'}'\n");
+}
+
+TEST(ParserErrors, UnknownEscape) {
+  const auto c = parseOnly(std::string(kMeshHeader) +
+                           R"(service s { route { when path == "/a\qb" => v; } })");
+  EXPECT_EQ(
+      c.summary(),
+      "2:37: error[E0301]: unknown escape sequence '\\q'; valid escapes are \\\", \\\\, \\n and "
+      "\\t\n");
 }
 
 TEST(ParserErrors, PercentWithThreeDecimals) {
@@ -145,14 +200,15 @@ TEST(ParserErrors, PercentWithThreeDecimals) {
 TEST(ParserErrors, RendersSourceLineWithCaret) {
   const auto c = parseOnly("mesh m {}\nservice s { port x; }\n");
   EXPECT_EQ(c.rendered(),
-            "test.mesh:2:18: error: unexpected 'x'; expected an integer\n"
+            "test.mesh:2:18: error[E0103]: unexpected 'x'; expected an integer\n"
             "  service s { port x; }\n"
             "                   ^\n");
 }
 
 TEST(ParserErrors, InvalidUtf8IsReportedWithItsPosition) {
   const auto c = parseOnly("mesh m {}\nservice s\xff { }\n");
-  EXPECT_EQ(c.summary(), "2:10: error: invalid UTF-8 byte 0xff; policy files are UTF-8 text\n");
+  EXPECT_EQ(c.summary(),
+            "2:10: error[E0101]: invalid UTF-8 byte 0xff; policy files are UTF-8 text\n");
 }
 
 TEST(ParserErrors, GarbageInputsGetLocatedErrorsNotCrashes) {

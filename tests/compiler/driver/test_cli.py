@@ -3,18 +3,21 @@
 
 Usage: test_cli.py MESHC EXAMPLE_POLICY BUILD_DIR
 """
+import json
 import os
+import pty
 import subprocess
 import sys
 import tempfile
 import unittest
 
 MESHC, EXAMPLE, BUILD_DIR = sys.argv[1:4]
+GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden")
 
 
-def meshc(*args, env=None, binary=None):
+def meshc(*args, env=None, binary=None, stdin=None):
     return subprocess.run([binary or MESHC, *args], capture_output=True, text=True, timeout=300,
-                          check=False, env=env)
+                          check=False, env=env, input=stdin)
 
 
 class Cli(unittest.TestCase):
@@ -44,11 +47,11 @@ class Cli(unittest.TestCase):
         run = meshc("check", bad)
         self.assertEqual(run.returncode, 1)
         self.assertEqual(run.stdout, "")
-        self.assertIn(f"{bad}:5:36: error: unknown subset 'v2' of service 'a'; "
+        self.assertIn(f"{bad}:5:36: error[E0202]: unknown subset 'v2' of service 'a'; "
                       "did you mean 'v1'?\n"
                       '    route { when path prefix "/x" => v2; otherwise => v1; }\n'
-                      "                                     ^\n", run.stderr)
-        self.assertIn(f"{bad}:7:43: error: unknown service 'b'", run.stderr)
+                      "                                     ^~\n", run.stderr)
+        self.assertIn(f"{bad}:7:43: error[E0201]: unknown service 'b'", run.stderr)
         self.assertIn("2 errors generated.", run.stderr)
 
     def test_syntax_errors_exit_1(self):
@@ -56,7 +59,7 @@ class Cli(unittest.TestCase):
         run = meshc("compile", bad, "-o", self.tmp.name)
         self.assertEqual(run.returncode, 1)
         # The header's '}' is missing: reported where it belongs, at the end of line 1.
-        self.assertIn(f"{bad}:1:9: error: expected 'trust_domain' or '}}'\n", run.stderr)
+        self.assertIn(f"{bad}:1:9: error[E0102]: expected 'trust_domain' or '}}'\n", run.stderr)
 
     def test_missing_file_and_bad_usage_exit_2(self):
         run = meshc("check", os.path.join(self.tmp.name, "absent.mesh"))
@@ -114,6 +117,116 @@ class Cli(unittest.TestCase):
         self.assertEqual(run.returncode, 0, run.stderr)
         self.assertIn(f"runtime {os.path.join(prefix, 'lib', 'meshc')}\n", run.stdout)
         self.assertTrue(os.access(os.path.join(out, "sidecar-ratings-v1"), os.X_OK))
+
+    def test_json_diagnostics_match_the_golden_file(self):
+        with open(os.path.join(GOLDEN, "diagnostics.mesh"), encoding="utf-8") as f:
+            policy = f.read()
+        run = meshc("check", "-", "--format", "json", stdin=policy)
+        self.assertEqual(run.returncode, 1)
+        self.assertEqual(run.stdout, "")
+        golden = os.path.join(GOLDEN, "diagnostics.json")
+        if os.environ.get("MESHC_UPDATE_GOLDEN") == "1":
+            with open(golden, "w", encoding="utf-8") as out:
+                out.write(run.stderr)
+        with open(golden, encoding="utf-8") as f:
+            self.assertEqual(run.stderr, f.read())
+        document = json.loads(run.stderr)
+        self.assertEqual(list(document), ["diagnostics", "errors", "warnings"])
+        self.assertEqual(list(document["diagnostics"][0]),
+                         ["severity", "code", "message", "file", "line", "column", "end_line",
+                          "end_column", "notes"])
+        self.assertEqual((document["errors"], document["warnings"]), (5, 1))
+
+    def test_json_on_compile_and_a_clean_policy(self):
+        run = meshc("compile", EXAMPLE, "--emit=ir", "--format=json")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(json.loads(run.stderr), {"diagnostics": [], "errors": 0, "warnings": 0})
+        self.assertIn("workload", run.stdout)
+
+    def test_werror_turns_warnings_into_errors(self):
+        policy = self.write("w.mesh", 'mesh m { trust_domain "m"; }\n'
+                                      'service s { port 1; subset v1 {}\n'
+                                      '  route { otherwise => v1 timeout 1s; timeout 2s; } }\n')
+        run = meshc("check", policy)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn(f"{policy}:3:47: warning[W0401]: route timeout 2s applies to no rule",
+                      run.stderr)
+        self.assertIn("1 warning generated.", run.stderr)
+        run = meshc("check", policy, "--werror")
+        self.assertEqual(run.returncode, 1)
+        self.assertIn(f"{policy}:3:47: error[W0401]:", run.stderr)
+        self.assertIn("1 error generated.", run.stderr)
+        run = meshc("compile", policy, "--werror", "--format", "json", "--emit=ir")
+        self.assertEqual(run.returncode, 1)
+        self.assertEqual(json.loads(run.stderr)["diagnostics"][0]["severity"], "error")
+
+    def test_color(self):
+        bad = self.write("c.mesh", "mesh m { trust_domain 1; }\n")
+        expected = "\033[1;31merror[E0103]: \033[0m"
+        self.assertIn(expected, meshc("check", bad, "--color=always").stderr)
+        for args in (["--color=never"], ["--color", "auto"], []):
+            self.assertNotIn("\033[", meshc("check", bad, *args).stderr)  # stderr is a pipe
+        self.assertEqual(meshc("check", bad, "--color=sometimes").returncode, 2)
+
+    def test_color_auto_needs_a_terminal_and_no_NO_COLOR(self):
+        bad = self.write("c.mesh", "mesh m { trust_domain 1; }\n")
+
+        def stderr_on_a_terminal(env):
+            leader, follower = pty.openpty()
+            try:
+                subprocess.run([MESHC, "check", bad], stdout=subprocess.DEVNULL, stderr=follower,
+                               timeout=60, check=False, env=env)
+                return os.read(leader, 65536).decode()
+            finally:
+                os.close(leader)
+                os.close(follower)
+
+        plain = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+        self.assertIn("\033[1;31merror[E0103]", stderr_on_a_terminal(plain))
+        self.assertNotIn("\033[", stderr_on_a_terminal(dict(plain, NO_COLOR="1")))
+
+    def test_help_and_unknown_commands_list_the_commands(self):
+        run = meshc("help")
+        self.assertEqual(run.returncode, 0)
+        self.assertIn("commands:\n  compile  ", run.stdout)
+        self.assertIn("\n  check    ", run.stdout)
+        run = meshc("frobnicate")
+        self.assertEqual(run.returncode, 2)
+        self.assertTrue(run.stderr.startswith("meshc: unknown command 'frobnicate'\ncommands:\n"),
+                        run.stderr)
+        run = meshc()
+        self.assertEqual(run.returncode, 2)
+        self.assertIn("commands:", run.stderr)
+
+    def test_policy_from_stdin(self):
+        with open(EXAMPLE, encoding="utf-8") as f:
+            run = meshc("check", "-", stdin=f.read())
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertTrue(run.stdout.startswith("<stdin>: ok: 4 services"), run.stdout)
+        run = meshc("check", "-", stdin="mesh m {\n")
+        self.assertEqual(run.returncode, 1)
+        self.assertTrue(run.stderr.startswith("<stdin>:1:9: error[E0102]:"), run.stderr)
+        self.assertIn("  mesh m {\n", run.stderr)
+
+    def test_io_problems_are_one_plain_line(self):
+        run = meshc("check", self.tmp.name)
+        self.assertEqual(run.returncode, 2)
+        self.assertEqual(run.stderr, f"meshc: {self.tmp.name}: is a directory, not a policy file\n")
+        blocker = self.write("file", "")
+        run = meshc("compile", EXAMPLE, "-o", os.path.join(blocker, "out"), "--workload",
+                    "ratings-v1")
+        self.assertEqual(run.returncode, 2)
+        self.assertEqual(run.stderr, f"meshc: {blocker}/out: Not a directory\n")
+        run = meshc("check", os.path.join(blocker, "x.mesh"))
+        self.assertEqual(run.returncode, 2)
+        self.assertEqual(run.stderr, f"meshc: {blocker}/x.mesh: cannot open: Not a directory\n")
+        if os.geteuid() != 0:  # root reads anything
+            unreadable = self.write("secret.mesh", "")
+            os.chmod(unreadable, 0)
+            run = meshc("check", unreadable)
+            self.assertEqual(run.returncode, 2)
+            self.assertEqual(run.stderr,
+                             f"meshc: {unreadable}: cannot open: Permission denied\n")
 
 
 if __name__ == "__main__":

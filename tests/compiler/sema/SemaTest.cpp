@@ -32,27 +32,29 @@ TEST(Sema, AcceptsTheBookinfoExample) {
 TEST(Sema, MissingMeshHeader) {
   const auto c = check("service s { port 1; subset a {} }");
   EXPECT_EQ(c.summary(),
-            "1:1: error: missing mesh header; a policy starts with e.g. 'mesh shop { "
+            "1:1: error[E0401]: missing mesh header; a policy starts with e.g. 'mesh shop { "
             "trust_domain \"shop.local\"; }'\n");
 }
 
 TEST(Sema, UnknownSubsetSuggestsTheClosestName) {
   const auto c = check(withRoute("    otherwise => v4;\n"));
-  EXPECT_EQ(c.summary(), "8:18: error: unknown subset 'v4' of service 'r'; did you mean 'v1'?\n");
+  EXPECT_EQ(c.summary(),
+            "8:18: error[E0202]: unknown subset 'v4' of service 'r'; did you mean 'v1'?\n");
 }
 
 TEST(Sema, UnknownServiceListsKnownOnes) {
   const auto c = check(std::string(kMeshHeader) +
                        "service r { port 80; subset v1 {} }\n"
                        "workload w { service r; version v1; calls zzzzzz; }\n");
-  EXPECT_EQ(c.summary(), "3:43: error: unknown service 'zzzzzz'; known services: r\n");
+  EXPECT_EQ(c.summary(), "3:43: error[E0201]: unknown service 'zzzzzz'; known services: r\n");
 }
 
 TEST(Sema, UnknownWorkloadVersion) {
   const auto c = check(std::string(kMeshHeader) +
                        "service r { port 80; subset v1 {} }\n"
                        "workload w { service r; version v9; }\n");
-  EXPECT_EQ(c.summary(), "3:33: error: unknown subset 'v9' of service 'r'; did you mean 'v1'?\n");
+  EXPECT_EQ(c.summary(),
+            "3:33: error[E0202]: unknown subset 'v9' of service 'r'; did you mean 'v1'?\n");
 }
 
 TEST(Sema, Duplicates) {
@@ -60,39 +62,40 @@ TEST(Sema, Duplicates) {
                        "service r { port 80; subset v1 {} subset v1 {} }\n"
                        "service r { port 81; subset v1 {} }\n");
   EXPECT_EQ(c.summary(),
-            "2:42: error: duplicate subset in service 'r' 'v1'\n"
+            "2:42: error[E0204]: duplicate subset in service 'r' 'v1'\n"
             "2:29: note: first declared here\n"
-            "3:9: error: duplicate service 'r'\n"
+            "3:9: error[E0203]: duplicate service 'r'\n"
             "2:9: note: first declared here\n");
 }
 
 TEST(Sema, SplitWeightsMustTotal100) {
   const auto c = check(withRoute("    otherwise => split { v1 90%, v3 5.5% };\n"));
   EXPECT_EQ(c.summary(),
-            "8:18: error: split weights total 95.5%; they must total exactly 100%\n");
+            "8:18: error[E0316]: split weights total 95.5%; they must total exactly 100%\n");
 }
 
 TEST(Sema, SplitTargetRepeated) {
   const auto c = check(withRoute("    otherwise => split { v1 50%, v1 50% };\n"));
   EXPECT_EQ(c.summary(),
-            "8:34: error: duplicate split target 'v1'\n8:26: note: first declared here\n");
+            "8:34: error[E0205]: duplicate split target 'v1'\n8:26: note: first declared here\n");
 }
 
 TEST(Sema, RuleShadowedByBroaderPrefix) {
   const auto c = check(withRoute("    when path prefix \"/api\" => v1;\n"
                                  "    when path prefix \"/api/v2\" and method GET => v2;\n"));
   EXPECT_EQ(c.summary(),
-            "9:5: error: rule can never match: every request it matches is taken by an "
+            "9:5: error[E0503]: rule can never match: every request it matches is taken by an "
             "earlier rule (rules are tried in order)\n"
             "8:5: note: the earlier rule is here\n");
 }
 
 TEST(Sema, RuleAfterOtherwise) {
   const auto c = check(withRoute("    otherwise => v1;\n    when method GET => v2;\n"));
-  EXPECT_EQ(c.summary(),
-            "9:5: error: rule can never match: it comes after 'otherwise', which matches every "
-            "request\n"
-            "8:5: note: the earlier rule is here\n");
+  EXPECT_EQ(
+      c.summary(),
+      "9:5: error[E0502]: rule can never match: it comes after 'otherwise', which matches every "
+      "request\n"
+      "8:5: note: the earlier rule is here\n");
 }
 
 TEST(Sema, NarrowBeforeBroadIsFine) {
@@ -107,13 +110,13 @@ TEST(Sema, NarrowBeforeBroadIsFine) {
 TEST(Sema, HeaderNamesAreCaseInsensitiveForShadowing) {
   const auto c = check(withRoute("    when header \"End-User\" present => v1;\n"
                                  "    when header \"end-user\" == \"jason\" => v2;\n"));
-  EXPECT_NE(c.summary().find("9:5: error: rule can never match"), std::string::npos);
+  EXPECT_NE(c.summary().find("9:5: error[E0503]: rule can never match"), std::string::npos);
 }
 
 TEST(Sema, ContradictoryConditions) {
   const auto c = check(withRoute("    when path == \"/a\" and path prefix \"/b\" => v1;\n"));
   EXPECT_EQ(c.summary(),
-            "8:27: error: rule can never match: 'path prefix \"/b\"' contradicts 'path == "
+            "8:27: error[E0501]: rule can never match: 'path prefix \"/b\"' contradicts 'path == "
             "\"/a\"'\n"
             "8:10: note: the contradicting condition is here\n");
 }
@@ -125,27 +128,29 @@ TEST(Sema, Literals) {
                        "  subset v1 { endpoints [\"localhost\", \"h:0\", \"bad host:1\", \"[::1]:8\"]; }\n"
                        "  route { when path == \"x\" and method get => v1 timeout 0s; }\n"
                        "}\n");
-  EXPECT_EQ(c.summary(),
-            "3:3: error: port 70000 is out of range; ports are 1-65535\n"
-            "3:14: error: unsupported protocol 'tcp'; this version supports: http\n"
-            "4:26: error: endpoint \"localhost\" is missing ':PORT'; expected \"HOST:PORT\"\n"
-            "4:39: error: endpoint \"h:0\" has an invalid port; ports are 1-65535; expected "
-            "\"HOST:PORT\"\n"
-            "4:46: error: endpoint \"bad host:1\" has a malformed host; expected \"HOST:PORT\"\n"
-            "5:24: error: path \"x\" must start with '/'\n"
-            "5:39: error: HTTP methods are case-sensitive and 'get' would not match clients' "
-            "'GET'; did you mean 'GET'?\n"
-            "5:57: error: timeout must be positive; omit it for no timeout\n");
+  EXPECT_EQ(
+      c.summary(),
+      "3:3: error[E0304]: port 70000 is out of range; ports are 1-65535\n"
+      "3:14: error[E0305]: unsupported protocol 'tcp'; this version supports: http\n"
+      "4:26: error[E0306]: endpoint \"localhost\" is missing ':PORT'; expected \"HOST:PORT\"\n"
+      "4:39: error[E0306]: endpoint \"h:0\" has an invalid port; ports are 1-65535; expected "
+      "\"HOST:PORT\"\n"
+      "4:46: error[E0306]: endpoint \"bad host:1\" has a malformed host; expected \"HOST:PORT\"\n"
+      "5:24: error[E0308]: path \"x\" must start with '/'\n"
+      "5:39: error[E0310]: HTTP methods are case-sensitive and 'get' would not match clients' "
+      "'GET'; did you mean 'GET'?\n"
+      "5:57: error[E0313]: timeout must be positive; omit it for no timeout\n");
 }
 
 TEST(Sema, CalledServiceWithSeveralSubsetsNeedsARoute) {
   const auto c = check(std::string(kMeshHeader) +
                        "service r { port 80; subset v1 {} subset v2 {} }\n"
                        "workload w { service r; version v1; calls r; }\n");
-  EXPECT_EQ(c.summary(),
-            "3:43: error: workload 'w' calls service 'r', which has 2 subsets but no route to "
-            "choose among them\n"
-            "2:9: note: add a 'route { ... }' block to this service\n");
+  EXPECT_EQ(
+      c.summary(),
+      "3:43: error[E0407]: workload 'w' calls service 'r', which has 2 subsets but no route to "
+      "choose among them\n"
+      "2:9: note: add a 'route { ... }' block to this service\n");
 }
 
 TEST(Sema, StructuralRequirements) {
@@ -153,20 +158,23 @@ TEST(Sema, StructuralRequirements) {
                        "service r { }\n"
                        "workload w { }\n");
   EXPECT_EQ(c.summary(),
-            "2:9: error: service 'r' has no port; add e.g. 'port 9080 http;'\n"
-            "2:9: error: service 'r' has no subset; declare at least one, e.g. 'subset v1 { "
+            "2:9: error[E0402]: service 'r' has no port; add e.g. 'port 9080 http;'\n"
+            "2:9: error[E0403]: service 'r' has no subset; declare at least one, e.g. 'subset v1 { "
             "endpoints [\"127.0.0.1:9080\"]; }'\n"
-            "3:10: error: workload 'w' does not say which service it runs; add 'service "
+            "3:10: error[E0404]: workload 'w' does not say which service it runs; add 'service "
             "NAME;'\n"
-            "3:10: error: workload 'w' does not say which version (subset) it runs; add "
+            "3:10: error[E0405]: workload 'w' does not say which version (subset) it runs; add "
             "'version NAME;'\n");
 }
 
 TEST(Sema, TimeoutsAreBoundedSoDeadlinesCannotOverflow) {
   const auto c = check(withRoute("    otherwise => v1 timeout 4000000h;\n    timeout 25h;\n"));
   EXPECT_EQ(c.summary(),
-            "9:13: error: timeout 25h is longer than the maximum of 24h; omit it for no timeout\n"
-            "8:29: error: timeout 4000000h is longer than the maximum of 24h; omit it for no "
+            "8:29: error[E0314]: timeout 4000000h is longer than the maximum of 24h; omit it for "
+            "no timeout\n"
+            "9:13: warning[W0401]: route timeout 25h applies to no rule: every rule sets its own "
+            "timeout\n"
+            "9:13: error[E0314]: timeout 25h is longer than the maximum of 24h; omit it for no "
             "timeout\n");
   EXPECT_TRUE(check(withRoute("    otherwise => v1 timeout 24h;\n")).ok);
 }
@@ -176,35 +184,77 @@ TEST(Sema, OverlargeLiteralsAreReportedOnce) {
                        "service r { port 99999999999; subset v1 {} subset v2 {}\n"
                        "  route { otherwise => split { v1 900%, v2 10% } timeout 99999999999s; } }\n");
   EXPECT_EQ(c.summary(),
-            "2:18: error: port '99999999999' is too large\n"
-            "3:35: error: percentage '900%' is too large\n"
-            "3:58: error: duration '99999999999s' is too large\n");
+            "2:18: error[E0302]: port '99999999999' is too large\n"
+            "3:35: error[E0302]: percentage '900%' is too large\n"
+            "3:58: error[E0302]: duration '99999999999s' is too large\n");
 }
 
 TEST(Sema, ServiceNamesMustBeLowerCase) {
   const auto c = check(std::string(kMeshHeader) + "service Reviews { port 80; subset v1 {} }\n");
-  EXPECT_EQ(c.summary(),
-            "2:9: error: service name 'Reviews' must be lower-case: it is matched against the "
-            "request's host, which is case-insensitive; did you mean 'reviews'?\n");
+  EXPECT_EQ(
+      c.summary(),
+      "2:9: error[E0315]: service name 'Reviews' must be lower-case: it is matched against the "
+      "request's host, which is case-insensitive; did you mean 'reviews'?\n");
 }
 
 TEST(Sema, ConditionsThatNoRequestCanSatisfy) {
   const auto c = check(withRoute("    when header \"x\" == \"a\\nb\" => v1;\n"
                                  "    when path prefix \"/a b\" => v2;\n"));
-  EXPECT_EQ(c.summary(),
-            "8:24: error: header value contains a control character (such as a newline), which "
-            "a request header never does: this condition could never match\n"
-            "9:22: error: path \"/a b\" contains a space or control character, which a request "
-            "path never does; percent-encode it (e.g. %20)\n");
+  EXPECT_EQ(
+      c.summary(),
+      "8:24: error[E0311]: header value contains a control character (such as a newline), which "
+      "a request header never does: this condition could never match\n"
+      "9:22: error[E0307]: path \"/a b\" contains a space or control character, which a request "
+      "path never does; percent-encode it (e.g. %20)\n");
 }
 
 TEST(Sema, EndpointHostsAreDnsNamesOrAddresses) {
   const auto c = check(std::string(kMeshHeader) +
                        "service r { port 80; subset v1 { endpoints [\"-a:1\", \"a..b:1\", "
                        "\"ok-1.example:2\", \"10.0.0.1:3\"]; } }\n");
+  EXPECT_EQ(
+      c.summary(),
+      "2:45: error[E0306]: endpoint \"-a:1\" has a malformed host; expected \"HOST:PORT\"\n"
+      "2:53: error[E0306]: endpoint \"a..b:1\" has a malformed host; expected \"HOST:PORT\"\n");
+}
+
+TEST(Sema, UpperCaseServiceNameIsTheOnlyErrorNotItsLowerCaseReferences) {
+  const auto c = check(std::string(kMeshHeader) +
+                       "service details { port 1; subset v1 {} }\n"
+                       "service Reviews { port 1; subset v1 {} subset v2 {} }\n"
+                       "workload w { service details; version v1; calls reviews; }\n"
+                       "workload r { service reviews; version v3; }\n");
   EXPECT_EQ(c.summary(),
-            "2:45: error: endpoint \"-a:1\" has a malformed host; expected \"HOST:PORT\"\n"
-            "2:53: error: endpoint \"a..b:1\" has a malformed host; expected \"HOST:PORT\"\n");
+            "3:9: error[E0315]: service name 'Reviews' must be lower-case: it is matched against "
+            "the request's host, which is case-insensitive; did you mean 'reviews'?\n"
+            "4:49: error[E0407]: workload 'w' calls service 'reviews', which has 2 subsets but no "
+            "route to choose among them\n"
+            "3:9: note: add a 'route { ... }' block to this service\n"
+            "5:39: error[E0202]: unknown subset 'v3' of service 'Reviews'; did you mean 'v1'?\n");
+}
+
+TEST(Sema, RouteTimeoutThatNoRuleUsesIsAWarning) {
+  const auto c =
+      check(withRoute("    when path prefix \"/a\" => v2 timeout 1s;\n"
+                      "    otherwise => v1 timeout 3s;\n"
+                      "    timeout 2s;\n"));
+  EXPECT_TRUE(c.ok) << c.rendered();
+  EXPECT_EQ(c.summary(),
+            "10:13: warning[W0401]: route timeout 2s applies to no rule: every rule sets its own "
+            "timeout\n");
+  EXPECT_EQ(c.diagnostics.warningCount(), 1u);
+  EXPECT_TRUE(
+      check(withRoute("    otherwise => v1;\n    timeout 2s;\n")).diagnostics.all().empty());
+}
+
+TEST(Sema, DiagnosticsComeOutInPositionOrderWithTheirNotes) {
+  // Sema finds the duplicate (a later line) before the unknown subset on an earlier line.
+  const auto c =
+      check(withRoute("    otherwise => v9;\n") + "service r { port 81; subset v1 {} }\n");
+  EXPECT_EQ(c.summary(),
+            "8:18: error[E0202]: unknown subset 'v9' of service 'r'; did you mean 'v1'?\n"
+            "11:9: error[E0203]: duplicate service 'r'\n"
+            "2:9: note: first declared here\n");
 }
 
 }  // namespace

@@ -36,20 +36,22 @@ TEST(TestCheck, ReportsEveryMistakeWithItsPosition) {
       "test \"a\" { expect split { r.v1 60%, r.v1 30% }; expect timeout 1s; expect no timeout; }\n"
       "test \"c\" { from w request GET \"/\"; from w request GET \"/\"; }\n"));
   EXPECT_EQ(c.summary(),
-            "9:17: error: unknown workload 'x'; known workloads: w\n"
-            "9:31: error: malformed URL \"r/x\"; write it as the application sends it: "
+            "9:17: error[E0208]: unknown workload 'x'; known workloads: w\n"
+            "9:31: error[E0606]: malformed URL \"r/x\"; write it as the application sends it: "
             "\"http://SERVICE/path?query\" (or \"/path\" with a header \"host\")\n"
-            "9:54: error: unknown subset 'v3' of service 'r'; did you mean 'v1'?\n"
-            "9:58: error: a second expectation of where the request goes; the first is at line 9\n"
-            "9:58: error: status 99 is not an HTTP status (100-599)\n"
-            "10:6: error: duplicate test name \"a\"; the first is at line 9\n"
-            "10:1: error: test \"a\" sends no request; add e.g. 'from WORKLOAD request GET "
+            "9:54: error[E0202]: unknown subset 'v3' of service 'r'; did you mean 'v1'?\n"
+            "9:58: error[E0604]: a second expectation of where the request goes; the first is at "
+            "line 9\n"
+            "9:58: error[E0605]: status 99 is not an HTTP status (100-599)\n"
+            "10:1: error[E0601]: test \"a\" sends no request; add e.g. 'from WORKLOAD request GET "
             "\"http://SERVICE/path\";'\n"
-            "10:37: error: r.v1 is listed twice\n"
-            "10:12: error: expected shares total 90%; they must total exactly 100%\n"
-            "10:68: error: a second expectation of the timeout; the first is at line 10\n"
-            "11:36: error: a test sends one request; write another test for this one\n"
-            "11:1: error: test \"c\" expects nothing; add e.g. 'expect routed SERVICE.SUBSET;'\n");
+            "10:6: error[E0611]: duplicate test name \"a\"; the first is at line 9\n"
+            "10:12: error[E0610]: expected shares total 90%; they must total exactly 100%\n"
+            "10:37: error[E0609]: r.v1 is listed twice\n"
+            "10:68: error[E0604]: a second expectation of the timeout; the first is at line 10\n"
+            "11:1: error[E0603]: test \"c\" expects nothing; add e.g. 'expect routed "
+            "SERVICE.SUBSET;'\n"
+            "11:36: error[E0602]: a test sends one request; write another test for this one\n");
 }
 
 }  // namespace
