@@ -14,6 +14,7 @@ CheckedPolicy loadPolicy(const std::string& path) {
     result.policy = std::move(*policy);
     const bool literalsOk = !result.diagnostics.hasErrors();
     result.checked = sema::check(result.policy, result.diagnostics) && literalsOk;
+    if (result.checked) sema::lint(result.policy, result.diagnostics);
   }
   result.digest = "sha256:" + sha256Hex(ast::normalizedSource(result.source));
   return result;

@@ -30,6 +30,9 @@ void checkSplitWeights(const ast::Policy& policy, Diagnostics& diagnostics);
 // A rule that can never match: shadowed by an earlier rule, after `otherwise`, or contradictory.
 void checkReachability(const ast::Policy& policy, Diagnostics& diagnostics);
 
+// Lints (warnings): subsets no rule routes to, services nothing in the mesh uses.
+void checkUsage(const ast::Policy& policy, Diagnostics& diagnostics);
+
 // Test blocks: one request from a known workload, a well-formed URL, expectations that name real
 // clusters and do not contradict each other.
 void checkTests(const ast::Policy& policy, const SymbolTable& symbols, Diagnostics& diagnostics);

@@ -133,6 +133,20 @@ void checkRoute(const ast::Route& route, Diagnostics& diagnostics) {
         possible = false;
       }
     }
+    for (size_t i = 0; i < atoms.size() && possible; ++i) {
+      for (size_t j = 0; j < atoms.size(); ++j) {
+        // Of two equal conditions the later is reported; otherwise the implied one.
+        const bool equal = implies(atoms[i], atoms[j]) && implies(atoms[j], atoms[i]);
+        if (i == j || !implies(atoms[i], atoms[j]) || (equal && j < i)) continue;
+        diagnostics.warning(DiagnosticCode::RedundantCondition, atoms[j].loc,
+                            equal ? "condition '" + atoms[j].describe() + "' is repeated"
+                                  : "condition '" + atoms[j].describe() +
+                                        "' is redundant: '" + atoms[i].describe() +
+                                        "' already implies it");
+        diagnostics.note(atoms[i].loc, equal ? "the first is here" : "the stronger condition is here");
+        break;
+      }
+    }
     const size_t index = rules.size();
     for (size_t earlier = 0; earlier < index && possible; ++earlier) {
       if (!satisfiable[earlier] || !shadows(rules[earlier], atoms)) continue;

@@ -18,4 +18,6 @@ bool check(const ast::Policy& policy, Diagnostics& diagnostics) {
   return diagnostics.errorCount() == errorsBefore;
 }
 
+void lint(const ast::Policy& policy, Diagnostics& diagnostics) { checkUsage(policy, diagnostics); }
+
 }  // namespace meshc::sema

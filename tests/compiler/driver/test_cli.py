@@ -146,7 +146,8 @@ class Cli(unittest.TestCase):
     def test_werror_turns_warnings_into_errors(self):
         policy = self.write("w.mesh", 'mesh m { trust_domain "m"; }\n'
                                       'service s { port 1; subset v1 {}\n'
-                                      '  route { otherwise => v1 timeout 1s; timeout 2s; } }\n')
+                                      '  route { otherwise => v1 timeout 1s; timeout 2s; } }\n'
+                                      'workload w { service s; version v1; }\n')
         run = meshc("check", policy)
         self.assertEqual(run.returncode, 0, run.stderr)
         self.assertIn(f"{policy}:3:47: warning[W0401]: route timeout 2s applies to no rule",

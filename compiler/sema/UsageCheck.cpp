@@ -1,0 +1,54 @@
+#include <set>
+#include <string>
+
+#include "sema/Checks.h"
+#include "support/Overloaded.h"
+
+namespace meshc::sema {
+namespace {
+
+// The subsets a service's route sends requests to: targets and split entries with a share.
+std::set<std::string> routedSubsets(const ast::Service& service) {
+  std::set<std::string> routed;
+  for (const ast::Route& route : service.routes) {
+    for (const ast::RouteRule& rule : route.rules) {
+      std::visit(Overloaded{
+                     [&](const ast::SubsetTarget& t) { routed.insert(t.subset.name); },
+                     [&](const ast::SplitTarget& split) {
+                       for (const ast::SplitEntry& entry : split.entries) {
+                         if (entry.weight.basisPoints > 0) routed.insert(entry.subset.name);
+                       }
+                     },
+                 },
+                 rule.target);
+    }
+  }
+  return routed;
+}
+
+}  // namespace
+
+void checkUsage(const ast::Policy& policy, Diagnostics& diagnostics) {
+  std::set<std::string> used;
+  for (const ast::Workload& workload : policy.workloads) {
+    for (const ast::Identifier& callee : workload.calls) used.insert(callee.name);
+    for (const ast::Identifier& own : workload.services) used.insert(own.name);
+  }
+  for (const ast::Service& service : policy.services) {
+    if (used.count(service.name.name) == 0) {
+      diagnostics.warning(
+          DiagnosticCode::UnusedService, service.name.loc,
+          "service '" + service.name.name + "' is neither called nor served by any workload");
+    }
+    if (service.routes.empty()) continue;  // a single subset takes everything
+    const std::set<std::string> routed = routedSubsets(service);
+    for (const ast::Subset& subset : service.subsets) {
+      if (routed.count(subset.name.name) > 0) continue;
+      diagnostics.warning(DiagnosticCode::SubsetNeverRouted, subset.name.loc,
+                          "no rule of service '" + service.name.name +
+                              "' routes any request to subset '" + subset.name.name + "'");
+    }
+  }
+}
+
+}  // namespace meshc::sema
