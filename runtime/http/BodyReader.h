@@ -1,11 +1,10 @@
 #pragma once
 
-// Reading a streamed body piece by piece into a fixed buffer. Internal to the proxy session:
+// Reading a streamed body piece by piece into a fixed buffer. Internal to the data path:
 // included by .cpp files only (it brings in Beast's parser and Asio's coroutine support).
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/buffer_body.hpp>
@@ -58,11 +57,11 @@ boost::beast::error_code parseBufferedBody(
 }
 
 // Fills `into` (kBodyPieceBytes) with the next body bytes: from what `buffer` already holds when
-// it can, otherwise with one read from `socket` (trailers dropped as in parseBufferedBody). Returns
+// it can, otherwise with one read from `stream` (trailers dropped as in parseBufferedBody). Returns
 // the error and how many bytes arrived (possibly 0, e.g. when only a chunk header was read).
-template <bool isRequest>
+template <class ReadStream, bool isRequest>
 boost::asio::awaitable<std::pair<boost::beast::error_code, size_t>> readBodyPiece(
-    boost::asio::ip::tcp::socket& socket, boost::beast::flat_buffer& buffer,
+    ReadStream& stream, boost::beast::flat_buffer& buffer,
     boost::beast::http::parser<isRequest, boost::beast::http::buffer_body>& parser, char* into,
     size_t headerFields) {
   namespace http = boost::beast::http;
@@ -72,7 +71,7 @@ boost::asio::awaitable<std::pair<boost::beast::error_code, size_t>> readBodyPiec
   boost::beast::error_code ec = parseBufferedBody(parser, buffer, headerFields);
   if (!ec && body.size == kBodyPieceBytes && !parser.is_done()) {
     auto [readError, bytes] = co_await http::async_read_some(
-        socket, buffer, parser, boost::asio::as_tuple(boost::asio::use_awaitable));
+        stream, buffer, parser, boost::asio::as_tuple(boost::asio::use_awaitable));
     ec = readError == http::error::need_buffer ? boost::beast::error_code{} : readError;
     dropTrailersWhenDone(parser, headerFields);
   }

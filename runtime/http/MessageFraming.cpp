@@ -1,5 +1,6 @@
 #include "http/MessageFraming.h"
 
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <iterator>
 #include <string>
@@ -37,6 +38,12 @@ void dropTrailers(http::fields& fields, size_t headerFields) {
   auto field = fields.begin();
   for (size_t i = 0; i < headerFields && field != fields.end(); ++i) ++field;
   while (field != fields.end()) field = fields.erase(field);
+}
+
+bool isMalformedMessage(const boost::system::error_code& ec) {
+  if (ec.category() != make_error_code(http::error::bad_method).category()) return false;
+  return ec != http::error::end_of_stream && ec != http::error::partial_message &&
+         ec != http::error::need_more && ec != http::error::need_buffer;
 }
 
 bool isIdempotent(http::verb method) {

@@ -7,6 +7,7 @@
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/optional/optional.hpp>
+#include <boost/system/error_code.hpp>
 #include <cstdint>
 #include <string_view>
 
@@ -31,6 +32,10 @@ size_t countFields(const boost::beast::http::fields& fields);
 // §6.5.1 lets a recipient that removes the chunked coding discard trailers). Removes every field
 // after the first `headerFields`.
 void dropTrailers(boost::beast::http::fields& fields, size_t headerFields);
+
+// True when a read failed because the peer sent something that is not HTTP, as opposed to
+// closing or resetting the connection.
+bool isMalformedMessage(const boost::system::error_code& ec);
 
 // RFC 9110 §9.2.2: a request that may be sent again without a different effect.
 bool isIdempotent(boost::beast::http::verb method);

@@ -13,9 +13,9 @@ namespace {
 // idle connection, and it catches the common case (the server's idle timeout) before the request
 // is written.
 bool looksAlive(UpstreamConnection& connection) {
-  if (!connection.socket.is_open() || connection.buffer.size() != 0) return false;
+  if (!connection.stream.isOpen() || connection.buffer.size() != 0) return false;
   char byte;
-  const ssize_t n = ::recv(connection.socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  const ssize_t n = ::recv(connection.stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 

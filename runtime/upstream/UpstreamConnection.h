@@ -1,20 +1,20 @@
 #pragma once
 
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <chrono>
 
 #include "http/ReadLimits.h"
+#include "http/Stream.h"
 #include "observability/StatsShard.h"
 
 namespace mesh {
 
-// One TCP connection to an upstream endpoint, with the read buffer that belongs to it (bytes the
+// One connection to an upstream endpoint, with the read buffer that belongs to it (bytes the
 // response parser read ahead stay with the connection, not with the request).
 class UpstreamConnection {
  public:
   UpstreamConnection(const boost::asio::any_io_executor& executor, StatsShard& stats)
-      : socket(executor), buffer(kMaxReadBufferBytes), stats_(stats) {}
+      : stream(executor), buffer(kMaxReadBufferBytes), stats_(stats) {}
   ~UpstreamConnection() {
     if (counted_) stats_.connectionClosed();
   }
@@ -27,7 +27,7 @@ class UpstreamConnection {
     counted_ = true;
   }
 
-  boost::asio::ip::tcp::socket socket;
+  Stream stream;
   boost::beast::flat_buffer buffer;
   bool reused = false;  // taken from the pool: the peer may have closed it meanwhile
   std::chrono::steady_clock::time_point idleSince;
