@@ -25,7 +25,26 @@ namespace {
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
+// The cluster whose active requests an exchange counts in: none for the local application,
+// which the inbound listener reaches under the local service's cluster without being one of its
+// endpoints.
+ClusterState* clusterOf(const Exchange& exchange, WorkerContext& worker) {
+  const RouteDecision& route = exchange.route;
+  if (route.cluster < 0 || route.endpoint == worker.state.clusters.app()) return nullptr;
+  return &worker.upstreams.cluster(static_cast<uint32_t>(route.cluster));
+}
+
 }  // namespace
+
+UpstreamAttempt::UpstreamAttempt(Exchange& exchange, Downstream downstream, WorkerContext& worker,
+                                 const Router& router, ConnectionTimers& timers)
+    : exchange_(exchange),
+      downstream_(downstream),
+      worker_(worker),
+      router_(router),
+      timers_(timers),
+      active_(worker.upstreams.endpoint(exchange.route.endpoint->id), clusterOf(exchange, worker)) {
+}
 
 asio::awaitable<void> UpstreamAttempt::connect(bool allowPooled) {
   const Endpoint& endpoint = *exchange_.route.endpoint;

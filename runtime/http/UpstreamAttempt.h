@@ -11,6 +11,7 @@
 #include "http/Exchange.h"
 #include "http/ReadLimits.h"
 #include "http/Stream.h"
+#include "upstream/UpstreamState.h"
 
 namespace mesh {
 
@@ -43,13 +44,9 @@ struct Downstream {
 // request body up and the response down at the same time. Every outcome is left in the Exchange.
 class UpstreamAttempt {
  public:
+  // The exchange counts as an active request of its endpoint (and cluster) while this lives.
   UpstreamAttempt(Exchange& exchange, Downstream downstream, WorkerContext& worker,
-                  const Router& router, ConnectionTimers& timers)
-      : exchange_(exchange),
-        downstream_(downstream),
-        worker_(worker),
-        router_(router),
-        timers_(timers) {}
+                  const Router& router, ConnectionTimers& timers);
 
   // Leaves exchange.upstream null when no connection could be made (see connectError).
   boost::asio::awaitable<void> connect(bool allowPooled);
@@ -66,6 +63,7 @@ class UpstreamAttempt {
   WorkerContext& worker_;
   const Router& router_;
   ConnectionTimers& timers_;
+  ActiveRequest active_;
 };
 
 // After the last attempt: returns the connection to the pool if it can carry another exchange.
