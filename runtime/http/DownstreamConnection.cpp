@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
@@ -26,6 +28,9 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+// After refusing a request, how long and how much of what the client still sends is discarded.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr size_t kLingerBytes = 1024 * 1024;
 
 std::string peerAddress(const tcp::socket& socket) {
   beast::error_code ec;
@@ -116,10 +121,12 @@ asio::awaitable<void> DownstreamConnection::run() {
   timers_.start(std::weak_ptr<TimerOwner>(shared_from_this()));
   while (!worker_.state.draining()) {
     Exchange exchange;
+    phase_ = Phase::kAwaitingRequest;
     timers_.setIdle(true);
     auto [ec, bytes] =
         co_await http::async_read_header(stream_, buffer_, exchange.request, kNoThrow);
     timers_.setIdle(false);
+    phase_ = Phase::kExchanging;
     if (ec) {
       if (isMalformedMessage(ec)) {
         const LocalReply reply = badRequestHeader(ec);
@@ -131,12 +138,52 @@ asio::awaitable<void> DownstreamConnection::run() {
     if (!co_await serve(exchange)) break;
   }
   timers_.cancel();
+  switch (phase_) {
+    case Phase::kRefused:
+      co_await linger();
+      break;
+    case Phase::kAwaitingRequest:
+    case Phase::kExchanging:
+    case Phase::kLingering:
+      break;
+  }
   stream_.shutdownAndClose();
 }
 
 void DownstreamConnection::closeIfIdle() {
-  // A partly received request header is an in-flight request: let it finish.
-  if (timers_.idle() && buffer_.size() == 0) stream_.shutdownAndClose();
+  switch (phase_) {
+    case Phase::kAwaitingRequest:
+      // A partly received request header is an in-flight request: let it finish.
+      if (buffer_.size() == 0) stream_.shutdownAndClose();
+      return;
+    case Phase::kLingering:
+      stream_.shutdownAndClose();
+      return;
+    case Phase::kExchanging:
+    case Phase::kRefused:
+      return;
+  }
+}
+
+asio::awaitable<void> DownstreamConnection::linger() {
+  // Closing a socket with unread bytes resets the connection, and a reset can destroy the
+  // response before the client reads it (and fails the client's upload). So the sidecar ends
+  // its side with FIN and reads and discards what is still coming, within bounds.
+  phase_ = Phase::kLingering;
+  stream_.shutdownSend();
+  asio::steady_timer limit(stream_.get_executor(), kLingerTime);
+  limit.async_wait([this, self = shared_from_this()](const boost::system::error_code& ec) {
+    if (!ec) stream_.cancel();
+  });
+  char* scratch = bodies_.request();
+  size_t discarded = buffer_.size();
+  while (discarded < kLingerBytes) {
+    auto [ec, got] =
+        co_await stream_.async_read_some(asio::buffer(scratch, kBodyPieceBytes), kNoThrow);
+    if (ec) break;
+    discarded += got;
+  }
+  limit.cancel();
 }
 
 asio::awaitable<bool> DownstreamConnection::serve(Exchange& exchange) {
@@ -220,7 +267,9 @@ asio::awaitable<bool> DownstreamConnection::answer(Exchange& exchange, const Loc
     clusterTag = worker_.state.clusters.cluster(exchange.route.cluster).name;
   }
   const bool keep = keepAlive && !worker_.state.draining();
-  const bool reusable = co_await writeLocalReply(stream_, exchange.facts, reply, clusterTag, keep);
+  auto [written, reusable] =
+      co_await writeLocalReply(stream_, exchange.facts, reply, clusterTag, keep);
+  if (written && !reusable) phase_ = Phase::kRefused;
   record(exchange, reply.status);
   co_return reusable;
 }

@@ -34,10 +34,19 @@ class DownstreamConnection final : public std::enable_shared_from_this<Downstrea
   void closeIfIdle() override;
 
  private:
+  // Where the connection is in its life; what closeIfIdle and the end of run() go by.
+  enum class Phase {
+    kAwaitingRequest,
+    kExchanging,
+    kRefused,    // a local reply that closes the connection went out; the request may be unread
+    kLingering,  // discarding what the client still sends, before closing
+  };
+
   boost::asio::awaitable<bool> serve(Exchange& exchange);
   boost::asio::awaitable<bool> forward(Exchange& exchange);
   boost::asio::awaitable<bool> answer(Exchange& exchange, const LocalReply& reply, bool keepAlive);
   void record(const Exchange& exchange, unsigned status);
+  boost::asio::awaitable<void> linger();
 
   void idleTimedOut() override;
   void abandon(Exchange& exchange, Abandoned why) override;
@@ -51,6 +60,7 @@ class DownstreamConnection final : public std::enable_shared_from_this<Downstrea
   PolicyRequestBuilder policyRequest_;
   ConnectionTimers timers_;
   BodyBuffers bodies_;
+  Phase phase_ = Phase::kAwaitingRequest;
 };
 
 }  // namespace mesh

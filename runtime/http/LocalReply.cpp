@@ -49,9 +49,10 @@ LocalReply describeFailure(const Exchange& exchange, const Router& router,
                            target, reason)};
 }
 
-asio::awaitable<bool> writeLocalReply(Stream& stream, const RequestFacts& facts,
-                                      const LocalReply& reply, std::string_view clusterTag,
-                                      bool keepAlive) {
+asio::awaitable<std::pair<bool, bool>> writeLocalReply(Stream& stream, const RequestFacts& facts,
+                                                       const LocalReply& reply,
+                                                       std::string_view clusterTag,
+                                                       bool keepAlive) {
   http::response<http::string_body> response{static_cast<http::status>(reply.status),
                                              facts.clientVersion < 11 ? 10u : 11u};
   response.set(http::field::content_type, "text/plain");
@@ -62,7 +63,7 @@ asio::awaitable<bool> writeLocalReply(Stream& stream, const RequestFacts& facts,
   if (facts.head) response.body().clear();
   auto [ec, bytes] =
       co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
-  co_return !ec && keepAlive;
+  co_return std::pair{!ec, !ec && keepAlive};
 }
 
 }  // namespace mesh

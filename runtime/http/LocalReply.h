@@ -7,6 +7,7 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "http/Exchange.h"
 #include "http/Stream.h"
@@ -29,9 +30,12 @@ LocalReply describeFailure(const Exchange& exchange, const Router& router,
                            std::chrono::milliseconds streamIdleTimeout);
 
 // Writes `reply` in the client's HTTP version; `clusterTag`, when not empty, goes out as
-// x-mesh-upstream-cluster. Returns whether the connection may carry another request.
-boost::asio::awaitable<bool> writeLocalReply(Stream& stream, const RequestFacts& facts,
-                                             const LocalReply& reply, std::string_view clusterTag,
-                                             bool keepAlive);
+// x-mesh-upstream-cluster. Returns whether it went out, and whether the connection may carry
+// another request.
+boost::asio::awaitable<std::pair<bool, bool>> writeLocalReply(Stream& stream,
+                                                              const RequestFacts& facts,
+                                                              const LocalReply& reply,
+                                                              std::string_view clusterTag,
+                                                              bool keepAlive);
 
 }  // namespace mesh

@@ -206,6 +206,29 @@ class ProxyTest(SidecarTestCase):
         self.assertEqual(body, b'meshc: no route: host "nope.example" is not a service workload '
                                b'"productpage-v1" may call\n')
 
+    def test_error_response_reaches_a_client_still_sending_its_body(self):
+        # The sidecar refuses the request without reading its body, while a client without
+        # Expect: 100-continue goes on uploading. Had the sidecar closed at once, the rest of the
+        # upload would meet a reset (and a reset can destroy a response the client has not read
+        # yet): it must discard the body for a while, then end the connection cleanly.
+        head = b"POST / HTTP/1.1\r\nHost: nope.example\r\nContent-Length: 262144\r\n\r\n"
+        with socket.create_connection(("127.0.0.1", self.ports["outbound"]), timeout=10) as s:
+            s.sendall(head)
+            reply = b""
+            while not reply.endswith(b" may call\n"):
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                reply += chunk
+            for _ in range(16):
+                s.sendall(b"x" * 16384)
+            self.assertEqual(s.recv(65536), b"", "the sidecar sent more than the response")
+        head, body = split_response(reply)
+        self.assertTrue(head.startswith(b"http/1.1 404"), reply[:200])
+        self.assertIn(b"connection: close", head)
+        self.assertEqual(body, b'meshc: no route: host "nope.example" is not a service workload '
+                               b'"productpage-v1" may call\n')
+
     def test_no_matching_rule_gets_404(self):
         status, _, body = meshtest.http_request(self.ports["outbound"], "/forbidden/x",
                                                 headers={"Host": "details"})
