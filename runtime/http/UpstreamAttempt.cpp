@@ -99,7 +99,7 @@ asio::awaitable<void> UpstreamAttempt::pumpRequestBody() {
   http::buffer_body::value_type& body = parser.get().body();
   char* buffer = downstream_.bodies.request();
   UpstreamConnection& upstream = *exchange_.upstream;
-  const size_t headerFields = countFields(parser.get());
+  const HeaderFields headerFields(parser.get(), parser.chunked());
   reserveForBody(downstream_.buffer);
   while (!parser.is_done()) {
     if (bodyInFlight(exchange_.requestBody)) exchange_.requestBody = BodyState::kReadingClient;
@@ -215,7 +215,7 @@ asio::awaitable<void> UpstreamAttempt::relayResponseBody() {
   }
 
   char* buffer = downstream_.bodies.response();
-  const size_t headerFields = countFields(response);  // all edits of the header are done
+  const HeaderFields headerFields(response, parser.chunked());  // the header's edits are done
   reserveForBody(upstream.buffer);
   // Whatever of the body arrived with the header goes out in the same write as the header.
   response.body().data = buffer;

@@ -434,6 +434,13 @@ def answer_with_trailers(connection):
                        b"0\r\nConnection: close\r\nSet-Cookie: a=b\r\n\r\n")
 
 
+def answer_with_header_named_trailers(connection):
+    # Each trailer repeats the name of a header field.
+    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Kept: 1\r\n"
+                       b"Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n"
+                       b"0\r\nContent-Type: text/html\r\nX-Kept: 2\r\n\r\n")
+
+
 def answer_gzip_chunked(connection):
     connection.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
                        b"3\r\nabc\r\n0\r\n\r\n")
@@ -462,6 +469,7 @@ def answer_slowly(connection):
 
 
 SCRIPTS = {"/trailers": answer_with_trailers, "/gzip-chunked": answer_gzip_chunked,
+           "/header-named-trailers": answer_with_header_named_trailers,
            "/endless-extension": answer_endless_extension, "/silent": answer_nothing,
            "/stall": answer_then_stall, "/slow": answer_slowly}
 
@@ -548,6 +556,19 @@ class FramingTest(SidecarTestCase):
         self.assertNotIn(b"connection: close", head)
         self.assertIn(b"transfer-encoding: chunked", head)
         # Dropped, not forwarded: the body ends with a last chunk that carries no trailer.
+        self.assertEqual(body, b"3\r\nabc\r\n0\r\n\r\n")
+
+    def test_trailers_named_like_header_fields_never_become_headers(self):
+        # The parser files such a trailer next to the header field of the same name, not after
+        # the header: it must still be told apart, and no header field dropped in its place.
+        reply = self.exchange(b"GET /header-named-trailers HTTP/1.1\r\nHost: details\r\n\r\n")
+        head, body = split_response(reply)
+        self.assertTrue(head.startswith(b"http/1.1 200"), reply)
+        self.assertIn(b"content-type: text/plain\r\n", head)
+        self.assertNotIn(b"text/html", head)
+        self.assertIn(b"x-kept: 1", head)
+        self.assertNotIn(b"x-kept: 2", head)
+        self.assertIn(b"x-mesh-upstream-cluster: details.v1", head)
         self.assertEqual(body, b"3\r\nabc\r\n0\r\n\r\n")
 
     def test_http10_client_gets_no_100_continue(self):
