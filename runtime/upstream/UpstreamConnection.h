@@ -2,6 +2,7 @@
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 
 #include "http/ReadLimits.h"
