@@ -12,7 +12,7 @@
 #include <memory>
 
 #include "core/WorkerContext.h"
-#include "http/ProxySession.h"
+#include "http/DownstreamConnection.h"
 
 namespace mesh {
 namespace asio = boost::asio;
@@ -44,7 +44,7 @@ asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor, WorkerContext& worker,
     }
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    auto session = std::make_shared<ProxySession>(std::move(socket), worker, router);
+    auto session = std::make_shared<DownstreamConnection>(std::move(socket), worker, router);
     asio::co_spawn(acceptor.get_executor(), session->run(),
                    [session](const std::exception_ptr& error) {
                      if (!error) return;

@@ -13,7 +13,7 @@ struct WorkerContext;
 boost::asio::ip::tcp::acceptor openListener(const boost::asio::any_io_executor& executor,
                                             const boost::asio::ip::tcp::endpoint& endpoint);
 
-// Accepts connections until the acceptor is closed, each becoming a ProxySession.
+// Accepts connections until the acceptor is closed, each becoming a DownstreamConnection.
 boost::asio::awaitable<void> acceptLoop(boost::asio::ip::tcp::acceptor& acceptor,
                                         WorkerContext& worker, const Router& router);
 

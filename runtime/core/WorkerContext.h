@@ -5,7 +5,7 @@
 #include "core/SidecarState.h"
 #include "observability/StatsShard.h"
 #include "upstream/ConnectionPool.h"
-#include "upstream/RoundRobin.h"
+#include "upstream/UpstreamState.h"
 
 namespace mesh {
 
@@ -17,13 +17,13 @@ struct WorkerContext {
         state(sidecar),
         stats(shard),
         pool(sidecar.clusters.endpointCount()),
-        roundRobin(sidecar.clusters.clusters().size(), workerIndex) {}
+        upstreams(sidecar.clusters, workerIndex) {}
 
   const unsigned index;
   const SidecarState& state;
   StatsShard& stats;
   ConnectionPool pool;
-  RoundRobin roundRobin;
+  UpstreamState upstreams;
   Prng prng;
   SessionList sessions;
 };

@@ -1,11 +1,10 @@
 #pragma once
 
-// Reading a streamed body piece by piece into a fixed buffer. Internal to the proxy session:
+// Reading a streamed body piece by piece into a fixed buffer. Internal to the data path:
 // included by .cpp files only (it brings in Beast's parser and Asio's coroutine support).
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/buffer_body.hpp>
@@ -30,18 +29,18 @@ inline void reserveForBody(boost::beast::flat_buffer& buffer) {
 template <bool isRequest>
 void dropTrailersWhenDone(
     boost::beast::http::parser<isRequest, boost::beast::http::buffer_body>& parser,
-    size_t headerFields) {
-  if (parser.is_done() && parser.chunked()) dropTrailers(parser.get(), headerFields);
+    const HeaderFields& header) {
+  if (parser.is_done() && parser.chunked()) dropTrailers(parser.get(), header);
 }
 
 // Moves body bytes the buffer already holds into the parser's body buffer, synchronously: an
 // asynchronous read would have to post its completion through the event loop even when it needs
 // no I/O. Stops when the body buffer is full, the buffer is empty, or the message is complete.
-// `headerFields` is the number of header fields before the body (countFields).
+// `header` holds the fields of the header, taken before the body.
 template <bool isRequest>
 boost::beast::error_code parseBufferedBody(
     boost::beast::http::parser<isRequest, boost::beast::http::buffer_body>& parser,
-    boost::beast::flat_buffer& buffer, size_t headerFields) {
+    boost::beast::flat_buffer& buffer, const HeaderFields& header) {
   namespace http = boost::beast::http;
   boost::beast::error_code ec;
   while (buffer.size() > 0 && !parser.is_done() && parser.get().body().size > 0) {
@@ -53,28 +52,28 @@ boost::beast::error_code parseBufferedBody(
     }
     if (ec || used == 0) break;
   }
-  dropTrailersWhenDone(parser, headerFields);
+  dropTrailersWhenDone(parser, header);
   return ec;
 }
 
 // Fills `into` (kBodyPieceBytes) with the next body bytes: from what `buffer` already holds when
-// it can, otherwise with one read from `socket` (trailers dropped as in parseBufferedBody). Returns
+// it can, otherwise with one read from `stream` (trailers dropped as in parseBufferedBody). Returns
 // the error and how many bytes arrived (possibly 0, e.g. when only a chunk header was read).
-template <bool isRequest>
+template <class ReadStream, bool isRequest>
 boost::asio::awaitable<std::pair<boost::beast::error_code, size_t>> readBodyPiece(
-    boost::asio::ip::tcp::socket& socket, boost::beast::flat_buffer& buffer,
+    ReadStream& stream, boost::beast::flat_buffer& buffer,
     boost::beast::http::parser<isRequest, boost::beast::http::buffer_body>& parser, char* into,
-    size_t headerFields) {
+    const HeaderFields& header) {
   namespace http = boost::beast::http;
   auto& body = parser.get().body();
   body.data = into;
   body.size = kBodyPieceBytes;
-  boost::beast::error_code ec = parseBufferedBody(parser, buffer, headerFields);
+  boost::beast::error_code ec = parseBufferedBody(parser, buffer, header);
   if (!ec && body.size == kBodyPieceBytes && !parser.is_done()) {
     auto [readError, bytes] = co_await http::async_read_some(
-        socket, buffer, parser, boost::asio::as_tuple(boost::asio::use_awaitable));
+        stream, buffer, parser, boost::asio::as_tuple(boost::asio::use_awaitable));
     ec = readError == http::error::need_buffer ? boost::beast::error_code{} : readError;
-    dropTrailersWhenDone(parser, headerFields);
+    dropTrailersWhenDone(parser, header);
   }
   co_return std::pair{ec, kBodyPieceBytes - body.size};
 }

@@ -1,6 +1,8 @@
 #include "http/MessageFraming.h"
 
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
+#include <algorithm>
 #include <iterator>
 #include <string>
 
@@ -33,10 +35,29 @@ size_t countFields(const http::fields& fields) {
   return static_cast<size_t>(std::distance(fields.begin(), fields.end()));
 }
 
-void dropTrailers(http::fields& fields, size_t headerFields) {
-  auto field = fields.begin();
-  for (size_t i = 0; i < headerFields && field != fields.end(); ++i) ++field;
-  while (field != fields.end()) field = fields.erase(field);
+HeaderFields::HeaderFields(const http::fields& fields, bool chunked) : count_(countFields(fields)) {
+  if (!chunked) return;
+  sorted_.reserve(count_);
+  // As value_type, the type contains() sees: the iterator's element type has it as a base.
+  for (const http::fields::value_type& field : fields) sorted_.push_back(&field);
+  std::sort(sorted_.begin(), sorted_.end());
+}
+
+bool HeaderFields::contains(const http::fields::value_type& field) const {
+  return std::binary_search(sorted_.begin(), sorted_.end(), static_cast<const void*>(&field));
+}
+
+void dropTrailers(http::fields& fields, const HeaderFields& header) {
+  if (countFields(fields) == header.count()) return;  // none arrived
+  for (auto field = fields.begin(); field != fields.end();) {
+    field = header.contains(*field) ? std::next(field) : fields.erase(field);
+  }
+}
+
+bool isMalformedMessage(const boost::system::error_code& ec) {
+  if (ec.category() != make_error_code(http::error::bad_method).category()) return false;
+  return ec != http::error::end_of_stream && ec != http::error::partial_message &&
+         ec != http::error::need_more && ec != http::error::need_buffer;
 }
 
 bool isIdempotent(http::verb method) {

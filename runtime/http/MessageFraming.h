@@ -7,8 +7,10 @@
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/optional/optional.hpp>
+#include <boost/system/error_code.hpp>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace mesh {
 
@@ -22,15 +24,34 @@ std::string_view requestFramingProblem(const boost::beast::http::fields& fields,
 void normalizeContentLength(boost::beast::http::fields& fields,
                             const boost::optional<uint64_t>& length);
 
-// How many fields `fields` holds; the mark dropTrailers needs.
+// How many fields `fields` holds.
 size_t countFields(const boost::beast::http::fields& fields);
 
-// Beast's parser appends trailer fields to the message's header fields. They are dropped, never
-// forwarded: Beast's serializer cannot write trailers, and a trailer merged into a header that
-// is yet to be sent would come after hop-by-hop removal and could set any header (RFC 9110
-// §6.5.1 lets a recipient that removes the chunked coding discard trailers). Removes every field
-// after the first `headerFields`.
-void dropTrailers(boost::beast::http::fields& fields, size_t headerFields);
+// The fields of a message's header, remembered before its body so that trailers can be told
+// apart from them later. Beast's parser adds trailer fields to the header fields, and not at the
+// end: a trailer goes next to the header fields of the same name. Only a chunked message can
+// have trailers, so only then are the fields themselves remembered (one allocation).
+class HeaderFields {
+ public:
+  HeaderFields(const boost::beast::http::fields& fields, bool chunked);
+
+  size_t count() const { return count_; }
+  bool contains(const boost::beast::http::fields::value_type& field) const;
+
+ private:
+  size_t count_;
+  std::vector<const void*> sorted_;
+};
+
+// Trailers are dropped, never forwarded: Beast's serializer cannot write them, and a trailer
+// merged into a header that is yet to be sent would come after hop-by-hop removal and could set
+// any header (RFC 9110 §6.5.1 lets a recipient that removes the chunked coding discard trailers).
+// Removes every field that is not one of `header`.
+void dropTrailers(boost::beast::http::fields& fields, const HeaderFields& header);
+
+// True when a read failed because the peer sent something that is not HTTP, as opposed to
+// closing or resetting the connection.
+bool isMalformedMessage(const boost::system::error_code& ec);
 
 // RFC 9110 §9.2.2: a request that may be sent again without a different effect.
 bool isIdempotent(boost::beast::http::verb method);

@@ -71,8 +71,7 @@ class OutboundRouter final : public Router {
       decision.message = fmt::format("meshc: no healthy endpoints for cluster {}\n", cluster.name);
       return decision;
     }
-    const uint32_t pick =
-        worker.roundRobin.next(policy.cluster, static_cast<uint32_t>(cluster.endpoints.size()));
+    const uint32_t pick = worker.upstreams.pick(policy.cluster, cluster);
     decision.endpoint = &cluster.endpoints[pick];
     decision.timeoutMs = rule.timeoutMs;
     return decision;

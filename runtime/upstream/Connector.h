@@ -2,6 +2,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/error_code.hpp>
+#include <functional>
 
 #include "core/HostPort.h"
 #include "upstream/UpstreamConnection.h"
@@ -10,9 +11,9 @@ namespace mesh {
 
 // Connects `connection` to `address`: IP literals directly, names through the resolver. The
 // caller's timer can abort the connect by closing the socket; a resolve cannot be aborted that
-// way, so the caller sets `abandoned` and the connect is not started after it.
-boost::asio::awaitable<boost::system::error_code> connectUpstream(UpstreamConnection& connection,
-                                                                  const HostPort& address,
-                                                                  const bool& abandoned);
+// way, so the connect is not started when `abandoned()` says the caller gave up meanwhile.
+boost::asio::awaitable<boost::system::error_code> connectUpstream(
+    UpstreamConnection& connection, const HostPort& address,
+    const std::function<bool()>& abandoned);
 
 }  // namespace mesh

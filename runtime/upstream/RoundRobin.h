@@ -1,28 +1,26 @@
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 #include <vector>
 
+#include "upstream/LoadBalancer.h"
+
 namespace mesh {
 
-// Round-robin cursors over each cluster's endpoints. One instance per worker, so it needs no
-// synchronisation; each worker starts at a different offset so that N fresh workers do not all
-// send their first request to endpoint 0.
-class RoundRobin {
+// Takes a cluster's endpoints in turn. Each worker starts at a different offset so that N fresh
+// workers do not all send their first request to endpoint 0.
+class RoundRobin final : public LoadBalancer {
  public:
-  RoundRobin(size_t clusterCount, uint32_t startOffset) : cursors_(clusterCount, startOffset) {}
+  explicit RoundRobin(uint32_t startOffset) : cursor_(startOffset) {}
 
-  // The index of the endpoint to use next; `endpointCount` must be positive.
-  uint32_t next(uint32_t cluster, uint32_t endpointCount) {
-    uint32_t& cursor = cursors_[cluster];
-    const uint32_t pick = cursor % endpointCount;
-    cursor = pick + 1;
+  uint32_t pick(const std::vector<Endpoint>& endpoints) override {
+    const uint32_t pick = cursor_ % static_cast<uint32_t>(endpoints.size());
+    cursor_ = pick + 1;
     return pick;
   }
 
  private:
-  std::vector<uint32_t> cursors_;
+  uint32_t cursor_;
 };
 
 }  // namespace mesh

@@ -1,21 +1,38 @@
 #pragma once
 
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <chrono>
+#include <cstdint>
+#include <memory>
 
 #include "http/ReadLimits.h"
+#include "http/Stream.h"
 #include "observability/StatsShard.h"
 
 namespace mesh {
 
-// One TCP connection to an upstream endpoint, with the read buffer that belongs to it (bytes the
+class ConnectionPool;
+class UpstreamConnection;
+
+// The read a pooled connection keeps pending while it is idle (see ConnectionPool). Shared with
+// that read's completion handler, which may run after the connection was taken or destroyed.
+struct IdleWatch {
+  enum class Phase { kIdle, kTaken };
+  UpstreamConnection* connection = nullptr;  // null once the connection is destroyed
+  ConnectionPool* pool = nullptr;
+  uint32_t endpointId = 0;
+  Phase phase = Phase::kIdle;
+  char byte = 0;  // where an unsolicited byte lands; one is enough to condemn the connection
+};
+
+// One connection to an upstream endpoint, with the read buffer that belongs to it (bytes the
 // response parser read ahead stay with the connection, not with the request).
 class UpstreamConnection {
  public:
   UpstreamConnection(const boost::asio::any_io_executor& executor, StatsShard& stats)
-      : socket(executor), buffer(kMaxReadBufferBytes), stats_(stats) {}
+      : stream(executor), buffer(kMaxReadBufferBytes), stats_(stats) {}
   ~UpstreamConnection() {
+    if (watch) watch->connection = nullptr;
     if (counted_) stats_.connectionClosed();
   }
   UpstreamConnection(const UpstreamConnection&) = delete;
@@ -27,10 +44,11 @@ class UpstreamConnection {
     counted_ = true;
   }
 
-  boost::asio::ip::tcp::socket socket;
+  Stream stream;
   boost::beast::flat_buffer buffer;
   bool reused = false;  // taken from the pool: the peer may have closed it meanwhile
   std::chrono::steady_clock::time_point idleSince;
+  std::shared_ptr<IdleWatch> watch;  // of the latest stay in the pool
 
  private:
   StatsShard& stats_;

@@ -48,6 +48,12 @@ def flood(port, prefix, timeout=5):
         return accepted, received
 
 
+def upstream_connections(admin_port):
+    """The sidecar's meshc_upstream_connections_active, from its /stats."""
+    _, _, body = meshtest.http_request(admin_port, "/stats")
+    return int(re.search(rb"meshc_upstream_connections_active (\d+)", body).group(1))
+
+
 def split_response(reply):
     """(head lower-cased, body) of a raw reply."""
     head, _, body = reply.partition(b"\r\n\r\n")
@@ -206,6 +212,29 @@ class ProxyTest(SidecarTestCase):
         self.assertEqual(body, b'meshc: no route: host "nope.example" is not a service workload '
                                b'"productpage-v1" may call\n')
 
+    def test_error_response_reaches_a_client_still_sending_its_body(self):
+        # The sidecar refuses the request without reading its body, while a client without
+        # Expect: 100-continue goes on uploading. Had the sidecar closed at once, the rest of the
+        # upload would meet a reset (and a reset can destroy a response the client has not read
+        # yet): it must discard the body for a while, then end the connection cleanly.
+        head = b"POST / HTTP/1.1\r\nHost: nope.example\r\nContent-Length: 262144\r\n\r\n"
+        with socket.create_connection(("127.0.0.1", self.ports["outbound"]), timeout=10) as s:
+            s.sendall(head)
+            reply = b""
+            while not reply.endswith(b" may call\n"):
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                reply += chunk
+            for _ in range(16):
+                s.sendall(b"x" * 16384)
+            self.assertEqual(s.recv(65536), b"", "the sidecar sent more than the response")
+        head, body = split_response(reply)
+        self.assertTrue(head.startswith(b"http/1.1 404"), reply[:200])
+        self.assertIn(b"connection: close", head)
+        self.assertEqual(body, b'meshc: no route: host "nope.example" is not a service workload '
+                               b'"productpage-v1" may call\n')
+
     def test_no_matching_rule_gets_404(self):
         status, _, body = meshtest.http_request(self.ports["outbound"], "/forbidden/x",
                                                 headers={"Host": "details"})
@@ -308,6 +337,12 @@ class ProxyTest(SidecarTestCase):
         self.assertEqual(meshtest.http_request(admin, "/ready")[::2], (200, b"ready\n"))
         meshtest.http_request(self.ports["outbound"], "/", headers={"Host": "reviews"})
         meshtest.http_request(self.ports["inbound"], "/", headers={"Host": "productpage"})
+        # A request is counted once its response is out: the client may ask first.
+        inbound_counted = re.compile(rb'istio_requests_total\{reporter="destination",[^}]*'
+                                     rb'destination_service_name="productpage"')
+        meshtest.wait_until(
+            lambda: inbound_counted.search(meshtest.http_request(admin, "/stats")[2]),
+            timeout=5, what="the inbound request in /stats")
         status, headers, body = meshtest.http_request(admin, "/stats")
         self.assertEqual(status, 200)
         self.assertTrue(headers["content-type"].startswith("text/plain; version=0.0.4"))
@@ -413,6 +448,13 @@ def answer_with_trailers(connection):
                        b"0\r\nConnection: close\r\nSet-Cookie: a=b\r\n\r\n")
 
 
+def answer_with_header_named_trailers(connection):
+    # Each trailer repeats the name of a header field.
+    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Kept: 1\r\n"
+                       b"Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n"
+                       b"0\r\nContent-Type: text/html\r\nX-Kept: 2\r\n\r\n")
+
+
 def answer_gzip_chunked(connection):
     connection.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
                        b"3\r\nabc\r\n0\r\n\r\n")
@@ -434,13 +476,14 @@ def answer_then_stall(connection):
 
 def answer_slowly(connection):
     connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n")
-    for _ in range(6):  # 2.4 s in all, never 1 s without a byte
+    for _ in range(6):  # 2.4 s in all, never 1 s without a byte: the trickle is the test
         time.sleep(0.4)
         connection.sendall(b"x")
     wait_for_close(connection)
 
 
 SCRIPTS = {"/trailers": answer_with_trailers, "/gzip-chunked": answer_gzip_chunked,
+           "/header-named-trailers": answer_with_header_named_trailers,
            "/endless-extension": answer_endless_extension, "/silent": answer_nothing,
            "/stall": answer_then_stall, "/slow": answer_slowly}
 
@@ -529,6 +572,20 @@ class FramingTest(SidecarTestCase):
         # Dropped, not forwarded: the body ends with a last chunk that carries no trailer.
         self.assertEqual(body, b"3\r\nabc\r\n0\r\n\r\n")
 
+    def test_trailers_named_like_header_fields_never_become_headers(self):
+        # The parser files such a trailer next to the header field of the same name, not after
+        # the header: it must still be told apart, and no header field dropped in its place.
+        reply = self.exchange(b"GET /header-named-trailers HTTP/1.1\r\nHost: details\r\n"
+                              b"Connection: close\r\n\r\n")
+        head, body = split_response(reply)
+        self.assertTrue(head.startswith(b"http/1.1 200"), reply)
+        self.assertIn(b"content-type: text/plain\r\n", head)
+        self.assertNotIn(b"text/html", head)
+        self.assertIn(b"x-kept: 1", head)
+        self.assertNotIn(b"x-kept: 2", head)
+        self.assertIn(b"x-mesh-upstream-cluster: details.v1", head)
+        self.assertEqual(body, b"3\r\nabc\r\n0\r\n\r\n")
+
     def test_http10_client_gets_no_100_continue(self):
         reply = self.exchange(b"POST /sha256 HTTP/1.0\r\nHost: reviews\r\n"
                               b"Expect: 100-continue\r\nContent-Length: 3\r\n\r\nabc")
@@ -598,21 +655,24 @@ class DrainTest(SidecarTestCase):
         sidecar, ports = meshtest.start_sidecar(self.group, SIDECAR, endpoints=self.endpoints,
                                                 name="drain-sidecar")
         outbound = ports["outbound"]
-        # An idle keep-alive connection: drain must close it.
-        idle = socket.create_connection(("127.0.0.1", outbound), timeout=5)
-        idle.sendall(b"GET / HTTP/1.1\r\nHost: reviews\r\n\r\n")
-        response = b""
-        while not response.endswith(b"reviews v1\n"):
-            chunk = idle.recv(65536)
-            self.assertTrue(chunk, f"connection closed early after {response!r}")
-            response += chunk
-        self.assertTrue(response.startswith(b"HTTP/1.1 200"), response)
         slow = subprocess.Popen(
             ["curl", "-sS", "-m", "20", "-D", "-", "-H", "Host: reviews",
              f"http://127.0.0.1:{outbound}/delay?ms=1500"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        idle = None
         try:
-            time.sleep(0.4)  # let the slow request reach the backend
+            # The slow request is in flight once the sidecar has connected upstream for it.
+            meshtest.wait_until(lambda: upstream_connections(ports["admin"]) == 1, timeout=5,
+                                what="the slow request to reach the backend")
+            # An idle keep-alive connection: drain must close it.
+            idle = socket.create_connection(("127.0.0.1", outbound), timeout=5)
+            idle.sendall(b"GET / HTTP/1.1\r\nHost: reviews\r\n\r\n")
+            response = b""
+            while not response.endswith(b"reviews v1\n"):
+                chunk = idle.recv(65536)
+                self.assertTrue(chunk, f"connection closed early after {response!r}")
+                response += chunk
+            self.assertTrue(response.startswith(b"HTTP/1.1 200"), response)
             sidecar.send_signal(signal.SIGTERM)
             meshtest.wait_until(lambda: meshtest.is_refused(outbound), timeout=3,
                                 what="the outbound listener to close")
@@ -627,7 +687,8 @@ class DrainTest(SidecarTestCase):
             self.assertTrue(out.endswith("reviews v1\n"), out)
             self.assertEqual(sidecar.wait(timeout=10), 0)
         finally:
-            idle.close()
+            if idle:
+                idle.close()
             if slow.poll() is None:
                 slow.kill()
                 slow.wait(timeout=5)
@@ -641,7 +702,8 @@ class DrainTest(SidecarTestCase):
              f"http://127.0.0.1:{ports['outbound']}/delay?ms=10000"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
-            time.sleep(0.4)
+            meshtest.wait_until(lambda: upstream_connections(ports["admin"]) == 1, timeout=5,
+                                what="the slow request to reach the backend")
             started = time.monotonic()
             sidecar.send_signal(signal.SIGTERM)
             self.assertEqual(sidecar.wait(timeout=10), 0)

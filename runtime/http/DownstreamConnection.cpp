@@ -1,0 +1,298 @@
+#include "http/DownstreamConnection.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/read.hpp>
+#include <string_view>
+
+#include "core/WorkerContext.h"
+#include "http/HopByHop.h"
+#include "http/LocalReply.h"
+#include "http/MessageFraming.h"
+#include "http/RequestId.h"
+#include "request/RequestTarget.h"
+#include "http/Router.h"
+
+namespace mesh {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+// After refusing a request, how long and how much of what the client still sends is discarded.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr size_t kLingerBytes = 1024 * 1024;
+
+std::string peerAddress(const tcp::socket& socket) {
+  beast::error_code ec;
+  const tcp::endpoint peer = socket.remote_endpoint(ec);
+  if (ec) return "unknown";
+  const std::string ip = peer.address().to_string();
+  return peer.address().is_v6() ? fmt::format("[{}]:{}", ip, peer.port())
+                                : fmt::format("{}:{}", ip, peer.port());
+}
+
+// Turns the client's request into the one the upstream gets: origin-form target, no hop-by-hop
+// headers, no Expect (the sidecar answers 100-continue itself), a request id, HTTP/1.1.
+void prepareUpstreamRequest(http::request<http::buffer_body>& request, Prng& prng) {
+  const TargetParts target = splitRequestTarget(request.target());
+  if (target.absoluteForm) {
+    std::string_view authority = target.authority;
+    if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
+      authority.remove_prefix(at + 1);
+    }
+    std::string origin(target.path);
+    if (!target.query.empty()) origin.append("?").append(target.query);
+    request.set(http::field::host, authority);
+    request.target(origin);
+  }
+  removeHopByHopHeaders(request);
+  request.erase(http::field::expect);
+  if (request.find("x-request-id") == request.end()) {
+    request.set("x-request-id", RequestId(prng.next(), prng.next()).view());
+  }
+  request.version(11);
+}
+
+// How an exchange that went upstream ended, as far as the client is concerned.
+enum class Outcome {
+  kRelayed,     // a response (whole or cut) went to the client
+  kClientGone,  // nobody is left to answer
+  kUnanswered,  // the sidecar answers for the upstream
+};
+
+Outcome outcomeOf(const Exchange& exchange) {
+  if (responseCommitted(exchange.responseState)) return Outcome::kRelayed;
+  if (exchange.requestBody == BodyState::kClientGone) return Outcome::kClientGone;
+  return Outcome::kUnanswered;
+}
+
+// Whether a stale pooled connection may be replaced by a fresh one: only if nothing came back
+// and nothing of the request is lost (no body was read), and only for an idempotent method, as
+// the upstream may have acted on the request anyway.
+bool mayRetryOnFreshConnection(const Exchange& exchange) {
+  return exchange.upstream->reused && exchange.upstreamError &&
+         exchange.responseState == ResponseState::kNothing && !exchange.facts.hadBody &&
+         isIdempotent(exchange.request.get().method()) && exchange.abandoned == Abandoned::kNo;
+}
+
+// Ranks the reasons a timer may give, so that a later, weaker one does not hide an earlier one
+// (e.g. the stream-idle timer firing after the route deadline).
+int rank(Abandoned why) {
+  switch (why) {
+    case Abandoned::kNo:
+      return 0;
+    case Abandoned::kConnectBudget:
+      return 1;
+    case Abandoned::kClientStalled:
+    case Abandoned::kUpstreamStalled:
+      return 2;
+    case Abandoned::kRouteDeadline:
+      return 3;
+  }
+  return 0;
+}
+
+}  // namespace
+
+DownstreamConnection::DownstreamConnection(tcp::socket socket, WorkerContext& worker,
+                                           const Router& router)
+    : stream_(std::move(socket)),
+      buffer_(kMaxReadBufferBytes),
+      worker_(worker),
+      router_(router),
+      peer_(peerAddress(stream_.socket())),
+      timers_(stream_.get_executor(), worker.state.streamIdleTimeout) {
+  worker_.sessions.add(this);
+}
+
+DownstreamConnection::~DownstreamConnection() { worker_.sessions.remove(this); }
+
+asio::awaitable<void> DownstreamConnection::run() {
+  timers_.start(std::weak_ptr<TimerOwner>(shared_from_this()));
+  while (!worker_.state.draining()) {
+    Exchange exchange;
+    phase_ = Phase::kAwaitingRequest;
+    timers_.setIdle(true);
+    auto [ec, bytes] =
+        co_await http::async_read_header(stream_, buffer_, exchange.request, kNoThrow);
+    timers_.setIdle(false);
+    phase_ = Phase::kExchanging;
+    if (ec) {
+      if (isMalformedMessage(ec)) {
+        const LocalReply reply = badRequestHeader(ec);
+        co_await answer(exchange, reply, false);
+      }
+      break;
+    }
+    exchange.start = Exchange::Clock::now();
+    if (!co_await serve(exchange)) break;
+  }
+  timers_.cancel();
+  switch (phase_) {
+    case Phase::kRefused:
+      co_await linger();
+      break;
+    case Phase::kAwaitingRequest:
+    case Phase::kExchanging:
+    case Phase::kLingering:
+      break;
+  }
+  stream_.shutdownAndClose();
+}
+
+void DownstreamConnection::closeIfIdle() {
+  switch (phase_) {
+    case Phase::kAwaitingRequest:
+      // A partly received request header is an in-flight request: let it finish.
+      if (buffer_.size() == 0) stream_.shutdownAndClose();
+      return;
+    case Phase::kLingering:
+      stream_.shutdownAndClose();
+      return;
+    case Phase::kExchanging:
+    case Phase::kRefused:
+      return;
+  }
+}
+
+asio::awaitable<void> DownstreamConnection::linger() {
+  // Closing a socket with unread bytes resets the connection, and a reset can destroy the
+  // response before the client reads it (and fails the client's upload). So the sidecar ends
+  // its side with FIN and reads and discards what is still coming, within bounds.
+  phase_ = Phase::kLingering;
+  stream_.shutdownSend();
+  asio::steady_timer limit(stream_.get_executor(), kLingerTime);
+  limit.async_wait([this, self = shared_from_this()](const boost::system::error_code& ec) {
+    if (!ec) stream_.cancel();
+  });
+  char* scratch = bodies_.request();
+  size_t discarded = buffer_.size();
+  while (discarded < kLingerBytes) {
+    auto [ec, got] =
+        co_await stream_.async_read_some(asio::buffer(scratch, kBodyPieceBytes), kNoThrow);
+    if (ec) break;
+    discarded += got;
+  }
+  limit.cancel();
+}
+
+asio::awaitable<bool> DownstreamConnection::serve(Exchange& exchange) {
+  auto& request = exchange.request.get();
+  exchange.facts.clientVersion = request.version();
+  exchange.facts.clientKeepAlive = request.keep_alive();
+  exchange.facts.head = request.method() == http::verb::head;
+  exchange.facts.hadBody = !exchange.request.is_done();
+  const std::string_view framingProblem =
+      requestFramingProblem(request, request.version(), exchange.request.chunked());
+  if (!framingProblem.empty()) {
+    const LocalReply reply{400, fmt::format("meshc: bad request: {}\n", framingProblem)};
+    co_return co_await answer(exchange, reply, false);
+  }
+  normalizeContentLength(request, exchange.request.content_length());
+  const RequestHead head{request.method_string(), request.target(), &request};
+  exchange.route = router_.route(head, peer_, policyRequest_, worker_);
+  if (!exchange.route.endpoint) {
+    // An unread body would be taken for the next request: keep the connection only without one.
+    const LocalReply reply{exchange.route.status, exchange.route.message};
+    co_return co_await answer(exchange, reply,
+                              exchange.facts.clientKeepAlive && !exchange.facts.hadBody);
+  }
+  co_return co_await forward(exchange);
+}
+
+asio::awaitable<bool> DownstreamConnection::forward(Exchange& exchange) {
+  auto& request = exchange.request.get();
+  // An HTTP/1.0 client does not know 100 Continue: the expectation is ignored (RFC 9110 §10.1.1).
+  exchange.facts.expectContinue = exchange.facts.clientVersion >= 11 &&
+                                  beast::iequals(request[http::field::expect], "100-continue");
+  prepareUpstreamRequest(request, worker_.prng);
+  if (exchange.route.timeoutMs > 0) {
+    exchange.deadline =
+        Exchange::Clock::now() + std::chrono::milliseconds(exchange.route.timeoutMs);
+  }
+  timers_.beginExchange(exchange);
+  UpstreamAttempt attempt(exchange, Downstream{stream_, buffer_, bodies_}, worker_, router_,
+                          timers_);
+  for (int tries = 0; tries < 2; ++tries) {
+    co_await attempt.connect(tries == 0);
+    if (!exchange.upstream) break;
+    co_await attempt.run();
+    // A pooled connection can die between the liveness check and the write.
+    if (tries > 0 || !mayRetryOnFreshConnection(exchange)) break;
+    spdlog::debug("stale pooled connection to {} ({}), retrying on a new one",
+                  exchange.route.endpoint->address.toString(), exchange.upstreamError.message());
+    exchange.upstream.reset();
+    exchange.upstreamError = {};
+  }
+  timers_.endExchange();
+  releaseUpstream(exchange, worker_.pool);
+
+  switch (outcomeOf(exchange)) {
+    case Outcome::kRelayed:
+      record(exchange, exchange.status);
+      co_return exchange.responseState ==
+          ResponseState::kDone&& exchange.downstreamKeepAlive&& exchange.requestBody ==
+          BodyState::kDone;
+    case Outcome::kClientGone:
+      record(exchange, 0);
+      co_return false;
+    case Outcome::kUnanswered:
+      break;
+  }
+  const bool keepAlive = exchange.facts.clientKeepAlive && exchange.requestBody == BodyState::kDone;
+  const LocalReply reply = describeFailure(exchange, router_, worker_.state.streamIdleTimeout);
+  const std::string_view reason(reply.message);
+  spdlog::debug("{} {}: answering {}: {}", std::string_view(request.method_string()),
+                std::string_view(request.target()), reply.status,
+                reason.substr(0, reason.size() - 1));
+  // (GCC 12 mishandles temporaries inside co_await expressions: arguments are named locals.)
+  const bool keep = keepAlive && reply.status != 400;
+  co_return co_await answer(exchange, reply, keep);
+}
+
+asio::awaitable<bool> DownstreamConnection::answer(Exchange& exchange, const LocalReply& reply,
+                                                   bool keepAlive) {
+  std::string_view clusterTag;
+  if (router_.tagsResponses() && exchange.route.cluster >= 0) {
+    clusterTag = worker_.state.clusters.cluster(exchange.route.cluster).name;
+  }
+  const bool keep = keepAlive && !worker_.state.draining();
+  auto [written, reusable] =
+      co_await writeLocalReply(stream_, exchange.facts, reply, clusterTag, keep);
+  if (written && !reusable) phase_ = Phase::kRefused;
+  record(exchange, reply.status);
+  co_return reusable;
+}
+
+void DownstreamConnection::record(const Exchange& exchange, unsigned status) {
+  const double elapsedMs =
+      std::chrono::duration<double, std::milli>(Exchange::Clock::now() - exchange.start).count();
+  worker_.stats.recordRequest(
+      RequestSeriesKey{router_.reporter(), exchange.route.cluster, static_cast<uint16_t>(status)},
+      elapsedMs);
+}
+
+void DownstreamConnection::idleTimedOut() { stream_.shutdownAndClose(); }
+
+void DownstreamConnection::abandon(Exchange& exchange, Abandoned why) {
+  if (rank(why) >= rank(exchange.abandoned)) exchange.abandoned = why;
+  if (exchange.upstream) exchange.upstream->stream.close();
+  if (responseCommitted(exchange.responseState)) {
+    stream_.shutdownAndClose();  // mid-body there is no way left to report the timeout
+  } else if (bodyInFlight(exchange.requestBody)) {
+    exchange.requestBody = BodyState::kAbandoned;
+    stream_.cancel();  // stop reading the upload so the 408/504 can go out now
+  }
+}
+
+}  // namespace mesh

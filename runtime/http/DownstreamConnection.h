@@ -1,0 +1,66 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <memory>
+#include <string>
+
+#include "core/SessionList.h"
+#include "http/ConnectionTimers.h"
+#include "http/PolicyRequest.h"
+#include "http/Stream.h"
+#include "http/UpstreamAttempt.h"
+
+namespace mesh {
+
+class Router;
+struct LocalReply;
+struct WorkerContext;
+
+// One downstream connection of a proxy listener. It reads requests one after the other, asks the
+// router where each goes, and either answers locally (LocalReply) or hands the exchange to an
+// UpstreamAttempt, until either side closes, a request says Connection: close, or the sidecar
+// drains. Lives on one worker thread; owned by a shared_ptr that its coroutine holds.
+class DownstreamConnection final : public std::enable_shared_from_this<DownstreamConnection>,
+                                   public DrainableSession,
+                                   public TimerOwner {
+ public:
+  DownstreamConnection(boost::asio::ip::tcp::socket socket, WorkerContext& worker,
+                       const Router& router);
+  ~DownstreamConnection() override;
+
+  boost::asio::awaitable<void> run();
+  void closeIfIdle() override;
+
+ private:
+  // Where the connection is in its life; what closeIfIdle and the end of run() go by.
+  enum class Phase {
+    kAwaitingRequest,
+    kExchanging,
+    kRefused,    // a local reply that closes the connection went out; the request may be unread
+    kLingering,  // discarding what the client still sends, before closing
+  };
+
+  boost::asio::awaitable<bool> serve(Exchange& exchange);
+  boost::asio::awaitable<bool> forward(Exchange& exchange);
+  boost::asio::awaitable<bool> answer(Exchange& exchange, const LocalReply& reply, bool keepAlive);
+  void record(const Exchange& exchange, unsigned status);
+  boost::asio::awaitable<void> linger();
+
+  void idleTimedOut() override;
+  void abandon(Exchange& exchange, Abandoned why) override;
+  bool connectionOpen() const override { return stream_.isOpen(); }
+
+  Stream stream_;
+  boost::beast::flat_buffer buffer_;
+  WorkerContext& worker_;
+  const Router& router_;
+  std::string peer_;
+  PolicyRequestBuilder policyRequest_;
+  ConnectionTimers timers_;
+  BodyBuffers bodies_;
+  Phase phase_ = Phase::kAwaitingRequest;
+};
+
+}  // namespace mesh

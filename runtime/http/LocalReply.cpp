@@ -1,0 +1,69 @@
+#include "http/LocalReply.h"
+
+#include <fmt/format.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "http/Router.h"
+
+namespace mesh {
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+
+LocalReply badRequestHeader(const boost::beast::error_code& ec) {
+  const unsigned status = ec == http::error::header_limit ? 431 : 400;
+  return {status, fmt::format("meshc: bad request: {}\n", ec.message())};
+}
+
+LocalReply describeFailure(const Exchange& exchange, const Router& router,
+                           std::chrono::milliseconds streamIdleTimeout) {
+  const std::string target = router.describe(exchange.route);
+  const std::string endpoint = exchange.route.endpoint->address.toString();
+  const auto idleMs = streamIdleTimeout.count();
+  switch (exchange.abandoned) {
+    case Abandoned::kRouteDeadline:
+      return {504, fmt::format("meshc: upstream timeout: no response from {} ({}) within {} ms\n",
+                               target, endpoint, exchange.route.timeoutMs)};
+    case Abandoned::kClientStalled:
+      return {408, fmt::format("meshc: request timeout: no body bytes for {} ms\n", idleMs)};
+    case Abandoned::kUpstreamStalled:
+      return {504, fmt::format("meshc: upstream timeout: {} ({}) stalled for {} ms\n", target,
+                               endpoint, idleMs)};
+    case Abandoned::kConnectBudget:  // connectError says timed_out
+    case Abandoned::kNo:
+      break;
+  }
+  if (exchange.requestBody == BodyState::kClientMalformed) {
+    return {400, "meshc: bad request: malformed body\n"};
+  }
+  if (exchange.connectError) {
+    return {502, fmt::format("meshc: cannot connect to {} of {}: {}\n", endpoint, target,
+                             exchange.connectError.message())};
+  }
+  const std::string reason =
+      exchange.upstreamError ? exchange.upstreamError.message() : std::string("aborted");
+  return {502, fmt::format("meshc: upstream {} of {} failed before responding: {}\n", endpoint,
+                           target, reason)};
+}
+
+asio::awaitable<std::pair<bool, bool>> writeLocalReply(Stream& stream, const RequestFacts& facts,
+                                                       const LocalReply& reply,
+                                                       std::string_view clusterTag,
+                                                       bool keepAlive) {
+  http::response<http::string_body> response{static_cast<http::status>(reply.status),
+                                             facts.clientVersion < 11 ? 10u : 11u};
+  response.set(http::field::content_type, "text/plain");
+  if (!clusterTag.empty()) response.set(kClusterHeader, clusterTag);
+  response.body() = reply.message;
+  response.keep_alive(keepAlive);
+  response.prepare_payload();
+  if (facts.head) response.body().clear();
+  auto [ec, bytes] =
+      co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
+  co_return std::pair{!ec, !ec && keepAlive};
+}
+
+}  // namespace mesh

@@ -1,0 +1,276 @@
+#include "http/UpstreamAttempt.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <string_view>
+
+#include "core/WorkerContext.h"
+#include "http/BodyReader.h"
+#include "http/HopByHop.h"
+#include "http/MessageFraming.h"
+#include "upstream/Connector.h"
+
+namespace mesh {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using namespace asio::experimental::awaitable_operators;
+
+namespace {
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+
+// The cluster whose active requests an exchange counts in: none for the local application,
+// which the inbound listener reaches under the local service's cluster without being one of its
+// endpoints.
+ClusterState* clusterOf(const Exchange& exchange, WorkerContext& worker) {
+  const RouteDecision& route = exchange.route;
+  if (route.cluster < 0 || route.endpoint == worker.state.clusters.app()) return nullptr;
+  return &worker.upstreams.cluster(static_cast<uint32_t>(route.cluster));
+}
+
+}  // namespace
+
+UpstreamAttempt::UpstreamAttempt(Exchange& exchange, Downstream downstream, WorkerContext& worker,
+                                 const Router& router, ConnectionTimers& timers)
+    : exchange_(exchange),
+      downstream_(downstream),
+      worker_(worker),
+      router_(router),
+      timers_(timers),
+      active_(worker.upstreams.endpoint(exchange.route.endpoint->id), clusterOf(exchange, worker)) {
+}
+
+asio::awaitable<void> UpstreamAttempt::connect(bool allowPooled) {
+  const Endpoint& endpoint = *exchange_.route.endpoint;
+  exchange_.upstream = allowPooled ? worker_.pool.take(endpoint.id) : nullptr;
+  if (!exchange_.upstream) {
+    exchange_.upstream =
+        std::make_unique<UpstreamConnection>(downstream_.stream.get_executor(), worker_.stats);
+    timers_.armUpstream(true);
+    const std::function<bool()> abandoned = [this] {
+      return exchange_.abandoned != Abandoned::kNo;
+    };
+    const beast::error_code ec =
+        co_await connectUpstream(*exchange_.upstream, endpoint.address, abandoned);
+    if (ec || exchange_.abandoned != Abandoned::kNo) {
+      worker_.stats.connectFailed();
+      exchange_.connectError = exchange_.abandoned != Abandoned::kNo ? asio::error::timed_out : ec;
+      exchange_.upstream.reset();
+      co_return;
+    }
+    exchange_.upstream->markConnected();
+    beast::error_code ignored;
+    exchange_.upstream->stream.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+  }
+  timers_.armUpstream(false);
+}
+
+asio::awaitable<void> UpstreamAttempt::run() {
+  UpstreamConnection& upstream = *exchange_.upstream;
+  exchange_.requestWriter.emplace(exchange_.request.get());
+  auto [ec, bytes] =
+      co_await http::async_write_header(upstream.stream, *exchange_.requestWriter, kNoThrow);
+  if (ec) {
+    exchange_.upstreamError = ec;
+    co_return;
+  }
+  if (exchange_.request.is_done()) {
+    exchange_.requestBody = BodyState::kDone;
+    co_await relayResponse();
+    co_return;
+  }
+  if (exchange_.facts.expectContinue) {
+    // A failed write here shows up again in the body pump.
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    co_await asio::async_write(downstream_.stream, asio::buffer(kContinue), kNoThrow);
+  }
+  // Both directions at once: an upstream may answer (or echo) before the upload ends.
+  co_await (pumpRequestBody() && relayResponse());
+}
+
+asio::awaitable<void> UpstreamAttempt::pumpRequestBody() {
+  RequestParser& parser = exchange_.request;
+  http::buffer_body::value_type& body = parser.get().body();
+  char* buffer = downstream_.bodies.request();
+  UpstreamConnection& upstream = *exchange_.upstream;
+  const HeaderFields headerFields(parser.get(), parser.chunked());
+  reserveForBody(downstream_.buffer);
+  while (!parser.is_done()) {
+    if (bodyInFlight(exchange_.requestBody)) exchange_.requestBody = BodyState::kReadingClient;
+    const auto [readError, got] = co_await readBodyPiece(downstream_.stream, downstream_.buffer,
+                                                         parser, buffer, headerFields);
+    if (readError) {
+      if (bodyInFlight(exchange_.requestBody)) {
+        exchange_.requestBody =
+            isMalformedMessage(readError) ? BodyState::kClientMalformed : BodyState::kClientGone;
+      }
+      // The upstream holds half a request and is useless; closing it also wakes the response
+      // side, which would otherwise wait for an answer to a request that never completes.
+      upstream.stream.close();
+      co_return;
+    }
+    if (bodyInFlight(exchange_.requestBody)) exchange_.requestBody = BodyState::kWritingUpstream;
+    timers_.touch();
+    if (got == 0 && !parser.is_done()) continue;
+    body.data = got > 0 ? buffer : nullptr;
+    body.size = got;
+    body.more = !parser.is_done();
+    auto [writeError, writeBytes] =
+        co_await http::async_write(upstream.stream, *exchange_.requestWriter, kNoThrow);
+    if (writeError == http::error::need_buffer) writeError = {};
+    if (writeError) {
+      if (bodyInFlight(exchange_.requestBody)) exchange_.requestBody = BodyState::kUpstreamFailed;
+      if (!exchange_.upstreamError) exchange_.upstreamError = writeError;
+      co_return;
+    }
+    timers_.touch();
+  }
+  exchange_.requestBody = BodyState::kDone;
+}
+
+asio::awaitable<void> UpstreamAttempt::relayResponse() {
+  UpstreamConnection& upstream = *exchange_.upstream;
+  bool haveFinalHeader = false;
+  while (!haveFinalHeader) {
+    ResponseParser& parser = exchange_.response.emplace();
+    parser.header_limit(kMaxHeaderBytes);
+    parser.body_limit(boost::none);
+    parser.skip(exchange_.facts.head);
+    auto [ec, bytes] =
+        co_await http::async_read_header(upstream.stream, upstream.buffer, parser, kNoThrow);
+    if (ec) {
+      if (parser.got_some()) exchange_.responseState = ResponseState::kPartial;
+      if (!exchange_.upstreamError) exchange_.upstreamError = ec;
+      break;
+    }
+    exchange_.responseState = ResponseState::kPartial;
+    timers_.touch();
+    const unsigned status = parser.get().result_int();
+    if (status == 101) {
+      // Upgrade is stripped from requests, so a switch of protocols is a broken upstream.
+      exchange_.upstreamError = http::error::bad_status;
+      break;
+    }
+    // Interim responses (100 Continue, 103 Early Hints) are dropped: the sidecar already
+    // answered the client's Expect itself.
+    haveFinalHeader = status >= 200;
+  }
+  if (haveFinalHeader) {
+    exchange_.responseState = ResponseState::kHeaderReceived;
+    co_await relayResponseBody();
+  }
+  if (bodyInFlight(exchange_.requestBody)) {
+    // The response is over while the client is still uploading: the rest of the body can go
+    // nowhere, so stop reading it; neither connection can be reused.
+    exchange_.requestBody = BodyState::kAbandoned;
+    downstream_.stream.cancel();
+    upstream.stream.close();
+  }
+}
+
+asio::awaitable<void> UpstreamAttempt::relayResponseBody() {
+  UpstreamConnection& upstream = *exchange_.upstream;
+  ResponseParser& parser = *exchange_.response;
+  auto& response = parser.get();
+  exchange_.upstreamKeepAlive = response.keep_alive() && !parser.need_eof();
+  removeHopByHopHeaders(response);
+  normalizeContentLength(response, parser.content_length());
+  if (router_.tagsResponses() && exchange_.route.cluster >= 0) {
+    response.set(kClusterHeader, worker_.state.clusters.cluster(exchange_.route.cluster).name);
+  }
+  // Without a length or chunking the body ends with the connection.
+  bool delimited = !parser.need_eof();
+  if (exchange_.facts.clientVersion < 11) {
+    response.version(10);
+    // An HTTP/1.0 client knows no transfer coding (RFC 9112 §6.1): not even one besides chunked
+    // may be named. The body goes out as the parser yields it and ends with the connection.
+    if (response.count(http::field::transfer_encoding) > 0) {
+      response.erase(http::field::transfer_encoding);
+      delimited = false;
+    }
+  } else {
+    response.version(11);
+  }
+  exchange_.downstreamKeepAlive =
+      exchange_.facts.clientKeepAlive && delimited && !worker_.state.draining();
+  response.keep_alive(exchange_.downstreamKeepAlive);
+  exchange_.status = response.result_int();
+
+  auto& writer = exchange_.responseWriter.emplace(response);
+  exchange_.responseState = ResponseState::kSending;
+  if (parser.is_done()) {
+    // HEAD, 204, 304 or Content-Length: 0. Writing the empty body through the serializer would
+    // add a terminating chunk to a chunked HEAD response.
+    auto [headerError, headerBytes] =
+        co_await http::async_write_header(downstream_.stream, writer, kNoThrow);
+    exchange_.responseState = headerError ? ResponseState::kDownstreamFailed : ResponseState::kDone;
+    if (headerError) upstream.stream.close();
+    co_return;
+  }
+
+  char* buffer = downstream_.bodies.response();
+  const HeaderFields headerFields(response, parser.chunked());  // the header's edits are done
+  reserveForBody(upstream.buffer);
+  // Whatever of the body arrived with the header goes out in the same write as the header.
+  response.body().data = buffer;
+  response.body().size = kBodyPieceBytes;
+  const beast::error_code bufferedError = parseBufferedBody(parser, upstream.buffer, headerFields);
+  if (bufferedError) {
+    exchange_.responseState = ResponseState::kHeaderReceived;  // nothing written: 502 can go out
+    exchange_.upstreamError = bufferedError;
+    upstream.stream.close();
+    co_return;
+  }
+  if (!co_await writeResponsePiece(buffer, kBodyPieceBytes - response.body().size)) co_return;
+  while (!parser.is_done()) {
+    const auto [readError, got] =
+        co_await readBodyPiece(upstream.stream, upstream.buffer, parser, buffer, headerFields);
+    if (readError) {
+      // Half a response must look broken to the client, not complete: abort the connection.
+      if (!exchange_.upstreamError) exchange_.upstreamError = readError;
+      downstream_.stream.shutdownAndClose();
+      co_return;
+    }
+    timers_.touch();
+    if (got == 0 && !parser.is_done()) continue;
+    if (!co_await writeResponsePiece(buffer, got)) co_return;
+  }
+  exchange_.responseState = ResponseState::kDone;
+}
+
+asio::awaitable<bool> UpstreamAttempt::writeResponsePiece(char* data, size_t size) {
+  ResponseParser& parser = *exchange_.response;
+  http::buffer_body::value_type& body = parser.get().body();
+  body.data = size > 0 ? data : nullptr;
+  body.size = size;
+  body.more = !parser.is_done();
+  auto [ec, bytes] =
+      co_await http::async_write(downstream_.stream, *exchange_.responseWriter, kNoThrow);
+  if (ec && ec != http::error::need_buffer) {
+    exchange_.responseState = ResponseState::kDownstreamFailed;
+    exchange_.upstream->stream.close();
+    co_return false;
+  }
+  timers_.touch();
+  co_return true;
+}
+
+void releaseUpstream(Exchange& exchange, ConnectionPool& pool) {
+  if (!exchange.upstream) return;
+  const bool reusable = exchange.responseState == ResponseState::kDone &&
+                        exchange.requestBody == BodyState::kDone && exchange.upstreamKeepAlive &&
+                        exchange.abandoned == Abandoned::kNo && exchange.upstream->stream.isOpen();
+  if (reusable) {
+    exchange.upstream->reused = false;
+    pool.give(exchange.route.endpoint->id, std::move(exchange.upstream));
+  }
+  exchange.upstream.reset();
+}
+
+}  // namespace mesh

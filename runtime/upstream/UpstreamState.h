@@ -1,0 +1,76 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "upstream/ClusterTable.h"
+#include "upstream/LoadBalancer.h"
+
+namespace mesh {
+
+// Whether an endpoint takes traffic. Only kHealthy exists in practice today; the others are
+// where active health checks and outlier detection will put an endpoint.
+enum class EndpointHealth {
+  kHealthy,
+  kUnhealthy,  // failed its health checks
+  kEjected,    // removed by outlier detection until `ejectedUntil`
+};
+
+// What one worker knows about one endpoint at run time.
+struct EndpointState {
+  uint32_t activeRequests = 0;
+  EndpointHealth health = EndpointHealth::kHealthy;
+  uint32_t consecutiveFailures = 0;  // 5xx or connect failures in a row, for outlier detection
+  uint32_t ejections = 0;            // how often it was ejected: the ejection time grows with it
+  std::chrono::steady_clock::time_point ejectedUntil;
+};
+
+// What one worker knows about one cluster at run time.
+struct ClusterState {
+  uint32_t activeRequests = 0;
+  std::unique_ptr<LoadBalancer> balancer;
+};
+
+// The run-time state of one worker's upstreams: per cluster (by index) and per endpoint (by id).
+// Only its worker touches it, so the request path takes no lock.
+class UpstreamState {
+ public:
+  UpstreamState(const ClusterTable& table, uint32_t workerIndex);
+
+  // The index of the endpoint of `cluster` (whose list is not empty) the next request goes to.
+  uint32_t pick(uint32_t clusterIndex, const Cluster& cluster) {
+    return clusters_[clusterIndex].balancer->pick(cluster.endpoints);
+  }
+
+  ClusterState& cluster(uint32_t index) { return clusters_[index]; }
+  EndpointState& endpoint(uint32_t id) { return endpoints_[id]; }
+
+ private:
+  std::vector<ClusterState> clusters_;
+  std::vector<EndpointState> endpoints_;
+};
+
+// Counts one request as active on its endpoint and, when it has one, its cluster, for as long as
+// it lives.
+class ActiveRequest {
+ public:
+  ActiveRequest(EndpointState& endpoint, ClusterState* cluster)
+      : endpoint_(endpoint), cluster_(cluster) {
+    ++endpoint_.activeRequests;
+    if (cluster_) ++cluster_->activeRequests;
+  }
+  ~ActiveRequest() {
+    --endpoint_.activeRequests;
+    if (cluster_) --cluster_->activeRequests;
+  }
+  ActiveRequest(const ActiveRequest&) = delete;
+  ActiveRequest& operator=(const ActiveRequest&) = delete;
+
+ private:
+  EndpointState& endpoint_;
+  ClusterState* cluster_;
+};
+
+}  // namespace mesh
