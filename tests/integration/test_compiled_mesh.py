@@ -89,6 +89,15 @@ class Bookinfo(CompiledMeshTestCase):
         seen = self.destinations("reviews", "/reviews/1", 100, ["end-user: jason"])
         self.assertEqual(seen, {"reviews v2": 100})
 
+    def test_a_repeated_header_cannot_hide_a_value(self):
+        # The policy sees "guest,jason" (repeats joined, as meshc test and explain see them), which
+        # is not "jason": a second end-user field must not smuggle a request onto v2, nor may a
+        # first one hide it from v2's rule.
+        seen = self.destinations("reviews", "/health", 20, ["end-user: guest", "End-User: jason"])
+        self.assertEqual(seen, {"reviews v1": 20})
+        seen = self.destinations("reviews", "/health", 20, ["end-user: jason", "end-user: guest"])
+        self.assertEqual(seen, {"reviews v1": 20})
+
     def test_split_sends_about_90_10_to_v1_and_v3(self):
         seen = self.destinations("reviews", "/reviews/7", 2000)
         self.assertEqual(set(seen), {"reviews v1", "reviews v3"}, seen)
