@@ -128,8 +128,7 @@ class DescriptorEmitter {
           actions.push_back(
               actionConstant(action, name + ".action" + std::to_string(actions.size())));
         }
-        const std::string location = rule.loc.file + ":" + std::to_string(rule.loc.line) + ":" +
-                                     std::to_string(rule.loc.column);
+        const std::string location = locationText(rule.loc);
         rules.push_back(llvm::ConstantStruct::get(
             types_.rule, {
                              cString(location, "rule location"),

@@ -1,6 +1,7 @@
 #include "diff/FieldConstraints.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace meshc::diff {
 namespace {
@@ -23,15 +24,14 @@ void FieldConstraints::prefix(const std::string& value, bool holds) {
 
 void FieldConstraints::present(bool holds) { (holds ? mustBePresent_ : mustBeAbsent_) = true; }
 
-std::optional<FieldConstraints::Witness> FieldConstraints::solve() const {
+FieldConstraints::Solution FieldConstraints::solve() const {
+  using Kind = Solution::Kind;
+  const auto found = [](std::string value) { return Solution{Kind::Satisfiable, {false, value}}; };
+  const Solution absent{Kind::Satisfiable, {true, {}}};
+  const Solution none{Kind::Unsatisfiable, {}};
   const bool optional = field_ == Field::Header;
-  if (mustBeAbsent_) {
-    if (mustBePresent_ || !optional) return std::nullopt;
-    return Witness{true, {}};
-  }
-  if (optional && !mustBePresent_) {
-    return Witness{true, {}};  // absent meets every negative literal
-  }
+  if (mustBeAbsent_) return mustBePresent_ || !optional ? none : absent;
+  if (optional && !mustBePresent_) return absent;  // absent meets every negative literal
   auto fits = [&](const std::string& value) {
     return std::all_of(equal_.begin(), equal_.end(), [&](auto& v) { return value == v; }) &&
            std::none_of(notEqual_.begin(), notEqual_.end(), [&](auto& v) { return value == v; }) &&
@@ -43,37 +43,32 @@ std::optional<FieldConstraints::Witness> FieldConstraints::solve() const {
            (field_ != Field::Path || startsWith(value, "/")) &&
            (field_ != Field::Method || !value.empty());
   };
-  if (!equal_.empty()) {
-    if (fits(equal_.front())) return Witness{false, equal_.front()};
-    return std::nullopt;
-  }
-  // Every solution starts with the longest required prefix (the others must be its prefixes).
-  // If that prefix itself is excluded, one more character that appears in no literal escapes
-  // every remaining exclusion, since an excluded value or prefix would have to contain it. So
-  // these two candidates decide satisfiability exactly.
+  if (!equal_.empty()) return fits(equal_.front()) ? found(equal_.front()) : none;
+  // Every solution starts with the longest required prefix (the others must be its prefixes),
+  // so the base itself is the first candidate. Otherwise a solution extends it, and an exclusion
+  // can rule out at most one one-character extension (an excluded value or prefix exactly one
+  // longer); longer ones rule out none, and shorter ones rule out the base and all its extensions.
+  // So with fewer exclusions than characters to try, the one-character extensions decide.
   std::string base = field_ == Field::Path ? "/" : "";
   for (const std::string& p : prefixes_) {
     if (p.size() > base.size()) base = p;
   }
   if (field_ == Field::Method && base.empty()) {
     for (const char* method : {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"}) {
-      if (fits(method)) return Witness{false, method};
+      if (fits(method)) return found(method);
     }
   }
-  if (fits(base)) return Witness{false, base};
-  const std::string preferred = field_ == Field::Method ? "XYZQWVKJ" : "xyz0123456789abcdefgh";
-  for (char fresh : preferred) {
-    auto contains = [fresh](const std::string& text) {
-      return text.find(fresh) != std::string::npos;
-    };
-    if (std::any_of(notEqual_.begin(), notEqual_.end(), contains) ||
-        std::any_of(notPrefixes_.begin(), notPrefixes_.end(), contains)) {
-      continue;
-    }
-    if (fits(base + fresh)) return Witness{false, base + fresh};
-    break;  // a fresh character escapes every exclusion: only the base itself was the problem
+  if (fits(base)) return found(base);
+  std::string alphabet = field_ == Field::Method ? "XYZQWVKJ" : "xyz0";
+  for (char c = '!'; c <= '~'; ++c) {
+    const bool usable = field_ != Field::Method || std::isalnum(static_cast<unsigned char>(c)) != 0;
+    if (usable && alphabet.find(c) == std::string::npos) alphabet += c;
   }
-  return std::nullopt;
+  for (char c : alphabet) {
+    if (fits(base + c)) return found(base + c);
+  }
+  const size_t exclusions = notEqual_.size() + notPrefixes_.size();
+  return exclusions < alphabet.size() ? none : Solution{Kind::Undecided, {}};
 }
 
 }  // namespace meshc::diff

@@ -17,14 +17,20 @@ class FieldConstraints {
   void prefix(const std::string& value, bool holds);
   void present(bool holds);
 
-  // A value meeting every literal: nullopt when none exists, an empty optional string inside
-  // (`absent`) for a header that must be absent. The search is exact for these literal kinds:
-  // it fails only when the literals contradict each other.
+  // A value meeting every literal (`absent` for a header that must or may be missing).
   struct Witness {
     bool absent = false;
     std::string value;
   };
-  std::optional<Witness> solve() const;
+  struct Solution {
+    enum class Kind { Satisfiable, Unsatisfiable, Undecided };
+    Kind kind = Kind::Unsatisfiable;
+    Witness witness;  // when satisfiable
+  };
+  // Exact whenever the field has fewer exclusions (negated equalities and prefixes) than the
+  // candidate alphabet has characters (62 for methods, 94 otherwise); beyond that a field whose
+  // every one-character extension is excluded is reported undecided, never unsatisfiable.
+  Solution solve() const;
 
  private:
   Field field_;

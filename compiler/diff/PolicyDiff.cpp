@@ -31,8 +31,7 @@ struct Outcome {
         text += (text == "split" ? " " : ", ") + cluster + " " + formatPercent(share);
       }
     }
-    return text +
-           (timeoutMs == 0 ? ", no timeout" : ", timeout " + formatDuration(timeoutMs));
+    return text + (timeoutMs == 0 ? ", no timeout" : ", timeout " + formatDuration(timeoutMs));
   }
 };
 
@@ -134,8 +133,12 @@ void add(FieldConstraints& field, const Literal& literal) {
 
 using Assignment = std::map<FieldKey, FieldConstraints::Witness>;
 
-// Values for every field the literals mention, or nothing when they contradict each other.
-std::optional<Assignment> solveLiterals(const std::vector<Literal>& literals) {
+struct Solved {
+  std::optional<Assignment> assignment;  // values for every field the literals mention
+  bool undecided = false;                // no assignment, but no proof that none exists either
+};
+
+Solved solveLiterals(const std::vector<Literal>& literals) {
   std::map<FieldKey, FieldConstraints> fields;
   for (const Literal& literal : literals) {
     const FieldKey key = keyOf(*literal.first);
@@ -143,12 +146,22 @@ std::optional<Assignment> solveLiterals(const std::vector<Literal>& literals) {
     add(it->second, literal);
   }
   Assignment assignment;
+  bool undecided = false;
   for (const auto& [key, field] : fields) {
-    std::optional<FieldConstraints::Witness> witness = field.solve();
-    if (!witness) return std::nullopt;
-    assignment.emplace(key, *witness);
+    const FieldConstraints::Solution solution = field.solve();
+    switch (solution.kind) {
+      case FieldConstraints::Solution::Kind::Satisfiable:
+        assignment.emplace(key, solution.witness);
+        break;
+      case FieldConstraints::Solution::Kind::Unsatisfiable:
+        return {};
+      case FieldConstraints::Solution::Kind::Undecided:
+        undecided = true;
+        break;
+    }
   }
-  return assignment;
+  if (undecided) return {std::nullopt, true};
+  return {std::move(assignment), false};
 }
 
 // Finds requests meeting every literal and, for each clause (an earlier rule), failing at least
@@ -162,25 +175,30 @@ class RegionSearch {
       : literals_(std::move(literals)), clauses_(std::move(clauses)) {}
 
   std::optional<Assignment> run() { return search(0); }
-  bool exhausted() const { return nodes_ > kBudget; }
+  // The search ended without an answer: out of budget, or a field the solver could not decide.
+  bool inconclusive() const { return nodes_ > kBudget || undecided_; }
 
  private:
   std::optional<Assignment> search(size_t clause) {
     if (++nodes_ > kBudget) return std::nullopt;
-    if (!solveLiterals(literals_)) return std::nullopt;
-    if (clause == clauses_.size()) return solveLiterals(literals_);
+    Solved current = solveLiterals(literals_);
+    if (!current.assignment) {
+      undecided_ = undecided_ || current.undecided;
+      return std::nullopt;
+    }
+    if (clause == clauses_.size()) return std::move(current.assignment);
     // A condition the current literals already rule out fails for every such request.
     for (const ir::Predicate* predicate : clauses_[clause]) {
       literals_.emplace_back(predicate, true);
-      const bool possible = solveLiterals(literals_).has_value();
+      const Solved holding = solveLiterals(literals_);
       literals_.pop_back();
-      if (!possible) return search(clause + 1);
+      if (!holding.assignment && !holding.undecided) return search(clause + 1);
     }
     for (const ir::Predicate* predicate : clauses_[clause]) {
       literals_.emplace_back(predicate, false);
       std::optional<Assignment> found = search(clause + 1);
       literals_.pop_back();
-      if (found || exhausted()) return found;
+      if (found || nodes_ > kBudget) return found;
     }
     return std::nullopt;
   }
@@ -188,6 +206,7 @@ class RegionSearch {
   std::vector<Literal> literals_;
   std::vector<std::vector<const ir::Predicate*>> clauses_;
   int nodes_ = 0;
+  bool undecided_ = false;
 };
 
 ExampleRequest exampleOf(const std::string& host, const Assignment& assignment) {
@@ -260,12 +279,19 @@ void diffHost(const std::string& workload, const std::string& host, const Route&
       region(newRoute, j);
       RegionSearch search(std::move(literals), std::move(clauses));
       const std::optional<Assignment> found = search.run();
-      if (search.exhausted()) {
-        result.notes.push_back("workload " + workload + ", host " + quoted(host) +
-                               ": analysis budget exhausted; some classes are not listed");
-        return;
+      if (!found) {
+        if (search.inconclusive()) {
+          auto rule = [](const Route& route, size_t index) {
+            return index < route.rules.size() ? "rule " + locationText(route.rules[index]->loc)
+                                              : std::string("no rule");
+          };
+          result.notes.push_back("workload " + workload + ", host " + quoted(host) + ": " +
+                                 rule(oldRoute, i) + " -> " + rule(newRoute, j) +
+                                 ": undecided (too many excluded values to analyse); these "
+                                 "requests may change");
+        }
+        continue;
       }
-      if (!found) continue;
       ChangedClass change;
       change.workload = workload;
       change.host = host;

@@ -12,7 +12,7 @@ namespace {
 
 std::string at(const std::optional<SourceLoc>& loc) {
   if (!loc) return "no rule";
-  return "rule " + loc->file + ":" + std::to_string(loc->line) + ":" + std::to_string(loc->column);
+  return "rule " + locationText(*loc);
 }
 
 std::string describe(const diff::ExampleRequest& example) {
@@ -58,7 +58,8 @@ int runDiff(const DiffOptions& options) {
       std::cout << count
                 << (count == 1 ? " class of requests changes\n" : " classes of requests change\n");
     }
-    return result.changes.empty() ? 0 : 1;
+    // A workload only one version has, or a class left undecided, is not "no change".
+    return result.changes.empty() && result.notes.empty() ? 0 : 1;
   } catch (const std::exception& e) {
     std::cerr << "meshc: " << e.what() << "\n";
     return 2;

@@ -15,10 +15,6 @@
 namespace meshc::driver {
 namespace {
 
-std::string at(const SourceLoc& loc) {
-  return loc.file + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
-}
-
 policytest::RequestSpec parseSpec(const ExplainOptions& options) {
   policytest::RequestSpec spec;
   const size_t space = options.request.find(' ');
@@ -27,6 +23,14 @@ policytest::RequestSpec parseSpec(const ExplainOptions& options) {
   }
   spec.method = options.request.substr(0, space);
   spec.url = options.request.substr(space + 1);
+  // The checks a test request's URL gets (E0606), as a usage error here.
+  const bool absolute = spec.url.rfind("http://", 0) == 0;
+  if ((!absolute && spec.url.rfind('/', 0) != 0) ||
+      spec.url.find_first_of(" #") != std::string::npos || hasControlCharacter(spec.url)) {
+    throw std::invalid_argument("--request: malformed URL " + quoted(spec.url) +
+                                "; write it as \"http://SERVICE/path?query\" or \"/path\" with "
+                                "-H \"host: SERVICE\"");
+  }
   for (const std::string& header : options.headers) {
     const size_t colon = header.find(':');
     if (colon == std::string::npos || colon == 0) {
@@ -46,9 +50,9 @@ void print(const ir::Module& module, const policytest::Explanation& explanation)
               << " is none of the services workload " << module.workload << " may call\n";
   } else {
     const ir::Service& service = module.services[static_cast<size_t>(explanation.service)];
-    std::cout << "service " << service.name << "  (" << at(service.loc) << ")\n";
+    std::cout << "service " << service.name << "  (" << locationText(service.loc) << ")\n";
     for (const policytest::RuleTrace& rule : explanation.rules) {
-      std::cout << "  rule #" << rule.index << "  " << at(rule.loc) << "  "
+      std::cout << "  rule #" << rule.index << "  " << locationText(rule.loc) << "  "
                 << (rule.matched ? "MATCH" : "no match") << "\n";
       if (rule.conditions.empty()) std::cout << "    yes  (no conditions: matches every request)\n";
       for (const policytest::ConditionTrace& condition : rule.conditions) {
@@ -113,7 +117,7 @@ int runExplain(const ExplainOptions& options) {
     const bool traced = !explanation.rules.empty() && explanation.rules.back().matched;
     const bool routed = explanation.outcome.kind == policytest::Outcome::Kind::Routed;
     if (traced != routed || (routed && std::string(explanation.outcome.settings.location) !=
-                                           at(explanation.rules.back().loc))) {
+                                           locationText(explanation.rules.back().loc))) {
       std::cerr << "meshc: internal error: the trace and the compiled decision differ; please "
                    "report this with the policy file\n";
       return 2;

@@ -19,16 +19,22 @@ namespace {
 namespace fs = std::filesystem;
 
 // Through a temporary file and a rename, so an interrupted run never leaves half a policy.
+// A symlink stays a symlink: its target is what gets replaced.
 void replaceFile(const std::string& path, const std::string& text) {
-  const fs::path temporary = path + ".meshc-fmt." + std::to_string(getpid());
+  const fs::path target = fs::is_symlink(path) ? fs::canonical(path) : fs::path(path);
+  const fs::path temporary = target.string() + ".meshc-fmt." + std::to_string(getpid());
   {
     std::ofstream out(temporary, std::ios::binary);
     out << text;
-    if (!out.flush()) throw std::runtime_error(path + ": cannot write the formatted file");
+    if (!out.flush()) {
+      out.close();
+      fs::remove(temporary);
+      throw std::runtime_error(path + ": cannot write the formatted file");
+    }
   }
   std::error_code error;
-  fs::permissions(temporary, fs::status(path).permissions(), error);
-  fs::rename(temporary, path, error);
+  fs::permissions(temporary, fs::status(target).permissions(), error);
+  fs::rename(temporary, target, error);
   if (error) {
     fs::remove(temporary);
     throw std::runtime_error(path + ": cannot replace the file: " + error.message());

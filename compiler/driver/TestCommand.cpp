@@ -16,10 +16,6 @@
 namespace meshc::driver {
 namespace {
 
-std::string at(const SourceLoc& loc) {
-  return loc.file + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
-}
-
 std::string xmlEscaped(const std::string& text) {
   std::string out;
   for (char c : text) {
@@ -114,7 +110,7 @@ int runTests(const TestOptions& options) {
         reports.push_back(std::move(report));
         continue;
       }
-      if (checked.policy.tests.empty()) continue;
+      // A policy without tests still counts for coverage: its rules are reached by none.
       policytest::PolicyTests tests(checked.policy, lowerAndVerify(checked));
       report.results = tests.run(filter);
       for (const policytest::TestResult& result : report.results) {
@@ -125,8 +121,7 @@ int runTests(const TestOptions& options) {
             break;
           case policytest::TestResult::Verdict::Fail:
             ++failed;
-            std::cout << "FAIL  " << result.name << "  (" << at(result.loc)
-                      << ")\n";
+            std::cout << "FAIL  " << result.name << "  (" << locationText(result.loc) << ")\n";
             for (const std::string& failure : result.failures)
               std::cout << "      " << failure << "\n";
             std::cout << "      actual: " << result.actual << "\n";
@@ -156,7 +151,7 @@ int runTests(const TestOptions& options) {
     if (options.coverage) {
       for (const policytest::Coverage::Item& item : coverage.items) {
         if (!item.reached)
-          std::cout << "  not reached: " << item.what << " at " << at(item.loc) << "\n";
+          std::cout << "  not reached: " << item.what << " at " << locationText(item.loc) << "\n";
       }
     }
     if (coverage.percent() + 1e-9 < options.minCoverage) {

@@ -1,5 +1,6 @@
 #include "format/Formatter.h"
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -48,6 +49,7 @@ class TreeBuilder {
       if (isComment(token) && !out.empty() && out.back()->kind == Item::Kind::Statement &&
           out.back()->trailing == nullptr && token.line == out.back()->lastLine) {
         out.back()->trailing = &token;
+        previousLine = std::max(previousLine, token.endLine);
         ++next_;
         continue;
       }
@@ -74,7 +76,21 @@ class TreeBuilder {
       item.lastLine = token.endLine;
       if (token.text == "{" && inlineDepth == 0 && !opensInlineBraces(item)) {
         item.opensBlock = true;
+        // Comments between the head and its `{` move into the block: a line comment left before
+        // the brace would swallow it.
+        std::vector<const SourceToken*> moved;
+        while (!item.tokens.empty() && item.tokens.back()->kind != SourceToken::Kind::Code) {
+          moved.insert(moved.begin(), item.tokens.back());
+          item.tokens.pop_back();
+        }
         item.block = items();
+        for (auto it = moved.rbegin(); it != moved.rend(); ++it) {
+          auto comment = std::make_unique<Item>();
+          comment->kind = Item::Kind::Comment;
+          comment->tokens.push_back(*it);
+          comment->lastLine = (*it)->endLine;
+          item.block.insert(item.block.begin(), std::move(comment));
+        }
         if (!atEnd()) item.lastLine = tokens_[next_++].endLine;  // the closing `}`
         return;
       }
@@ -86,12 +102,14 @@ class TreeBuilder {
     }
   }
 
-  // `split {` (a route target or an expected split) is part of its statement, not a block.
+  // `=> split {` and `expect split {` open a split inside their statement, not a block; `split`
+  // elsewhere is a name (keywords are contextual: `service split {` opens a block).
   static bool opensInlineBraces(const Item& item) {
-    for (auto it = item.tokens.rbegin(); it != item.tokens.rend(); ++it) {
-      if ((*it)->kind == SourceToken::Kind::Code) return (*it)->text == "split";
+    std::vector<const std::string*> code;
+    for (auto it = item.tokens.rbegin(); it != item.tokens.rend() && code.size() < 2; ++it) {
+      if ((*it)->kind == SourceToken::Kind::Code) code.push_back(&(*it)->text);
     }
-    return false;
+    return code.size() == 2 && *code[0] == "split" && (*code[1] == "=>" || *code[1] == "expect");
   }
 
   const std::vector<SourceToken>& tokens_;
@@ -173,8 +191,10 @@ class Printer {
                     oneLine.find('\n') != std::string::npos;
         if (!multiLine) line += oneLine;
       }
-      const bool blank =
-          i > 0 && (item.blankBefore || (topLevel && (multiLine || previousWasBlock)));
+      // A comment right above a block documents it: it stays attached.
+      const bool documented = i > 0 && items[i - 1]->kind == Item::Kind::Comment;
+      const bool blank = i > 0 && (item.blankBefore ||
+                                   (topLevel && ((multiLine && !documented) || previousWasBlock)));
       if (blank) out_ += "\n";
       if (!multiLine) {
         out_ += line;

@@ -8,15 +8,15 @@
 
 namespace meshc::ir {
 
-// Same contract as the compiled module's route(): returns a MESH_ROUTE_* status and fills
-// `decision` when the status is MESH_ROUTE_MATCHED. The chosen rule's actions are in the IR, at the
-// rule the decision names.
 // Whether one condition holds for the request: the evaluator's own test, shared with `explain`.
 bool predicateHolds(const Predicate& predicate, const mesh_request& request);
 
 // The routable service the request's host names, or -1 (the first of duplicated names).
 int32_t findService(const Module& module, const mesh_request& request);
 
+// Same contract as the compiled module's route(): returns a MESH_ROUTE_* status and fills
+// `decision` when the status is MESH_ROUTE_MATCHED. The chosen rule's actions are in the IR, at the
+// rule the decision names.
 uint32_t evaluateRoute(const Module& module, const mesh_request& request,
                        mesh_route_decision& decision);
 

@@ -74,7 +74,7 @@ Outcome decide(const ir::Module& policy, const mesh_module& compiled, const mesh
       outcome.kind = Outcome::Kind::NoRule;
       return outcome;
     default:
-      break;  // matched; any other value fails the comparison of rule indices below
+      break;  // matched (both implementations agreed on the status, so it is one they share)
   }
   outcome.kind = Outcome::Kind::Routed;
   outcome.rule = first.decision.rule;

@@ -10,10 +10,6 @@
 namespace meshc::policytest {
 namespace {
 
-std::string at(const SourceLoc& loc) {
-  return loc.file + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
-}
-
 std::string clusterName(const ast::ClusterRef& ref) {
   return ref.service.name + "." + ref.subset.name;
 }
@@ -77,17 +73,16 @@ TestResult PolicyTests::runOne(const ast::TestCase& test) {
   if (!given.principals.empty()) spec.principal = given.principals[0].value;
   SpecRequest builder;
   mesh_request request;
-  if (!builder.build(spec, request)) {
-    result.verdict = TestResult::Verdict::Fail;
-    result.failures.push_back(at(given.url.loc) +
-                              ": the sidecar would answer 400: malformed host in the URL or the "
-                              "host header");
-    return result;
+  // A request the sidecar refuses before any policy runs: it answers 400 itself.
+  const bool wellFormed = builder.build(spec, request);
+  Outcome outcome;
+  if (wellFormed) {
+    outcome = decide(module, target.jit->module(), *target.rules, request);
+    result.actual = describeDestination(module, request, outcome);
+  } else {
+    result.actual = "400: malformed host in the URL or the host header";
   }
-
-  const Outcome outcome = decide(module, target.jit->module(), *target.rules, request);
-  result.actual = describeDestination(module, request, outcome);
-  if (outcome.kind == Outcome::Kind::Routed) {
+  if (wellFormed && outcome.kind == Outcome::Kind::Routed) {
     result.decidingRule = std::string(outcome.settings.location);
     result.actual += " by the rule at " + result.decidingRule + ", " +
                      describeTimeout(outcome.settings.timeoutMs);
@@ -100,7 +95,9 @@ TestResult PolicyTests::runOne(const ast::TestCase& test) {
   std::map<std::string, uint32_t> shares;
   for (const auto& [cluster, share] : outcome.shares)
     shares[module.clusters.at(cluster).name()] = share;
-  const bool routed = outcome.kind == Outcome::Kind::Routed;
+  const bool routed = wellFormed && outcome.kind == Outcome::Kind::Routed;
+  // What the sidecar answers itself: 400 before routing, 404 when routing finds nothing.
+  const unsigned localStatus = !wellFormed ? 400 : routed ? 0 : 404;
   for (const ast::Expectation& expectation : test.expectations) {
     std::string expected;
     const bool met = std::visit(
@@ -124,7 +121,7 @@ TestResult PolicyTests::runOne(const ast::TestCase& test) {
             },
             [&](const ast::ExpectStatus& e) {
               expected = "status " + std::to_string(e.status) + " from the sidecar";
-              return !routed && e.status == 404;
+              return e.status == localStatus;
             },
             [&](const ast::ExpectTimeout& e) {
               const uint64_t ms = e.timeout ? e.timeout->milliseconds : 0;
@@ -135,7 +132,7 @@ TestResult PolicyTests::runOne(const ast::TestCase& test) {
         expectation.kind);
     if (!met) {
       result.verdict = TestResult::Verdict::Fail;
-      result.failures.push_back(at(expectation.loc) + ": expected " + expected);
+      result.failures.push_back(locationText(expectation.loc) + ": expected " + expected);
     }
   }
   return result;
@@ -148,7 +145,7 @@ Coverage PolicyTests::coverage() const {
   for (const ir::Module& module : modules_) {
     for (uint32_t s = 0; s < module.routableServices; ++s) {
       for (const ir::Rule& rule : module.services[s].rules) {
-        const std::string key = at(rule.loc);
+        const std::string key = locationText(rule.loc);
         const auto reached = reachedRules_.find(key);
         rules.emplace(key, Coverage::Item{"rule", rule.loc, reached != reachedRules_.end()});
         std::visit(Overloaded{

@@ -133,17 +133,18 @@ void checkRoute(const ast::Route& route, Diagnostics& diagnostics) {
         possible = false;
       }
     }
-    for (size_t i = 0; i < atoms.size() && possible; ++i) {
-      for (size_t j = 0; j < atoms.size(); ++j) {
-        // Of two equal conditions the later is reported; otherwise the implied one.
-        const bool equal = implies(atoms[i], atoms[j]) && implies(atoms[j], atoms[i]);
-        if (i == j || !implies(atoms[i], atoms[j]) || (equal && j < i)) continue;
+    for (size_t j = 0; j < atoms.size() && possible; ++j) {
+      // Condition j is redundant when another implies it; of two equal ones the later is.
+      for (size_t i = 0; i < atoms.size(); ++i) {
+        if (i == j || !implies(atoms[i], atoms[j])) continue;
+        const bool equal = implies(atoms[j], atoms[i]);
+        if (equal && i > j) continue;
         diagnostics.warning(DiagnosticCode::RedundantCondition, atoms[j].loc,
                             equal ? "condition '" + atoms[j].describe() + "' is repeated"
-                                  : "condition '" + atoms[j].describe() +
-                                        "' is redundant: '" + atoms[i].describe() +
-                                        "' already implies it");
-        diagnostics.note(atoms[i].loc, equal ? "the first is here" : "the stronger condition is here");
+                                  : "condition '" + atoms[j].describe() + "' is redundant: '" +
+                                        atoms[i].describe() + "' already implies it");
+        diagnostics.note(atoms[i].loc,
+                         equal ? "the first is here" : "the stronger condition is here");
         break;
       }
     }

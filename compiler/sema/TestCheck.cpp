@@ -38,18 +38,20 @@ class TestChecker {
       std::visit(Overloaded{
                      [&](const ast::ExpectRouted& e) {
                        once(destination, expectation, "where the request goes");
-                       checkCluster(e.cluster);
+                       if (checkCluster(e.cluster)) checkReachable(test, e.cluster);
                      },
                      [&](const ast::ExpectSplit& e) {
                        once(destination, expectation, "where the request goes");
-                       checkSplit(e, expectation.loc);
+                       checkSplit(test, e, expectation.loc);
                      },
                      [&](const ast::ExpectStatus& e) {
                        once(destination, expectation, "where the request goes");
-                       if (!e.malformed && (e.status < 100 || e.status > 599)) {
+                       if (!e.malformed && e.status != 400 && e.status != 404) {
                          diagnostics_.error(DiagnosticCode::StatusOutOfRange, expectation.loc,
-                                            "status " + std::to_string(e.status) +
-                                                " is not an HTTP status (100-599)");
+                                            "the sidecar itself answers 400 (a malformed "
+                                            "request) or 404 (no route), not " +
+                                                std::to_string(e.status) +
+                                                "; other statuses come from upstreams");
                        }
                      },
                      [&](const ast::ExpectTimeout&) { once(timeout, expectation, "the timeout"); },
@@ -125,12 +127,30 @@ class TestChecker {
     return true;
   }
 
-  void checkSplit(const ast::ExpectSplit& split, const SourceLoc& loc) {
+  // A test whose request cannot reach the expected service could never pass.
+  void checkReachable(const ast::TestCase& test, const ast::ClusterRef& cluster) {
+    if (test.requests.empty()) return;
+    const ast::Workload* from = symbols_.workload(test.requests[0].from.name);
+    if (from == nullptr) return;
+    for (const ast::Identifier& callee : from->calls) {
+      if (callee.name == cluster.service.name) return;
+    }
+    diagnostics_.error(DiagnosticCode::UnreachableExpectation, cluster.service.loc,
+                       "workload '" + from->name.name + "' does not call service '" +
+                           cluster.service.name + "': its sidecar answers 404 for it");
+  }
+
+  void checkSplit(const ast::TestCase& test, const ast::ExpectSplit& split, const SourceLoc& loc) {
     uint64_t total = 0;
     bool malformed = false;
     std::set<std::string> seen;
     for (const ast::ExpectShare& share : split.shares) {
-      checkCluster(share.cluster);
+      if (checkCluster(share.cluster)) checkReachable(test, share.cluster);
+      if (share.cluster.service.name != split.shares.front().cluster.service.name) {
+        diagnostics_.error(DiagnosticCode::UnreachableExpectation, share.cluster.service.loc,
+                           "a split stays within one service; '" + share.cluster.service.name +
+                               "' is not '" + split.shares.front().cluster.service.name + "'");
+      }
       const std::string name = share.cluster.service.name + "." + share.cluster.subset.name;
       if (!seen.insert(name).second) {
         diagnostics_.error(DiagnosticCode::RepeatedShare, share.cluster.service.loc,

@@ -73,6 +73,7 @@ enum class DiagnosticCode {
   RepeatedShare,
   SharesTotal,
   DuplicateTestName,
+  UnreachableExpectation,
 };
 
 struct DiagnosticCodeInfo {
@@ -132,20 +133,24 @@ inline constexpr DiagnosticCodeInfo kDiagnosticCodes[] = {
     {DiagnosticCode::TestWithSeveralRequests, "E0602", "a test that sends more than one request"},
     {DiagnosticCode::TestWithoutExpectation, "E0603", "a test that expects nothing"},
     {DiagnosticCode::RepeatedExpectation, "E0604", "two expectations of the same thing in a test"},
-    {DiagnosticCode::StatusOutOfRange, "E0605", "an expected status outside 100-599"},
+    {DiagnosticCode::StatusOutOfRange, "E0605",
+     "an expected status the sidecar never answers itself"},
     {DiagnosticCode::MalformedUrl, "E0606", "a test request URL no client would send"},
     {DiagnosticCode::InvalidMethod, "E0607", "a test request method that is not an HTTP token"},
     {DiagnosticCode::RepeatedPrincipal, "E0608", "a test request with two source principals"},
     {DiagnosticCode::RepeatedShare, "E0609", "a subset listed twice in an expected split"},
     {DiagnosticCode::SharesTotal, "E0610", "expected split shares not totalling 100%"},
     {DiagnosticCode::DuplicateTestName, "E0611", "two tests with the same name"},
+    {DiagnosticCode::UnreachableExpectation, "E0612",
+     "an expected cluster the test's request can never reach"},
 };
 
 consteval bool codesAreInEnumOrder() {
   for (size_t i = 0; i < std::size(kDiagnosticCodes); ++i) {
     if (static_cast<size_t>(kDiagnosticCodes[i].code) != i) return false;
   }
-  return static_cast<size_t>(DiagnosticCode::DuplicateTestName) + 1 == std::size(kDiagnosticCodes);
+  return static_cast<size_t>(DiagnosticCode::UnreachableExpectation) + 1 ==
+         std::size(kDiagnosticCodes);
 }
 static_assert(codesAreInEnumOrder(), "kDiagnosticCodes must list every code in enum order");
 

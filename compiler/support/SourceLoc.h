@@ -16,4 +16,10 @@ struct SourceLoc {
   uint32_t length = 0;
 };
 
+// "file:line:col": how locations appear in rule descriptors, test reports, explain traces and
+// diffs (one format, so locations from the compiled module and from the AST compare equal).
+inline std::string locationText(const SourceLoc& loc) {
+  return loc.file + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
+}
+
 }  // namespace meshc

@@ -23,19 +23,24 @@ bool equalsNoCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string_view hostHeader(std::span<const HeaderField> headers) {
+// The Host header's value; nullopt when it is sent twice (RFC 9112 §3.2: a server answers 400).
+std::optional<std::string_view> hostHeader(std::span<const HeaderField> headers) {
+  std::optional<std::string_view> host;
   for (const HeaderField& field : headers) {
-    if (equalsNoCase(field.name, "host")) return field.value;
+    if (!equalsNoCase(field.name, "host")) continue;
+    if (host) return std::nullopt;
+    host = field.value;
   }
-  return {};
+  return host.value_or(std::string_view{});
 }
 
 }  // namespace
 
 bool RequestModel::build(const RequestInput& input, mesh_request& out) {
   const TargetParts target = splitRequestTarget(input.target);
-  const std::string_view authority =
-      target.absoluteForm ? target.authority : hostHeader(input.headers);
+  const std::optional<std::string_view> hostField = hostHeader(input.headers);
+  if (!hostField) return false;
+  const std::string_view authority = target.absoluteForm ? target.authority : *hostField;
   const std::optional<AuthorityParts> hostPort = splitAuthority(authority);
   if (!hostPort) return false;
 

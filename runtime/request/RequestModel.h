@@ -38,7 +38,7 @@ struct RequestInput {
 //   received order (RFC 9110 §5.3), so no value can hide behind an earlier one.
 class RequestModel {
  public:
-  // Returns false when the authority is malformed. `out` points into `input`'s strings and into
+  // Returns false when the authority is malformed or Host is sent twice. `out` points into `input`'s strings and into
   // this object, and stays valid until the next build() or until either is gone.
   bool build(const RequestInput& input, mesh_request& out);
 

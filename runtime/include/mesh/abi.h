@@ -77,7 +77,7 @@ typedef struct mesh_route_decision {
  * a new kind is a new enumerator and a config struct here, constant data from the compiler and a
  * handler in the runtime; route() itself does not change. Kinds are never renumbered, so adding one
  * changes no layout and needs no MESH_ABI_VERSION bump: a runtime that predates a kind refuses, at
- * start-up and by name, a module that holds it. */
+ * start-up, a module that holds it, naming the rule's location and the kind's number. */
 enum {
   MESH_ACTION_TIMEOUT = 1 /* config: mesh_timeout_action */
 };

@@ -8,9 +8,16 @@ namespace {
 using Field = FieldConstraints::Field;
 
 std::string solved(const FieldConstraints& field) {
-  const auto witness = field.solve();
-  if (!witness) return "(none)";
-  return witness->absent ? "(absent)" : witness->value;
+  const FieldConstraints::Solution solution = field.solve();
+  switch (solution.kind) {
+    case FieldConstraints::Solution::Kind::Satisfiable:
+      return solution.witness.absent ? "(absent)" : solution.witness.value;
+    case FieldConstraints::Solution::Kind::Unsatisfiable:
+      return "(none)";
+    case FieldConstraints::Solution::Kind::Undecided:
+      return "(undecided)";
+  }
+  return "";
 }
 
 TEST(FieldConstraints, PathsStartWithASlashAndEscapeExcludedPrefixes) {
@@ -36,6 +43,24 @@ TEST(FieldConstraints, EveryOneCharacterExtensionExcludedStillSolves) {
   for (const char* excluded : {"/x", "/y", "/z", "/0", "/1", "/2", "/3"}) {
     EXPECT_NE(value.rfind(excluded, 0), 0u) << value;
   }
+}
+
+// Found in review: exclusions using every character of a short preferred alphabet hid a solution.
+TEST(FieldConstraints, ExclusionsSpellingTheWholeAlphabetStillSolve) {
+  FieldConstraints path(Field::Path);
+  path.equals("/", false);
+  path.prefix("/xyz0123456789abcdefgh", false);
+  const std::string value = solved(path);
+  ASSERT_NE(value, "(none)");
+  EXPECT_NE(value, "/");
+  EXPECT_NE(value.rfind("/xyz0123456789abcdefgh", 0), 0u) << value;
+}
+
+TEST(FieldConstraints, ManyExclusionsAreUndecidedNotUnsatisfiable) {
+  FieldConstraints method(Field::Method);
+  method.equals("GET", false);
+  for (char c = '0'; c <= 'z'; ++c) method.prefix(std::string(1, c), false);
+  EXPECT_EQ(method.solve().kind, FieldConstraints::Solution::Kind::Undecided);
 }
 
 TEST(FieldConstraints, ContradictionsHaveNoWitness) {

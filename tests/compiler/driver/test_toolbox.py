@@ -136,6 +136,18 @@ class Toolbox(unittest.TestCase):
         self.assertEqual(meshc("diff", old, new, "--from", "nobody").returncode, 2)
         broken = self.write("broken.mesh", "service {")
         self.assertEqual(meshc("diff", old, broken).returncode, 2)
+        # A workload only one version has is not "no change".
+        renamed = self.write("renamed.mesh", POLICY.replace("workload web", "workload front"))
+        run = meshc("diff", old, renamed)
+        self.assertEqual(run.returncode, 1, run.stdout)
+        self.assertIn("note: workload web is only in the old policy", run.stdout)
+
+    def test_coverage_counts_policies_without_tests(self):
+        self.write("tested.mesh", POLICY + PASSING)
+        self.write("untested.mesh", POLICY.replace("cart", "shop"))
+        run = meshc("test", self.tmp.name, "--min-coverage", "100")
+        self.assertEqual(run.returncode, 1, run.stdout)
+        self.assertIn("coverage: 1 of 4 rules", run.stdout)
 
 
 if __name__ == "__main__":

@@ -111,6 +111,69 @@ TEST(Formatter, RandomLayoutsOfTheSameTokensFormatAlike) {
   }
 }
 
+// Regressions found in review: each changed a token or was not a fixed point.
+TEST(Formatter, CommentsBeforeABraceMoveIntoTheBlock) {
+  const std::string text = "mesh m { trust_domain \"x\"; }\nservice a // about a\n{\n  port 80;\n"
+                           "  subset v1 // one\n  { endpoints []; }\n}\n";
+  const std::string formatted = format(text);
+  EXPECT_EQ(formatted,
+            "mesh m { trust_domain \"x\"; }\n\nservice a {\n  // about a\n  port 80;\n"
+            "  subset v1 {\n    // one\n    endpoints [];\n  }\n}\n");
+  EXPECT_EQ(digest(formatted), digest(text));
+  EXPECT_EQ(format(formatted), formatted);
+}
+
+TEST(Formatter, SplitAsANameOpensABlock) {
+  const std::string text =
+      "mesh m { trust_domain \"x\"; }\nservice split { port 80; subset split { endpoints []; }\n"
+      "route { otherwise => split; } }\nworkload split { service split; version split; }\n";
+  EXPECT_EQ(format(text),
+            "mesh m { trust_domain \"x\"; }\n\nservice split {\n  port 80;\n"
+            "  subset split { endpoints []; }\n  route {\n    otherwise => split;\n  }\n}\n\n"
+            "workload split { service split; version split; }\n");
+}
+
+TEST(Formatter, MultiLineTrailingCommentsAndDocumentingComments) {
+  const std::string text = "mesh m { trust_domain \"x\"; }\n// the web tier\nservice a {\n"
+                           "  port 80;  /* one\n  two */\n  subset v1 { endpoints []; }\n}\n";
+  const std::string formatted = format(text);
+  EXPECT_EQ(formatted, "mesh m { trust_domain \"x\"; }\n// the web tier\nservice a {\n"
+                       "  port 80;  /* one\n  two */\n  subset v1 { endpoints []; }\n}\n");
+  EXPECT_EQ(format(formatted), formatted);
+}
+
+// Comments anywhere between tokens: the result parses, keeps the digest and is a fixed point.
+TEST(Formatter, RandomCommentsKeepTokensAndReachAFixedPoint) {
+  const std::string example = readFile(MESHC_EXAMPLE_POLICY);
+  std::vector<std::string> tokens;
+  for (const ast::SourceToken& token : ast::sourceTokens(SourceFile("e.mesh", example))) {
+    if (token.kind == ast::SourceToken::Kind::Code) tokens.push_back(token.text);
+  }
+  std::mt19937_64 random(7);
+  for (int round = 0; round < 50; ++round) {
+    std::string layout;
+    for (const std::string& token : tokens) {
+      layout += token;
+      switch (random() % 8) {
+        case 0:
+          layout += " # note\n";
+          break;
+        case 1:
+          layout += " /* a\nb */ ";
+          break;
+        case 2:
+          layout += "\n\n";
+          break;
+        default:
+          layout += " ";
+      }
+    }
+    const std::string formatted = format(layout);
+    ASSERT_EQ(digest(formatted), digest(layout)) << "round " << round << "\n" << layout;
+    ASSERT_EQ(format(formatted), formatted) << "round " << round << "\n" << layout;
+  }
+}
+
 TEST(Formatter, RefusesAPolicyWithSyntaxErrors) {
   EXPECT_FALSE(format::formatPolicy(SourceFile("t.mesh", "service {")).has_value());
 }

@@ -42,7 +42,8 @@ TEST(TestCheck, ReportsEveryMistakeWithItsPosition) {
             "9:54: error[E0202]: unknown subset 'v3' of service 'r'; did you mean 'v1'?\n"
             "9:58: error[E0604]: a second expectation of where the request goes; the first is at "
             "line 9\n"
-            "9:58: error[E0605]: status 99 is not an HTTP status (100-599)\n"
+            "9:58: error[E0605]: the sidecar itself answers 400 (a malformed request) or 404 (no "
+            "route), not 99; other statuses come from upstreams\n"
             "10:1: error[E0601]: test \"a\" sends no request; add e.g. 'from WORKLOAD request GET "
             "\"http://SERVICE/path\";'\n"
             "10:6: error[E0611]: duplicate test name \"a\"; the first is at line 9\n"
@@ -52,6 +53,19 @@ TEST(TestCheck, ReportsEveryMistakeWithItsPosition) {
             "11:1: error[E0603]: test \"c\" expects nothing; add e.g. 'expect routed "
             "SERVICE.SUBSET;'\n"
             "11:36: error[E0602]: a test sends one request; write another test for this one\n");
+}
+
+TEST(TestCheck, ExpectationsTheRequestCannotReach) {
+  const auto c = check(withTests(
+      "service s { port 80; subset v1 { endpoints []; } }\n"
+      "test \"a\" { from w request GET \"http://s/\"; expect routed s.v1; }\n"
+      "test \"b\" { from w request GET \"http://r/\"; expect split { r.v1 50%, s.v1 50% }; }\n"));
+  EXPECT_EQ(c.summary(),
+            "10:58: error[E0612]: workload 'w' does not call service 's': its sidecar answers 404 "
+            "for it\n"
+            "11:69: error[E0612]: workload 'w' does not call service 's': its sidecar answers 404 "
+            "for it\n"
+            "11:69: error[E0612]: a split stays within one service; 's' is not 'r'\n");
 }
 
 }  // namespace

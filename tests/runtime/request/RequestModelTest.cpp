@@ -106,6 +106,8 @@ TEST(RequestModel, RejectsMalformedOrMissingHost) {
   mesh_request request;
   const std::vector<HeaderField> bad = {{"Host", "bad host"}};
   EXPECT_FALSE(model.build(input("GET", "/", bad), request));
+  const std::vector<HeaderField> twice = {{"Host", "a"}, {"host", "b"}};
+  EXPECT_FALSE(model.build(input("GET", "/", twice), request));
 }
 
 }  // namespace
