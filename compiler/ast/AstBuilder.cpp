@@ -86,6 +86,39 @@ std::string describeExpected(antlr4::Parser* parser) {
   return names.size() == 2 ? out : "one of " + out;
 }
 
+// Words users bring from Istio, Envoy and Gateway API for features the language does not have yet:
+// naming the feature beats a list of expected tokens. Empty when the word is not one of them.
+std::string_view plannedFeature(std::string_view word) {
+  static constexpr std::pair<std::string_view, std::string_view> kPlanned[] = {
+      {"retry", "retries"},
+      {"retries", "retries"},
+      {"circuit_breaker", "circuit breakers"},
+      {"outlier_detection", "outlier detection"},
+      {"load_balancer", "load balancers"},
+      {"fault", "fault injection rules"},
+      {"mirror", "mirrors"},
+      {"rewrite", "rewrites"},
+      {"redirect", "redirects"},
+      {"regex", "regex matches"},
+      {"suffix", "suffix matches"},
+      {"query", "query parameter matches"},
+      {"headers", "header edits"},
+      {"cors", "CORS policies"},
+      {"mtls", "mTLS settings"},
+      {"tls", "TLS settings"},
+      {"authorize", "authorization policies"},
+      {"allow", "authorization policies"},
+      {"deny", "authorization policies"},
+      {"jwt", "JWT rules"},
+      {"rate_limit", "rate limits"},
+      {"import", "imports"},
+  };
+  for (const auto& [name, feature] : kPlanned) {
+    if (word == name) return feature;
+  }
+  return {};
+}
+
 // Rewords ANTLR's reports ("mismatched input 'x' expecting {...}") into ours, naming token kinds
 // the way the language reference does.
 class MeshErrorStrategy : public antlr4::DefaultErrorStrategy {
@@ -162,6 +195,13 @@ class MeshErrorStrategy : public antlr4::DefaultErrorStrategy {
                          "'" + text +
                              "' is not a duration; a duration is an integer followed by ms, s, m "
                              "or h (e.g. 500ms, 2s)");
+      return true;
+    }
+    if (const std::string_view planned = plannedFeature(text); !planned.empty()) {
+      at.length = static_cast<uint32_t>(text.size());
+      diagnostics_.error(DiagnosticCode::UnsupportedFeature, at,
+                         "'" + text + "' is not supported yet: " + std::string(planned) +
+                             " are planned; see docs/language.md for what a policy can say today");
       return true;
     }
     if (!inComparison(parser, token)) return false;

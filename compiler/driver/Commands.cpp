@@ -2,11 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <set>
 #include <stdexcept>
 
 #include "ast/AstPrinter.h"
@@ -78,6 +81,43 @@ long long millisecondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
+// Sidecars in the output directory whose workload the policy no longer declares would be
+// deployed by mistake; they are named, and removed with --clean. Nothing else is ever touched.
+void reportStaleSidecars(const CheckedPolicy& checked, const CompileOptions& options) {
+  std::set<std::string> current;
+  for (const ast::Workload& workload : checked.policy.workloads) {
+    current.insert("sidecar-" + workload.name.name);
+  }
+  // Only what `compile` itself writes: an executable named sidecar-<a valid workload name>.
+  auto looksLikeSidecar = [](const fs::directory_entry& entry) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_regular_file() || name.rfind("sidecar-", 0) != 0 || name.size() == 8)
+      return false;
+    const std::string workload = name.substr(8);
+    const bool validName =
+        (std::isalpha(static_cast<unsigned char>(workload[0])) != 0 || workload[0] == '_') &&
+        std::all_of(workload.begin(), workload.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
+        });
+    return validName && (entry.status().permissions() & fs::perms::owner_exec) != fs::perms::none;
+  };
+  std::vector<fs::path> stale;
+  for (const auto& entry : fs::directory_iterator(options.outputDir)) {
+    const std::string name = entry.path().filename().string();
+    if (looksLikeSidecar(entry) && current.count(name) == 0) stale.push_back(entry.path());
+  }
+  std::sort(stale.begin(), stale.end());
+  for (const fs::path& path : stale) {
+    if (options.clean) {
+      fs::remove(path);
+      std::cout << "  removed " << path.string() << " (no such workload any more)\n";
+    } else {
+      std::cerr << "meshc: warning: " << path.string()
+                << " is from a workload the policy no longer has; --clean removes it\n";
+    }
+  }
+}
+
 int buildSidecars(const CheckedPolicy& checked, const std::vector<ir::Module>& modules,
                   const CompileOptions& options) {
   if (options.outputDir.empty()) {
@@ -103,10 +143,12 @@ int buildSidecars(const CheckedPolicy& checked, const std::vector<ir::Module>& m
       throw;
     }
     if (!options.keepObjects) fs::remove(object);
+    // Flushed per sidecar: progress shows even when stdout is a pipe (a CI log).
     std::cout << "  " << sidecar.string() << "  (" << module.routableServices
               << " callable services, " << module.clusters.size() << " clusters, "
-              << millisecondsSince(start) << " ms)\n";
+              << millisecondsSince(start) << " ms)" << std::endl;
   }
+  reportStaleSidecars(checked, options);
   return 0;
 }
 

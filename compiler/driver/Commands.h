@@ -22,6 +22,7 @@ struct CompileOptions {
   std::string workload;  // empty: every workload
   EmitStage emit = EmitStage::None;
   bool keepObjects = false;
+  bool clean = false;  // remove sidecar-* files of workloads the policy no longer has
   ReportOptions report;
 };
 

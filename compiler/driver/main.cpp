@@ -64,6 +64,8 @@ int main(int argc, char** argv) {
       ->required();
   compileCommand->add_option("-o,--output", compile.outputDir, "Directory for the sidecars");
   compileCommand->add_option("--workload", compile.workload, "Build only this workload");
+  compileCommand->add_flag("--clean", compile.clean,
+                           "Remove sidecar-* files of workloads the policy no longer has");
   compileCommand->add_flag("--keep-objects", compile.keepObjects,
                            "Keep the policy object files (policy-<workload>.o)");
   const std::map<std::string, EmitStage> stages{

@@ -19,6 +19,7 @@ enum class DiagnosticCode {
   UnterminatedBlockComment,
   MalformedDuration,
   UnsupportedOperator,
+  UnsupportedFeature,
   // Names.
   UnknownService,
   UnknownSubset,
@@ -91,6 +92,7 @@ inline constexpr DiagnosticCodeInfo kDiagnosticCodes[] = {
     {DiagnosticCode::UnterminatedBlockComment, "E0105", "a '/*' comment without its '*/'"},
     {DiagnosticCode::MalformedDuration, "E0106", "a duration that is not an integer and a unit"},
     {DiagnosticCode::UnsupportedOperator, "E0107", "'=' or '!=' where a condition needs '=='"},
+    {DiagnosticCode::UnsupportedFeature, "E0108", "a feature the language does not have yet"},
     {DiagnosticCode::UnknownService, "E0201", "a service name that is not declared"},
     {DiagnosticCode::UnknownSubset, "E0202", "a subset name the service does not declare"},
     {DiagnosticCode::DuplicateService, "E0203", "two services with the same name"},

@@ -182,6 +182,28 @@ TEST(ParserErrors, UnknownWordAtTheStartOfALinePointsAtIt) {
             "'}'\n");
 }
 
+// Words for features the language does not have yet name the feature, not a token list.
+TEST(ParserErrors, PlannedFeaturesAreNamedAsNotYetSupported) {
+  auto c = parseOnly(std::string(kMeshHeader) +
+                     "service s { route { otherwise => v; retries 3; } }\n");
+  EXPECT_EQ(c.summary(),
+            "2:37: error[E0108]: 'retries' is not supported yet: retries are planned; see "
+            "docs/language.md for what a policy can say today\n");
+  c = parseOnly(std::string(kMeshHeader) +
+                "service s { route { when path regex \"/a.*\" => v; } }\n");
+  EXPECT_EQ(c.summary(),
+            "2:31: error[E0108]: 'regex' is not supported yet: regex matches are planned; see "
+            "docs/language.md for what a policy can say today\n");
+  c = parseOnly("import \"common.mesh\";\n" + std::string(kMeshHeader));
+  EXPECT_EQ(c.summary(),
+            "1:1: error[E0108]: 'import' is not supported yet: imports are planned; see "
+            "docs/language.md for what a policy can say today\n");
+  // As names they are fine: keywords and planned words alike are contextual.
+  EXPECT_TRUE(testing::check(std::string(kMeshHeader) +
+                             "service mirror { port 1; subset retries { endpoints []; } }\n")
+                  .ok);
+}
+
 TEST(ParserErrors, UnknownEscape) {
   const auto c = parseOnly(std::string(kMeshHeader) +
                            R"(service s { route { when path == "/a\qb" => v; } })");

@@ -149,6 +149,26 @@ class Toolbox(unittest.TestCase):
         self.assertEqual(run.returncode, 1, run.stdout)
         self.assertIn("coverage: 1 of 4 rules", run.stdout)
 
+    def test_compile_names_stale_sidecars_and_clean_removes_only_them(self):
+        if not os.path.exists(os.path.join(os.path.dirname(MESHC), "..", "..", "runtime",
+                                           "libmeshrt.a")):
+            self.skipTest("no runtime beside this meshc")
+        out = os.path.join(self.tmp.name, "out")
+        os.makedirs(out)
+        for name in ("sidecar-gone", "sidecar-web.bak.txt", "sidecar-data", "notes.txt"):
+            self.write(os.path.join("out", name), "old")
+        for name in ("sidecar-gone", "sidecar-web.bak.txt"):
+            os.chmod(os.path.join(out, name), 0o755)  # sidecar-data stays a plain data file
+        policy = self.write("p.mesh", POLICY)
+        run = meshc("compile", policy, "-o", out)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn(f"{out}/sidecar-gone is from a workload the policy no longer has", run.stderr)
+        self.assertTrue(os.path.exists(os.path.join(out, "sidecar-gone")))
+        run = meshc("compile", policy, "-o", out, "--clean")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(sorted(os.listdir(out)),
+                         ["notes.txt", "sidecar-data", "sidecar-web", "sidecar-web.bak.txt"])
+
 
 if __name__ == "__main__":
     unittest.main(argv=sys.argv[:1] + sys.argv[2:])
