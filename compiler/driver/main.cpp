@@ -8,6 +8,7 @@
 
 #include "driver/BuildInfo.h"
 #include "driver/Commands.h"
+#include "driver/Completion.h"
 #include "driver/DiffCommand.h"
 #include "driver/ExplainCommand.h"
 #include "driver/FmtCommand.h"
@@ -46,6 +47,7 @@ std::string commandList(const CLI::App& app) {
     out += "  " + name + command->get_description() + "\n";
   }
   out += "  help     Show this list\n";
+  out += "  completion bash|zsh  Print a shell completion script\n";
   return out;
 }
 
@@ -128,6 +130,16 @@ int main(int argc, char** argv) {
   }
   if (argv[1][0] != '-') {
     const std::string_view command = argv[1];
+    if (command == "completion") {
+      const std::string shell = argc > 2 ? argv[2] : "";
+      const std::string script = meshc::driver::completionScript(app, shell);
+      if (script.empty()) {
+        std::cerr << "meshc: completion takes bash or zsh\n";
+        return 2;
+      }
+      std::cout << script;
+      return 0;
+    }
     if (command == "help") {
       std::cout << app.get_description() << "\nusage: meshc COMMAND [OPTIONS] FILE\n\n"
                 << commandList(app) << "\n'meshc COMMAND --help' describes a command's options.\n";

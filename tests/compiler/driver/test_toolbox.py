@@ -169,6 +169,27 @@ class Toolbox(unittest.TestCase):
         self.assertEqual(sorted(os.listdir(out)),
                          ["notes.txt", "sidecar-data", "sidecar-web", "sidecar-web.bak.txt"])
 
+    def test_bash_completion_offers_commands_options_and_policies(self):
+        script = meshc("completion", "bash")
+        self.assertEqual(script.returncode, 0, script.stderr)
+        self.write("policy.mesh", POLICY)
+        self.write("notes.txt", "")
+
+        def complete(*words):
+            line = " ".join(words)
+            run = subprocess.run(
+                ["bash", "-c", script.stdout + f"COMP_WORDS=({line}); "
+                 f"COMP_CWORD={len(words) - 1}; _meshc; echo \"${{COMPREPLY[@]}}\""],
+                capture_output=True, text=True, timeout=30, check=False, cwd=self.tmp.name)
+            return run.stdout.split()
+
+        self.assertEqual(complete("meshc", "te"), ["test"])
+        self.assertEqual(complete("meshc", "test", "--cov"), ["--coverage"])
+        self.assertEqual(complete("meshc", "explain", "--se"), ["--seed"])
+        self.assertEqual(complete("meshc", "check", "po"), ["policy.mesh"])
+        self.assertIn("bashcompinit", meshc("completion", "zsh").stdout)
+        self.assertEqual(meshc("completion", "fish").returncode, 2)
+
 
 if __name__ == "__main__":
     unittest.main(argv=sys.argv[:1] + sys.argv[2:])
