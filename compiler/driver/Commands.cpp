@@ -16,6 +16,7 @@
 #include "codegen/Codegen.h"
 #include "driver/Frontend.h"
 #include "driver/Pipeline.h"
+#include "driver/Report.h"
 #include "driver/SidecarLinker.h"
 #include "ir/Printer.h"
 #include "support/DiagnosticJson.h"
@@ -24,47 +25,6 @@ namespace meshc::driver {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool useColor(ColorMode mode) {
-  switch (mode) {
-    case ColorMode::Always:
-      return true;
-    case ColorMode::Never:
-      return false;
-    case ColorMode::Auto:
-      return isatty(STDERR_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
-  }
-  return false;
-}
-
-// "1 warning and 2 errors generated.", as clang says it.
-std::string countLine(size_t warnings, size_t errors) {
-  auto count = [](size_t n, const char* what) {
-    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
-  };
-  if (warnings > 0 && errors > 0) {
-    return count(warnings, "warning") + " and " + count(errors, "error") + " generated.\n";
-  }
-  if (warnings > 0) return count(warnings, "warning") + " generated.\n";
-  if (errors > 0) return count(errors, "error") + " generated.\n";
-  return "";
-}
-
-// Prints diagnostics; true when the policy may go on to the next stage.
-bool report(CheckedPolicy& checked, const ReportOptions& options) {
-  Diagnostics& diagnostics = checked.diagnostics;
-  if (options.werror) diagnostics.promoteWarnings();
-  switch (options.format) {
-    case DiagnosticFormat::Json:
-      std::cerr << toJson(diagnostics);
-      break;
-    case DiagnosticFormat::Text:
-      std::cerr << diagnostics.render(checked.source, useColor(options.color))
-                << countLine(diagnostics.warningCount(), diagnostics.errorCount());
-      break;
-  }
-  return !diagnostics.hasErrors();
-}
 
 std::vector<ir::Module> selectModules(const CheckedPolicy& checked, const std::string& workload) {
   std::vector<ir::Module> modules = lowerAndVerify(checked);
@@ -158,7 +118,7 @@ int runCompile(const CompileOptions& options) {
   try {
     CheckedPolicy checked = loadPolicy(options.input);
     if (options.emit == EmitStage::Ast && checked.parsed) std::cout << ast::print(checked.policy);
-    if (!report(checked, options.report)) return 1;
+    if (!reportDiagnostics(checked, options.report)) return 1;
     if (options.emit == EmitStage::Ast) return 0;
     const std::vector<ir::Module> modules = selectModules(checked, options.workload);
     switch (options.emit) {
@@ -185,7 +145,7 @@ int runCompile(const CompileOptions& options) {
 int runCheck(const std::string& input, const ReportOptions& options) {
   try {
     CheckedPolicy checked = loadPolicy(input);
-    if (!report(checked, options)) return 1;
+    if (!reportDiagnostics(checked, options)) return 1;
     std::cout << checked.source.path() << ": ok: " << checked.policy.services.size()
               << " services, " << checked.policy.workloads.size() << " workloads, digest "
               << checked.digest << "\n";

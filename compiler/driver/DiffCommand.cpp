@@ -5,6 +5,7 @@
 #include "diff/PolicyDiff.h"
 #include "driver/Frontend.h"
 #include "driver/Pipeline.h"
+#include "driver/Report.h"
 #include "support/Text.h"
 
 namespace meshc::driver {
@@ -29,9 +30,8 @@ int runDiff(const DiffOptions& options) {
   try {
     std::vector<std::vector<ir::Module>> versions;
     for (const std::string& path : {options.oldPolicy, options.newPolicy}) {
-      const CheckedPolicy checked = loadPolicy(path);
-      std::cerr << checked.diagnostics.render(checked.source);
-      if (!checked.checked) {
+      CheckedPolicy checked = loadPolicy(path);
+      if (!reportDiagnostics(checked, options.report)) {
         std::cerr << "meshc: " << path << " has errors; nothing compared\n";
         return 2;
       }

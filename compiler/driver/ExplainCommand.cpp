@@ -8,6 +8,7 @@
 #include "codegen/Codegen.h"
 #include "driver/Frontend.h"
 #include "driver/Pipeline.h"
+#include "driver/Report.h"
 #include "policytest/Explain.h"
 #include "policytest/RequestSpec.h"
 #include "support/Text.h"
@@ -88,9 +89,8 @@ void print(const ir::Module& module, const policytest::Explanation& explanation)
 int runExplain(const ExplainOptions& options) {
   try {
     const policytest::RequestSpec spec = parseSpec(options);
-    const CheckedPolicy checked = loadPolicy(options.input);
-    std::cerr << checked.diagnostics.render(checked.source);
-    if (!checked.checked) return 1;
+    CheckedPolicy checked = loadPolicy(options.input);
+    if (!reportDiagnostics(checked, options.report)) return 1;
     std::vector<ir::Module> modules = lowerAndVerify(checked);
     const auto module = std::find_if(modules.begin(), modules.end(), [&](const ir::Module& m) {
       return m.workload == options.workload;

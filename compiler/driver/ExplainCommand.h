@@ -1,5 +1,7 @@
 #pragma once
 
+#include "driver/Commands.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -13,6 +15,7 @@ struct ExplainOptions {
   std::vector<std::string> headers;  // "Name: value" each
   std::string principal;
   uint64_t seed = 0;  // the request's own random draws
+  ReportOptions report;  // --color and --werror for the policies' diagnostics
 };
 
 // `meshc explain`: how a workload's sidecar decides one request, rule by rule. Exit 0, 1 when the

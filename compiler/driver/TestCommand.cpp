@@ -11,6 +11,7 @@
 #include "driver/Frontend.h"
 #include "driver/Pipeline.h"
 #include "driver/PolicyFiles.h"
+#include "driver/Report.h"
 #include "policytest/PolicyTests.h"
 
 namespace meshc::driver {
@@ -101,10 +102,9 @@ int runTests(const TestOptions& options) {
   try {
     for (const std::string& file : policyFiles(options.paths)) {
       FileReport report{file, {}, {}};
-      const CheckedPolicy checked = loadPolicy(file);
-      if (!checked.checked) {
+      CheckedPolicy checked = loadPolicy(file);
+      if (!reportDiagnostics(checked, options.report)) {
         report.error = checked.diagnostics.render(checked.source);
-        std::cerr << report.error;
         std::cout << "ERROR " << file << ": the policy has errors\n";
         ++brokenPolicies;
         reports.push_back(std::move(report));

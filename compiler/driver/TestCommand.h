@@ -1,5 +1,7 @@
 #pragma once
 
+#include "driver/Commands.h"
+
 #include <string>
 #include <vector>
 
@@ -11,6 +13,7 @@ struct TestOptions {
   std::string junit;               // write a JUnit XML report here; empty: none
   bool coverage = false;           // list the rules and split branches no test reached
   double minCoverage = 0;          // percent; below it the run fails
+  ReportOptions report;  // --color and --werror for the policies' diagnostics
 };
 
 // `meshc test`: exit 0 when every test passes (and coverage is at least --min-coverage), 1 when a

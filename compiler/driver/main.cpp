@@ -20,6 +20,17 @@ using meshc::driver::ColorMode;
 using meshc::driver::DiagnosticFormat;
 using meshc::driver::ReportOptions;
 
+void addColorOptions(CLI::App* command, ReportOptions& report) {
+  const std::map<std::string, ColorMode> colors{
+      {"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}};
+  command
+      ->add_option("--color", report.color,
+                   "Colour diagnostics: auto (a terminal without NO_COLOR), always, never")
+      ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case))
+      ->option_text("auto|always|never");
+  command->add_flag("--werror", report.werror, "Treat warnings as errors");
+}
+
 void addReportOptions(CLI::App* command, ReportOptions& report) {
   const std::map<std::string, DiagnosticFormat> formats{{"text", DiagnosticFormat::Text},
                                                         {"json", DiagnosticFormat::Json}};
@@ -96,6 +107,7 @@ int main(int argc, char** argv) {
       ->add_option("--min-coverage", test.minCoverage,
                    "Fail when fewer than this percentage of rules and split branches are reached")
       ->check(CLI::Range(0.0, 100.0));
+  addColorOptions(testCommand, test.report);
 
   meshc::driver::ExplainOptions explain;
   CLI::App* explainCommand = app.add_subcommand(
@@ -109,6 +121,7 @@ int main(int argc, char** argv) {
   explainCommand->add_option("-H,--header", explain.headers, "A request header, \"Name: value\"");
   explainCommand->add_option("--principal", explain.principal, "The caller's SPIFFE ID");
   explainCommand->add_option("--seed", explain.seed, "The request's random seed (splits)");
+  addColorOptions(explainCommand, explain.report);
 
   meshc::driver::FmtOptions fmt;
   CLI::App* fmtCommand =
@@ -122,6 +135,7 @@ int main(int argc, char** argv) {
   diffCommand->add_option("old", diff.oldPolicy, "The policy as it is")->required();
   diffCommand->add_option("new", diff.newPolicy, "The policy as it would be")->required();
   diffCommand->add_option("--from", diff.workload, "Only this workload's decisions");
+  addColorOptions(diffCommand, diff.report);
 
   // CLI11 would only say "A subcommand is required" for a missing or misspelt command.
   if (argc < 2) {

@@ -100,6 +100,20 @@ class Toolbox(unittest.TestCase):
         self.assertIn(f"not reached: rule at {path}:6:43", run.stdout)
         self.assertIn("below --min-coverage 75%", run.stdout)
 
+    def test_warnings_show_and_werror_and_color_apply_to_the_toolbox(self):
+        # An unused service: W0403, shown by test, explain and diff alike.
+        path = self.write("w.mesh", POLICY + PASSING +
+                          "service spare { port 80; subset v1 { endpoints []; } }\n")
+        run = meshc("test", path)
+        self.assertEqual(run.returncode, 0, run.stdout + run.stderr)
+        self.assertIn("warning[W0403]", run.stderr)
+        self.assertEqual(meshc("test", path, "--werror").returncode, 1)
+        run = meshc("explain", path, "--from", "web", "--request", "GET http://cart/",
+                    "--color", "always")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn("\x1b[", run.stderr)
+        self.assertEqual(meshc("diff", path, path, "--werror").returncode, 2)
+
     def test_policy_errors_fail_the_run(self):
         path = self.write("e.mesh", POLICY + 'test "x" { from nobody request GET "http://cart/"; '
                                              'expect routed cart.a; }\n')
