@@ -106,7 +106,7 @@ struct AdminServer::Impl : std::enable_shared_from_this<AdminServer::Impl> {
     }
     return reply(
         http::status::ok, "application/json",
-        renderConfigJson(sources.state.module, sources.state.rules, sources.state.clusters));
+        renderConfigJson(sources.state.module, sources.state.rules, *sources.state.clusters()));
   }
 
   tcp::acceptor acceptor;

@@ -42,12 +42,14 @@ MetricLabels metricLabels(const mesh_module& module, const ClusterTable& table) 
 // (and their threads) go before the routers, state and shards they point into.
 class Sidecar {
  public:
-  Sidecar(const SidecarOptions& options, std::unique_ptr<SidecarState> state)
+  Sidecar(const SidecarOptions& options, std::unique_ptr<SidecarState> state, EndpointIds ids)
       : options_(options),
         state_(std::move(state)),
+        endpointIds_(std::move(ids)),
         outboundRouter_(makeOutboundRouter(*state_)),
-        inboundRouter_(state_->clusters.app() ? makeInboundRouter(*state_) : nullptr),
+        inboundRouter_(state_->clusters()->app() ? makeInboundRouter(*state_) : nullptr),
         signals_(control_, SIGTERM, SIGINT),
+        reloadSignal_(control_, SIGHUP),
         drainTimer_(control_) {
     for (unsigned i = 0; i < options.workers; ++i) {
       shards_.push_back(std::make_unique<StatsShard>());
@@ -63,7 +65,7 @@ class Sidecar {
       if (inboundRouter_) {
         ports += fmt::format("inbound={}\n", listenOnAllWorkers(options_.inbound, *inboundRouter_));
       }
-      AdminSources sources{*state_, {}, metricLabels(state_->module, state_->clusters)};
+      AdminSources sources{*state_, {}, metricLabels(state_->module, *state_->clusters())};
       for (const auto& shard : shards_) sources.shards.push_back(shard.get());
       admin_ = std::make_unique<AdminServer>(control_, resolve(options_.admin), std::move(sources));
       ports += fmt::format("admin={}\n", admin_->port());
@@ -87,6 +89,7 @@ class Sidecar {
       worker->start([this] { asio::post(control_, [this] { onWorkerExit(); }); });
     }
     waitForSignal();
+    waitForReload();
     control_.run();
     workers_.clear();  // joins the threads
     return 0;
@@ -146,6 +149,36 @@ class Sidecar {
     });
   }
 
+  // SIGHUP re-reads the endpoints file. A file that does not parse changes nothing: the error is
+  // logged and the sidecar keeps serving with the endpoints it has.
+  void waitForReload() {
+    reloadSignal_.async_wait([this](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      reloadEndpoints();
+      waitForReload();
+    });
+  }
+
+  void reloadEndpoints() {
+    if (options_.endpointsFile.empty()) {
+      spdlog::warn("SIGHUP: no --endpoints file to reload");
+      return;
+    }
+    std::shared_ptr<const ClusterTable> table;
+    try {
+      const std::vector<EndpointsFileEntry> entries =
+          loadEndpointsFile(options_.endpointsFile, ClusterTable::clusterNames(state_->module));
+      table =
+          std::make_shared<const ClusterTable>(state_->module, entries, options_.app, endpointIds_);
+    } catch (const std::exception& e) {
+      spdlog::error("SIGHUP: keeping the current endpoints: {}", e.what());
+      return;
+    }
+    state_->publish(table);
+    for (auto& worker : workers_) worker->adopt(table);
+    spdlog::info("SIGHUP: endpoints reloaded from {}", options_.endpointsFile);
+  }
+
   void forceStop(const std::string& reason) {
     size_t open = 0;
     for (const auto& worker : workers_) open += worker->openConnections();
@@ -161,6 +194,7 @@ class Sidecar {
 
   const SidecarOptions& options_;
   std::unique_ptr<SidecarState> state_;
+  EndpointIds endpointIds_;  // on the main thread only: reloads keep an address's id
   std::vector<std::unique_ptr<StatsShard>> shards_;
   std::unique_ptr<Router> outboundRouter_;
   std::unique_ptr<Router> inboundRouter_;
@@ -168,6 +202,7 @@ class Sidecar {
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<AdminServer> admin_;
   asio::signal_set signals_;
+  asio::signal_set reloadSignal_;
   asio::steady_timer drainTimer_;
   size_t runningWorkers_ = 0;
 };
@@ -179,19 +214,21 @@ int runSidecar(const mesh_module& module, const SidecarOptions& options) {
   std::signal(SIGPIPE, SIG_IGN);
   std::vector<EndpointsFileEntry> overrides;
   std::unique_ptr<SidecarState> state;
+  EndpointIds ids;
   try {
     if (!options.endpointsFile.empty()) {
       overrides = loadEndpointsFile(options.endpointsFile, ClusterTable::clusterNames(module));
     }
     const auto streamIdle = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::duration<double>(options.streamIdleTimeoutSeconds));
-    state = std::make_unique<SidecarState>(module, ClusterTable(module, overrides, options.app),
-                                           streamIdle);
+    state = std::make_unique<SidecarState>(
+        module, std::make_shared<const ClusterTable>(module, overrides, options.app, ids),
+        streamIdle);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return kConfigError;
   }
-  Sidecar sidecar(options, std::move(state));
+  Sidecar sidecar(options, std::move(state), std::move(ids));
   return sidecar.run();
 }
 

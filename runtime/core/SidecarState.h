@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
+#include <mutex>
 
 #include "mesh/abi.h"
 #include "policy/RuleTable.h"
@@ -9,20 +11,34 @@
 
 namespace mesh {
 
-// What every worker shares: the policy module, its decoded rules, the cluster table and settings
-// (read-only after start-up) and the drain flag.
+// What every worker shares: the policy module, its decoded rules and settings (read-only after
+// start-up), the drain flag, and the latest cluster table. Workers route with their own copy of
+// the table pointer (WorkerContext::clusters); the one here serves the admin thread and reloads.
 struct SidecarState {
-  SidecarState(const mesh_module& policy, ClusterTable table, std::chrono::milliseconds streamIdle)
-      : module(policy), rules(policy), clusters(std::move(table)), streamIdleTimeout(streamIdle) {}
+  SidecarState(const mesh_module& policy, std::shared_ptr<const ClusterTable> table,
+               std::chrono::milliseconds streamIdle)
+      : module(policy), rules(policy), streamIdleTimeout(streamIdle), clusters_(std::move(table)) {}
 
   bool draining() const { return drainFlag.load(std::memory_order_relaxed); }
 
+  std::shared_ptr<const ClusterTable> clusters() const {
+    const std::lock_guard<std::mutex> lock(clustersMutex_);
+    return clusters_;
+  }
+  void publish(std::shared_ptr<const ClusterTable> table) {
+    const std::lock_guard<std::mutex> lock(clustersMutex_);
+    clusters_ = std::move(table);
+  }
+
   const mesh_module& module;
   const RuleTable rules;
-  const ClusterTable clusters;
   // How long a request may go without a byte moving in either direction (--stream-idle-timeout).
   const std::chrono::milliseconds streamIdleTimeout;
   std::atomic<bool> drainFlag{false};
+
+ private:
+  mutable std::mutex clustersMutex_;  // never taken on the request path
+  std::shared_ptr<const ClusterTable> clusters_;
 };
 
 }  // namespace mesh

@@ -82,6 +82,11 @@ void Worker::start(std::function<void()> onExit) {
   });
 }
 
+void Worker::adopt(std::shared_ptr<const ClusterTable> table) {
+  asio::post(*ioContext_,
+             [this, table = std::move(table)]() mutable { context_.adopt(std::move(table)); });
+}
+
 void Worker::beginDrain() {
   asio::post(*ioContext_, [this] {
     boost::system::error_code ignored;

@@ -40,6 +40,9 @@ class Worker {
 
   size_t openConnections() const { return context_.sessions.size(); }
 
+  // Thread-safe. The worker routes new requests with `table` from its next event on.
+  void adopt(std::shared_ptr<const ClusterTable> table);
+
  private:
   boost::asio::awaitable<void> sweepIdleUpstreams();
 

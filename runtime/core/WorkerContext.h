@@ -16,12 +16,22 @@ struct WorkerContext {
       : index(workerIndex),
         state(sidecar),
         stats(shard),
-        pool(sidecar.clusters.endpointCount()),
-        upstreams(sidecar.clusters, workerIndex) {}
+        clusters(sidecar.clusters()),
+        pool(clusters->endpointCount()),
+        upstreams(*clusters, workerIndex) {}
+
+  // Switches to a reloaded table; on this worker's thread, between events. Exchanges in flight
+  // keep the table they were routed with.
+  void adopt(std::shared_ptr<const ClusterTable> table) {
+    clusters = std::move(table);
+    pool.grow(clusters->endpointCount());
+    upstreams.grow(clusters->endpointCount());
+  }
 
   const unsigned index;
   const SidecarState& state;
   StatsShard& stats;
+  std::shared_ptr<const ClusterTable> clusters;  // what this worker routes with
   ConnectionPool pool;
   UpstreamState upstreams;
   Prng prng;

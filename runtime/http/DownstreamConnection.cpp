@@ -16,8 +16,8 @@
 #include "http/LocalReply.h"
 #include "http/MessageFraming.h"
 #include "http/RequestId.h"
-#include "request/RequestTarget.h"
 #include "http/Router.h"
+#include "request/RequestTarget.h"
 
 namespace mesh {
 namespace asio = boost::asio;
@@ -264,7 +264,7 @@ asio::awaitable<bool> DownstreamConnection::answer(Exchange& exchange, const Loc
                                                    bool keepAlive) {
   std::string_view clusterTag;
   if (router_.tagsResponses() && exchange.route.cluster >= 0) {
-    clusterTag = worker_.state.clusters.cluster(exchange.route.cluster).name;
+    clusterTag = worker_.clusters->cluster(exchange.route.cluster).name;
   }
   const bool keep = keepAlive && !worker_.state.draining();
   auto [written, reusable] =

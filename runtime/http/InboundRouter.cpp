@@ -9,10 +9,11 @@ class InboundRouter final : public Router {
   explicit InboundRouter(const SidecarState& state) : state_(state) {}
 
   RouteDecision route(const RequestHead&, std::string_view, PolicyRequestBuilder&,
-                      WorkerContext&) const override {
+                      WorkerContext& worker) const override {
     RouteDecision decision;
     decision.cluster = state_.module.local_cluster;
-    decision.endpoint = state_.clusters.app();
+    decision.endpoint = worker.clusters->app();
+    decision.table = worker.clusters;
     return decision;
   }
 

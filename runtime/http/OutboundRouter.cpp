@@ -44,7 +44,7 @@ class OutboundRouter final : public Router {
   bool tagsResponses() const override { return true; }
 
   std::string describe(const RouteDecision& decision) const override {
-    return "cluster " + state_.clusters.cluster(decision.cluster).name;
+    return "cluster " + decision.table->cluster(decision.cluster).name;
   }
 
  private:
@@ -56,7 +56,7 @@ class OutboundRouter final : public Router {
   }
 
   RouteDecision matched(const mesh_route_decision& policy, WorkerContext& worker) const {
-    const auto& clusters = state_.clusters.clusters();
+    const auto& clusters = worker.clusters->clusters();
     if (policy.cluster >= clusters.size() || policy.rule >= state_.rules.size()) {
       return reject(
           500, fmt::format("meshc: policy chose cluster {} of {}, rule {} of {}\n", policy.cluster,
@@ -66,6 +66,7 @@ class OutboundRouter final : public Router {
     const Cluster& cluster = clusters[policy.cluster];
     RouteDecision decision;
     decision.cluster = static_cast<int32_t>(policy.cluster);
+    decision.table = worker.clusters;
     if (cluster.endpoints.empty()) {
       decision.status = 503;
       decision.message = fmt::format("meshc: no healthy endpoints for cluster {}\n", cluster.name);

@@ -20,6 +20,8 @@ struct RouteDecision {
   uint64_t timeoutMs = 0;              // 0: no deadline
   unsigned status = 0;
   std::string message;
+  // The table `endpoint` points into, kept alive for the exchange across an endpoint reload.
+  std::shared_ptr<const ClusterTable> table;
 };
 
 // Decides the destination of requests arriving on one listener. Routers are immutable and shared
@@ -38,7 +40,7 @@ class Router {
 
 // The outbound listener: the compiled policy picks a cluster, round-robin picks an endpoint.
 std::unique_ptr<Router> makeOutboundRouter(const SidecarState& state);
-// The inbound listener: everything goes to the local application (state.clusters.app()).
+// The inbound listener: everything goes to the local application (the cluster table's app()).
 std::unique_ptr<Router> makeInboundRouter(const SidecarState& state);
 
 }  // namespace mesh

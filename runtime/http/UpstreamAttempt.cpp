@@ -30,7 +30,7 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 // endpoints.
 ClusterState* clusterOf(const Exchange& exchange, WorkerContext& worker) {
   const RouteDecision& route = exchange.route;
-  if (route.cluster < 0 || route.endpoint == worker.state.clusters.app()) return nullptr;
+  if (route.cluster < 0 || route.endpoint == route.table->app()) return nullptr;
   return &worker.upstreams.cluster(static_cast<uint32_t>(route.cluster));
 }
 
@@ -182,7 +182,7 @@ asio::awaitable<void> UpstreamAttempt::relayResponseBody() {
   removeHopByHopHeaders(response);
   normalizeContentLength(response, parser.content_length());
   if (router_.tagsResponses() && exchange_.route.cluster >= 0) {
-    response.set(kClusterHeader, worker_.state.clusters.cluster(exchange_.route.cluster).name);
+    response.set(kClusterHeader, exchange_.route.table->cluster(exchange_.route.cluster).name);
   }
   // Without a length or chunking the body ends with the connection.
   bool delimited = !parser.need_eof();

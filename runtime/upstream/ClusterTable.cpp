@@ -11,7 +11,7 @@ std::string orEmpty(const char* text) { return text ? text : ""; }
 
 ClusterTable::ClusterTable(const mesh_module& module,
                            const std::vector<EndpointsFileEntry>& overrides,
-                           const std::optional<HostPort>& app) {
+                           const std::optional<HostPort>& app, EndpointIds& ids) {
   clusters_.reserve(module.cluster_count);
   for (uint32_t i = 0; i < module.cluster_count; ++i) {
     const mesh_cluster& source = module.clusters[i];
@@ -43,9 +43,10 @@ ClusterTable::ClusterTable(const mesh_module& module,
     }
   }
   for (Cluster& cluster : clusters_) {
-    for (Endpoint& endpoint : cluster.endpoints) endpoint.id = endpointCount_++;
+    for (Endpoint& endpoint : cluster.endpoints) endpoint.id = ids.idOf(endpoint.address);
   }
-  if (app) app_ = Endpoint{*app, endpointCount_++};
+  if (app) app_ = Endpoint{*app, ids.idOf(*app)};
+  endpointCount_ = ids.count();
 }
 
 std::vector<std::string> ClusterTable::clusterNames(const mesh_module& module) {

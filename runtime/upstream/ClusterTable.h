@@ -7,6 +7,7 @@
 
 #include "core/HostPort.h"
 #include "mesh/abi.h"
+#include "upstream/EndpointIds.h"
 #include "upstream/EndpointsFile.h"
 
 namespace mesh {
@@ -24,19 +25,22 @@ struct Cluster {
   std::vector<Endpoint> endpoints;
 };
 
-// The clusters of the policy module with their current endpoints, plus the local application the
-// inbound listener forwards to. Built once at start-up and read-only afterwards, so every worker
-// reads it without locks.
+// The clusters of the policy module with their endpoints at one moment, plus the local application
+// the inbound listener forwards to. Immutable: a reload of the endpoint lists builds a new table,
+// which each worker adopts between requests (an exchange keeps the table it was routed with), so
+// every worker reads its table without locks.
 class ClusterTable {
  public:
   // Static endpoints come from the module; `overrides` (an endpoints file) replace the lists of
   // the clusters they name. Throws std::runtime_error when the module has a malformed endpoint.
+  // Endpoint ids come from `ids`, shared by every table of the process.
   ClusterTable(const mesh_module& module, const std::vector<EndpointsFileEntry>& overrides,
-               const std::optional<HostPort>& app);
+               const std::optional<HostPort>& app, EndpointIds& ids);
 
   const std::vector<Cluster>& clusters() const { return clusters_; }
   const Cluster& cluster(uint32_t index) const { return clusters_[index]; }
   const Endpoint* app() const { return app_ ? &*app_ : nullptr; }
+  // One more than the largest endpoint id in use: what per-id tables must hold.
   uint32_t endpointCount() const { return endpointCount_; }
 
   static std::vector<std::string> clusterNames(const mesh_module& module);

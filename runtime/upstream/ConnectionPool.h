@@ -24,6 +24,12 @@ class ConnectionPool {
 
   explicit ConnectionPool(uint32_t endpointCount) : idle_(endpointCount) {}
 
+  // Makes room for endpoint ids below `count` after a reload (lists are found by id on every
+  // use, so moving them is safe).
+  void grow(uint32_t count) {
+    if (idle_.size() < count) idle_.resize(count);
+  }
+
   // The most recently used idle connection, or null.
   std::unique_ptr<UpstreamConnection> take(uint32_t endpointId);
 

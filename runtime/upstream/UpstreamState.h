@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -47,9 +48,15 @@ class UpstreamState {
   ClusterState& cluster(uint32_t index) { return clusters_[index]; }
   EndpointState& endpoint(uint32_t id) { return endpoints_[id]; }
 
+  // Makes room for endpoint ids below `count` after a reload; existing states stay where they are.
+  void grow(uint32_t count) {
+    while (endpoints_.size() < count) endpoints_.emplace_back();
+  }
+
  private:
   std::vector<ClusterState> clusters_;
-  std::vector<EndpointState> endpoints_;
+  // A deque: requests in flight hold references to their endpoint's state across a grow().
+  std::deque<EndpointState> endpoints_;
 };
 
 // Counts one request as active on its endpoint and, when it has one, its cluster, for as long as

@@ -645,6 +645,64 @@ class StreamIdleTimeoutTest(SidecarTestCase):
         self.assertEqual(split_response(reply)[1], b"xxxxxx", reply)
 
 
+class EndpointReloadTest(SidecarTestCase):
+    """SIGHUP re-reads the endpoints file: new requests go to the new endpoints, a request in
+    flight finishes on the old one, and a file that does not parse changes nothing."""
+
+    @classmethod
+    def start(cls):
+        _, cls.old = meshtest.start_demo_backend(cls.group, BACKEND, "reviews", "old")
+        _, cls.new = meshtest.start_demo_backend(cls.group, BACKEND, "reviews", "new")
+        cls.sidecar, cls.ports = meshtest.start_sidecar(
+            cls.group, SIDECAR, endpoints=f"reviews.v1 127.0.0.1:{cls.old}\n", name="reload")
+        cls.endpoints_file = os.path.join(cls.group.workdir, "reload-endpoints.txt")
+
+    def config_endpoints(self):
+        _, _, body = meshtest.http_request(self.ports["admin"], "/config")
+        clusters = {c["name"]: c for c in json.loads(body)["clusters"]}
+        return clusters["reviews.v1"]["endpoints"]
+
+    def reload(self, text):
+        with open(self.endpoints_file, "w") as out:
+            out.write(text)
+        self.sidecar.send_signal(signal.SIGHUP)
+
+    def body(self):
+        status, _, body = meshtest.http_request(self.ports["outbound"], "/",
+                                                headers={"Host": "reviews"})
+        self.assertEqual(status, 200)
+        return body
+
+    def test_sighup_moves_new_requests_and_lets_one_in_flight_finish(self):
+        # The first request of this fresh sidecar: its upstream connection is the only one.
+        outbound = self.ports["outbound"]
+        slow = subprocess.Popen(
+            ["curl", "-sS", "-m", "20", "-H", "Host: reviews",
+             f"http://127.0.0.1:{outbound}/delay?ms=1000"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            meshtest.wait_until(lambda: upstream_connections(self.ports["admin"]) >= 1, timeout=5,
+                                what="the slow request to reach the old backend")
+            self.reload(f"reviews.v1 127.0.0.1:{self.new}\n")
+            meshtest.wait_until(lambda: self.config_endpoints() == [f"127.0.0.1:{self.new}"],
+                                timeout=5, what="/config to show the reloaded endpoint")
+            # Workers adopt the table from their next event on: every later request goes there.
+            meshtest.wait_until(lambda: all(self.body() == b"reviews new\n" for _ in range(4)),
+                                timeout=5, what="requests to reach the new backend")
+            out, err = slow.communicate(timeout=20)
+            self.assertEqual((slow.returncode, out), (0, "reviews old\n"), err)
+        finally:
+            if slow.poll() is None:
+                slow.kill()
+                slow.wait(timeout=5)
+        # A file that does not parse: logged, and the sidecar keeps what it had.
+        self.reload("reviews.v1 not-an-address\n")
+        meshtest.wait_until(lambda: "keeping the current endpoints" in self.sidecar.log(),
+                            timeout=5, what="the reload error in the log")
+        self.assertEqual(self.config_endpoints(), [f"127.0.0.1:{self.new}"])
+        self.assertEqual(self.body(), b"reviews new\n")
+
+
 class DrainTest(SidecarTestCase):
     @classmethod
     def start(cls):

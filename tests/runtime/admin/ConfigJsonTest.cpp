@@ -14,8 +14,9 @@ TEST(ConfigJson, EscapesStrings) {
 
 TEST(ConfigJson, DescribesModuleAndCurrentEndpoints) {
   const TestModule module;
+  EndpointIds ids;
   const ClusterTable table(module.module, {{"reviews.v2", {{"127.0.0.1", 9002}}, 1}},
-                           HostPort{"127.0.0.1", 8080});
+                           HostPort{"127.0.0.1", 8080}, ids);
   const RuleTable rules(module.module);
   EXPECT_EQ(renderConfigJson(module.module, rules, table),
             R"({

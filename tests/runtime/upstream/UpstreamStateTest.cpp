@@ -11,7 +11,8 @@ ClusterTable twoClusters() {
   const std::vector<EndpointsFileEntry> overrides = {
       {"reviews.v1", {{"127.0.0.1", 9001}, {"127.0.0.1", 9002}, {"127.0.0.1", 9003}}, 1},
       {"reviews.v2", {{"127.0.0.1", 9004}, {"127.0.0.1", 9005}}, 2}};
-  return ClusterTable(module.module, overrides, HostPort{"127.0.0.1", 8080});
+  EndpointIds ids;
+  return ClusterTable(module.module, overrides, HostPort{"127.0.0.1", 8080}, ids);
 }
 
 TEST(UpstreamState, EachClusterHasItsOwnBalancer) {
