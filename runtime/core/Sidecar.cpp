@@ -175,7 +175,9 @@ class Sidecar {
       return;
     }
     state_->publish(table);
-    for (auto& worker : workers_) worker->adopt(table);
+    // A copy each: route decisions count references on the table, and a shared count would
+    // bounce between cores on every request.
+    for (auto& worker : workers_) worker->adopt(std::make_shared<const ClusterTable>(*table));
     spdlog::info("SIGHUP: endpoints reloaded from {}", options_.endpointsFile);
   }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <memory>
+
 #include "core/Prng.h"
 #include "core/SessionList.h"
 #include "core/SidecarState.h"
@@ -16,12 +18,13 @@ struct WorkerContext {
       : index(workerIndex),
         state(sidecar),
         stats(shard),
-        clusters(sidecar.clusters()),
+        clusters(std::make_shared<const ClusterTable>(*sidecar.clusters())),
         pool(clusters->endpointCount()),
         upstreams(*clusters, workerIndex) {}
 
   // Switches to a reloaded table; on this worker's thread, between events. Exchanges in flight
-  // keep the table they were routed with.
+  // keep the table they were routed with. Each worker has its own copy, so the reference count
+  // every route decision takes is never shared with another core.
   void adopt(std::shared_ptr<const ClusterTable> table) {
     clusters = std::move(table);
     pool.grow(clusters->endpointCount());
@@ -31,7 +34,7 @@ struct WorkerContext {
   const unsigned index;
   const SidecarState& state;
   StatsShard& stats;
-  std::shared_ptr<const ClusterTable> clusters;  // what this worker routes with
+  std::shared_ptr<const ClusterTable> clusters;  // this worker's own copy: what it routes with
   ConnectionPool pool;
   UpstreamState upstreams;
   Prng prng;
