@@ -25,9 +25,7 @@ policytest::RequestSpec parseSpec(const ExplainOptions& options) {
   spec.method = options.request.substr(0, space);
   spec.url = options.request.substr(space + 1);
   // The checks a test request's URL gets (E0606), as a usage error here.
-  const bool absolute = spec.url.rfind("http://", 0) == 0;
-  if ((!absolute && spec.url.rfind('/', 0) != 0) ||
-      spec.url.find_first_of(" #") != std::string::npos || hasControlCharacter(spec.url)) {
+  if (!isRequestUrl(spec.url)) {
     throw std::invalid_argument("--request: malformed URL " + quoted(spec.url) +
                                 "; write it as \"http://SERVICE/path?query\" or \"/path\" with "
                                 "-H \"host: SERVICE\"");

@@ -83,9 +83,7 @@ class TestChecker {
                          "'" + request.method.name + "' is not an HTTP method");
     }
     const std::string& url = request.url.value;
-    const bool absolute = url.rfind("http://", 0) == 0;
-    if ((!absolute && url.rfind('/', 0) != 0) || url.find(' ') != std::string::npos ||
-        hasControlCharacter(url) || url.find('#') != std::string::npos) {
+    if (!isRequestUrl(url)) {
       diagnostics_.error(
           DiagnosticCode::MalformedUrl, request.url.loc,
           "malformed URL " + quoted(url) +

@@ -46,6 +46,12 @@ std::string formatDuration(uint64_t ms) {
   return std::to_string(ms) + "ms";
 }
 
+bool isRequestUrl(const std::string& url) {
+  const bool absolute = url.rfind("http://", 0) == 0;
+  return (absolute || url.rfind('/', 0) == 0) && url.find_first_of(" #") == std::string::npos &&
+         !hasControlCharacter(url);
+}
+
 bool isHttpToken(const std::string& text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) ||

@@ -17,6 +17,11 @@ bool isHttpToken(const std::string& text);
 // A control character other than tab: no request line or header value carries one.
 bool hasControlCharacter(const std::string& text);
 
+// A URL as an application would send it to its sidecar: "http://authority/path?query" or an
+// origin-form "/path?query", without spaces, control characters or a fragment (what tests and
+// `meshc explain` accept; the authority itself is checked by the request model).
+bool isRequestUrl(const std::string& url);
+
 // A duration as the language writes it, in the largest exact unit: 2s, 250ms, 1m, 1h.
 std::string formatDuration(uint64_t milliseconds);
 
