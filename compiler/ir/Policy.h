@@ -114,4 +114,13 @@ inline uint32_t globalRuleIndex(const Module& module, uint32_t service, uint32_t
   return index;
 }
 
+// The rule at a module-wide index (the inverse of globalRuleIndex); null when out of range.
+inline const Rule* ruleAt(const Module& module, uint32_t globalIndex) {
+  for (const Service& service : module.services) {
+    if (globalIndex < service.rules.size()) return &service.rules[globalIndex];
+    globalIndex -= static_cast<uint32_t>(service.rules.size());
+  }
+  return nullptr;
+}
+
 }  // namespace meshc::ir

@@ -50,15 +50,6 @@ Call callBoth(const ir::Module& policy, const mesh_module& compiled, const mesh_
   return fromCode;
 }
 
-const ir::Rule& irRule(const ir::Module& policy, uint32_t globalRule) {
-  uint32_t base = 0;
-  for (const ir::Service& service : policy.services) {
-    if (globalRule < base + service.rules.size()) return service.rules[globalRule - base];
-    base += static_cast<uint32_t>(service.rules.size());
-  }
-  throw std::logic_error("rule index out of range");
-}
-
 }  // namespace
 
 Outcome decide(const ir::Module& policy, const mesh_module& compiled, const mesh::RuleTable& rules,
@@ -84,7 +75,7 @@ Outcome decide(const ir::Module& policy, const mesh_module& compiled, const mesh
                                      [](const ir::Forward&) { return false; },
                                      [](const ir::Split&) { return true; },
                                  },
-                                 irRule(policy, outcome.rule).target);
+                                 ir::ruleAt(policy, outcome.rule)->target);
   if (!splits) {
     outcome.shares[first.decision.cluster] = ir::kWeightTotal;
     return outcome;

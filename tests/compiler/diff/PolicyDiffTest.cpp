@@ -91,15 +91,8 @@ std::pair<std::string, uint32_t> decidingRule(const ir::Module& module,
                                               const mesh_request& request) {
   mesh_route_decision decision{};
   if (ir::evaluateRoute(module, request, decision) != MESH_ROUTE_MATCHED) return {"", 0};
-  uint32_t base = 0;
-  for (const ir::Service& service : module.services) {
-    if (decision.rule < base + service.rules.size()) {
-      const SourceLoc& loc = service.rules[decision.rule - base].loc;
-      return {loc.file, loc.line};
-    }
-    base += static_cast<uint32_t>(service.rules.size());
-  }
-  return {"", 0};
+  const SourceLoc& loc = ir::ruleAt(module, decision.rule)->loc;
+  return {loc.file, loc.line};
 }
 
 TEST(PolicyDiff, APolicyComparedWithItselfHasNoChanges) {
@@ -152,25 +145,18 @@ TEST(PolicyDiff, EveryRequestDecidedDifferentlyFallsInAListedClass) {
         std::string text;
         mesh_route_decision d{};
         if (ir::evaluateRoute(m, req, d) != MESH_ROUTE_MATCHED) return text;
-        uint32_t base = 0;
-        for (const ir::Service& service : m.services) {
-          if (d.rule < base + service.rules.size()) {
-            const ir::Rule& rule = service.rules[d.rule - base];
-            std::visit(Overloaded{
-                           [&](const ir::Forward& f) { text = m.clusters[f.cluster].name(); },
-                           [&](const ir::Split& s) {
-                             for (const auto& t : s.targets) {
-                               text += m.clusters[t.cluster].name() + std::to_string(t.weight);
-                             }
-                           },
+        const ir::Rule& rule = *ir::ruleAt(m, d.rule);
+        std::visit(Overloaded{
+                       [&](const ir::Forward& f) { text = m.clusters[f.cluster].name(); },
+                       [&](const ir::Split& s) {
+                         for (const auto& t : s.targets) {
+                           text += m.clusters[t.cluster].name() + std::to_string(t.weight);
+                         }
                        },
-                       rule.target);
-            for (const ir::Action& a : rule.actions) {
-              text += "/" + std::to_string(std::get<ir::RequestTimeout>(a).milliseconds);
-            }
-            break;
-          }
-          base += static_cast<uint32_t>(service.rules.size());
+                   },
+                   rule.target);
+        for (const ir::Action& a : rule.actions) {
+          text += "/" + std::to_string(std::get<ir::RequestTimeout>(a).milliseconds);
         }
         return text;
       };
