@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
 import time
@@ -20,16 +19,9 @@ import unittest
 import meshtest
 from fake_upstreams import (BrokenUpstream, ClosesSecondRequest, ScriptedUpstream, send_endless,
                             wait_for_close)
+from sidecar_testing import BACKEND, SIDECAR, SidecarTestCase, curl, upstream_connections
 
-SIDECAR = os.environ.get("MESHTEST_SIDECAR", "")
-SIDECAR_WRONG_ABI = os.environ.get("MESHTEST_SIDECAR_WRONG_ABI", "")
-SIDECAR_NO_LOCAL = os.environ.get("MESHTEST_SIDECAR_NO_LOCAL", "")
-BACKEND = os.environ.get("MESHTEST_DEMO_BACKEND", "")
 TEN_MB = 10 * 1024 * 1024
-
-
-def curl(*args, timeout=30):
-    return meshtest.run(["curl", "-sS", "-m", str(timeout), *args], timeout=timeout + 5)
 
 
 def flood(port, prefix, timeout=5):
@@ -48,32 +40,10 @@ def flood(port, prefix, timeout=5):
         return accepted, received
 
 
-def upstream_connections(admin_port):
-    """The sidecar's meshc_upstream_connections_active, from its /stats."""
-    _, _, body = meshtest.http_request(admin_port, "/stats")
-    return int(re.search(rb"meshc_upstream_connections_active (\d+)", body).group(1))
-
-
 def split_response(reply):
     """(head lower-cased, body) of a raw reply."""
     head, _, body = reply.partition(b"\r\n\r\n")
     return head.lower(), body
-
-
-class SidecarTestCase(meshtest.MeshTestCase):
-    """Shares one sidecar and its backends among a class's tests; dumps logs on failure."""
-
-    @classmethod
-    def setUpClass(cls):
-        for path in (SIDECAR, BACKEND):
-            if not os.access(path, os.X_OK):
-                raise unittest.SkipTest(f"binary not found: {path!r} (run through ctest)")
-        super().setUpClass()
-
-    def outbound(self, path, host, *args, timeout=30):
-        """curl through the outbound listener with the given Host."""
-        url = f"http://127.0.0.1:{self.ports['outbound']}{path}"
-        return curl("-H", f"Host: {host}", *args, url, timeout=timeout)
 
 
 class ProxyTest(SidecarTestCase):
@@ -643,200 +613,6 @@ class StreamIdleTimeoutTest(SidecarTestCase):
         reply, _ = self.timed_exchange(b"GET /slow HTTP/1.1\r\nHost: details\r\n"
                                        b"Connection: close\r\n\r\n")
         self.assertEqual(split_response(reply)[1], b"xxxxxx", reply)
-
-
-class EndpointReloadTest(SidecarTestCase):
-    """SIGHUP re-reads the endpoints file: new requests go to the new endpoints, a request in
-    flight finishes on the old one, and a file that does not parse changes nothing."""
-
-    @classmethod
-    def start(cls):
-        _, cls.old = meshtest.start_demo_backend(cls.group, BACKEND, "reviews", "old")
-        _, cls.new = meshtest.start_demo_backend(cls.group, BACKEND, "reviews", "new")
-        cls.sidecar, cls.ports = meshtest.start_sidecar(
-            cls.group, SIDECAR, endpoints=f"reviews.v1 127.0.0.1:{cls.old}\n", name="reload")
-        cls.endpoints_file = os.path.join(cls.group.workdir, "reload-endpoints.txt")
-
-    def config_endpoints(self):
-        _, _, body = meshtest.http_request(self.ports["admin"], "/config")
-        clusters = {c["name"]: c for c in json.loads(body)["clusters"]}
-        return clusters["reviews.v1"]["endpoints"]
-
-    def reload(self, text):
-        with open(self.endpoints_file, "w") as out:
-            out.write(text)
-        self.sidecar.send_signal(signal.SIGHUP)
-
-    def body(self):
-        status, _, body = meshtest.http_request(self.ports["outbound"], "/",
-                                                headers={"Host": "reviews"})
-        self.assertEqual(status, 200)
-        return body
-
-    def test_sighup_moves_new_requests_and_lets_one_in_flight_finish(self):
-        # The first request of this fresh sidecar: its upstream connection is the only one.
-        outbound = self.ports["outbound"]
-        slow = subprocess.Popen(
-            ["curl", "-sS", "-m", "20", "-H", "Host: reviews",
-             f"http://127.0.0.1:{outbound}/delay?ms=1000"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            meshtest.wait_until(lambda: upstream_connections(self.ports["admin"]) >= 1, timeout=5,
-                                what="the slow request to reach the old backend")
-            self.reload(f"reviews.v1 127.0.0.1:{self.new}\n")
-            meshtest.wait_until(lambda: self.config_endpoints() == [f"127.0.0.1:{self.new}"],
-                                timeout=5, what="/config to show the reloaded endpoint")
-            # Workers adopt the table from their next event on: every later request goes there.
-            meshtest.wait_until(lambda: all(self.body() == b"reviews new\n" for _ in range(4)),
-                                timeout=5, what="requests to reach the new backend")
-            out, err = slow.communicate(timeout=20)
-            self.assertEqual((slow.returncode, out), (0, "reviews old\n"), err)
-        finally:
-            if slow.poll() is None:
-                slow.kill()
-                slow.wait(timeout=5)
-        # A file that does not parse: logged, and the sidecar keeps what it had.
-        self.reload("reviews.v1 not-an-address\n")
-        meshtest.wait_until(lambda: "keeping the current endpoints" in self.sidecar.log(),
-                            timeout=5, what="the reload error in the log")
-        self.assertEqual(self.config_endpoints(), [f"127.0.0.1:{self.new}"])
-        self.assertEqual(self.body(), b"reviews new\n")
-
-
-class DrainTest(SidecarTestCase):
-    @classmethod
-    def start(cls):
-        _, port = meshtest.start_demo_backend(cls.group, BACKEND, "reviews", "v1")
-        cls.endpoints = f"reviews.v1 127.0.0.1:{port}\n"
-
-    def test_sigterm_finishes_in_flight_requests_then_exits_0(self):
-        sidecar, ports = meshtest.start_sidecar(self.group, SIDECAR, endpoints=self.endpoints,
-                                                name="drain-sidecar")
-        outbound = ports["outbound"]
-        slow = subprocess.Popen(
-            ["curl", "-sS", "-m", "20", "-D", "-", "-H", "Host: reviews",
-             f"http://127.0.0.1:{outbound}/delay?ms=1500"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        idle = None
-        try:
-            # The slow request is in flight once the sidecar has connected upstream for it.
-            meshtest.wait_until(lambda: upstream_connections(ports["admin"]) == 1, timeout=5,
-                                what="the slow request to reach the backend")
-            # An idle keep-alive connection: drain must close it.
-            idle = socket.create_connection(("127.0.0.1", outbound), timeout=5)
-            idle.sendall(b"GET / HTTP/1.1\r\nHost: reviews\r\n\r\n")
-            response = b""
-            while not response.endswith(b"reviews v1\n"):
-                chunk = idle.recv(65536)
-                self.assertTrue(chunk, f"connection closed early after {response!r}")
-                response += chunk
-            self.assertTrue(response.startswith(b"HTTP/1.1 200"), response)
-            sidecar.send_signal(signal.SIGTERM)
-            meshtest.wait_until(lambda: meshtest.is_refused(outbound), timeout=3,
-                                what="the outbound listener to close")
-            status, _, body = meshtest.http_request(ports["admin"], "/ready")
-            self.assertEqual((status, body), (503, b"draining\n"))
-            self.assertEqual(idle.recv(65536), b"", "idle keep-alive connection not closed")
-            self.assertIsNone(sidecar.process.poll(), "exited before the in-flight request")
-            out, err = slow.communicate(timeout=20)
-            self.assertEqual(slow.returncode, 0, err)
-            self.assertTrue(out.startswith("HTTP/1.1 200"), out)
-            self.assertIn("connection: close", out.lower())
-            self.assertTrue(out.endswith("reviews v1\n"), out)
-            self.assertEqual(sidecar.wait(timeout=10), 0)
-        finally:
-            if idle:
-                idle.close()
-            if slow.poll() is None:
-                slow.kill()
-                slow.wait(timeout=5)
-
-    def test_drain_timeout_cuts_what_is_left_and_exits_0(self):
-        sidecar, ports = meshtest.start_sidecar(self.group, SIDECAR, endpoints=self.endpoints,
-                                                name="cut-sidecar",
-                                                extra=["--drain-timeout", "0.5"])
-        slow = subprocess.Popen(
-            ["curl", "-sS", "-m", "20", "-H", "Host: reviews",
-             f"http://127.0.0.1:{ports['outbound']}/delay?ms=10000"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            meshtest.wait_until(lambda: upstream_connections(ports["admin"]) == 1, timeout=5,
-                                what="the slow request to reach the backend")
-            started = time.monotonic()
-            sidecar.send_signal(signal.SIGTERM)
-            self.assertEqual(sidecar.wait(timeout=10), 0)
-            self.assertLess(time.monotonic() - started, 3)
-            slow.communicate(timeout=10)
-            self.assertNotEqual(slow.returncode, 0, "the cut request cannot have succeeded")
-            self.assertIn("drain timeout: cutting 1 connection(s) still open", sidecar.log())
-        finally:
-            if slow.poll() is None:
-                slow.kill()
-                slow.wait(timeout=5)
-
-
-class StartupTest(unittest.TestCase):
-    def setUp(self):
-        if not os.access(SIDECAR, os.X_OK):
-            self.skipTest("run through ctest")
-        self.group = meshtest.ProcessGroup(prefix="meshtest-startup-")
-
-    def tearDown(self):
-        self.group.close()
-
-    def test_version_names_workload_and_digest(self):
-        result = meshtest.run([SIDECAR, "--version"])
-        self.assertEqual(result.returncode, 0)
-        self.assertIn("workload: productpage-v1\n", result.stdout)
-        self.assertRegex(result.stdout, r"policy_digest: sha256:[0-9a-f]{64}\n")
-
-    def test_module_of_another_abi_version_is_refused(self):
-        if not os.access(SIDECAR_WRONG_ABI, os.X_OK):
-            self.skipTest("no wrong-ABI fixture")
-        result = meshtest.run([SIDECAR_WRONG_ABI, "--outbound", "127.0.0.1:0"])
-        self.assertEqual(result.returncode, 2)
-        self.assertIn("refusing to start: the policy module was built for runtime ABI version 99",
-                      result.stderr)
-
-    def test_bad_endpoints_file_names_file_and_line(self):
-        path = self.group.path("eps.txt")
-        for text, message in (
-                ("reviews.v1 127.0.0.1:1\nreviews.v9 127.0.0.1:2\n",
-                 ':2: unknown cluster "reviews.v9"'),
-                ("# c\nreviews.v1 127.0.0.1:99999\n",
-                 ':2: malformed address "127.0.0.1:99999" for cluster "reviews.v1"')):
-            with open(path, "w") as f:
-                f.write(text)
-            result = meshtest.run([SIDECAR, "--endpoints", path, "--outbound", "127.0.0.1:0",
-                                   "--inbound", "127.0.0.1:0", "--admin", "127.0.0.1:0"])
-            self.assertEqual(result.returncode, 2, result.stderr)
-            self.assertIn(path + message, result.stderr)
-
-    def test_app_defaults_to_the_local_service_port(self):
-        sidecar, ports = meshtest.start_sidecar(self.group, SIDECAR, workers=1)
-        _, _, body = meshtest.http_request(ports["admin"], "/config")
-        self.assertEqual(json.loads(body)["inbound_app"], "127.0.0.1:9080")
-        self.assertIn("inbound", ports)
-        if meshtest.is_refused(9080):  # the usual case: no application on that port here
-            status, headers, body = meshtest.http_request(ports["inbound"], "/")
-            self.assertEqual(status, 502)
-            self.assertEqual(headers["content-type"], "text/plain")
-            self.assertEqual(body, b"meshc: cannot connect to 127.0.0.1:9080 of the local "
-                                   b"application: Connection refused\n")
-        self.assertEqual(sidecar.stop(), 0)
-
-    def test_without_local_service_or_app_there_is_no_inbound_listener(self):
-        if not os.access(SIDECAR_NO_LOCAL, os.X_OK):
-            self.skipTest("no fixture without a local service")
-        sidecar, ports = meshtest.start_sidecar(self.group, SIDECAR_NO_LOCAL, workers=1)
-        self.assertEqual(sorted(ports), ["admin", "outbound"])
-        self.assertIn("inbound listener is off", sidecar.log())
-        self.assertEqual(sidecar.stop(), 0)
-
-    def test_bad_listen_address_is_a_usage_error(self):
-        result = meshtest.run([SIDECAR, "--outbound", "localhost"])
-        self.assertEqual(result.returncode, 2)
-        self.assertIn("HOST:PORT", result.stderr)
 
 
 if __name__ == "__main__":
