@@ -210,7 +210,8 @@ class AstBuilder {
       if (auto* when = dynamic_cast<MeshParser::WhenRuleContext*>(item)) {
         RouteRule rule;
         rule.loc = span(when);
-        for (auto* condition : when->condition()) rule.conditions.push_back(buildCondition(condition));
+        for (auto* condition : when->condition())
+          rule.conditions.push_back(buildCondition(condition));
         rule.target = buildTarget(when->target());
         if (auto* timeout = when->ruleTimeout()) rule.timeout = duration(timeout->DURATION());
         route.rules.push_back(std::move(rule));
