@@ -33,7 +33,7 @@ TEST(Lint, SubsetsNothingRoutesToAndServicesNothingUses) {
       "9:9: warning[W0403]: service 'legacy' is neither called nor served by any workload\n");
 }
 
-TEST(Lint, TheExampleHasNoWarnings) {
+TEST(Lint, AServedAndCalledSingleSubsetServiceHasNoWarnings) {
   const auto c = check(std::string(kMeshHeader) +
                        "service r { port 80; subset v1 { endpoints []; } }\n"
                        "workload w { service r; version v1; calls r; }\n");
