@@ -25,9 +25,13 @@ AbiTypes AbiTypes::get(llvm::LLVMContext& context) {
   AbiTypes t{};
   t.str = namedStruct(context, "mesh_str", {charPtr, i64});
   t.header = namedStruct(context, "mesh_header", {t.str, t.str});
-  t.request = namedStruct(context, "mesh_request",
-                          {t.str, t.str, t.str, t.str, t.str, t.str, t.str,
-                           t.header->getPointerTo(), i64, i64, i32, i32});
+  t.fullMatchFn = llvm::FunctionType::get(i32, {charPtr, i32, charPtr, i64}, /*isVarArg=*/false);
+  t.regexMatcher =
+      namedStruct(context, "mesh_regex_matcher", {charPtr, t.fullMatchFn->getPointerTo()});
+  t.request =
+      namedStruct(context, "mesh_request",
+                  {t.str, t.str, t.str, t.str, t.str, t.str, t.str, t.header->getPointerTo(), i64,
+                   t.header->getPointerTo(), i64, t.regexMatcher->getPointerTo(), i64, i32, i32});
   t.decision = namedStruct(context, "mesh_route_decision", {i32, i32});
   t.cluster = namedStruct(context, "mesh_cluster",
                           {charPtr, charPtr, charPtr, charPtr->getPointerTo(), i32, i32});
@@ -38,10 +42,11 @@ AbiTypes AbiTypes::get(llvm::LLVMContext& context) {
       namedStruct(context, "mesh_rule", {charPtr, t.action->getPointerTo(), i32, i32, i32, i32});
   t.routeFn = llvm::FunctionType::get(i32, {t.request->getPointerTo(), t.decision->getPointerTo()},
                                       /*isVarArg=*/false);
-  t.module = namedStruct(context, "mesh_module",
-                         {i32, i32, charPtr, charPtr, charPtr, charPtr, t.service->getPointerTo(),
-                          t.cluster->getPointerTo(), t.rule->getPointerTo(), i32, i32, i32, i32,
-                          i32, i32, t.routeFn->getPointerTo()});
+  t.module =
+      namedStruct(context, "mesh_module",
+                  {i32, i32, charPtr, charPtr, charPtr, charPtr, t.service->getPointerTo(),
+                   t.cluster->getPointerTo(), t.rule->getPointerTo(), charPtr->getPointerTo(), i32,
+                   i32, i32, i32, i32, i32, i32, i32, t.routeFn->getPointerTo()});
   return t;
 }
 
@@ -52,8 +57,8 @@ std::vector<StructLayoutReport> abiStructLayouts() {
 
   std::vector<StructLayoutReport> reports;
   for (llvm::StructType* type :
-       {types.str, types.header, types.request, types.decision, types.cluster, types.service,
-        types.action, types.timeoutAction, types.rule, types.module}) {
+       {types.str, types.header, types.regexMatcher, types.request, types.decision, types.cluster,
+        types.service, types.action, types.timeoutAction, types.rule, types.module}) {
     const llvm::StructLayout* structLayout = layout.getStructLayout(type);
     StructLayoutReport report;
     report.name = type->getName().str();

@@ -26,10 +26,16 @@ enum : unsigned {
   kSourceAddress,
   kHeaders,
   kHeaderCount,
+  kQueryParams,
+  kQueryParamCount,
+  kRegex,
   kSeed,
   kPort,
   kReserved0,
 };
+}
+namespace regex_matcher_field {
+enum : unsigned { kContext, kFullMatch };
 }
 namespace decision_field {
 enum : unsigned { kRule, kCluster };
@@ -57,10 +63,13 @@ enum : unsigned {
   kServices,
   kClusters,
   kRules,
+  kRegexes,
   kServiceCount,
   kClusterCount,
   kRuleCount,
-  kReserved1,
+  kRegexCount,
+  kMergeSlashes,
+  kEncodedSlashes,
   kLocalService,
   kLocalCluster,
   kRoute,
@@ -70,6 +79,8 @@ enum : unsigned {
 struct AbiTypes {
   llvm::StructType* str;
   llvm::StructType* header;
+  llvm::StructType* regexMatcher;
+  llvm::FunctionType* fullMatchFn;
   llvm::StructType* request;
   llvm::StructType* decision;
   llvm::StructType* cluster;

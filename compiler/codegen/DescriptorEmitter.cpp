@@ -43,10 +43,13 @@ class DescriptorEmitter {
                            services,
                            clusters,
                            rules,
+                           regexTable(policy),
                            llvm::ConstantInt::get(i32, policy.services.size()),
                            llvm::ConstantInt::get(i32, policy.clusters.size()),
                            llvm::ConstantInt::get(i32, ruleCount(policy)),
-                           llvm::ConstantInt::get(i32, 0),
+                           llvm::ConstantInt::get(i32, policy.regexes.size()),
+                           llvm::ConstantInt::get(i32, policy.paths.mergeSlashes ? 1 : 0),
+                           llvm::ConstantInt::get(i32, encodedSlashes(policy.paths)),
                            llvm::ConstantInt::getSigned(i32, policy.localService),
                            llvm::ConstantInt::getSigned(i32, policy.localCluster),
                            route,
@@ -164,6 +167,24 @@ class DescriptorEmitter {
         types_.action,
         {llvm::ConstantInt::get(i32, kind), llvm::ConstantInt::get(i32, 0),
          llvm::ConstantExpr::getPointerCast(global, llvm::Type::getInt8PtrTy(context_))});
+  }
+
+  llvm::Constant* regexTable(const ir::Module& policy) {
+    std::vector<llvm::Constant*> patterns;
+    for (const std::string& pattern : policy.regexes) patterns.push_back(cString(pattern, "regex"));
+    return table(llvm::Type::getInt8PtrTy(context_), patterns, "regexes");
+  }
+
+  static uint32_t encodedSlashes(const ir::PathSettings& paths) {
+    switch (paths.encodedSlashes) {
+      case ir::EncodedSlashes::Keep:
+        return MESH_ENCODED_SLASHES_KEEP;
+      case ir::EncodedSlashes::Decode:
+        return MESH_ENCODED_SLASHES_DECODE;
+      case ir::EncodedSlashes::Reject:
+        return MESH_ENCODED_SLASHES_REJECT;
+    }
+    throw CodegenError("codegen: unknown encoded-slashes setting");
   }
 
   llvm::Constant* clusterTable(const ir::Module& policy) {

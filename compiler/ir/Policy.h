@@ -92,6 +92,13 @@ struct Cluster {
   std::string name() const { return service + "." + subset; }
 };
 
+// How the runtime normalises paths before matching and forwarding them (abi.h).
+enum class EncodedSlashes { Keep, Decode, Reject };
+struct PathSettings {
+  bool mergeSlashes = false;
+  EncodedSlashes encodedSlashes = EncodedSlashes::Keep;
+};
+
 struct Module {
   std::string meshName;
   std::string workload;
@@ -103,6 +110,8 @@ struct Module {
   // Services in [0, routableServices) are reachable through the outbound listener; a workload's
   // own service, when it does not also call it, sits after them and serves only inbound metadata.
   uint32_t routableServices = 0;
+  std::vector<std::string> regexes;  // RE2 patterns; predicates name them by index
+  PathSettings paths;
 };
 
 // The position of a service's rule in the module-wide rule table (abi.h mesh_module.rules): every

@@ -46,6 +46,17 @@ std::string checkModule(const mesh_module& module) {
       (module.cluster_count > 0 && !module.clusters) || (module.rule_count > 0 && !module.rules)) {
     return "the policy module has a null service, cluster or rule table";
   }
+  if (module.regex_count > 0 && !module.regexes) return "the policy module has a null regex table";
+  for (uint32_t i = 0; i < module.regex_count; ++i) {
+    if (!module.regexes[i]) return fmt::format("regex {} of the module is null", i);
+  }
+  if (module.merge_slashes > 1) {
+    return fmt::format("merge_slashes is {}, not 0 or 1", module.merge_slashes);
+  }
+  if (module.encoded_slashes > MESH_ENCODED_SLASHES_REJECT) {
+    return fmt::format("encoded_slashes is {}, not a MESH_ENCODED_SLASHES_* value",
+                       module.encoded_slashes);
+  }
   for (uint32_t i = 0; i < module.service_count; ++i) {
     const mesh_service& service = module.services[i];
     if (!service.name) return fmt::format("service {} of the module has no name", i);

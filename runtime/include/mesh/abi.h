@@ -14,7 +14,7 @@
 extern "C" {
 #endif
 
-#define MESH_ABI_VERSION 2u
+#define MESH_ABI_VERSION 3u
 
 /* A byte string that is not NUL-terminated. */
 typedef struct mesh_str {
@@ -27,8 +27,19 @@ typedef struct mesh_header {
   mesh_str value;
 } mesh_header;
 
-/* A request as the policy sees it. The runtime normalises before calling:
- * host is lower-case with the port removed, path excludes the query. */
+/* Regular expressions, lent by the runtime. A module lists its RE2 patterns once
+ * (mesh_module.regexes); the runtime compiles each at start-up, never per request, and route()
+ * asks it through this table. RE2 runs in time linear in the input, so no request can make a
+ * match slow. */
+typedef struct mesh_regex_matcher {
+  const void* context;
+  /* 1 when the whole of (data, len) matches mesh_module.regexes[regex], else 0. */
+  uint32_t (*full_match)(const void* context, uint32_t regex, const char* data, uint64_t len);
+} mesh_regex_matcher;
+
+/* A request as the policy sees it, normalised by the runtime's request model (one library shared
+ * with meshc's tools): host is lower-case with the port removed; path is normalised per
+ * mesh_module's path settings and excludes the query; it is also what the upstream receives. */
 typedef struct mesh_request {
   mesh_str method;           /* as received, e.g. "GET" (methods are case-sensitive) */
   mesh_str scheme;           /* "http" or "https" */
@@ -40,6 +51,11 @@ typedef struct mesh_request {
   const mesh_header* headers; /* in received order; the runtime's request model gives each name
                                * once, a repeated header's values joined with "," */
   uint64_t header_count;
+  const mesh_header* query_params; /* the query's name=value pairs in received order, names and
+                                    * values percent-decoded; a name may repeat, and a policy
+                                    * matches its first occurrence */
+  uint64_t query_param_count;
+  const mesh_regex_matcher* regex; /* for mesh_module.regexes; null when the module has none */
   uint64_t seed; /* uniform random per request; every draw derives from it (mesh_draw) */
   uint32_t port; /* authority port, 0 when absent */
   uint32_t reserved0;
@@ -121,6 +137,16 @@ typedef struct mesh_service {
   uint32_t reserved0;
 } mesh_service;
 
+/* How the runtime normalises a request path before matching and forwarding it. Always: percent-
+ * encoded unreserved characters are decoded, other percent-encodings get upper-case hex, '.' and
+ * '..' segments are resolved (never above the root). Encoded slashes (%2F, %5C) are an
+ * mesh_module.encoded_slashes choice: */
+enum {
+  MESH_ENCODED_SLASHES_KEEP = 0,   /* left encoded: the path keeps its segments as sent */
+  MESH_ENCODED_SLASHES_DECODE = 1, /* decoded into '/' and '\\' before anything else */
+  MESH_ENCODED_SLASHES_REJECT = 2  /* the request is answered 400 */
+};
+
 typedef uint32_t (*mesh_route_fn)(const mesh_request* request, mesh_route_decision* decision);
 
 typedef struct mesh_module {
@@ -133,10 +159,13 @@ typedef struct mesh_module {
   const mesh_service* services; /* the services this workload may call, then its own */
   const mesh_cluster* clusters;
   const mesh_rule* rules; /* every service's route, service by service */
+  const char* const* regexes; /* RE2 patterns, by index (mesh_regex_matcher) */
   uint32_t service_count;
   uint32_t cluster_count;
   uint32_t rule_count;
-  uint32_t reserved1;
+  uint32_t regex_count;
+  uint32_t merge_slashes;   /* 1: runs of '/' in a path become one '/' */
+  uint32_t encoded_slashes; /* MESH_ENCODED_SLASHES_* */
   int32_t local_service; /* index of the service this workload serves, -1 when none */
   int32_t local_cluster; /* index of its own subset, -1 when none */
   mesh_route_fn route;   /* outbound routing decision */

@@ -24,7 +24,7 @@ TEST(ConfigJson, DescribesModuleAndCurrentEndpoints) {
   "workload": "productpage-v1",
   "policy_digest": "sha256:abc",
   "compiler_version": "test",
-  "abi_version": 2,
+  "abi_version": 3,
   "local_service": "productpage",
   "services": [
     {"name": "reviews", "port": 9080, "first_rule": 0, "rule_count": 2},

@@ -16,8 +16,8 @@ TEST(ModuleCheck, RefusesAnotherAbiVersionFirst) {
   module.module.abi_version = MESH_ABI_VERSION + 1;
   module.module.route = nullptr;  // must not matter: nothing else is read
   EXPECT_NE(checkModule(module.module)
-                .find("built for runtime ABI version 3, this runtime "
-                      "implements version 2"),
+                .find("built for runtime ABI version 4, this runtime "
+                      "implements version 3"),
             std::string::npos);
 }
 
@@ -46,6 +46,25 @@ TEST(ModuleCheck, RefusesBrokenTables) {
     TestModule module;
     module.rules[1].service = 2;
     EXPECT_EQ(checkModule(module.module), "rule 1 (test.mesh:4:5) names service 2 of 2");
+  }
+}
+
+TEST(ModuleCheck, RefusesPathSettingsAndRegexTablesItCannotUse) {
+  {
+    TestModule module;
+    module.module.regex_count = 1;
+    EXPECT_EQ(checkModule(module.module), "the policy module has a null regex table");
+  }
+  {
+    TestModule module;
+    module.module.encoded_slashes = 3;
+    EXPECT_EQ(checkModule(module.module),
+              "encoded_slashes is 3, not a MESH_ENCODED_SLASHES_* value");
+  }
+  {
+    TestModule module;
+    module.module.merge_slashes = 2;
+    EXPECT_EQ(checkModule(module.module), "merge_slashes is 2, not 0 or 1");
   }
 }
 
