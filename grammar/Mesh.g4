@@ -19,7 +19,8 @@ name
   | 'mesh' | 'trust_domain' | 'service' | 'port' | 'subset' | 'route' | 'endpoints' | 'when'
   | 'and' | 'otherwise' | 'timeout' | 'path' | 'prefix' | 'method' | 'header' | 'present'
   | 'split' | 'workload' | 'version' | 'calls' | 'test' | 'from' | 'request' | 'principal'
-  | 'expect' | 'routed' | 'status' | 'no'
+  | 'expect' | 'routed' | 'status' | 'no' | 'or' | 'not' | 'starts_with' | 'suffix' | 'matches'
+  | 'absent' | 'query'
   ;
 
 meshDecl
@@ -45,7 +46,7 @@ subsetItem
   ;
 
 routeItem
-  : 'when' condition ('and' condition)* '=>' target ruleTimeout? ';'   # whenRule
+  : 'when' anyOf '=>' target ruleTimeout? ';'                          # whenRule
   | 'otherwise' '=>' target ruleTimeout? ';'                           # otherwiseRule
   | 'timeout' DURATION ';'                                             # routeTimeout
   ;
@@ -54,13 +55,30 @@ ruleTimeout
   : 'timeout' DURATION
   ;
 
+// A rule matches when any of its groups does, a group when all its conditions hold: the shape
+// of an HTTPRoute rule's `matches` or an Istio `match` list. `and` binds tighter than `or`; the
+// parentheses around a group are optional.
+anyOf
+  : allOf ('or' allOf)*
+  ;
+
+allOf
+  : '(' condition ('and' condition)* ')'
+  | condition ('and' condition)*
+  ;
+
 condition
-  : 'path' '==' STRING                 # pathExact
-  | 'path' 'prefix' STRING             # pathPrefix
-  | 'method' name                      # methodIs
-  | 'header' STRING '==' STRING        # headerEquals
-  | 'header' STRING 'prefix' STRING    # headerPrefix
-  | 'header' STRING 'present'          # headerPresent
+  : 'not' condition                                                     # notCondition
+  | 'path' op=('==' | 'prefix' | 'starts_with' | 'suffix' | 'matches') STRING   # pathMatch
+  | 'method' name                                                       # methodIs
+  | 'header' STRING valueTest                                           # headerMatch
+  | 'query' STRING valueTest                                            # queryMatch
+  ;
+
+valueTest
+  : op=('==' | 'prefix' | 'suffix' | 'matches') STRING   # valueCompare
+  | 'present'                                           # valuePresent
+  | 'absent'                                            # valueAbsent
   ;
 
 target

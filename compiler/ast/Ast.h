@@ -39,8 +39,14 @@ struct Percent {
   bool malformed = false;
 };
 
+// How a condition compares a request field with its literal. `Prefix` is segment-aware on paths
+// (Gateway API PathPrefix: "/v2" matches "/v2" and "/v2/x", never "/v2x") and a plain byte prefix
+// elsewhere; `StartsWith`, the plain byte prefix of a path, exists only for paths. `Matches` is an
+// RE2 full match. `Present` and `Absent` exist only for headers and query parameters.
+enum class StringTest { Equals, Prefix, StartsWith, Suffix, Matches, Present, Absent };
+
 struct PathMatch {
-  enum class Kind { Exact, Prefix } kind;
+  StringTest test;
   StringLiteral value;
 };
 
@@ -49,13 +55,26 @@ struct MethodMatch {
 };
 
 struct HeaderMatch {
-  enum class Kind { Equals, Prefix, Present } kind;
+  StringTest test;
   StringLiteral name;
-  StringLiteral value;  // empty for Present
+  StringLiteral value;  // empty for Present and Absent
+};
+
+struct QueryMatch {
+  StringTest test;
+  StringLiteral name;
+  StringLiteral value;  // empty for Present and Absent
 };
 
 struct Condition {
-  std::variant<PathMatch, MethodMatch, HeaderMatch> match;
+  std::variant<PathMatch, MethodMatch, HeaderMatch, QueryMatch> match;
+  bool negated = false;  // written `not <condition>` (an odd number of times)
+  SourceLoc loc;
+};
+
+// Conditions joined by `and`: the group holds when every condition does.
+struct ConditionGroup {
+  std::vector<Condition> conditions;
   SourceLoc loc;
 };
 
@@ -77,7 +96,7 @@ using Target = std::variant<SubsetTarget, SplitTarget>;
 
 struct RouteRule {
   bool otherwise = false;
-  std::vector<Condition> conditions;  // empty when `otherwise`
+  std::vector<ConditionGroup> groups;  // joined by `or`; empty when `otherwise`
   Target target;
   std::optional<Duration> timeout;
   SourceLoc loc;

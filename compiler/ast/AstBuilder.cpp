@@ -210,8 +210,13 @@ class AstBuilder {
       if (auto* when = dynamic_cast<MeshParser::WhenRuleContext*>(item)) {
         RouteRule rule;
         rule.loc = span(when);
-        for (auto* condition : when->condition())
-          rule.conditions.push_back(buildCondition(condition));
+        for (auto* all : when->anyOf()->allOf()) {
+          ConditionGroup group;
+          group.loc = span(all);
+          for (auto* condition : all->condition())
+            group.conditions.push_back(buildCondition(condition));
+          rule.groups.push_back(std::move(group));
+        }
         rule.target = buildTarget(when->target());
         if (auto* timeout = when->ruleTimeout()) rule.timeout = duration(timeout->DURATION());
         route.rules.push_back(std::move(rule));
@@ -231,27 +236,51 @@ class AstBuilder {
 
   Condition buildCondition(MeshParser::ConditionContext* context) {
     const SourceLoc at = span(context);
-    if (auto* c = dynamic_cast<MeshParser::PathExactContext*>(context)) {
-      return {PathMatch{PathMatch::Kind::Exact, string(c->STRING())}, at};
+    if (auto* c = dynamic_cast<MeshParser::NotConditionContext*>(context)) {
+      Condition inner = buildCondition(c->condition());
+      inner.negated = !inner.negated;
+      inner.loc = at;
+      return inner;
     }
-    if (auto* c = dynamic_cast<MeshParser::PathPrefixContext*>(context)) {
-      return {PathMatch{PathMatch::Kind::Prefix, string(c->STRING())}, at};
+    if (auto* c = dynamic_cast<MeshParser::PathMatchContext*>(context)) {
+      return {PathMatch{stringTest(c->op), string(c->STRING())}, false, at};
     }
     if (auto* c = dynamic_cast<MeshParser::MethodIsContext*>(context)) {
-      return {MethodMatch{identifier(c->name())}, at};
+      return {MethodMatch{identifier(c->name())}, false, at};
     }
-    if (auto* c = dynamic_cast<MeshParser::HeaderEqualsContext*>(context)) {
-      return {HeaderMatch{HeaderMatch::Kind::Equals, string(c->STRING(0)), string(c->STRING(1))},
-              at};
+    if (auto* c = dynamic_cast<MeshParser::HeaderMatchContext*>(context)) {
+      const auto [test, value] = valueTest(c->valueTest(), at);
+      return {HeaderMatch{test, string(c->STRING()), value}, false, at};
     }
-    if (auto* c = dynamic_cast<MeshParser::HeaderPrefixContext*>(context)) {
-      return {HeaderMatch{HeaderMatch::Kind::Prefix, string(c->STRING(0)), string(c->STRING(1))},
-              at};
+    if (auto* c = dynamic_cast<MeshParser::QueryMatchContext*>(context)) {
+      const auto [test, value] = valueTest(c->valueTest(), at);
+      return {QueryMatch{test, string(c->STRING()), value}, false, at};
     }
-    auto* c = dynamic_cast<MeshParser::HeaderPresentContext*>(context);
-    return {HeaderMatch{
-                HeaderMatch::Kind::Present, string(c != nullptr ? c->STRING() : nullptr), {"", at}},
-            at};
+    throw std::logic_error("AstBuilder: a condition alternative of the grammar is not handled");
+  }
+
+  static StringTest stringTest(const Token* op) {
+    const std::string text = op->getText();
+    if (text == "==") return StringTest::Equals;
+    if (text == "prefix") return StringTest::Prefix;
+    if (text == "starts_with") return StringTest::StartsWith;
+    if (text == "suffix") return StringTest::Suffix;
+    if (text == "matches") return StringTest::Matches;
+    throw std::logic_error("AstBuilder: unknown comparison '" + text + "'");
+  }
+
+  std::pair<StringTest, StringLiteral> valueTest(MeshParser::ValueTestContext* context,
+                                                 const SourceLoc& at) {
+    if (auto* c = dynamic_cast<MeshParser::ValueCompareContext*>(context)) {
+      return {stringTest(c->op), string(c->STRING())};
+    }
+    if (dynamic_cast<MeshParser::ValuePresentContext*>(context) != nullptr) {
+      return {StringTest::Present, {"", at}};
+    }
+    if (dynamic_cast<MeshParser::ValueAbsentContext*>(context) != nullptr) {
+      return {StringTest::Absent, {"", at}};
+    }
+    throw std::logic_error("AstBuilder: a value test alternative of the grammar is not handled");
   }
 
   Target buildTarget(MeshParser::TargetContext* context) {

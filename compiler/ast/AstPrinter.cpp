@@ -54,7 +54,10 @@ class Printer {
     }
     for (const RouteRule& rule : route.rules) {
       line(2, std::string(rule.otherwise ? "Otherwise " : "When ") + at(rule.loc));
-      for (const Condition& condition : rule.conditions) printCondition(condition);
+      for (const ConditionGroup& group : rule.groups) {
+        line(3, "Group " + at(group.loc));
+        for (const Condition& condition : group.conditions) printCondition(condition);
+      }
       printTarget(rule.target);
       if (rule.timeout) {
         line(3, "Timeout " + std::to_string(rule.timeout->milliseconds) + "ms " +
@@ -65,41 +68,50 @@ class Printer {
 
   void printCondition(const Condition& condition) {
     const std::string where = " " + at(condition.loc);
-    std::visit(
-        Overloaded{
-            [&](const PathMatch& path) {
-              line(3, pathKindName(path.kind) + " " + quoted(path.value.value) + where);
-            },
-            [&](const MethodMatch& method) { line(3, "Method " + method.method.name + where); },
-            [&](const HeaderMatch& header) { printHeaderMatch(header, where); },
-        },
-        condition.match);
+    const std::string negation = condition.negated ? "Not " : "";
+    std::visit(Overloaded{
+                   [&](const PathMatch& path) {
+                     line(4, negation + "Path " + testName(path.test) + " " +
+                                 quoted(path.value.value) + where);
+                   },
+                   [&](const MethodMatch& method) {
+                     line(4, negation + "Method " + method.method.name + where);
+                   },
+                   [&](const HeaderMatch& header) {
+                     line(4, negation + "Header " + quoted(header.name.value) + " " +
+                                 testOperand(header.test, header.value) + where);
+                   },
+                   [&](const QueryMatch& query) {
+                     line(4, negation + "Query " + quoted(query.name.value) + " " +
+                                 testOperand(query.test, query.value) + where);
+                   },
+               },
+               condition.match);
   }
 
-  static std::string pathKindName(PathMatch::Kind kind) {
-    switch (kind) {
-      case PathMatch::Kind::Exact:
-        return "PathExact";
-      case PathMatch::Kind::Prefix:
-        return "PathPrefix";
+  static std::string testName(StringTest test) {
+    switch (test) {
+      case StringTest::Equals:
+        return "Equals";
+      case StringTest::Prefix:
+        return "Prefix";
+      case StringTest::StartsWith:
+        return "StartsWith";
+      case StringTest::Suffix:
+        return "Suffix";
+      case StringTest::Matches:
+        return "Matches";
+      case StringTest::Present:
+        return "Present";
+      case StringTest::Absent:
+        return "Absent";
     }
-    return "Path?";
+    return "?";
   }
 
-  void printHeaderMatch(const HeaderMatch& header, const std::string& where) {
-    switch (header.kind) {
-      case HeaderMatch::Kind::Equals:
-        line(3, "HeaderEquals " + quoted(header.name.value) + " " + quoted(header.value.value) +
-                    where);
-        return;
-      case HeaderMatch::Kind::Prefix:
-        line(3, "HeaderPrefix " + quoted(header.name.value) + " " + quoted(header.value.value) +
-                    where);
-        return;
-      case HeaderMatch::Kind::Present:
-        line(3, "HeaderPresent " + quoted(header.name.value) + where);
-        return;
-    }
+  static std::string testOperand(StringTest test, const StringLiteral& value) {
+    if (test == StringTest::Present || test == StringTest::Absent) return testName(test);
+    return testName(test) + " " + quoted(value.value);
   }
 
   void printTarget(const Target& target) {

@@ -93,9 +93,6 @@ std::string_view plannedFeature(std::string_view word) {
       {"mirror", "mirrors"},
       {"rewrite", "rewrites"},
       {"redirect", "redirects"},
-      {"regex", "regex matches"},
-      {"suffix", "suffix matches"},
-      {"query", "query parameter matches"},
       {"headers", "header edits"},
       {"cors", "CORS policies"},
       {"mtls", "mTLS settings"},
@@ -207,8 +204,8 @@ class MeshErrorStrategy : public antlr4::DefaultErrorStrategy {
     if (text == "!" && followedByEquals(token)) {
       at.length = 2;
       diagnostics_.error(DiagnosticCode::UnsupportedOperator, at,
-                         "'!=' is not supported; a condition tests '==', 'prefix' or 'present' "
-                         "(to exclude a case, route it in an earlier rule)");
+                         "'!=' is not supported; negate the whole condition instead, as in "
+                         "'not path == \"/health\"'");
       return true;
     }
     return false;

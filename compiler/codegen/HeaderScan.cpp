@@ -7,9 +7,13 @@
 namespace meshc::codegen {
 
 std::vector<llvm::Value*> emitHeaderScan(llvm::IRBuilder<>& builder, const AbiTypes& types,
-                                         llvm::Value* request,
+                                         llvm::Value* request, ScannedList list,
                                          const std::vector<std::string>& names,
                                          const std::string& prefix) {
+  const bool headerList = list == ScannedList::kHeaders;
+  const unsigned arrayField = headerList ? request_field::kHeaders : request_field::kQueryParams;
+  const unsigned countField =
+      headerList ? request_field::kHeaderCount : request_field::kQueryParamCount;
   llvm::LLVMContext& context = builder.getContext();
   llvm::Function* function = builder.GetInsertBlock()->getParent();
   llvm::PointerType* headerPtrType = types.header->getPointerTo();
@@ -24,12 +28,11 @@ std::vector<llvm::Value*> emitHeaderScan(llvm::IRBuilder<>& builder, const AbiTy
     builder.CreateStore(absent, slots.back());
   }
 
-  llvm::Value* headers = builder.CreateLoad(
-      headerPtrType, builder.CreateStructGEP(types.request, request, request_field::kHeaders),
-      prefix + ".headers");
+  llvm::Value* headers =
+      builder.CreateLoad(headerPtrType, builder.CreateStructGEP(types.request, request, arrayField),
+                         prefix + ".headers");
   llvm::Value* count = builder.CreateLoad(
-      builder.getInt64Ty(),
-      builder.CreateStructGEP(types.request, request, request_field::kHeaderCount),
+      builder.getInt64Ty(), builder.CreateStructGEP(types.request, request, countField),
       prefix + ".count");
   llvm::BasicBlock* preheader = builder.GetInsertBlock();
   llvm::BasicBlock* loop = llvm::BasicBlock::Create(context, prefix + ".scan", function);

@@ -1,6 +1,7 @@
 #pragma once
 
-// The one pass over a request's headers that a service with header predicates needs.
+// The one pass over a request's headers (or query parameters) that a service with header (or
+// query) predicates needs.
 
 #include <llvm/IR/IRBuilder.h>
 
@@ -11,11 +12,15 @@
 
 namespace meshc::codegen {
 
-// Emits a loop over `request->headers` that switches on each name's length and compares its
-// bytes with `names` (distinct), remembering the first header with each name. Leaves the builder
-// after the loop and returns, per name, a `mesh_header*` to that first occurrence or null.
+// Which name/value array of mesh_request a scan reads.
+enum class ScannedList { kHeaders, kQueryParams };
+
+// Emits a loop over the request's headers or query parameters that switches on each name's length
+// and compares its bytes with `names` (distinct), remembering the first entry with each name.
+// Leaves the builder after the loop and returns, per name, a `mesh_header*` to that first
+// occurrence or null.
 std::vector<llvm::Value*> emitHeaderScan(llvm::IRBuilder<>& builder, const AbiTypes& types,
-                                         llvm::Value* request,
+                                         llvm::Value* request, ScannedList list,
                                          const std::vector<std::string>& names,
                                          const std::string& prefix);
 

@@ -2,6 +2,7 @@
 
 #include <llvm/IR/IRBuilder.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -26,34 +27,57 @@ struct StringValue {
 struct ServiceInputs {
   StringValue path;
   StringValue method;
-  std::vector<std::string> headerNames;       // distinct, in order of first use
-  std::vector<llvm::Value*> firstOccurrence;  // mesh_header* or null, parallel to headerNames
+  std::vector<std::string> headerNames;   // distinct, in order of first use
+  std::vector<llvm::Value*> headerFirst;  // mesh_header* or null, parallel to headerNames
+  std::vector<std::string> queryNames;    // likewise, for query parameters
+  std::vector<llvm::Value*> queryFirst;
 
-  llvm::Value* header(const std::string& name) const {
-    for (size_t k = 0; k < headerNames.size(); ++k) {
-      if (headerNames[k] == name) return firstOccurrence[k];
+  static llvm::Value* find(const std::vector<std::string>& names,
+                           const std::vector<llvm::Value*>& first, const std::string& name) {
+    for (size_t k = 0; k < names.size(); ++k) {
+      if (names[k] == name) return first[k];
     }
     return nullptr;
   }
+  llvm::Value* header(const std::string& name) const {
+    return find(headerNames, headerFirst, name);
+  }
+  llvm::Value* query(const std::string& name) const { return find(queryNames, queryFirst, name); }
 };
 
+void useName(std::vector<std::string>& names, const std::string& name) {
+  if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+}
+
+// A test that passes for every request: the path and the method are always there, so an empty
+// prefix or suffix of them holds; a header or query parameter may be missing.
 bool predicateAlwaysHolds(const ir::Predicate& predicate) {
+  if (predicate.negated) return false;
+  const bool alwaysPresent = std::visit(Overloaded{
+                                            [](const ir::RequestPath&) { return true; },
+                                            [](const ir::RequestMethod&) { return true; },
+                                            [](const ir::HeaderValue&) { return false; },
+                                            [](const ir::QueryValue&) { return false; },
+                                        },
+                                        predicate.subject);
+  if (!alwaysPresent) return false;
   return std::visit(Overloaded{
-                        [](const ir::PathExact&) { return false; },
-                        [](const ir::PathPrefix& p) { return p.value.empty(); },
-                        [](const ir::MethodIs&) { return false; },
-                        [](const ir::HeaderEquals&) { return false; },
-                        [](const ir::HeaderPrefix&) { return false; },
-                        [](const ir::HeaderPresent&) { return false; },
+                        [](const ir::Equals&) { return false; },
+                        [](const ir::Prefix& t) { return t.value.empty(); },
+                        [](const ir::SegmentPrefix& t) { return t.value.empty(); },
+                        [](const ir::Suffix& t) { return t.value.empty(); },
+                        [](const ir::Regex&) { return false; },
+                        [](const ir::Present&) { return true; },
                     },
-                    predicate.kind);
+                    predicate.test);
+}
+
+bool conjunctionAlwaysHolds(const ir::Conjunction& conjunction) {
+  return std::all_of(conjunction.begin(), conjunction.end(), predicateAlwaysHolds);
 }
 
 bool ruleAlwaysMatches(const ir::Rule& rule) {
-  for (const ir::Predicate& predicate : rule.conditions) {
-    if (!predicateAlwaysHolds(predicate)) return false;
-  }
-  return true;
+  return std::any_of(rule.anyOf.begin(), rule.anyOf.end(), conjunctionAlwaysHolds);
 }
 
 // The rules that can ever run: those up to and including the first that always matches.
@@ -62,6 +86,18 @@ size_t reachableRuleCount(const ir::Service& service) {
     if (ruleAlwaysMatches(service.rules[r])) return r + 1;
   }
   return service.rules.size();
+}
+
+// A conjunction's predicates in the order they are tested: a regex is a call into the runtime, so
+// the cheap comparisons go first and may spare it. The order cannot change the result.
+std::vector<const ir::Predicate*> testOrder(const ir::Conjunction& conjunction) {
+  std::vector<const ir::Predicate*> order;
+  for (const ir::Predicate& predicate : conjunction) order.push_back(&predicate);
+  std::stable_sort(order.begin(), order.end(), [](const ir::Predicate* a, const ir::Predicate* b) {
+    return !std::holds_alternative<ir::Regex>(a->test) &&
+           std::holds_alternative<ir::Regex>(b->test);
+  });
+  return order;
 }
 
 class RouteLowering {
@@ -168,30 +204,29 @@ class RouteLowering {
     bool usesPath = false;
     bool usesMethod = false;
     ServiceInputs inputs;
-    auto useHeader = [&inputs](const std::string& name) {
-      for (const std::string& known : inputs.headerNames) {
-        if (known == name) return;
-      }
-      inputs.headerNames.push_back(name);
-    };
     for (size_t r = 0; r < ruleCount; ++r) {
-      for (const ir::Predicate& predicate : service.rules[r].conditions) {
-        std::visit(Overloaded{
-                       [&](const ir::PathExact&) { usesPath = true; },
-                       [&](const ir::PathPrefix& p) { usesPath |= !p.value.empty(); },
-                       [&](const ir::MethodIs&) { usesMethod = true; },
-                       [&](const ir::HeaderEquals& p) { useHeader(p.name); },
-                       [&](const ir::HeaderPrefix& p) { useHeader(p.name); },
-                       [&](const ir::HeaderPresent& p) { useHeader(p.name); },
-                   },
-                   predicate.kind);
+      for (const ir::Conjunction& conjunction : service.rules[r].anyOf) {
+        for (const ir::Predicate& predicate : conjunction) {
+          if (predicateAlwaysHolds(predicate)) continue;
+          std::visit(Overloaded{
+                         [&](const ir::RequestPath&) { usesPath = true; },
+                         [&](const ir::RequestMethod&) { usesMethod = true; },
+                         [&](const ir::HeaderValue& h) { useName(inputs.headerNames, h.name); },
+                         [&](const ir::QueryValue& q) { useName(inputs.queryNames, q.name); },
+                     },
+                     predicate.subject);
+        }
       }
     }
     if (usesPath) inputs.path = loadString(request_field::kPath, prefix + ".path");
     if (usesMethod) inputs.method = loadString(request_field::kMethod, prefix + ".method");
     if (!inputs.headerNames.empty()) {
-      inputs.firstOccurrence =
-          emitHeaderScan(builder_, types_, request_, inputs.headerNames, prefix);
+      inputs.headerFirst = emitHeaderScan(builder_, types_, request_, ScannedList::kHeaders,
+                                          inputs.headerNames, prefix);
+    }
+    if (!inputs.queryNames.empty()) {
+      inputs.queryFirst = emitHeaderScan(builder_, types_, request_, ScannedList::kQueryParams,
+                                         inputs.queryNames, prefix + ".query");
     }
     return inputs;
   }
@@ -209,9 +244,25 @@ class RouteLowering {
       llvm::BasicBlock* nextRule =
           last ? noRule_
                : llvm::BasicBlock::Create(context_, prefix + ".rule" + std::to_string(r + 1));
-      for (size_t p = 0; p < rule.conditions.size(); ++p) {
-        emitPredicate(rule.conditions[p], inputs, nextRule, ruleName + ".p" + std::to_string(p));
+      llvm::BasicBlock* matched = llvm::BasicBlock::Create(context_, ruleName + ".matched");
+      for (size_t c = 0; c < rule.anyOf.size(); ++c) {
+        const std::string groupName = ruleName + ".any" + std::to_string(c);
+        llvm::BasicBlock* nextGroup =
+            c + 1 < rule.anyOf.size()
+                ? llvm::BasicBlock::Create(context_, ruleName + ".any" + std::to_string(c + 1))
+                : nextRule;
+        const std::vector<const ir::Predicate*> order = testOrder(rule.anyOf[c]);
+        for (size_t p = 0; p < order.size(); ++p) {
+          emitPredicate(*order[p], inputs, nextGroup, groupName + ".p" + std::to_string(p));
+        }
+        builder_.CreateBr(matched);
+        if (nextGroup != nextRule) {
+          nextGroup->insertInto(function_);
+          builder_.SetInsertPoint(nextGroup);
+        }
       }
+      matched->insertInto(function_);
+      builder_.SetInsertPoint(matched);
       emitDecision(rule, s, static_cast<uint32_t>(r));
       if (!last) {
         nextRule->insertInto(function_);
@@ -224,34 +275,93 @@ class RouteLowering {
   // Leaves the builder where the predicate held; jumps to `fail` where it did not.
   void emitPredicate(const ir::Predicate& predicate, const ServiceInputs& inputs,
                      llvm::BasicBlock* fail, const std::string& name) {
-    auto headerTest = [&](const std::string& header, const std::string* value, MatchKind kind) {
-      llvm::Value* first = inputs.header(header);
+    if (predicateAlwaysHolds(predicate)) return;
+    if (!predicate.negated) {
+      emitTest(predicate, inputs, fail, name);
+      return;
+    }
+    llvm::BasicBlock* failed = llvm::BasicBlock::Create(context_, name + ".not");
+    emitTest(predicate, inputs, failed, name);
+    builder_.CreateBr(fail);
+    failed->insertInto(function_);
+    builder_.SetInsertPoint(failed);
+  }
+
+  // The predicate's test, ignoring its negation.
+  void emitTest(const ir::Predicate& predicate, const ServiceInputs& inputs, llvm::BasicBlock* fail,
+                const std::string& name) {
+    auto entryValue = [&](llvm::Value* first) {
       llvm::BasicBlock* present = llvm::BasicBlock::Create(context_, name + ".present", function_);
       builder_.CreateCondBr(builder_.CreateIsNotNull(first), present, fail);
       builder_.SetInsertPoint(present);
-      if (value == nullptr || alwaysMatches(*value, kind)) return;
       llvm::Value* field = builder_.CreateStructGEP(types_.header, first, header_field::kValue);
-      llvm::Value* data = builder_.CreateLoad(
-          builder_.getInt8PtrTy(), builder_.CreateStructGEP(types_.str, field, str_field::kData),
-          name + ".value.data");
-      llvm::Value* len = builder_.CreateLoad(
-          builder_.getInt64Ty(), builder_.CreateStructGEP(types_.str, field, str_field::kLen),
-          name + ".value.len");
-      emitStringTest(builder_, data, len, *value, kind, fail, name);
+      return StringValue{
+          builder_.CreateLoad(builder_.getInt8PtrTy(),
+                              builder_.CreateStructGEP(types_.str, field, str_field::kData),
+                              name + ".value.data"),
+          builder_.CreateLoad(builder_.getInt64Ty(),
+                              builder_.CreateStructGEP(types_.str, field, str_field::kLen),
+                              name + ".value.len")};
     };
-    auto stringTest = [&](const StringValue& input, const std::string& value, MatchKind kind) {
-      emitStringTest(builder_, input.data, input.len, value, kind, fail, name);
+    // Missing headers and query parameters fail here, before any test of their value.
+    const StringValue value =
+        std::visit(Overloaded{
+                       [&](const ir::RequestPath&) { return inputs.path; },
+                       [&](const ir::RequestMethod&) { return inputs.method; },
+                       [&](const ir::HeaderValue& h) { return entryValue(inputs.header(h.name)); },
+                       [&](const ir::QueryValue& q) { return entryValue(inputs.query(q.name)); },
+                   },
+                   predicate.subject);
+    auto compare = [&](const std::string& constant, MatchKind kind) {
+      emitStringTest(builder_, value.data, value.len, constant, kind, fail, name);
     };
     std::visit(
         Overloaded{
-            [&](const ir::PathExact& p) { stringTest(inputs.path, p.value, MatchKind::kExact); },
-            [&](const ir::PathPrefix& p) { stringTest(inputs.path, p.value, MatchKind::kPrefix); },
-            [&](const ir::MethodIs& p) { stringTest(inputs.method, p.value, MatchKind::kExact); },
-            [&](const ir::HeaderEquals& p) { headerTest(p.name, &p.value, MatchKind::kExact); },
-            [&](const ir::HeaderPrefix& p) { headerTest(p.name, &p.value, MatchKind::kPrefix); },
-            [&](const ir::HeaderPresent& p) { headerTest(p.name, nullptr, MatchKind::kExact); },
+            [&](const ir::Equals& t) { compare(t.value, MatchKind::kExact); },
+            [&](const ir::Prefix& t) { compare(t.value, MatchKind::kPrefix); },
+            [&](const ir::SegmentPrefix& t) { emitSegmentPrefix(value, t.value, fail, name); },
+            [&](const ir::Suffix& t) { compare(t.value, MatchKind::kSuffix); },
+            [&](const ir::Regex& t) { emitRegex(value, t.index, fail, name); },
+            [&](const ir::Present&) {},
         },
-        predicate.kind);
+        predicate.test);
+  }
+
+  // The prefix, then the end of the string or a '/'.
+  void emitSegmentPrefix(const StringValue& value, const std::string& prefix,
+                         llvm::BasicBlock* fail, const std::string& name) {
+    emitStringTest(builder_, value.data, value.len, prefix, MatchKind::kPrefix, fail, name);
+    if (prefix.empty()) return;
+    llvm::BasicBlock* passed = llvm::BasicBlock::Create(context_, name + ".segment", function_);
+    llvm::BasicBlock* longer = llvm::BasicBlock::Create(context_, name + ".longer", function_);
+    llvm::Value* size = builder_.getInt64(prefix.size());
+    builder_.CreateCondBr(builder_.CreateICmpEQ(value.len, size), passed, longer);
+    builder_.SetInsertPoint(longer);
+    llvm::Value* next = builder_.CreateLoad(
+        builder_.getInt8Ty(), builder_.CreateInBoundsGEP(builder_.getInt8Ty(), value.data, size),
+        name + ".next");
+    builder_.CreateCondBr(builder_.CreateICmpEQ(next, builder_.getInt8('/')), passed, fail);
+    builder_.SetInsertPoint(passed);
+  }
+
+  // request->regex->full_match(request->regex->context, index, data, len) != 0
+  void emitRegex(const StringValue& value, uint32_t index, llvm::BasicBlock* fail,
+                 const std::string& name) {
+    llvm::Value* matcher = builder_.CreateLoad(
+        types_.regexMatcher->getPointerTo(),
+        builder_.CreateStructGEP(types_.request, request_, request_field::kRegex), name + ".regex");
+    llvm::Value* context = builder_.CreateLoad(
+        builder_.getInt8PtrTy(),
+        builder_.CreateStructGEP(types_.regexMatcher, matcher, regex_matcher_field::kContext));
+    llvm::Value* fullMatch = builder_.CreateLoad(
+        types_.fullMatchFn->getPointerTo(),
+        builder_.CreateStructGEP(types_.regexMatcher, matcher, regex_matcher_field::kFullMatch));
+    llvm::Value* result = builder_.CreateCall(
+        types_.fullMatchFn, fullMatch, {context, builder_.getInt32(index), value.data, value.len},
+        name + ".matched");
+    llvm::BasicBlock* passed = llvm::BasicBlock::Create(context_, name + ".ok", function_);
+    builder_.CreateCondBr(builder_.CreateICmpNE(result, builder_.getInt32(0)), passed, fail);
+    builder_.SetInsertPoint(passed);
   }
 
   // mesh_draw() of abi.h, in IR: the optimiser folds the stream constant into the first add.

@@ -90,7 +90,12 @@ void emitStringTest(llvm::IRBuilder<>& builder, llvm::Value* data, llvm::Value* 
   llvm::BasicBlock* bytes = llvm::BasicBlock::Create(context, name + ".bytes", function, passed);
   builder.CreateCondBr(lengthOk, bytes, fail);
   builder.SetInsertPoint(bytes);
-  builder.CreateCondBr(emitBytesEqual(builder, data, constant), passed, fail);
+  llvm::Value* start =
+      kind == MatchKind::kSuffix
+          ? builder.CreateInBoundsGEP(builder.getInt8Ty(), data,
+                                      builder.CreateSub(len, expectedLen), name + ".tail")
+          : data;
+  builder.CreateCondBr(emitBytesEqual(builder, start, constant), passed, fail);
   builder.SetInsertPoint(passed);
 }
 

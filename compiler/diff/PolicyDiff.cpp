@@ -6,6 +6,7 @@
 
 #include "diff/FieldConstraints.h"
 #include "ir/Evaluator.h"
+#include "policy/RegexSet.h"
 #include "support/Overloaded.h"
 #include "support/Text.h"
 
@@ -77,33 +78,32 @@ Route routeOf(const ir::Module& module, const std::string& host) {
   return route;
 }
 
-using Literal = std::pair<const ir::Predicate*, bool>;
+// A predicate of one of the two modules, and whether it must hold. The module holds its regexes.
+struct Literal {
+  const ir::Predicate* first;
+  bool second;
+  const ir::Module* module;
+};
 
-enum class FieldKind { Path, Method, Header };
+enum class FieldKind { Path, Method, Header, Query };
 using FieldKey = std::pair<FieldKind, std::string>;
 
 FieldKey keyOf(const ir::Predicate& predicate) {
   return std::visit(Overloaded{
-                        [](const ir::PathExact&) {
+                        [](const ir::RequestPath&) {
                           return FieldKey{FieldKind::Path, ""};
                         },
-                        [](const ir::PathPrefix&) {
-                          return FieldKey{FieldKind::Path, ""};
-                        },
-                        [](const ir::MethodIs&) {
+                        [](const ir::RequestMethod&) {
                           return FieldKey{FieldKind::Method, ""};
                         },
-                        [](const ir::HeaderEquals& p) {
-                          return FieldKey{FieldKind::Header, p.name};
+                        [](const ir::HeaderValue& h) {
+                          return FieldKey{FieldKind::Header, h.name};
                         },
-                        [](const ir::HeaderPrefix& p) {
-                          return FieldKey{FieldKind::Header, p.name};
-                        },
-                        [](const ir::HeaderPresent& p) {
-                          return FieldKey{FieldKind::Header, p.name};
+                        [](const ir::QueryValue& q) {
+                          return FieldKey{FieldKind::Query, q.name};
                         },
                     },
-                    predicate.kind);
+                    predicate.subject);
 }
 
 FieldConstraints::Field fieldOf(FieldKind kind) {
@@ -114,21 +114,24 @@ FieldConstraints::Field fieldOf(FieldKind kind) {
       return FieldConstraints::Field::Method;
     case FieldKind::Header:
       return FieldConstraints::Field::Header;
+    case FieldKind::Query:
+      return FieldConstraints::Field::Query;
   }
   throw std::logic_error("unknown field kind");
 }
 
-void add(FieldConstraints& field, const Literal& literal) {
-  const bool holds = literal.second;
+// `literal.second` says whether the predicate holds; a negated predicate holds when its test fails.
+void add(const ir::Module& module, FieldConstraints& field, const Literal& literal) {
+  const bool passes = literal.second != literal.first->negated;
   std::visit(Overloaded{
-                 [&](const ir::PathExact& p) { field.equals(p.value, holds); },
-                 [&](const ir::PathPrefix& p) { field.prefix(p.value, holds); },
-                 [&](const ir::MethodIs& p) { field.equals(p.value, holds); },
-                 [&](const ir::HeaderEquals& p) { field.equals(p.value, holds); },
-                 [&](const ir::HeaderPrefix& p) { field.prefix(p.value, holds); },
-                 [&](const ir::HeaderPresent&) { field.present(holds); },
+                 [&](const ir::Equals& t) { field.equals(t.value, passes); },
+                 [&](const ir::Prefix& t) { field.prefix(t.value, passes); },
+                 [&](const ir::SegmentPrefix& t) { field.segmentPrefix(t.value, passes); },
+                 [&](const ir::Suffix& t) { field.suffix(t.value, passes); },
+                 [&](const ir::Regex& t) { field.regex(module.regexes.at(t.index), passes); },
+                 [&](const ir::Present&) { field.present(passes); },
              },
-             literal.first->kind);
+             literal.first->test);
 }
 
 using Assignment = std::map<FieldKey, FieldConstraints::Witness>;
@@ -143,7 +146,7 @@ Solved solveLiterals(const std::vector<Literal>& literals) {
   for (const Literal& literal : literals) {
     const FieldKey key = keyOf(*literal.first);
     auto it = fields.try_emplace(key, fieldOf(key.first)).first;
-    add(it->second, literal);
+    add(*literal.module, it->second, literal);
   }
   Assignment assignment;
   bool undecided = false;
@@ -164,14 +167,20 @@ Solved solveLiterals(const std::vector<Literal>& literals) {
   return {std::move(assignment), false};
 }
 
-// Finds requests meeting every literal and, for each clause (an earlier rule), failing at least
-// one of its conditions. Backtracking over which condition fails, with a node budget.
+// A conjunction of an earlier rule: a request in the region fails at least one of its predicates.
+struct Clause {
+  std::vector<const ir::Predicate*> predicates;
+  const ir::Module* module;
+};
+
+// Finds requests meeting every literal and, for each clause (a conjunction of an earlier rule),
+// failing at least one of its conditions. Backtracking over which condition fails, with a node
+// budget.
 class RegionSearch {
  public:
   static constexpr int kBudget = 200000;
 
-  RegionSearch(std::vector<Literal> literals,
-               std::vector<std::vector<const ir::Predicate*>> clauses)
+  RegionSearch(std::vector<Literal> literals, std::vector<Clause> clauses)
       : literals_(std::move(literals)), clauses_(std::move(clauses)) {}
 
   std::optional<Assignment> run() { return search(0); }
@@ -188,14 +197,15 @@ class RegionSearch {
     }
     if (clause == clauses_.size()) return std::move(current.assignment);
     // A condition the current literals already rule out fails for every such request.
-    for (const ir::Predicate* predicate : clauses_[clause]) {
-      literals_.emplace_back(predicate, true);
+    const Clause& clause_ = clauses_[clause];
+    for (const ir::Predicate* predicate : clause_.predicates) {
+      literals_.push_back({predicate, true, clause_.module});
       const Solved holding = solveLiterals(literals_);
       literals_.pop_back();
       if (!holding.assignment && !holding.undecided) return search(clause + 1);
     }
-    for (const ir::Predicate* predicate : clauses_[clause]) {
-      literals_.emplace_back(predicate, false);
+    for (const ir::Predicate* predicate : clause_.predicates) {
+      literals_.push_back({predicate, false, clause_.module});
       std::optional<Assignment> found = search(clause + 1);
       literals_.pop_back();
       if (found || nodes_ > kBudget) return found;
@@ -204,13 +214,13 @@ class RegionSearch {
   }
 
   std::vector<Literal> literals_;
-  std::vector<std::vector<const ir::Predicate*>> clauses_;
+  std::vector<Clause> clauses_;
   int nodes_ = 0;
   bool undecided_ = false;
 };
 
 ExampleRequest exampleOf(const std::string& host, const Assignment& assignment) {
-  ExampleRequest example{"GET", host, "/", {}};
+  ExampleRequest example{"GET", host, "/", {}, {}};
   for (const auto& [key, witness] : assignment) {
     switch (key.first) {
       case FieldKind::Path:
@@ -222,6 +232,9 @@ ExampleRequest exampleOf(const std::string& host, const Assignment& assignment) 
       case FieldKind::Header:
         if (!witness.absent) example.headers.emplace_back(key.second, witness.value);
         break;
+      case FieldKind::Query:
+        if (!witness.absent) example.query.emplace_back(key.second, witness.value);
+        break;
     }
   }
   return example;
@@ -232,6 +245,11 @@ size_t evaluatedRule(const Route& route, const ExampleRequest& example) {
   auto str = [](const std::string& s) { return mesh_str{s.data(), s.size()}; };
   std::vector<mesh_header> headers;
   for (const auto& [name, value] : example.headers) headers.push_back({str(name), str(value)});
+  std::vector<mesh_header> query;
+  for (const auto& [name, value] : example.query) query.push_back({str(name), str(value)});
+  std::vector<const char*> patterns;
+  for (const std::string& pattern : route.module->regexes) patterns.push_back(pattern.c_str());
+  const mesh::RegexSet regexes(patterns.data(), static_cast<uint32_t>(patterns.size()));
   mesh_request request{};
   request.method = str(example.method);
   request.scheme = str("http");
@@ -242,6 +260,9 @@ size_t evaluatedRule(const Route& route, const ExampleRequest& example) {
   request.source_address = str("");
   request.headers = headers.data();
   request.header_count = headers.size();
+  request.query_params = query.data();
+  request.query_param_count = query.size();
+  request.regex = regexes.matcher();
   mesh_route_decision decision{};
   if (ir::evaluateRoute(*route.module, request, decision) != MESH_ROUTE_MATCHED) {
     return route.rules.size();
@@ -263,32 +284,49 @@ void diffHost(const std::string& workload, const std::string& host, const Route&
       const Outcome newOutcome =
           newMatched ? outcomeOf(*newRoute.module, *newRoute.rules[j]) : notRouted;
       if (oldOutcome == newOutcome) continue;
-      std::vector<Literal> literals;
-      std::vector<std::vector<const ir::Predicate*>> clauses;
-      auto region = [&](const Route& route, size_t rule) {
-        for (size_t k = 0; k < rule && k < route.rules.size(); ++k) {
-          clauses.emplace_back();
-          for (const ir::Predicate& p : route.rules[k]->conditions) clauses.back().push_back(&p);
+      // The region: requests some conjunction of each deciding rule matches, and no conjunction
+      // of an earlier rule of either version does.
+      std::vector<Clause> clauses;
+      for (const Route* route : {&oldRoute, &newRoute}) {
+        const size_t rule = route == &oldRoute ? i : j;
+        for (size_t k = 0; k < rule && k < route->rules.size(); ++k) {
+          for (const ir::Conjunction& conjunction : route->rules[k]->anyOf) {
+            Clause& clause = clauses.emplace_back(Clause{{}, route->module});
+            for (const ir::Predicate& p : conjunction) clause.predicates.push_back(&p);
+          }
         }
-        if (rule < route.rules.size()) {
-          for (const ir::Predicate& p : route.rules[rule]->conditions)
-            literals.emplace_back(&p, true);
-        }
+      }
+      auto choices = [](const Route& route, size_t rule) {
+        return rule < route.rules.size() ? route.rules[rule]->anyOf.size() : size_t{1};
       };
-      region(oldRoute, i);
-      region(newRoute, j);
-      RegionSearch search(std::move(literals), std::move(clauses));
-      const std::optional<Assignment> found = search.run();
+      std::optional<Assignment> found;
+      bool inconclusive = false;
+      for (size_t a = 0; a < choices(oldRoute, i) && !found; ++a) {
+        for (size_t b = 0; b < choices(newRoute, j) && !found; ++b) {
+          std::vector<Literal> literals;
+          auto require = [&](const Route& route, size_t rule, size_t conjunction) {
+            if (rule >= route.rules.size()) return;
+            for (const ir::Predicate& p : route.rules[rule]->anyOf[conjunction]) {
+              literals.push_back({&p, true, route.module});
+            }
+          };
+          require(oldRoute, i, a);
+          require(newRoute, j, b);
+          RegionSearch search(std::move(literals), clauses);
+          found = search.run();
+          inconclusive = inconclusive || search.inconclusive();
+        }
+      }
       if (!found) {
-        if (search.inconclusive()) {
+        if (inconclusive) {
           auto rule = [](const Route& route, size_t index) {
             return index < route.rules.size() ? "rule " + locationText(route.rules[index]->loc)
                                               : std::string("no rule");
           };
           result.notes.push_back("workload " + workload + ", host " + quoted(host) + ": " +
                                  rule(oldRoute, i) + " -> " + rule(newRoute, j) +
-                                 ": undecided (too many excluded values to analyse); these "
-                                 "requests may change");
+                                 ": undecided (too many excluded values, or a regex or suffix "
+                                 "the analysis cannot solve); these requests may change");
         }
         continue;
       }

@@ -16,6 +16,7 @@ struct ExampleRequest {
   std::string host;
   std::string path;
   std::vector<std::pair<std::string, std::string>> headers;  // present ones; absent ones omitted
+  std::vector<std::pair<std::string, std::string>> query;    // decoded query parameters
 };
 
 // All requests of one workload to one host that the old policy decides by one rule (or by none)

@@ -1,5 +1,6 @@
 #include "driver/DiffCommand.h"
 
+#include <cctype>
 #include <iostream>
 
 #include "diff/PolicyDiff.h"
@@ -16,8 +17,30 @@ std::string at(const std::optional<SourceLoc>& loc) {
   return "rule " + locationText(*loc);
 }
 
+// Query parameters are compared decoded; the example URL carries them encoded, so that sending it
+// reproduces them.
+std::string percentEncoded(const std::string& text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    }
+  }
+  return out;
+}
+
 std::string describe(const diff::ExampleRequest& example) {
   std::string text = example.method + " http://" + example.host + example.path;
+  for (size_t q = 0; q < example.query.size(); ++q) {
+    text += (q == 0 ? "?" : "&") + percentEncoded(example.query[q].first) + "=" +
+            percentEncoded(example.query[q].second);
+  }
   for (const auto& [name, value] : example.headers) {
     text += " -H " + quoted(name + ": " + value);
   }

@@ -9,6 +9,7 @@
 #include "driver/Frontend.h"
 #include "driver/Pipeline.h"
 #include "driver/Report.h"
+#include "policy/RegexSet.h"
 #include "policytest/Explain.h"
 #include "policytest/RequestSpec.h"
 #include "support/Text.h"
@@ -53,10 +54,21 @@ void print(const ir::Module& module, const policytest::Explanation& explanation)
     for (const policytest::RuleTrace& rule : explanation.rules) {
       std::cout << "  rule #" << rule.index << "  " << locationText(rule.loc) << "  "
                 << (rule.matched ? "MATCH" : "no match") << "\n";
-      if (rule.conditions.empty()) std::cout << "    yes  (no conditions: matches every request)\n";
-      for (const policytest::ConditionTrace& condition : rule.conditions) {
-        std::cout << "    " << (condition.holds ? "yes  " : "no   ") << condition.condition << "  ("
-                  << condition.seen << ")\n";
+      for (size_t g = 0; g < rule.groups.size(); ++g) {
+        const policytest::GroupTrace& group = rule.groups[g];
+        // With several groups, each is a block of its own: `or` joins them, `and` their lines.
+        const char* indent = rule.groups.size() > 1 ? "      " : "    ";
+        if (rule.groups.size() > 1) {
+          std::cout << "    " << (g == 0 ? "either" : "or") << "  "
+                    << (group.holds ? "(holds)" : "(fails)") << "\n";
+        }
+        if (group.conditions.empty()) {
+          std::cout << indent << "yes  (no conditions: matches every request)\n";
+        }
+        for (const policytest::ConditionTrace& condition : group.conditions) {
+          std::cout << indent << (condition.holds ? "yes  " : "no   ") << condition.condition
+                    << "  (" << condition.seen << ")\n";
+        }
       }
     }
     if (explanation.rulesNotTried > 0) {
@@ -99,6 +111,7 @@ int runExplain(const ExplainOptions& options) {
     }
     const std::unique_ptr<codegen::JitModule> jit = codegen::JitModule::create(*module);
     const mesh::RuleTable rules(jit->module());
+    const mesh::RegexSet regexes(jit->module().regexes, jit->module().regex_count);
     policytest::SpecRequest builder;
     mesh_request request;
     if (!builder.build(spec, request)) {
@@ -106,6 +119,7 @@ int runExplain(const ExplainOptions& options) {
       return 0;
     }
     request.seed = options.seed;
+    request.regex = regexes.matcher();
     std::cout << "request " << spec.method << " " << spec.url << " from " << module->workload
               << " (policy " << checked.digest.substr(0, 19) << "...)\n";
     const policytest::Explanation explanation =

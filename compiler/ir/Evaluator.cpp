@@ -1,41 +1,75 @@
 #include "ir/Evaluator.h"
 
+#include <optional>
 #include <string_view>
+
+#include "support/Overloaded.h"
 
 namespace meshc::ir {
 namespace {
 
 std::string_view view(const mesh_str& s) { return {s.data, static_cast<size_t>(s.len)}; }
 
-const mesh_header* findHeader(const mesh_request& request, std::string_view name) {
-  for (uint64_t i = 0; i < request.header_count; ++i) {
-    if (view(request.headers[i].name) == name) return &request.headers[i];
+// The first entry named `name`, as compiled code scans headers and query parameters.
+const mesh_header* findFirst(const mesh_header* entries, uint64_t count, std::string_view name) {
+  for (uint64_t i = 0; i < count; ++i) {
+    if (view(entries[i].name) == name) return &entries[i];
   }
   return nullptr;
 }
 
-struct PredicateHolds {
-  const mesh_request& request;
+// The subject's value, or nullopt for a missing header or query parameter.
+std::optional<std::string_view> subjectValue(const Subject& subject, const mesh_request& request) {
+  auto valueOf = [](const mesh_header* entry) -> std::optional<std::string_view> {
+    if (entry == nullptr) return std::nullopt;
+    return view(entry->value);
+  };
+  return std::visit(
+      Overloaded{
+          [&](const RequestPath&) -> std::optional<std::string_view> { return view(request.path); },
+          [&](const RequestMethod&) -> std::optional<std::string_view> {
+            return view(request.method);
+          },
+          [&](const HeaderValue& h) {
+            return valueOf(findFirst(request.headers, request.header_count, h.name));
+          },
+          [&](const QueryValue& q) {
+            return valueOf(findFirst(request.query_params, request.query_param_count, q.name));
+          },
+      },
+      subject);
+}
 
-  bool operator()(const PathExact& p) const { return view(request.path) == p.value; }
-  bool operator()(const PathPrefix& p) const { return view(request.path).starts_with(p.value); }
-  bool operator()(const MethodIs& p) const { return view(request.method) == p.value; }
-  bool operator()(const HeaderEquals& p) const {
-    const mesh_header* h = findHeader(request, p.name);
-    return h != nullptr && view(h->value) == p.value;
+struct TestPasses {
+  const mesh_request& request;
+  std::string_view value;
+
+  bool operator()(const Equals& t) const { return value == t.value; }
+  bool operator()(const Prefix& t) const { return value.starts_with(t.value); }
+  bool operator()(const SegmentPrefix& t) const {
+    return value.starts_with(t.value) &&
+           (value.size() == t.value.size() || value[t.value.size()] == '/');
   }
-  bool operator()(const HeaderPrefix& p) const {
-    const mesh_header* h = findHeader(request, p.name);
-    return h != nullptr && view(h->value).starts_with(p.value);
+  bool operator()(const Suffix& t) const { return value.ends_with(t.value); }
+  bool operator()(const Regex& t) const {
+    return request.regex != nullptr && request.regex->full_match(request.regex->context, t.index,
+                                                                 value.data(), value.size()) != 0;
   }
-  bool operator()(const HeaderPresent& p) const { return findHeader(request, p.name) != nullptr; }
+  bool operator()(const Present&) const { return true; }
 };
 
-bool ruleMatches(const Rule& rule, const mesh_request& request) {
-  for (const Predicate& predicate : rule.conditions) {
+bool conjunctionHolds(const Conjunction& conjunction, const mesh_request& request) {
+  for (const Predicate& predicate : conjunction) {
     if (!predicateHolds(predicate, request)) return false;
   }
   return true;
+}
+
+bool ruleMatches(const Rule& rule, const mesh_request& request) {
+  for (const Conjunction& conjunction : rule.anyOf) {
+    if (conjunctionHolds(conjunction, request)) return true;
+  }
+  return false;
 }
 
 struct ChooseCluster {
@@ -56,7 +90,9 @@ struct ChooseCluster {
 }  // namespace
 
 bool predicateHolds(const Predicate& predicate, const mesh_request& request) {
-  return std::visit(PredicateHolds{request}, predicate.kind);
+  const std::optional<std::string_view> value = subjectValue(predicate.subject, request);
+  const bool passes = value.has_value() && std::visit(TestPasses{request, *value}, predicate.test);
+  return passes != predicate.negated;
 }
 
 int32_t findService(const Module& module, const mesh_request& request) {

@@ -13,36 +13,50 @@
 
 namespace meshc::ir {
 
-// Atoms of a rule's condition. A rule matches when all its atoms hold. Header names are lower-case;
-// when a name repeats in a mesh_request, the first occurrence is the one matched (the runtime's
-// request model never repeats a name: it joins repeated headers' values with ",").
-struct PathExact {
-  std::string value;
-};
-struct PathPrefix {
-  std::string value;
-};
-struct MethodIs {
-  std::string value;
-};
-struct HeaderEquals {
-  std::string name;
-  std::string value;
-};
-struct HeaderPrefix {
-  std::string name;
-  std::string value;
-};
-struct HeaderPresent {
+// A predicate reads one subject of the request and tests it. Header names are lower-case; when a
+// header or query parameter repeats in a mesh_request, its first occurrence is the one tested (the
+// runtime's request model joins repeated headers' values with ",", so a header never repeats).
+struct RequestPath {};
+struct RequestMethod {};
+struct HeaderValue {
   std::string name;
 };
-using PredicateKind =
-    std::variant<PathExact, PathPrefix, MethodIs, HeaderEquals, HeaderPrefix, HeaderPresent>;
+struct QueryValue {
+  std::string name;  // percent-decoded, case-sensitive
+};
+using Subject = std::variant<RequestPath, RequestMethod, HeaderValue, QueryValue>;
+
+// Tests of a present subject's value; a missing header or query parameter passes none of them.
+struct Equals {
+  std::string value;
+};
+struct Prefix {  // bytes
+  std::string value;
+};
+// Gateway API's PathPrefix: the value, then the end of the path or a '/'. The value never ends in
+// '/'; the empty value passes every path.
+struct SegmentPrefix {
+  std::string value;
+};
+struct Suffix {
+  std::string value;
+};
+// An RE2 full match of Module::regexes[index], asked of the runtime (abi.h mesh_regex_matcher).
+struct Regex {
+  uint32_t index = 0;
+};
+struct Present {};
+using Test = std::variant<Equals, Prefix, SegmentPrefix, Suffix, Regex, Present>;
 
 struct Predicate {
-  PredicateKind kind;
+  Subject subject;
+  Test test;
+  bool negated = false;  // holds exactly when the test does not
   SourceLoc loc;
 };
+
+// Predicates that must all hold; the empty conjunction holds for every request.
+using Conjunction = std::vector<Predicate>;
 
 // Weights are in basis points (1/100 of a percent); the weights of a split total 10000.
 inline constexpr uint32_t kWeightTotal = 10000;
@@ -71,7 +85,8 @@ struct RequestTimeout {
 using Action = std::variant<RequestTimeout>;
 
 struct Rule {
-  std::vector<Predicate> conditions;  // empty: matches every request (`otherwise`)
+  // The rule matches when any conjunction holds; `otherwise` is one empty conjunction.
+  std::vector<Conjunction> anyOf;
   Target target;
   std::vector<Action> actions;  // at most one of each kind, in a fixed order (see Verifier)
   SourceLoc loc;

@@ -1,5 +1,6 @@
 #include "ir/Printer.h"
 
+#include "support/Overloaded.h"
 #include "support/Text.h"
 
 namespace meshc::ir {
@@ -9,20 +10,36 @@ std::string at(const SourceLoc& loc) {
   return "  ; line " + std::to_string(loc.line) + ":" + std::to_string(loc.column);
 }
 
-struct PredicateText {
-  std::string operator()(const PathExact& p) const { return "path == " + quoted(p.value); }
-  std::string operator()(const PathPrefix& p) const { return "path prefix " + quoted(p.value); }
-  std::string operator()(const MethodIs& p) const { return "method == " + quoted(p.value); }
-  std::string operator()(const HeaderEquals& p) const {
-    return "header " + quoted(p.name) + " == " + quoted(p.value);
-  }
-  std::string operator()(const HeaderPrefix& p) const {
-    return "header " + quoted(p.name) + " prefix " + quoted(p.value);
-  }
-  std::string operator()(const HeaderPresent& p) const {
-    return "header " + quoted(p.name) + " present";
-  }
-};
+std::string subjectText(const Subject& subject) {
+  return std::visit(Overloaded{
+                        [](const RequestPath&) -> std::string { return "path"; },
+                        [](const RequestMethod&) -> std::string { return "method"; },
+                        [](const HeaderValue& h) { return "header " + quoted(h.name); },
+                        [](const QueryValue& q) { return "query " + quoted(q.name); },
+                    },
+                    subject);
+}
+
+// In the policy language's own words: a path's byte prefix is `starts_with`, its segment prefix
+// `prefix`; a negated presence is `absent`.
+std::string testText(const Module& module, const Predicate& predicate) {
+  const bool path = std::holds_alternative<RequestPath>(predicate.subject);
+  return std::visit(
+      Overloaded{
+          [&](const Equals& t) { return "== " + quoted(t.value); },
+          [&](const Prefix& t) { return (path ? "starts_with " : "prefix ") + quoted(t.value); },
+          [&](const SegmentPrefix& t) {
+            return "prefix " + quoted(t.value.empty() ? "/" : t.value);
+          },
+          [&](const Suffix& t) { return "suffix " + quoted(t.value); },
+          [&](const Regex& t) {
+            return "matches " +
+                   quoted(t.index < module.regexes.size() ? module.regexes[t.index] : "?");
+          },
+          [&](const Present&) -> std::string { return predicate.negated ? "absent" : "present"; },
+      },
+      predicate.test);
+}
 
 struct TargetText {
   const Module& module;
@@ -49,7 +66,20 @@ struct ActionText {
 
 }  // namespace
 
-std::string describe(const Predicate& predicate) { return std::visit(PredicateText{}, predicate.kind); }
+std::string describe(const Module& module, const Predicate& predicate) {
+  const bool spelledNegation =
+      predicate.negated && !std::holds_alternative<Present>(predicate.test);
+  return (spelledNegation ? "not " : "") + subjectText(predicate.subject) + " " +
+         testText(module, predicate);
+}
+
+std::string describe(const Module& module, const Conjunction& conjunction) {
+  std::string text;
+  for (const Predicate& predicate : conjunction) {
+    text += (text.empty() ? "" : " and ") + describe(module, predicate);
+  }
+  return text.empty() ? "always" : text;
+}
 
 std::string print(const Module& module) {
   std::string out = "module workload=" + module.workload + " mesh=" + module.meshName +
@@ -76,8 +106,10 @@ std::string print(const Module& module) {
              std::to_string(
                  globalRuleIndex(module, static_cast<uint32_t>(s), static_cast<uint32_t>(r))) +
              ")" + at(rule.loc) + "\n";
-      for (const Predicate& predicate : rule.conditions) {
-        out += "      if " + describe(predicate) + "\n";
+      for (size_t c = 0; c < rule.anyOf.size(); ++c) {
+        if (rule.anyOf.size() == 1 && rule.anyOf[c].empty()) break;
+        out += std::string(c == 0 ? "      if " : "      or ") + describe(module, rule.anyOf[c]) +
+               "\n";
       }
       out += "      then " + std::visit(TargetText{module}, rule.target) + "\n";
       for (const Action& action : rule.actions) {

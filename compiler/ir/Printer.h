@@ -9,7 +9,11 @@ namespace meshc::ir {
 // A stable, human-readable dump of a module (`meshc compile --emit=ir`, golden tests).
 std::string print(const Module& module);
 
-// One condition as the IR dump writes it, e.g. `header "end-user" == "jason"`.
-std::string describe(const Predicate& predicate);
+// One condition as the IR dump writes it, e.g. `header "end-user" == "jason"`, in the policy
+// language's words (the module holds the regexes' patterns).
+std::string describe(const Module& module, const Predicate& predicate);
+
+// A conjunction: its predicates joined by "and"; "always" when empty.
+std::string describe(const Module& module, const Conjunction& conjunction);
 
 }  // namespace meshc::ir

@@ -60,17 +60,47 @@ class ModuleVerifier {
     if (name.empty() || !lower) fail("header name \"" + name + "\" is empty or not lower-case");
   }
 
+  void verifyPredicate(const Predicate& predicate) {
+    const bool path = std::holds_alternative<RequestPath>(predicate.subject);
+    const bool optional = std::visit(Overloaded{
+                                         [](const RequestPath&) { return false; },
+                                         [](const RequestMethod&) { return false; },
+                                         [&](const HeaderValue& h) {
+                                           verifyHeaderName(h.name);
+                                           return true;
+                                         },
+                                         [&](const QueryValue& q) {
+                                           if (q.name.empty()) fail("empty query parameter name");
+                                           return true;
+                                         },
+                                     },
+                                     predicate.subject);
+    std::visit(Overloaded{
+                   [](const Equals&) {},
+                   [](const Prefix&) {},
+                   [&](const SegmentPrefix& t) {
+                     if (!path) fail("segment prefix of something other than the path");
+                     if (!t.value.empty() && t.value.back() == '/') {
+                       fail("segment prefix \"" + t.value + "\" ends in '/'");
+                     }
+                   },
+                   [](const Suffix&) {},
+                   [&](const Regex& t) {
+                     if (t.index >= module_.regexes.size()) {
+                       fail("regex #" + std::to_string(t.index) + " out of range");
+                     }
+                   },
+                   [&](const Present&) {
+                     if (!optional) fail("presence test of a subject every request has");
+                   },
+               },
+               predicate.test);
+  }
+
   void verifyRule(size_t service, const Rule& rule) {
-    for (const Predicate& predicate : rule.conditions) {
-      std::visit(Overloaded{
-                     [](const PathExact&) {},
-                     [](const PathPrefix&) {},
-                     [](const MethodIs&) {},
-                     [&](const HeaderEquals& p) { verifyHeaderName(p.name); },
-                     [&](const HeaderPrefix& p) { verifyHeaderName(p.name); },
-                     [&](const HeaderPresent& p) { verifyHeaderName(p.name); },
-                 },
-                 predicate.kind);
+    if (rule.anyOf.empty()) fail("a rule that can never match (no conjunctions)");
+    for (const Conjunction& conjunction : rule.anyOf) {
+      for (const Predicate& predicate : conjunction) verifyPredicate(predicate);
     }
     std::visit(Overloaded{
                    [&](const Forward& forward) { verifyCluster(service, forward.cluster); },

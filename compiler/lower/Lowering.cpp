@@ -11,38 +11,9 @@
 namespace meshc::lower {
 namespace {
 
-ir::Predicate lowerHeaderMatch(const ast::HeaderMatch& header, const SourceLoc& loc) {
-  std::string name = toLowerAscii(header.name.value);
-  switch (header.kind) {
-    case ast::HeaderMatch::Kind::Equals:
-      return {ir::HeaderEquals{std::move(name), header.value.value}, loc};
-    case ast::HeaderMatch::Kind::Prefix:
-      return {ir::HeaderPrefix{std::move(name), header.value.value}, loc};
-    case ast::HeaderMatch::Kind::Present:
-      return {ir::HeaderPresent{std::move(name)}, loc};
-  }
-  throw std::logic_error("unknown header match kind");
-}
-
-ir::Predicate lowerCondition(const ast::Condition& condition) {
-  const SourceLoc& loc = condition.loc;
-  return std::visit(
-      Overloaded{
-          [&](const ast::PathMatch& path) -> ir::Predicate {
-            switch (path.kind) {
-              case ast::PathMatch::Kind::Exact:
-                return {ir::PathExact{path.value.value}, loc};
-              case ast::PathMatch::Kind::Prefix:
-                return {ir::PathPrefix{path.value.value}, loc};
-            }
-            throw std::logic_error("unknown path match kind");
-          },
-          [&](const ast::MethodMatch& method) -> ir::Predicate {
-            return {ir::MethodIs{method.method.name}, loc};
-          },
-          [&](const ast::HeaderMatch& header) { return lowerHeaderMatch(header, loc); },
-      },
-      condition.match);
+std::string withoutTrailingSlashes(std::string path) {
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  return path;
 }
 
 class WorkloadLowering {
@@ -133,21 +104,85 @@ class WorkloadLowering {
     ir::Service& service = module_.services[index];
     if (source.routes.empty()) {
       // Sema allows a missing route only for a single subset: everything goes there.
-      service.rules.push_back(
-          {{}, ir::Forward{clusterOf(index, source.subsets.at(0).name.name)}, {}, source.name.loc});
+      service.rules.push_back({{ir::Conjunction{}},
+                               ir::Forward{clusterOf(index, source.subsets.at(0).name.name)},
+                               {},
+                               source.name.loc});
       return;
     }
     const ast::Route& route = source.routes[0];
     for (const ast::RouteRule& rule : route.rules) {
       ir::Rule lowered;
-      for (const ast::Condition& condition : rule.conditions) {
-        lowered.conditions.push_back(lowerCondition(condition));
+      for (const ast::ConditionGroup& group : rule.groups) {
+        ir::Conjunction& conjunction = lowered.anyOf.emplace_back();
+        for (const ast::Condition& condition : group.conditions) {
+          conjunction.push_back(lowerCondition(condition));
+        }
       }
+      if (rule.otherwise) lowered.anyOf.emplace_back();
       lowered.target = lowerTarget(index, rule.target);
       lowered.actions = lowerActions(route, rule);
       lowered.loc = rule.loc;
       service.rules.push_back(std::move(lowered));
     }
+  }
+
+  // A path `prefix` is segment-aware; `starts_with`, and `prefix` on anything else, is bytes.
+  ir::Test lowerTest(ast::StringTest test, const std::string& value, bool path) {
+    switch (test) {
+      case ast::StringTest::Equals:
+        return ir::Equals{value};
+      case ast::StringTest::Prefix:
+        if (path) return ir::SegmentPrefix{withoutTrailingSlashes(value)};
+        return ir::Prefix{value};
+      case ast::StringTest::StartsWith:
+        return ir::Prefix{value};
+      case ast::StringTest::Suffix:
+        return ir::Suffix{value};
+      case ast::StringTest::Matches:
+        return ir::Regex{regexIndex(value)};
+      case ast::StringTest::Present:
+      case ast::StringTest::Absent:
+        return ir::Present{};
+    }
+    throw std::logic_error("unknown string test");
+  }
+
+  uint32_t regexIndex(const std::string& pattern) {
+    const auto found = std::find(module_.regexes.begin(), module_.regexes.end(), pattern);
+    if (found != module_.regexes.end()) {
+      return static_cast<uint32_t>(found - module_.regexes.begin());
+    }
+    module_.regexes.push_back(pattern);
+    return static_cast<uint32_t>(module_.regexes.size() - 1);
+  }
+
+  ir::Predicate lowerCondition(const ast::Condition& condition) {
+    ir::Predicate predicate = std::visit(
+        Overloaded{
+            [&](const ast::PathMatch& path) -> ir::Predicate {
+              return {ir::RequestPath{}, lowerTest(path.test, path.value.value, true), false, {}};
+            },
+            [&](const ast::MethodMatch& method) -> ir::Predicate {
+              return {ir::RequestMethod{}, ir::Equals{method.method.name}, false, {}};
+            },
+            [&](const ast::HeaderMatch& header) -> ir::Predicate {
+              return {ir::HeaderValue{toLowerAscii(header.name.value)},
+                      lowerTest(header.test, header.value.value, false),
+                      header.test == ast::StringTest::Absent,
+                      {}};
+            },
+            [&](const ast::QueryMatch& query) -> ir::Predicate {
+              return {ir::QueryValue{query.name.value},
+                      lowerTest(query.test, query.value.value, false),
+                      query.test == ast::StringTest::Absent,
+                      {}};
+            },
+        },
+        condition.match);
+    predicate.negated = predicate.negated != condition.negated;
+    predicate.loc = condition.loc;
+    return predicate;
   }
 
   sema::SymbolTable symbols_;

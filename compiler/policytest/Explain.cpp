@@ -10,27 +10,29 @@ namespace {
 
 std::string view(const mesh_str& s) { return {s.data, static_cast<size_t>(s.len)}; }
 
-std::string headerSeen(const mesh_request& request, const std::string& name) {
-  for (uint64_t i = 0; i < request.header_count; ++i) {
-    if (view(request.headers[i].name) == name) {
-      return "header " + quoted(name) + " is " + quoted(view(request.headers[i].value));
+std::string entrySeen(const char* what, const mesh_header* entries, uint64_t count,
+                      const std::string& name) {
+  for (uint64_t i = 0; i < count; ++i) {
+    if (view(entries[i].name) == name) {
+      return std::string(what) + " " + quoted(name) + " is " + quoted(view(entries[i].value));
     }
   }
-  return "header " + quoted(name) + " is absent";
+  return std::string(what) + " " + quoted(name) + " is absent";
 }
 
 std::string seen(const ir::Predicate& predicate, const mesh_request& request) {
-  const std::string path = "path is " + quoted(view(request.path));
   return std::visit(
       Overloaded{
-          [&](const ir::PathExact&) { return path; },
-          [&](const ir::PathPrefix&) { return path; },
-          [&](const ir::MethodIs&) { return "method is " + quoted(view(request.method)); },
-          [&](const ir::HeaderEquals& p) { return headerSeen(request, p.name); },
-          [&](const ir::HeaderPrefix& p) { return headerSeen(request, p.name); },
-          [&](const ir::HeaderPresent& p) { return headerSeen(request, p.name); },
+          [&](const ir::RequestPath&) { return "path is " + quoted(view(request.path)); },
+          [&](const ir::RequestMethod&) { return "method is " + quoted(view(request.method)); },
+          [&](const ir::HeaderValue& h) {
+            return entrySeen("header", request.headers, request.header_count, h.name);
+          },
+          [&](const ir::QueryValue& q) {
+            return entrySeen("query", request.query_params, request.query_param_count, q.name);
+          },
       },
-      predicate.kind);
+      predicate.subject);
 }
 
 }  // namespace
@@ -46,11 +48,17 @@ Explanation explain(const ir::Module& policy, const mesh_module& compiled,
       RuleTrace trace;
       trace.index = r;
       trace.loc = service.rules[r].loc;
-      trace.matched = true;
-      for (const ir::Predicate& predicate : service.rules[r].conditions) {
-        const bool holds = ir::predicateHolds(predicate, request);
-        trace.conditions.push_back({ir::describe(predicate), holds, seen(predicate, request)});
-        trace.matched = trace.matched && holds;
+      for (const ir::Conjunction& conjunction : service.rules[r].anyOf) {
+        GroupTrace group;
+        group.holds = true;
+        for (const ir::Predicate& predicate : conjunction) {
+          const bool holds = ir::predicateHolds(predicate, request);
+          group.conditions.push_back(
+              {ir::describe(policy, predicate), holds, seen(predicate, request)});
+          group.holds = group.holds && holds;
+        }
+        trace.matched = trace.matched || group.holds;
+        trace.groups.push_back(std::move(group));
       }
       explanation.rules.push_back(std::move(trace));
       if (explanation.rules.back().matched) {

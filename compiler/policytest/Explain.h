@@ -17,10 +17,15 @@ struct ConditionTrace {
   std::string seen;  // what the request had: `path is "/x"`, `header "h" is absent`
 };
 
+struct GroupTrace {
+  std::vector<ConditionTrace> conditions;  // every condition, not only up to the first failure
+  bool holds = false;
+};
+
 struct RuleTrace {
   uint32_t index = 0;  // within the service's route
   SourceLoc loc;
-  std::vector<ConditionTrace> conditions;  // every condition, not only up to the first failure
+  std::vector<GroupTrace> groups;  // every group (`or`), not only up to the first that holds
   bool matched = false;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "codegen/Codegen.h"
+#include "policy/RegexSet.h"
 #include "policytest/RequestSpec.h"
 #include "support/Overloaded.h"
 #include "support/Text.h"
@@ -29,6 +30,7 @@ struct PolicyTests::Workload {
   const ir::Module* module = nullptr;
   std::unique_ptr<codegen::JitModule> jit;
   std::unique_ptr<mesh::RuleTable> rules;
+  std::unique_ptr<mesh::RegexSet> regexes;
 };
 
 PolicyTests::PolicyTests(const ast::Policy& policy, std::vector<ir::Module> modules)
@@ -46,6 +48,8 @@ PolicyTests::Workload& PolicyTests::workload(const std::string& name) {
   slot->module = &*module;
   slot->jit = codegen::JitModule::create(*module);
   slot->rules = std::make_unique<mesh::RuleTable>(slot->jit->module());
+  slot->regexes = std::make_unique<mesh::RegexSet>(slot->jit->module().regexes,
+                                                   slot->jit->module().regex_count);
   return *slot;
 }
 
@@ -75,6 +79,7 @@ TestResult PolicyTests::runOne(const ast::TestCase& test) {
   mesh_request request;
   // A request the sidecar refuses before any policy runs: it answers 400 itself.
   const bool wellFormed = builder.build(spec, request);
+  request.regex = target.regexes->matcher();
   Outcome outcome;
   if (wellFormed) {
     outcome = decide(module, target.jit->module(), *target.rules, request);

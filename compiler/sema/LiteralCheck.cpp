@@ -2,6 +2,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "policy/RegexOptions.h"
 #include "sema/Checks.h"
 #include "support/Overloaded.h"
 #include "support/Text.h"
@@ -50,7 +51,20 @@ std::string endpointProblem(const std::string& endpoint) {
   return validHostName(host) ? "" : "has a malformed host";
 }
 
-void checkPath(const ast::StringLiteral& path, Diagnostics& diagnostics) {
+void checkRegex(const ast::StringLiteral& pattern, Diagnostics& diagnostics) {
+  const re2::RE2 regex(pattern.value, mesh::policyRegexOptions());
+  if (regex.ok()) return;
+  diagnostics.error(DiagnosticCode::InvalidRegex, pattern.loc,
+                    "invalid regex \"" + pattern.value + "\": " + regex.error() +
+                        " (RE2 syntax: no backreferences or lookaround)");
+}
+
+void checkPath(const ast::PathMatch& match, Diagnostics& diagnostics) {
+  const ast::StringLiteral& path = match.value;
+  if (match.test == ast::StringTest::Matches) {
+    checkRegex(path, diagnostics);
+    return;
+  }
   if (std::any_of(path.value.begin(), path.value.end(),
                   [](char c) { return c == ' ' || c == '\t'; }) ||
       hasControlCharacter(path.value)) {
@@ -59,7 +73,8 @@ void checkPath(const ast::StringLiteral& path, Diagnostics& diagnostics) {
                           "\" contains a space or control character, which a request "
                           "path never does; percent-encode it (e.g. %20)");
   }
-  if (path.value.empty() || path.value.front() != '/') {
+  // A suffix is the end of a path, so it need not start with '/'.
+  if (match.test != ast::StringTest::Suffix && (path.value.empty() || path.value.front() != '/')) {
     diagnostics.error(DiagnosticCode::PathNotAbsolute, path.loc,
                       "path \"" + path.value + "\" must start with '/'");
   }
@@ -86,7 +101,9 @@ void checkMethod(const ast::MethodMatch& method, Diagnostics& diagnostics) {
 }
 
 void checkHeader(const ast::HeaderMatch& header, Diagnostics& diagnostics) {
-  if (hasControlCharacter(header.value.value)) {
+  if (header.test == ast::StringTest::Matches) {
+    checkRegex(header.value, diagnostics);
+  } else if (hasControlCharacter(header.value.value)) {
     diagnostics.error(DiagnosticCode::HeaderValueControlCharacter, header.value.loc,
                       "header value contains a control character (such as a newline), which "
                       "a request header never does: this condition could never match");
@@ -100,11 +117,21 @@ void checkHeader(const ast::HeaderMatch& header, Diagnostics& diagnostics) {
   }
 }
 
+void checkQuery(const ast::QueryMatch& query, Diagnostics& diagnostics) {
+  if (query.test == ast::StringTest::Matches) checkRegex(query.value, diagnostics);
+  if (query.name.value.empty()) {
+    diagnostics.error(DiagnosticCode::EmptyQueryParameterName, query.name.loc,
+                      "query parameter name is empty; name the parameter, as in "
+                      "query \"version\" == \"2\"");
+  }
+}
+
 void checkCondition(const ast::Condition& condition, Diagnostics& diagnostics) {
   std::visit(Overloaded{
-                 [&](const ast::PathMatch& path) { checkPath(path.value, diagnostics); },
+                 [&](const ast::PathMatch& path) { checkPath(path, diagnostics); },
                  [&](const ast::MethodMatch& method) { checkMethod(method, diagnostics); },
                  [&](const ast::HeaderMatch& header) { checkHeader(header, diagnostics); },
+                 [&](const ast::QueryMatch& query) { checkQuery(query, diagnostics); },
              },
              condition.match);
 }
@@ -167,8 +194,10 @@ void checkLiterals(const ast::Policy& policy, Diagnostics& diagnostics) {
     for (const ast::Route& route : service.routes) {
       for (const ast::Duration& timeout : route.timeouts) checkDuration(timeout, diagnostics);
       for (const ast::RouteRule& rule : route.rules) {
-        for (const ast::Condition& condition : rule.conditions) {
-          checkCondition(condition, diagnostics);
+        for (const ast::ConditionGroup& group : rule.groups) {
+          for (const ast::Condition& condition : group.conditions) {
+            checkCondition(condition, diagnostics);
+          }
         }
         if (rule.timeout) checkDuration(*rule.timeout, diagnostics);
       }

@@ -1,12 +1,17 @@
 // A rule is unreachable when every request it matches is taken by an earlier rule (first match
-// wins), or when its own conditions contradict each other. Conditions are conjunctions of atoms, so
-// rule B is shadowed by an earlier rule A when each atom of A is implied by some atom of B. The
-// test is sound (it never flags a reachable rule) and covers the common mistakes: a broad prefix
-// before a narrow one, a duplicated rule, anything after `otherwise`.
+// wins), or when its conditions contradict each other. A rule is a disjunction of groups, a group a
+// conjunction of literals (a condition, possibly negated), so group B is shadowed by an earlier
+// group A when each literal of A is implied by some literal of B. Every test here is sound: it
+// never reports a group that can still match. It is complete for the common mistakes: a broad
+// prefix before a narrow one, a duplicated rule, anything after `otherwise`, `==` against a
+// value the same group's regex or prefix rules out.
 
 #include <algorithm>
+#include <map>
+#include <memory>
 #include <stdexcept>
 
+#include "policy/RegexOptions.h"
 #include "sema/Checks.h"
 #include "support/Overloaded.h"
 #include "support/Text.h"
@@ -14,166 +19,372 @@
 namespace meshc::sema {
 namespace {
 
-enum class Field { Path, Method, Header };
-enum class Test { Exact, Prefix, Present };
+enum class Subject { Path, Method, Header, Query };
+// The tests as the sidecar runs them: a path `prefix` is SegmentPrefix (its trailing '/' dropped),
+// a path `starts_with` and a header or query `prefix` are Prefix, `absent` is a negated Present.
+enum class Test { Equals, Prefix, SegmentPrefix, Suffix, Regex, Present };
 
 struct Atom {
-  Field field;
+  Subject subject;
+  std::string name;  // the header (lower-case) or query parameter; empty otherwise
   Test test;
-  std::string header;  // lower-case; Header only
   std::string value;
+  bool negated = false;
+  std::string text;  // as written, for messages
   SourceLoc loc;
-
-  std::string describe() const {
-    const char* op = test == Test::Exact ? " == " : test == Test::Prefix ? " prefix " : "";
-    switch (field) {
-      case Field::Path:
-        return "path" + std::string(op) + "\"" + value + "\"";
-      case Field::Method:
-        return "method " + value;
-      case Field::Header:
-        return "header \"" + header + "\"" +
-               (test == Test::Present ? " present" : std::string(op) + "\"" + value + "\"");
-    }
-    return "";
-  }
 };
 
-Test pathTest(ast::PathMatch::Kind kind) {
-  switch (kind) {
-    case ast::PathMatch::Kind::Exact:
-      return Test::Exact;
-    case ast::PathMatch::Kind::Prefix:
-      return Test::Prefix;
-  }
-  throw std::logic_error("unknown path match kind");
-}
-
-Test headerTest(ast::HeaderMatch::Kind kind) {
-  switch (kind) {
-    case ast::HeaderMatch::Kind::Equals:
-      return Test::Exact;
-    case ast::HeaderMatch::Kind::Prefix:
-      return Test::Prefix;
-    case ast::HeaderMatch::Kind::Present:
-      return Test::Present;
-  }
-  throw std::logic_error("unknown header match kind");
-}
-
-Atom toAtom(const ast::Condition& condition) {
-  return std::visit(
-      Overloaded{
-          [&](const ast::PathMatch& path) -> Atom {
-            return {Field::Path, pathTest(path.kind), "", path.value.value, condition.loc};
-          },
-          [&](const ast::MethodMatch& method) -> Atom {
-            return {Field::Method, Test::Exact, "", method.method.name, condition.loc};
-          },
-          [&](const ast::HeaderMatch& header) -> Atom {
-            return {Field::Header, headerTest(header.kind), toLowerAscii(header.name.value),
-                    header.value.value, condition.loc};
-          },
-      },
-      condition.match);
-}
-
-bool sameSubject(const Atom& a, const Atom& b) {
-  return a.field == b.field && (a.field != Field::Header || a.header == b.header);
+bool endsWith(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 bool startsWith(const std::string& text, const std::string& prefix) {
   return text.compare(0, prefix.size(), prefix) == 0;
 }
 
-// Every request satisfying `a` satisfies `b`.
-bool implies(const Atom& a, const Atom& b) {
-  if (!sameSubject(a, b)) return false;
-  switch (b.test) {
-    case Test::Present:
-      return true;
-    case Test::Exact:
-      return a.test == Test::Exact && a.value == b.value;
-    case Test::Prefix:
-      return a.test != Test::Present && startsWith(a.value, b.value);
+// Whether a path under segment prefix `a` is always under segment prefix `b`.
+bool segmentImplies(const std::string& a, const std::string& b) {
+  return b.empty() || a == b || startsWith(a, b + "/");
+}
+
+std::string stripTrailingSlashes(std::string path) {
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  return path;
+}
+
+Test testOf(ast::StringTest test, Subject subject) {
+  switch (test) {
+    case ast::StringTest::Equals:
+      return Test::Equals;
+    case ast::StringTest::Prefix:
+      return subject == Subject::Path ? Test::SegmentPrefix : Test::Prefix;
+    case ast::StringTest::StartsWith:
+      return Test::Prefix;
+    case ast::StringTest::Suffix:
+      return Test::Suffix;
+    case ast::StringTest::Matches:
+      return Test::Regex;
+    case ast::StringTest::Present:
+    case ast::StringTest::Absent:
+      return Test::Present;
   }
-  return false;
+  throw std::logic_error("unknown string test");
 }
 
-// No request satisfies both.
-bool contradicts(const Atom& a, const Atom& b) {
-  if (!sameSubject(a, b) || a.test == Test::Present || b.test == Test::Present) return false;
-  if (a.test == Test::Exact && b.test == Test::Exact) return a.value != b.value;
-  if (a.test == Test::Exact) return !startsWith(a.value, b.value);
-  if (b.test == Test::Exact) return !startsWith(b.value, a.value);
-  return !startsWith(a.value, b.value) && !startsWith(b.value, a.value);
+std::string operatorText(ast::StringTest test) {
+  switch (test) {
+    case ast::StringTest::Equals:
+      return "==";
+    case ast::StringTest::Prefix:
+      return "prefix";
+    case ast::StringTest::StartsWith:
+      return "starts_with";
+    case ast::StringTest::Suffix:
+      return "suffix";
+    case ast::StringTest::Matches:
+      return "matches";
+    case ast::StringTest::Present:
+      return "present";
+    case ast::StringTest::Absent:
+      return "absent";
+  }
+  throw std::logic_error("unknown string test");
 }
 
-bool shadows(const std::vector<Atom>& earlier, const std::vector<Atom>& later) {
-  return std::all_of(earlier.begin(), earlier.end(), [&](const Atom& needed) {
-    return std::any_of(later.begin(), later.end(),
-                       [&](const Atom& held) { return implies(held, needed); });
-  });
+std::string compared(ast::StringTest test, const ast::StringLiteral& value) {
+  const bool unary = test == ast::StringTest::Present || test == ast::StringTest::Absent;
+  return operatorText(test) + (unary ? "" : " " + quoted(value.value));
 }
 
-void checkRoute(const ast::Route& route, Diagnostics& diagnostics) {
-  std::vector<std::vector<Atom>> rules;
-  std::vector<bool> satisfiable;
-  for (const ast::RouteRule& rule : route.rules) {
-    std::vector<Atom> atoms;
-    for (const ast::Condition& condition : rule.conditions) atoms.push_back(toAtom(condition));
-    bool possible = true;
-    for (size_t i = 0; i < atoms.size() && possible; ++i) {
-      for (size_t j = i + 1; j < atoms.size() && possible; ++j) {
-        if (!contradicts(atoms[i], atoms[j])) continue;
-        diagnostics.error(DiagnosticCode::ContradictoryConditions, atoms[j].loc,
-                          "rule can never match: '" + atoms[j].describe() + "' contradicts '" +
-                              atoms[i].describe() + "'");
-        diagnostics.note(atoms[i].loc, "the contradicting condition is here");
-        possible = false;
+Atom toAtom(const ast::Condition& condition) {
+  Atom atom = std::visit(
+      Overloaded{
+          [&](const ast::PathMatch& path) -> Atom {
+            const Test test = testOf(path.test, Subject::Path);
+            return {Subject::Path,
+                    "",
+                    test,
+                    test == Test::SegmentPrefix ? stripTrailingSlashes(path.value.value)
+                                                : path.value.value,
+                    false,
+                    "path " + compared(path.test, path.value),
+                    condition.loc};
+          },
+          [&](const ast::MethodMatch& method) -> Atom {
+            return {Subject::Method,    "",    Test::Equals,
+                    method.method.name, false, "method " + method.method.name,
+                    condition.loc};
+          },
+          [&](const ast::HeaderMatch& header) -> Atom {
+            return {
+                Subject::Header,
+                toLowerAscii(header.name.value),
+                testOf(header.test, Subject::Header),
+                header.value.value,
+                header.test == ast::StringTest::Absent,
+                "header " + quoted(header.name.value) + " " + compared(header.test, header.value),
+                condition.loc};
+          },
+          [&](const ast::QueryMatch& query) -> Atom {
+            return {Subject::Query,
+                    query.name.value,
+                    testOf(query.test, Subject::Query),
+                    query.value.value,
+                    query.test == ast::StringTest::Absent,
+                    "query " + quoted(query.name.value) + " " + compared(query.test, query.value),
+                    condition.loc};
+          },
+      },
+      condition.match);
+  if (condition.negated) {
+    atom.negated = !atom.negated;
+    atom.text = "not " + atom.text;
+  }
+  return atom;
+}
+
+class Implications {
+ public:
+  // Every request satisfying `a` satisfies `b`.
+  bool implies(const Atom& a, const Atom& b) {
+    if (a.subject != b.subject || a.name != b.name) return false;
+    if (!a.negated && !b.negated) return positiveImplies(a, b);
+    if (!a.negated) return disjoint(a, b);
+    if (b.negated) return positiveImplies(b, a);  // the contrapositive
+    return false;
+  }
+
+  // No request satisfies both.
+  bool contradicts(const Atom& a, const Atom& b) {
+    Atom notB = b;
+    notB.negated = !b.negated;
+    return implies(a, notB);
+  }
+
+ private:
+  // As if neither were negated.
+  bool positiveImplies(const Atom& a, const Atom& b) {
+    if (b.test == Test::Present) return true;
+    switch (a.test) {
+      case Test::Equals:
+        return holds(b, a.value);
+      case Test::Prefix:
+        return (b.test == Test::Prefix && startsWith(a.value, b.value)) ||
+               (b.test == Test::SegmentPrefix &&
+                (b.value.empty() || startsWith(a.value, b.value + "/")));
+      case Test::SegmentPrefix:
+        return (b.test == Test::SegmentPrefix && segmentImplies(a.value, b.value)) ||
+               (b.test == Test::Prefix && startsWith(a.value, b.value));
+      case Test::Suffix:
+        return b.test == Test::Suffix && endsWith(a.value, b.value);
+      case Test::Regex:
+        return b.test == Test::Regex && a.value == b.value;
+      case Test::Present:
+        return false;
+    }
+    throw std::logic_error("unknown test");
+  }
+
+  // As if neither were negated: no value passes both tests.
+  bool disjoint(const Atom& a, const Atom& b) {
+    if (a.test == Test::Present || b.test == Test::Present) return false;
+    if (a.test == Test::Equals) return !holds(b, a.value);
+    if (b.test == Test::Equals) return !holds(a, b.value);
+    auto prefixAndSegment = [](const std::string& prefix, const std::string& segment) {
+      if (!startsWith(prefix, segment)) return !startsWith(segment, prefix);
+      return !segment.empty() && prefix.size() > segment.size() && prefix[segment.size()] != '/';
+    };
+    if (a.test == Test::Prefix && b.test == Test::Prefix) {
+      return !startsWith(a.value, b.value) && !startsWith(b.value, a.value);
+    }
+    if (a.test == Test::Suffix && b.test == Test::Suffix) {
+      return !endsWith(a.value, b.value) && !endsWith(b.value, a.value);
+    }
+    if (a.test == Test::SegmentPrefix && b.test == Test::SegmentPrefix) {
+      return !segmentImplies(a.value, b.value) && !segmentImplies(b.value, a.value);
+    }
+    if (a.test == Test::Prefix && b.test == Test::SegmentPrefix) {
+      return prefixAndSegment(a.value, b.value);
+    }
+    if (a.test == Test::SegmentPrefix && b.test == Test::Prefix) {
+      return prefixAndSegment(b.value, a.value);
+    }
+    return false;
+  }
+
+  // Whether the value `value` passes `atom`'s test (ignoring its negation).
+  bool holds(const Atom& atom, const std::string& value) {
+    switch (atom.test) {
+      case Test::Equals:
+        return value == atom.value;
+      case Test::Prefix:
+        return startsWith(value, atom.value);
+      case Test::SegmentPrefix:
+        return atom.value.empty() ||
+               (startsWith(value, atom.value) &&
+                (value.size() == atom.value.size() || value[atom.value.size()] == '/'));
+      case Test::Suffix:
+        return endsWith(value, atom.value);
+      case Test::Regex:
+        return re2::RE2::FullMatch(value, regex(atom.value));
+      case Test::Present:
+        return true;
+    }
+    throw std::logic_error("unknown test");
+  }
+
+  // LiteralCheck reports a pattern RE2 rejects; such a regex matches nothing here.
+  const re2::RE2& regex(const std::string& pattern) {
+    auto& compiled = regexes_[pattern];
+    if (!compiled) compiled = std::make_unique<re2::RE2>(pattern, mesh::policyRegexOptions());
+    return *compiled;
+  }
+
+  std::map<std::string, std::unique_ptr<re2::RE2>> regexes_;
+};
+
+struct Group {
+  std::vector<Atom> atoms;
+  SourceLoc loc;
+  bool satisfiable = true;
+};
+
+class RouteReachability {
+ public:
+  explicit RouteReachability(Diagnostics& diagnostics) : diagnostics_(diagnostics) {}
+
+  void check(const ast::Route& route) {
+    std::vector<std::vector<Group>> rules;
+    for (const ast::RouteRule& rule : route.rules) {
+      std::vector<Group> groups;
+      for (const ast::ConditionGroup& written : rule.groups) {
+        Group group{{}, written.loc};
+        for (const ast::Condition& condition : written.conditions) {
+          group.atoms.push_back(toAtom(condition));
+        }
+        checkGroup(group, rule.groups.size() == 1);
+        groups.push_back(std::move(group));
+      }
+      if (rule.otherwise) groups.push_back({{}, rule.loc});
+      checkShadowing(route, rules, rule, groups);
+      rules.push_back(std::move(groups));
+    }
+  }
+
+ private:
+  // Contradictions make the group unsatisfiable; implied conditions are only redundant.
+  void checkGroup(Group& group, bool wholeRule) {
+    std::vector<Atom>& atoms = group.atoms;
+    for (size_t i = 0; i < atoms.size() && group.satisfiable; ++i) {
+      for (size_t j = i + 1; j < atoms.size() && group.satisfiable; ++j) {
+        if (!logic_.contradicts(atoms[i], atoms[j])) continue;
+        diagnostics_.error(DiagnosticCode::ContradictoryConditions, atoms[j].loc,
+                           std::string(wholeRule ? "rule" : "this group of conditions") +
+                               " can never match: '" + atoms[j].text + "' contradicts '" +
+                               atoms[i].text + "'");
+        diagnostics_.note(atoms[i].loc, "the contradicting condition is here");
+        group.satisfiable = false;
       }
     }
-    for (size_t j = 0; j < atoms.size() && possible; ++j) {
+    for (size_t j = 0; j < atoms.size() && group.satisfiable; ++j) {
       // Condition j is redundant when another implies it; of two equal ones the later is.
       for (size_t i = 0; i < atoms.size(); ++i) {
-        if (i == j || !implies(atoms[i], atoms[j])) continue;
-        const bool equal = implies(atoms[j], atoms[i]);
+        if (i == j || !logic_.implies(atoms[i], atoms[j])) continue;
+        const bool equal = logic_.implies(atoms[j], atoms[i]);
         if (equal && i > j) continue;
-        diagnostics.warning(DiagnosticCode::RedundantCondition, atoms[j].loc,
-                            equal ? "condition '" + atoms[j].describe() + "' is repeated"
-                                  : "condition '" + atoms[j].describe() + "' is redundant: '" +
-                                        atoms[i].describe() + "' already implies it");
-        diagnostics.note(atoms[i].loc,
-                         equal ? "the first is here" : "the stronger condition is here");
+        diagnostics_.warning(DiagnosticCode::RedundantCondition, atoms[j].loc,
+                             equal ? "condition '" + atoms[j].text + "' is repeated"
+                                   : "condition '" + atoms[j].text + "' is redundant: '" +
+                                         atoms[i].text + "' already implies it");
+        diagnostics_.note(atoms[i].loc,
+                          equal ? "the first is here" : "the stronger condition is here");
         break;
       }
     }
-    const size_t index = rules.size();
-    for (size_t earlier = 0; earlier < index && possible; ++earlier) {
-      if (!satisfiable[earlier] || !shadows(rules[earlier], atoms)) continue;
-      const ast::RouteRule& shadowing = route.rules[earlier];
-      if (shadowing.otherwise) {
-        diagnostics.error(DiagnosticCode::RuleAfterOtherwise, rule.loc,
-                          "rule can never match: it comes after 'otherwise', which matches every "
-                          "request");
-      } else {
-        diagnostics.error(DiagnosticCode::ShadowedRule, rule.loc,
-                          "rule can never match: every request it matches is taken by an earlier "
-                          "rule (rules are tried in order)");
-      }
-      diagnostics.note(shadowing.loc, "the earlier rule is here");
-      break;
-    }
-    rules.push_back(std::move(atoms));
-    satisfiable.push_back(possible);
   }
-}
+
+  // Every request satisfying `later` satisfies `earlier`.
+  bool covers(const Group& earlier, const Group& later) {
+    return std::all_of(earlier.atoms.begin(), earlier.atoms.end(), [&](const Atom& needed) {
+      return std::any_of(later.atoms.begin(), later.atoms.end(),
+                         [&](const Atom& held) { return logic_.implies(held, needed); });
+    });
+  }
+
+  // The earlier rule (and group) that takes every request of `group`, if any.
+  std::optional<size_t> shadowingRule(const std::vector<std::vector<Group>>& rules,
+                                      const Group& group) {
+    for (size_t r = 0; r < rules.size(); ++r) {
+      for (const Group& earlier : rules[r]) {
+        if (earlier.satisfiable && covers(earlier, group)) return r;
+      }
+    }
+    return std::nullopt;
+  }
+
+  void checkShadowing(const ast::Route& route, const std::vector<std::vector<Group>>& rules,
+                      const ast::RouteRule& rule, const std::vector<Group>& groups) {
+    std::vector<std::optional<size_t>> shadowedBy;
+    bool anySatisfiable = false;
+    for (const Group& group : groups) {
+      if (!group.satisfiable) continue;
+      anySatisfiable = true;
+      shadowedBy.push_back(shadowingRule(rules, group));
+    }
+    if (!anySatisfiable) return;  // its contradictions are reported already
+    const bool wholeRule = std::all_of(shadowedBy.begin(), shadowedBy.end(),
+                                       [](const auto& earlier) { return earlier.has_value(); });
+    if (wholeRule) {
+      const ast::RouteRule& shadowing = route.rules[*shadowedBy.front()];
+      if (shadowing.otherwise) {
+        diagnostics_.error(DiagnosticCode::RuleAfterOtherwise, rule.loc,
+                           "rule can never match: it comes after 'otherwise', which matches "
+                           "every request");
+      } else {
+        diagnostics_.error(DiagnosticCode::ShadowedRule, rule.loc,
+                           "rule can never match: every request it matches is taken by an "
+                           "earlier rule (rules are tried in order)");
+      }
+      diagnostics_.note(shadowing.loc, "the earlier rule is here");
+      return;
+    }
+    size_t k = 0;
+    for (const Group& group : groups) {
+      if (!group.satisfiable) continue;
+      const std::optional<size_t> earlier = shadowedBy[k++];
+      if (!earlier) continue;
+      diagnostics_.error(DiagnosticCode::ShadowedRule, group.loc,
+                         "this group of conditions can never match: every request it matches "
+                         "is taken by an earlier rule (rules are tried in order)");
+      diagnostics_.note(route.rules[*earlier].loc, "the earlier rule is here");
+    }
+    for (size_t j = 0; j < groups.size(); ++j) {
+      for (size_t i = 0; i < groups.size(); ++i) {
+        if (i == j || !groups[i].satisfiable || !groups[j].satisfiable ||
+            !covers(groups[i], groups[j]) || (covers(groups[j], groups[i]) && i > j)) {
+          continue;
+        }
+        diagnostics_.warning(DiagnosticCode::RedundantCondition, groups[j].loc,
+                             "this group of conditions is redundant: another group of the "
+                             "same rule already matches every request it does");
+        diagnostics_.note(groups[i].loc, "the broader group is here");
+        break;
+      }
+    }
+  }
+
+  Diagnostics& diagnostics_;
+  Implications logic_;
+};
 
 }  // namespace
 
 void checkReachability(const ast::Policy& policy, Diagnostics& diagnostics) {
   for (const ast::Service& service : policy.services) {
-    for (const ast::Route& route : service.routes) checkRoute(route, diagnostics);
+    for (const ast::Route& route : service.routes) {
+      RouteReachability(diagnostics).check(route);
+    }
   }
 }
 

@@ -46,6 +46,8 @@ enum class DiagnosticCode {
   TimeoutTooLong,
   UpperCaseServiceName,
   SplitWeightsTotal,
+  InvalidRegex,
+  EmptyQueryParameterName,
   // Structure.
   MissingMeshHeader,
   MissingPort,
@@ -117,6 +119,8 @@ inline constexpr DiagnosticCodeInfo kDiagnosticCodes[] = {
     {DiagnosticCode::TimeoutTooLong, "E0314", "a timeout over 24h"},
     {DiagnosticCode::UpperCaseServiceName, "E0315", "a service name with upper-case letters"},
     {DiagnosticCode::SplitWeightsTotal, "E0316", "split weights that do not total 100%"},
+    {DiagnosticCode::InvalidRegex, "E0317", "a regex RE2 cannot compile"},
+    {DiagnosticCode::EmptyQueryParameterName, "E0318", "a query condition without a name"},
     {DiagnosticCode::MissingMeshHeader, "E0401", "no 'mesh' header"},
     {DiagnosticCode::MissingPort, "E0402", "a service without a port"},
     {DiagnosticCode::MissingSubset, "E0403", "a service without a subset"},

@@ -34,7 +34,8 @@ workload w { service reviews; version v1; calls reviews; }
   EXPECT_EQ(s.subsets[1].endpoints.size(), 0u);
   const ast::Route& route = s.routes.at(0);
   ASSERT_EQ(route.rules.size(), 3u);
-  EXPECT_EQ(route.rules[0].conditions.size(), 2u);
+  ASSERT_EQ(route.rules[0].groups.size(), 1u);
+  EXPECT_EQ(route.rules[0].groups[0].conditions.size(), 2u);
   EXPECT_EQ(route.rules[0].timeout->milliseconds, 250u);
   const auto& split = std::get<ast::SplitTarget>(route.rules[1].target);
   EXPECT_EQ(split.entries[0].weight.basisPoints, 1250u);
@@ -42,6 +43,31 @@ workload w { service reviews; version v1; calls reviews; }
   EXPECT_TRUE(route.rules[2].otherwise);
   EXPECT_EQ(route.timeouts.at(0).milliseconds, 2000u);
   EXPECT_EQ(c.policy.workloads.at(0).calls.at(0).name, "reviews");
+}
+
+TEST(Parser, ConditionGroupsNegationsAndEveryTest) {
+  const auto c = parseOnly(std::string(kMeshHeader) +
+                           "service s { route {\n"
+                           "  when (path prefix \"/a\" and not method GET) or query \"q\" absent\n"
+                           "    or header \"h\" suffix \"z\" and path matches \"/b.*\" => v;\n"
+                           "  when path starts_with \"/c\" and path suffix \".js\" and not not "
+                           "query \"p\" == \"1\" => v;\n"
+                           "} }\n");
+  ASSERT_TRUE(c.ok) << c.rendered();
+  const auto& rules = c.policy.services.at(0).routes.at(0).rules;
+  ASSERT_EQ(rules.size(), 2u);
+  ASSERT_EQ(rules[0].groups.size(), 3u);
+  EXPECT_EQ(rules[0].groups[0].conditions.size(), 2u);
+  EXPECT_TRUE(rules[0].groups[0].conditions[1].negated);
+  EXPECT_EQ(std::get<ast::QueryMatch>(rules[0].groups[1].conditions.at(0).match).test,
+            ast::StringTest::Absent);
+  EXPECT_EQ(std::get<ast::PathMatch>(rules[0].groups[2].conditions.at(1).match).test,
+            ast::StringTest::Matches);
+  ASSERT_EQ(rules[1].groups.size(), 1u);
+  const auto& last = rules[1].groups[0].conditions;
+  EXPECT_EQ(std::get<ast::PathMatch>(last.at(0).match).test, ast::StringTest::StartsWith);
+  EXPECT_EQ(std::get<ast::PathMatch>(last.at(1).match).test, ast::StringTest::Suffix);
+  EXPECT_FALSE(last.at(2).negated);  // `not not` cancels out
 }
 
 TEST(Parser, RecordsLineAndColumn) {
@@ -66,7 +92,8 @@ TEST(Parser, StringEscapes) {
                            R"(service s { route { when header "a" == "q\"b\\c" => v; } })");
   ASSERT_TRUE(c.ok) << c.rendered();
   const auto& match =
-      std::get<ast::HeaderMatch>(c.policy.services[0].routes[0].rules[0].conditions[0].match);
+      std::get<ast::HeaderMatch>(
+          c.policy.services[0].routes[0].rules[0].groups[0].conditions[0].match);
   EXPECT_EQ(match.value.value, "q\"b\\c");
 }
 
@@ -162,8 +189,8 @@ TEST(ParserErrors, AssignmentAndNotEqualsInConditions) {
   EXPECT_EQ(c.summary(), "2:37: error[E0107]: unexpected '='; did you mean '=='?\n");
   c = parseOnly(std::string(kMeshHeader) + "service s { route { when path != \"/b\" => v; } }\n");
   EXPECT_EQ(c.summary(),
-            "2:31: error[E0107]: '!=' is not supported; a condition tests '==', 'prefix' or "
-            "'present' (to exclude a case, route it in an earlier rule)\n");
+            "2:31: error[E0107]: '!=' is not supported; negate the whole condition instead, as in "
+            "'not path == \"/health\"'\n");
   EXPECT_EQ(c.rendered().substr(c.rendered().find("\n  ", c.rendered().find("\n  ") + 1)),
             "\n                                ^~\n");
   // Elsewhere '=' gets no comparison advice.
@@ -190,9 +217,9 @@ TEST(ParserErrors, PlannedFeaturesAreNamedAsNotYetSupported) {
             "2:37: error[E0108]: 'retries' is not supported yet: retries are planned; see "
             "docs/language.md for what a policy can say today\n");
   c = parseOnly(std::string(kMeshHeader) +
-                "service s { route { when path regex \"/a.*\" => v; } }\n");
+                "service s { route { when path == \"/a\" => v rewrite \"/b\"; } }\n");
   EXPECT_EQ(c.summary(),
-            "2:31: error[E0108]: 'regex' is not supported yet: regex matches are planned; see "
+            "2:44: error[E0108]: 'rewrite' is not supported yet: rewrites are planned; see "
             "docs/language.md for what a policy can say today\n");
   c = parseOnly("import \"common.mesh\";\n" + std::string(kMeshHeader));
   EXPECT_EQ(c.summary(),

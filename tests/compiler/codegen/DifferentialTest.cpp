@@ -39,6 +39,7 @@ class RandomPolicies {
     module.meshName = "random";
     module.workload = "random-client";
     module.digest = "sha256:random";
+    module.regexes.assign(std::begin(kRegexes), std::end(kRegexes));
     const uint64_t serviceCount = 1 + below(6);
     for (uint64_t s = 0; s < serviceCount; ++s) {
       ir::Service service;
@@ -79,6 +80,7 @@ class RandomPolicies {
                                              "POST",
                                              "jason",
                                              "v2.1"};
+  static constexpr const char* kRegexes[] = {"/a.*", "[a-z/]+", "v2\\..*", "(GET|POST)", ""};
   static constexpr const char* kHeaderNames[] = {
       "x-a", "x-b", "x-ab", "end-user", "x-version", "x-request-identifier", ""};
 
@@ -90,17 +92,40 @@ class RandomPolicies {
   }
 
   ir::Predicate randomPredicate() {
-    switch (below(6)) {
+    ir::Predicate predicate = randomTest();
+    if (below(5) == 0) predicate = negated(std::move(predicate));
+    return predicate;
+  }
+
+  ir::Predicate randomTest() {
+    switch (below(12)) {
       case 0:
         return pathExact(pick(kStrings));
       case 1:
         return pathPrefix(pick(kStrings));
       case 2:
-        return methodIs(pick(kStrings));
+        return pathSegmentPrefix(pick(kStrings));
       case 3:
-        return headerEquals(pick(kHeaderNames), pick(kStrings));
+        return pathSuffix(pick(kStrings));
       case 4:
+        return methodIs(pick(kStrings));
+      case 5:
+        return headerEquals(pick(kHeaderNames), pick(kStrings));
+      case 6:
         return headerPrefix(pick(kHeaderNames), pick(kStrings));
+      case 7:
+        return headerSuffix(pick(kHeaderNames), pick(kStrings));
+      case 8:
+        return queryEquals(pick(kHeaderNames), pick(kStrings));
+      case 9:
+        return queryPresent(pick(kHeaderNames));
+      case 10: {
+        const std::vector<ir::Subject> subjects{ir::RequestPath{}, ir::RequestMethod{},
+                                                ir::HeaderValue{pick(kHeaderNames)},
+                                                ir::QueryValue{pick(kHeaderNames)}};
+        return regex(subjects[below(subjects.size())],
+                     static_cast<uint32_t>(below(std::size(kRegexes))));
+      }
       default:
         return headerPresent(pick(kHeaderNames));
     }
@@ -122,10 +147,16 @@ class RandomPolicies {
   }
 
   ir::Rule randomRule() {
-    std::vector<ir::Predicate> conditions;
-    const uint64_t count = below(4);
-    for (uint64_t p = 0; p < count; ++p) conditions.push_back(randomPredicate());
-    return rule(std::move(conditions), randomTarget(), below(3) * 100);
+    std::vector<ir::Conjunction> conjunctions;
+    const uint64_t groups = below(4) == 0 ? 2 + below(2) : 1;
+    for (uint64_t g = 0; g < groups; ++g) {
+      ir::Conjunction& conjunction = conjunctions.emplace_back();
+      const uint64_t count = below(4);
+      for (uint64_t p = 0; p < count; ++p) conjunction.push_back(randomPredicate());
+    }
+    ir::Rule result = rule({}, randomTarget(), below(3) * 100);
+    result.anyOf = std::move(conjunctions);
+    return result;
   }
 
   std::mt19937_64 rng_;

@@ -12,6 +12,7 @@
 #include "TestPolicies.h"
 #include "codegen/Codegen.h"
 #include "ir/DrawInverse.h"
+#include "policy/RegexSet.h"
 
 namespace meshc::codegen::testing {
 namespace {
@@ -54,6 +55,77 @@ TEST_F(JitRouting, PrefixesPickTheLongestListedFirst) {
   expectMatched(route(OwnedRequest().host("paths").path("/api/v1/users/12345.abc")), 0, 3, 22,
                 2019);
   expectUnmatched(route(OwnedRequest().host("paths").path("api")), kNoRule);
+}
+
+// matchesPolicy(): rule 0 `prefix "/v2"` (segments), 1 `prefix "/api/users" and not GET`,
+// 2 `suffix ".png" and matches "/img/[a-z]+\.png"`, 3 `== "/img/cat.png"`, 4 an `or` of three
+// groups, 5 query present and header suffix, 6 query regex and not suffix "/", 7 `not query
+// "page" present and prefix "/list"`.
+class JitMatches : public JitRouting {
+ protected:
+  void SetUp() override {
+    module_ = matchesPolicy();
+    compile(module_);
+    std::vector<const char*> patterns;
+    for (const std::string& pattern : module_.regexes) patterns.push_back(pattern.c_str());
+    regexes_ =
+        std::make_unique<mesh::RegexSet>(patterns.data(), static_cast<uint32_t>(patterns.size()));
+  }
+  OwnedRequest web(std::string_view path, std::string_view method = "GET") {
+    OwnedRequest request;
+    request.host("web").path(path).method(method).regex(regexes_->matcher());
+    return request;
+  }
+
+  ir::Module module_;
+  std::unique_ptr<mesh::RegexSet> regexes_;
+};
+
+TEST_F(JitMatches, SegmentPrefixMatchesWholeSegmentsOnly) {
+  for (const char* path : {"/v2", "/v2/", "/v2/x", "/v2//"}) {
+    SCOPED_TRACE(path);
+    expectMatched(route(web(path)), 0, 0, 0, 10);
+  }
+  for (const char* path : {"/v2example", "/v", "/v2.0", "/V2"}) {
+    SCOPED_TRACE(path);
+    expectUnmatched(route(web(path)), kNoRule);
+  }
+}
+
+TEST_F(JitMatches, NegationHoldsWhenTheTestFails) {
+  expectMatched(route(web("/api/users/7", "DELETE")), 0, 1, 1, 0);
+  expectUnmatched(route(web("/api/users/7", "GET")), kNoRule);
+  expectMatched(route(OwnedRequest().host("neg").path("/x")), 1, 4, 0, 0);
+  expectMatched(route(OwnedRequest().host("neg").path("/")), 1, 4, 1, 5);
+}
+
+TEST_F(JitMatches, RegexesAreFullMatchesAskedOfTheRuntime) {
+  expectMatched(route(web("/img/dog.png")), 0, 2, 2, 20);
+  // Rule 2 takes the path the exact rule 3 names: it comes first.
+  expectMatched(route(web("/img/cat.png")), 0, 2, 2, 20);
+  expectUnmatched(route(web("/img/Dog.png")), kNoRule);
+  // A partial match is no match: the regex must cover the whole path.
+  expectUnmatched(route(web("/x/img/dog.png")), kNoRule);
+}
+
+TEST_F(JitMatches, AnyGroupOfARuleMatches) {
+  expectMatched(route(web("/home").header("x-env", "canary")), 0, 1, 4, 0);
+  expectMatched(route(web("/home").queryParam("env", "canary")), 0, 1, 4, 0);
+  expectUnmatched(route(web("/home").queryParam("env", "canary").header("x-opt-out", "1")),
+                  kNoRule);
+  expectMatched(route(web("/home").header("user-agent", "Mozilla/5.0 Firefox/118.0")), 0, 1, 4, 0);
+  expectUnmatched(route(web("/home").header("user-agent", "curl/8.0")), kNoRule);
+}
+
+TEST_F(JitMatches, QueryParametersMatchTheirFirstOccurrence) {
+  expectMatched(route(web("/home").queryParam("debug", "").header("x-user", "a@example.com")), 0, 2,
+                5, 0);
+  expectMatched(route(web("/item").queryParam("id", "1234")), 0, 3, 6, 0);
+  expectUnmatched(route(web("/item").queryParam("id", "12").queryParam("id", "1234")), kNoRule);
+  expectUnmatched(route(web("/item/").queryParam("id", "1234")), kNoRule);
+  expectMatched(route(web("/list/a")), 0, 0, 7, 0);
+  expectUnmatched(route(web("/list/a").queryParam("page", "2")), kNoRule);
+  expectMatched(route(web("/list/a").queryParam("page", "")), 0, 2, 9, 0);
 }
 
 TEST_F(JitRouting, RulesAfterAnAlwaysMatchingRuleNeverRun) {

@@ -17,7 +17,7 @@ namespace meshc::codegen::testing {
 namespace {
 
 // Enough slots for every string of a request with the most headers next() generates.
-constexpr size_t kArenaSlots = 7 + 2 * 12;
+constexpr size_t kArenaSlots = 7 + 2 * 12 + 2 * 6;
 
 void addUnique(std::vector<std::string>& pool, const std::string& value) {
   for (const std::string& known : pool) {
@@ -131,33 +131,67 @@ OwnedRequest& OwnedRequest::port(uint32_t value) {
   return *this;
 }
 
+OwnedRequest& OwnedRequest::queryParam(std::string_view name, std::string_view value) {
+  queryParams_.push_back(mesh_header{store(name), store(value)});
+  return *this;
+}
+OwnedRequest& OwnedRequest::regex(const mesh_regex_matcher* matcher) {
+  request_.regex = matcher;
+  return *this;
+}
+
 const mesh_request& OwnedRequest::get() {
   request_.headers = headers_.empty() ? nullptr : headers_.data();
   request_.header_count = headers_.size();
+  request_.query_params = queryParams_.empty() ? nullptr : queryParams_.data();
+  request_.query_param_count = queryParams_.size();
   return request_;
 }
 
 RandomRequests::RandomRequests(const ir::Module& module, uint64_t seed)
     : rng_(seed), arena_(kArenaSlots) {
+  std::vector<const char*> patterns;
+  for (const std::string& pattern : module.regexes) patterns.push_back(pattern.c_str());
+  regexes_ =
+      std::make_unique<mesh::RegexSet>(patterns.data(), static_cast<uint32_t>(patterns.size()));
+  // The constants of the module's tests, into the pools of the subjects they test; a segment
+  // prefix also brings its boundary cases, a suffix a value ending in it.
+  auto addConstants = [this](const ir::Predicate& predicate) {
+    std::vector<std::string>* values =
+        std::visit(Overloaded{
+                       [&](const ir::RequestPath&) { return &paths_; },
+                       [&](const ir::RequestMethod&) { return &methods_; },
+                       [&](const ir::HeaderValue& h) {
+                         addUnique(headerNames_, h.name);
+                         return &headerValues_;
+                       },
+                       [&](const ir::QueryValue& q) {
+                         addUnique(queryNames_, q.name);
+                         return &queryValues_;
+                       },
+                   },
+                   predicate.subject);
+    std::visit(Overloaded{
+                   [&](const ir::Equals& t) { addUnique(*values, t.value); },
+                   [&](const ir::Prefix& t) { addUnique(*values, t.value); },
+                   [&](const ir::SegmentPrefix& t) {
+                     for (const char* tail : {"", "/", "x", "/y"})
+                       addUnique(*values, t.value + tail);
+                   },
+                   [&](const ir::Suffix& t) {
+                     addUnique(*values, t.value);
+                     addUnique(*values, "/a" + t.value);
+                   },
+                   [](const ir::Regex&) {},
+                   [](const ir::Present&) {},
+               },
+               predicate.test);
+  };
   for (const ir::Service& service : module.services) {
     addUnique(hosts_, service.name);
     for (const ir::Rule& rule : service.rules) {
-      for (const ir::Predicate& predicate : rule.conditions) {
-        std::visit(Overloaded{
-                       [&](const ir::PathExact& p) { addUnique(paths_, p.value); },
-                       [&](const ir::PathPrefix& p) { addUnique(paths_, p.value); },
-                       [&](const ir::MethodIs& p) { addUnique(methods_, p.value); },
-                       [&](const ir::HeaderEquals& p) {
-                         addUnique(headerNames_, p.name);
-                         addUnique(headerValues_, p.value);
-                       },
-                       [&](const ir::HeaderPrefix& p) {
-                         addUnique(headerNames_, p.name);
-                         addUnique(headerValues_, p.value);
-                       },
-                       [&](const ir::HeaderPresent& p) { addUnique(headerNames_, p.name); },
-                   },
-                   predicate.kind);
+      for (const ir::Conjunction& conjunction : rule.anyOf) {
+        for (const ir::Predicate& predicate : conjunction) addConstants(predicate);
       }
       std::visit(Overloaded{
                      [](const ir::Forward&) {},
@@ -271,6 +305,11 @@ const mesh_request& RandomRequests::next() {
     request.header(name, variant(headerValues_));
     names.push_back(std::move(name));
   }
+  const uint64_t params = below(7);
+  for (uint64_t i = 0; i < params; ++i) {
+    request.queryParam(chance(85) ? variant(queryNames_) : noise(6), variant(queryValues_));
+  }
+  request.regex(regexes_->matcher());
   return request.get();
 }
 
@@ -296,6 +335,13 @@ std::string describe(const mesh_request& request) {
     appendEscaped(out, request.headers[i].name);
     out << " = ";
     appendEscaped(out, request.headers[i].value);
+    out << '\n';
+  }
+  for (uint64_t i = 0; i < request.query_param_count; ++i) {
+    out << "  query_param[" << i << "]: ";
+    appendEscaped(out, request.query_params[i].name);
+    out << " = ";
+    appendEscaped(out, request.query_params[i].value);
     out << '\n';
   }
   out << "}";

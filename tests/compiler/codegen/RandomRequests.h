@@ -14,6 +14,7 @@
 
 #include "ir/Policy.h"
 #include "mesh/abi.h"
+#include "policy/RegexSet.h"
 
 namespace meshc::codegen::testing {
 
@@ -53,6 +54,8 @@ class OwnedRequest {
   OwnedRequest& sourcePrincipal(std::string_view value);
   OwnedRequest& sourceAddress(std::string_view value);
   OwnedRequest& header(std::string_view name, std::string_view value);
+  OwnedRequest& queryParam(std::string_view name, std::string_view value);
+  OwnedRequest& regex(const mesh_regex_matcher* matcher);
   OwnedRequest& seed(uint64_t value);
   OwnedRequest& port(uint32_t value);
 
@@ -65,10 +68,12 @@ class OwnedRequest {
   GuardedArena* arena_;
   std::vector<std::unique_ptr<char[]>> buffers_;
   std::vector<mesh_header> headers_;
+  std::vector<mesh_header> queryParams_;
   mesh_request request_{};
 };
 
-// Reproducible: the same module and seed give the same sequence on every machine.
+// Reproducible: the same module and seed give the same sequence on every machine. Requests carry a
+// matcher for the module's regexes, as a sidecar's do.
 class RandomRequests {
  public:
   RandomRequests(const ir::Module& module, uint64_t seed);
@@ -90,8 +95,11 @@ class RandomRequests {
   std::vector<std::string> methods_;
   std::vector<std::string> headerNames_;
   std::vector<std::string> headerValues_;
+  std::vector<std::string> queryNames_;
+  std::vector<std::string> queryValues_;
   std::vector<uint64_t> splitBounds_;  // running weight sums, where the split ticket changes target
   GuardedArena arena_;
+  std::unique_ptr<mesh::RegexSet> regexes_;
   std::unique_ptr<OwnedRequest> current_;
 };
 

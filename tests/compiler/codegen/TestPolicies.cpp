@@ -3,7 +3,9 @@
 namespace meshc::codegen::testing {
 namespace {
 
-ir::Predicate predicate(ir::PredicateKind kind) { return ir::Predicate{std::move(kind), {}}; }
+ir::Predicate predicate(ir::Subject subject, ir::Test test) {
+  return ir::Predicate{std::move(subject), std::move(test), false, {}};
+}
 
 ir::Cluster cluster(const ir::Module& module, uint32_t serviceIndex, std::string subset) {
   ir::Cluster result;
@@ -29,17 +31,45 @@ ir::Module singleServiceModule(std::string workload, std::vector<ir::Service> se
 
 }  // namespace
 
-ir::Predicate pathExact(std::string value) { return predicate(ir::PathExact{std::move(value)}); }
-ir::Predicate pathPrefix(std::string value) { return predicate(ir::PathPrefix{std::move(value)}); }
-ir::Predicate methodIs(std::string value) { return predicate(ir::MethodIs{std::move(value)}); }
+ir::Predicate pathExact(std::string value) {
+  return predicate(ir::RequestPath{}, ir::Equals{std::move(value)});
+}
+ir::Predicate pathPrefix(std::string value) {
+  return predicate(ir::RequestPath{}, ir::Prefix{std::move(value)});
+}
+ir::Predicate pathSegmentPrefix(std::string value) {
+  return predicate(ir::RequestPath{}, ir::SegmentPrefix{std::move(value)});
+}
+ir::Predicate pathSuffix(std::string value) {
+  return predicate(ir::RequestPath{}, ir::Suffix{std::move(value)});
+}
+ir::Predicate methodIs(std::string value) {
+  return predicate(ir::RequestMethod{}, ir::Equals{std::move(value)});
+}
 ir::Predicate headerEquals(std::string name, std::string value) {
-  return predicate(ir::HeaderEquals{std::move(name), std::move(value)});
+  return predicate(ir::HeaderValue{std::move(name)}, ir::Equals{std::move(value)});
 }
 ir::Predicate headerPrefix(std::string name, std::string value) {
-  return predicate(ir::HeaderPrefix{std::move(name), std::move(value)});
+  return predicate(ir::HeaderValue{std::move(name)}, ir::Prefix{std::move(value)});
+}
+ir::Predicate headerSuffix(std::string name, std::string value) {
+  return predicate(ir::HeaderValue{std::move(name)}, ir::Suffix{std::move(value)});
 }
 ir::Predicate headerPresent(std::string name) {
-  return predicate(ir::HeaderPresent{std::move(name)});
+  return predicate(ir::HeaderValue{std::move(name)}, ir::Present{});
+}
+ir::Predicate queryEquals(std::string name, std::string value) {
+  return predicate(ir::QueryValue{std::move(name)}, ir::Equals{std::move(value)});
+}
+ir::Predicate queryPresent(std::string name) {
+  return predicate(ir::QueryValue{std::move(name)}, ir::Present{});
+}
+ir::Predicate regex(ir::Subject subject, uint32_t index) {
+  return predicate(std::move(subject), ir::Regex{index});
+}
+ir::Predicate negated(ir::Predicate predicate) {
+  predicate.negated = !predicate.negated;
+  return predicate;
 }
 
 ir::Target forward(uint32_t cluster) { return ir::Forward{cluster}; }
@@ -50,9 +80,16 @@ ir::Target split(std::vector<std::pair<uint32_t, uint32_t>> clusterWeights) {
   return result;
 }
 
+ir::Rule anyOf(std::vector<ir::Conjunction> conjunctions, ir::Target target) {
+  ir::Rule result;
+  result.anyOf = std::move(conjunctions);
+  result.target = std::move(target);
+  return result;
+}
+
 ir::Rule rule(std::vector<ir::Predicate> conditions, ir::Target target, uint64_t timeoutMs) {
   ir::Rule result;
-  result.conditions = std::move(conditions);
+  result.anyOf = {std::move(conditions)};
   result.target = std::move(target);
   if (timeoutMs > 0) result.actions.push_back(ir::RequestTimeout{timeoutMs});
   return result;
@@ -178,8 +215,42 @@ ir::Module hostsPolicy() {
   return module;
 }
 
+ir::Module matchesPolicy() {
+  const ir::Subject path = ir::RequestPath{};
+  ir::Module module = singleServiceModule(
+      "matches-client",
+      {service(
+          "web",
+          {
+              rule({pathSegmentPrefix("/v2")}, forward(0), 10),
+              rule({pathSegmentPrefix("/api/users"), negated(methodIs("GET"))}, forward(1)),
+              rule({pathSuffix(".png"), regex(path, 0)}, forward(2), 20),
+              rule({pathExact("/img/cat.png")}, forward(3)),
+              anyOf({{headerEquals("x-env", "canary")},
+                     {queryEquals("env", "canary"), negated(headerPresent("x-opt-out"))},
+                     {regex(ir::HeaderValue{"user-agent"}, 1)}},
+                    forward(1)),
+              rule({queryPresent("debug"), headerSuffix("x-user", "@example.com")}, forward(2)),
+              rule({regex(ir::QueryValue{"id"}, 2), negated(pathSuffix("/"))}, forward(3)),
+              rule({negated(queryPresent("page")), pathSegmentPrefix("/list")}, forward(0)),
+              rule({headerEquals("user-agent", "curl/8.0"), queryEquals("id", "12345")},
+                   forward(1)),
+              rule({pathPrefix("/list/"), queryEquals("page", "")}, forward(2)),
+          })},
+      {"m0", "m1", "m2", "m3"});
+  module.regexes = {"/img/[a-z]+\\.png", ".*(Chrome|Firefox)/[0-9]+.*", "[0-9]{3,6}"};
+  module.services.push_back(service("neg", {
+                                               rule({negated(pathExact("/"))}, forward(4)),
+                                               rule({}, forward(4), 5),
+                                           }));
+  module.routableServices = 2;
+  module.clusters.push_back(cluster(module, 1, "n0"));
+  return module;
+}
+
 std::vector<std::pair<std::string, ir::Module>> allPolicies() {
   return {{"paths", pathsPolicy()},
+          {"matches", matchesPolicy()},
           {"headers", headersPolicy()},
           {"splits", splitsPolicy()},
           {"hosts", hostsPolicy()}};

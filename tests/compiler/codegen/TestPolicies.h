@@ -14,16 +14,26 @@
 namespace meshc::codegen::testing {
 
 ir::Predicate pathExact(std::string value);
-ir::Predicate pathPrefix(std::string value);
+ir::Predicate pathPrefix(std::string value);  // bytes (the language's `starts_with`)
+ir::Predicate pathSegmentPrefix(std::string value);
+ir::Predicate pathSuffix(std::string value);
 ir::Predicate methodIs(std::string value);
 ir::Predicate headerEquals(std::string name, std::string value);
 ir::Predicate headerPrefix(std::string name, std::string value);
+ir::Predicate headerSuffix(std::string name, std::string value);
 ir::Predicate headerPresent(std::string name);
+ir::Predicate queryEquals(std::string name, std::string value);
+ir::Predicate queryPresent(std::string name);
+// An RE2 full match of Module::regexes[index] against the subject.
+ir::Predicate regex(ir::Subject subject, uint32_t index);
+ir::Predicate negated(ir::Predicate predicate);
 
 ir::Target forward(uint32_t cluster);
 ir::Target split(std::vector<std::pair<uint32_t, uint32_t>> clusterWeights);
 // A rule with a timeout action when `timeoutMs` is positive.
 ir::Rule rule(std::vector<ir::Predicate> conditions, ir::Target target, uint64_t timeoutMs = 0);
+// A rule matching when any of the conjunctions holds.
+ir::Rule anyOf(std::vector<ir::Conjunction> conjunctions, ir::Target target);
 ir::Service service(std::string name, std::vector<ir::Rule> rules);
 
 // Rules matching exact paths of every length 0..20 (each a prefix of the next), then prefixes of
@@ -37,6 +47,9 @@ ir::Module splitsPolicy();
 // Host dispatch: same-length names, long names, an empty name, a duplicate, a service without
 // rules, and a non-routable own service.
 ir::Module hostsPolicy();
+
+// Segment prefixes, suffixes, regexes, query parameters, negations and `or` groups.
+ir::Module matchesPolicy();
 
 // Every hand-built policy, named, for parameterised tests.
 std::vector<std::pair<std::string, ir::Module>> allPolicies();

@@ -48,39 +48,50 @@ class RandomPair {
   std::string pick(const std::vector<std::string>& pool) { return pool[below(pool.size())]; }
 
   const std::vector<std::string> paths{"/", "/a", "/ab", "/abc", "/b", "/a/b"};
+  const std::vector<std::string> segments{"", "/a", "/ab", "/a/b"};
   const std::vector<std::string> methods{"GET", "POST", "PUT"};
   const std::vector<std::string> names{"x-a", "x-b"};
   const std::vector<std::string> values{"", "j", "ja", "jason", "k"};
 
  private:
-  ir::Rule randomRule() {
-    std::vector<ir::Predicate> conditions;
-    const uint64_t count = below(3);
-    for (uint64_t p = 0; p < count; ++p) {
-      switch (below(6)) {
+  ir::Predicate randomPredicate() {
+    ir::Predicate predicate = [&] {
+      switch (below(9)) {
         case 0:
-          conditions.push_back(pathExact(pick(paths)));
-          break;
+          return pathExact(pick(paths));
         case 1:
-          conditions.push_back(pathPrefix(pick(paths)));
-          break;
+          return pathPrefix(pick(paths));
         case 2:
-          conditions.push_back(methodIs(pick(methods)));
-          break;
+          return pathSegmentPrefix(pick(segments));
         case 3:
-          conditions.push_back(headerEquals(pick(names), pick(values)));
-          break;
+          return methodIs(pick(methods));
         case 4:
-          conditions.push_back(headerPrefix(pick(names), pick(values)));
-          break;
+          return headerEquals(pick(names), pick(values));
+        case 5:
+          return headerPrefix(pick(names), pick(values));
+        case 6:
+          return queryEquals(pick(names), pick(values));
+        case 7:
+          return queryPresent(pick(names));
         default:
-          conditions.push_back(headerPresent(pick(names)));
+          return headerPresent(pick(names));
       }
+    }();
+    return below(5) == 0 ? negated(std::move(predicate)) : predicate;
+  }
+
+  ir::Rule randomRule() {
+    std::vector<ir::Conjunction> conjunctions(below(4) == 0 ? 2 : 1);
+    for (ir::Conjunction& conjunction : conjunctions) {
+      const uint64_t count = below(3);
+      for (uint64_t p = 0; p < count; ++p) conjunction.push_back(randomPredicate());
     }
     // Targets inside the rule's own service (clusters c with c % 2 == service) are fixed up by
     // the caller's choice of service; here both services' rules name clusters 0/2 or 1/3 alike.
     ir::Target target = below(3) == 0 ? split({{0, 5000}, {2, 5000}}) : forward(below(2) * 2);
-    return rule(std::move(conditions), std::move(target), below(2) * 100);
+    ir::Rule result = rule({}, std::move(target), below(2) * 100);
+    result.anyOf = std::move(conjunctions);
+    return result;
   }
 
   std::mt19937_64 rng_;
@@ -134,10 +145,13 @@ TEST(PolicyDiff, EveryRequestDecidedDifferentlyFallsInAListedClass) {
     for (int r = 0; r < 300; ++r) {
       OwnedRequest request;
       request.host(random.below(2) == 0 ? "a" : "b")
-          .path(random.pick(random.paths) + (random.below(2) == 0 ? "" : "z"))
+          .path(random.pick(random.paths) + (random.below(2) == 0   ? ""
+                                             : random.below(2) == 0 ? "z"
+                                                                    : "/z"))
           .method(random.pick(random.methods));
       for (const std::string& name : random.names) {
         if (random.below(2) == 0) request.header(name, random.pick(random.values));
+        if (random.below(2) == 0) request.queryParam(name, random.pick(random.values));
       }
       const auto oldRule = decidingRule(before, request.get());
       const auto newRule = decidingRule(after, request.get());

@@ -33,12 +33,19 @@ TEST(Verifier, AcceptsLoweredExample) {
 TEST(Verifier, ReportsBrokenInvariants) {
   ir::Module module = twoClusterModule();
   module.services[0].rules.push_back(
-      {{{ir::HeaderPresent{"X-Upper"}, {}}}, ir::Forward{7}, {}, {}});
-  module.services[0].rules.push_back({{}, ir::Split{{{0, 5000}, {1, 4000}}}, {}, {}});
-  module.services[0].rules.push_back({{}, ir::Split{}, {}, {}});
+      {{{{ir::HeaderValue{"X-Upper"}, ir::Present{}, false, {}}}}, ir::Forward{7}, {}, {}});
+  module.services[0].rules.push_back({{{}}, ir::Split{{{0, 5000}, {1, 4000}}}, {}, {}});
+  module.services[0].rules.push_back({{{}}, ir::Split{}, {}, {}});
   module.services[0].rules.push_back(
-      {{}, ir::Forward{0}, {ir::RequestTimeout{5}, ir::RequestTimeout{6}}, {}});
-  module.services[0].rules.push_back({{}, ir::Forward{0}, {ir::RequestTimeout{0}}, {}});
+      {{{}}, ir::Forward{0}, {ir::RequestTimeout{5}, ir::RequestTimeout{6}}, {}});
+  module.services[0].rules.push_back({{{}}, ir::Forward{0}, {ir::RequestTimeout{0}}, {}});
+  module.services[0].rules.push_back({{{{ir::RequestPath{}, ir::Present{}, false, {}},
+                                        {ir::QueryValue{"q"}, ir::SegmentPrefix{"/a/"}, false, {}},
+                                        {ir::RequestMethod{}, ir::Regex{3}, false, {}}}},
+                                      ir::Forward{0},
+                                      {},
+                                      {}});
+  module.services[0].rules.push_back({{}, ir::Forward{0}, {}, {}});
   module.routableServices = 3;
   module.localCluster = 0;
   EXPECT_EQ(
@@ -52,7 +59,15 @@ TEST(Verifier, ReportsBrokenInvariants) {
                                 "service svc rule #2: split without targets",
                                 "service svc rule #2: split weights total 0, not 10000",
                                 "service svc rule #3: actions repeated or out of order",
-                                "service svc rule #4: timeout of 0 ms (omit the action instead)"}));
+                                "service svc rule #4: timeout of 0 ms (omit the action instead)",
+                                "service svc rule #5: presence test of a subject every request "
+                                "has",
+                                "service svc rule #5: segment prefix of something other than the "
+                                "path",
+                                "service svc rule #5: segment prefix \"/a/\" ends in '/'",
+                                "service svc rule #5: regex #3 out of range",
+                                "service svc rule #6: a rule that can never match (no "
+                                "conjunctions)"}));
 }
 
 }  // namespace

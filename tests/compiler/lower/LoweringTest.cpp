@@ -44,7 +44,8 @@ TEST(Lowering, SpecialisesEachWorkload) {
   EXPECT_EQ(blue.clusters.at(blue.localCluster).name(), "web.blue");
   // A single-subset service without a route forwards everything to it.
   ASSERT_EQ(blue.services[0].rules.size(), 1u);
-  EXPECT_TRUE(blue.services[0].rules[0].conditions.empty());
+  ASSERT_EQ(blue.services[0].rules[0].anyOf.size(), 1u);
+  EXPECT_TRUE(blue.services[0].rules[0].anyOf[0].empty());
 
   const ir::Module& edge = modules[1];
   EXPECT_EQ(edge.routableServices, 2u);
@@ -57,8 +58,9 @@ TEST(Lowering, SpecialisesEachWorkload) {
   ASSERT_EQ(web.rules[1].actions.size(), 1u);
   EXPECT_EQ(std::get<ir::RequestTimeout>(web.rules[1].actions[0]).milliseconds, 1000u);
   EXPECT_TRUE(blue.services[0].rules[0].actions.empty());
-  const auto& header = std::get<ir::HeaderPresent>(web.rules[0].conditions[0].kind);
-  EXPECT_EQ(header.name, "x-canary");  // header names are matched lower-case
+  const ir::Predicate& canary = web.rules[0].anyOf.at(0).at(0);
+  EXPECT_EQ(std::get<ir::HeaderValue>(canary.subject).name, "x-canary");  // matched lower-case
+  EXPECT_TRUE(std::holds_alternative<ir::Present>(canary.test));
   const auto& split = std::get<ir::Split>(web.rules[1].target);
   ASSERT_EQ(split.targets.size(), 2u);
   EXPECT_EQ(edge.clusters[split.targets[0].cluster].name(), "web.blue");

@@ -121,6 +121,78 @@ TEST(Sema, ContradictoryConditions) {
             "8:10: note: the contradicting condition is here\n");
 }
 
+TEST(Sema, SegmentPrefixesAndBytePrefixesShadowOnlyWhatTheyCover) {
+  // "/v2" as segments does not cover "/v2x"; as bytes it covers "/v2/x".
+  auto c =
+      check(withRoute("    when path prefix \"/v2\" => v1;\n"
+                      "    when path starts_with \"/v2x\" => v2;\n"
+                      "    when path prefix \"/v2/\" => v3;\n"));
+  EXPECT_EQ(c.summary(),
+            "10:5: error[E0503]: rule can never match: every request it matches is taken by an "
+            "earlier rule (rules are tried in order)\n"
+            "8:5: note: the earlier rule is here\n");
+  c =
+      check(withRoute("    when path starts_with \"/v2\" => v1;\n"
+                      "    when path prefix \"/v2/x\" => v2;\n"));
+  EXPECT_NE(c.summary().find("9:5: error[E0503]"), std::string::npos) << c.summary();
+  c = check(withRoute("    when path prefix \"/v2\" and path starts_with \"/v2x\" => v1;\n"));
+  EXPECT_NE(c.summary().find("error[E0501]: rule can never match"), std::string::npos)
+      << c.summary();
+}
+
+TEST(Sema, RegexesSuffixesAndNegationsInReachability) {
+  auto c =
+      check(withRoute("    when path == \"/a.png\" and path matches \"/[0-9]+\\\\.png\" => v1;\n"));
+  EXPECT_NE(c.summary().find("error[E0501]"), std::string::npos) << c.summary();
+  c = check(withRoute("    when header \"x\" absent and header \"x\" suffix \"a\" => v1;\n"));
+  EXPECT_NE(c.summary().find("error[E0501]"), std::string::npos) << c.summary();
+  c =
+      check(withRoute("    when not path prefix \"/a\" => v1;\n"
+                      "    when not path prefix \"/a/b\" => v2;\n"
+                      "    when path suffix \".js\" => v3;\n"
+                      "    when path suffix \"/app.js\" => v1;\n"));
+  EXPECT_EQ(c.summary(),
+            "11:5: error[E0503]: rule can never match: every request it matches is taken by an "
+            "earlier rule (rules are tried in order)\n"
+            "10:5: note: the earlier rule is here\n");
+  // Two regexes may overlap: nothing is reported.
+  c =
+      check(withRoute("    when path matches \"/a.*\" => v1;\n"
+                      "    when path matches \"/ab.*\" => v2;\n"));
+  EXPECT_TRUE(c.ok) << c.rendered();
+}
+
+TEST(Sema, GroupsAreShadowedOneByOne) {
+  auto c =
+      check(withRoute("    when method GET => v1;\n"
+                      "    when method GET or header \"x\" present => v2;\n"
+                      "    when (method GET and path == \"/a\") or method GET => v3;\n"));
+  EXPECT_EQ(c.summary(),
+            "9:10: error[E0503]: this group of conditions can never match: every request it "
+            "matches is taken by an earlier rule (rules are tried in order)\n"
+            "8:5: note: the earlier rule is here\n"
+            "10:5: error[E0503]: rule can never match: every request it matches is taken by an "
+            "earlier rule (rules are tried in order)\n"
+            "8:5: note: the earlier rule is here\n");
+  c =
+      check(withRoute("    when header \"x\" present or (header \"x\" == \"1\" and method GET) "
+                      "=> v2;\n"));
+  EXPECT_NE(c.summary().find("warning[W0501]: this group of conditions is redundant"),
+            std::string::npos)
+      << c.summary();
+}
+
+TEST(Sema, InvalidRegexAndEmptyQueryName) {
+  const auto c =
+      check(withRoute("    when path matches \"/(a+\" => v1;\n"
+                      "    when query \"\" present => v2;\n"));
+  EXPECT_EQ(c.summary(),
+            "8:23: error[E0317]: invalid regex \"/(a+\": missing ): /(a+ (RE2 syntax: no "
+            "backreferences or lookaround)\n"
+            "9:16: error[E0318]: query parameter name is empty; name the parameter, as in query "
+            "\"version\" == \"2\"\n");
+}
+
 TEST(Sema, Literals) {
   const auto c = check(std::string(kMeshHeader) +
                        "service r {\n"
