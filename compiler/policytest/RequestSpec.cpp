@@ -34,7 +34,7 @@ bool SpecRequest::build(const RequestSpec& spec, mesh_request& out) {
   input.headers = fields_;
   input.sourceAddress = "127.0.0.1:0";
   input.sourcePrincipal = principal_;
-  return model_.build(input, out);
+  return model_.build(input, out) == mesh::RequestProblem::kNone;
 }
 
 }  // namespace meshc::policytest

@@ -44,15 +44,13 @@ std::string peerAddress(const tcp::socket& socket) {
 // Turns the client's request into the one the upstream gets: origin-form target, no hop-by-hop
 // headers, no Expect (the sidecar answers 100-continue itself), a request id, HTTP/1.1.
 void prepareUpstreamRequest(http::request<http::buffer_body>& request, Prng& prng) {
-  const TargetParts target = splitRequestTarget(request.target());
+  TargetParts target;
+  // The request model accepted this target, so it splits, and its authority has no user info.
+  (void)splitRequestTarget(request.method_string(), request.target(), target);
   if (target.absoluteForm) {
-    std::string_view authority = target.authority;
-    if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
-      authority.remove_prefix(at + 1);
-    }
     std::string origin(target.path);
     if (!target.query.empty()) origin.append("?").append(target.query);
-    request.set(http::field::host, authority);
+    request.set(http::field::host, target.authority);
     request.target(origin);
   }
   removeHopByHopHeaders(request);
@@ -200,7 +198,15 @@ asio::awaitable<bool> DownstreamConnection::serve(Exchange& exchange) {
   }
   normalizeContentLength(request, exchange.request.content_length());
   const RequestHead head{request.method_string(), request.target(), &request};
-  exchange.route = router_.route(head, peer_, policyRequest_, worker_);
+  mesh_request seen;
+  const RequestProblem problem = policyRequest_.build(head, peer_, worker_.prng.next(), seen);
+  if (problem != RequestProblem::kNone) {
+    // The message itself was read whole: without a body, the connection can carry another.
+    const LocalReply reply{400, fmt::format("meshc: bad request: {}\n", describe(problem))};
+    const bool keep = exchange.facts.clientKeepAlive && !exchange.facts.hadBody;
+    co_return co_await answer(exchange, reply, keep);
+  }
+  exchange.route = router_.route(seen, worker_);
   if (!exchange.route.endpoint) {
     // An unread body would be taken for the next request: keep the connection only without one.
     const LocalReply reply{exchange.route.status, exchange.route.message};

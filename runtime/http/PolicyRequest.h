@@ -21,10 +21,10 @@ struct RequestHead {
 // outlives the policy call.
 class PolicyRequestBuilder {
  public:
-  // Returns false when the authority (Host header or absolute-form target) is malformed.
-  // `out` stays valid until the next build() or until the message is destroyed.
-  bool build(const RequestHead& head, std::string_view sourceAddress, uint64_t seed,
-             mesh_request& out);
+  // Returns kNone, or why the request must be answered 400. `out` stays valid until the next
+  // build() or until the message is destroyed.
+  RequestProblem build(const RequestHead& head, std::string_view sourceAddress, uint64_t seed,
+                       mesh_request& out);
 
  private:
   std::vector<HeaderField> fields_;

@@ -36,17 +36,24 @@ std::optional<std::string_view> hostHeader(std::span<const HeaderField> headers)
 
 }  // namespace
 
-bool RequestModel::build(const RequestInput& input, mesh_request& out) {
-  const TargetParts target = splitRequestTarget(input.target);
+RequestProblem RequestModel::build(const RequestInput& input, mesh_request& out) {
+  TargetParts target;
+  if (const RequestProblem problem = splitRequestTarget(input.method, input.target, target);
+      problem != RequestProblem::kNone) {
+    return problem;
+  }
   const std::optional<std::string_view> hostField = hostHeader(input.headers);
-  if (!hostField) return false;
+  if (!hostField) return RequestProblem::kDuplicateHost;
   const std::string_view authority = target.absoluteForm ? target.authority : *hostField;
-  const std::optional<AuthorityParts> hostPort = splitAuthority(authority);
-  if (!hostPort) return false;
+  AuthorityParts hostPort;
+  if (const RequestProblem problem = splitAuthority(authority, hostPort);
+      problem != RequestProblem::kNone) {
+    return problem;
+  }
 
   // Reserve everything first: the views handed out must not move when the buffer grows. Names are
   // copied lower-case; values are copied only when a header repeats and is joined.
-  size_t needed = hostPort->host.size();
+  size_t needed = hostPort.host.size();
   for (const HeaderField& field : input.headers)
     needed += field.name.size() + field.value.size() + 1;
   arena_.clear();
@@ -59,7 +66,7 @@ bool RequestModel::build(const RequestInput& input, mesh_request& out) {
     for (char c : s) arena_.push_back(toLower(c));
     return std::string_view(arena_.data() + start, s.size());
   };
-  const std::string_view host = appendLower(hostPort->host);
+  const std::string_view host = appendLower(hostPort.host);
   for (const HeaderField& field : input.headers) {
     headers_.push_back(mesh_header{toMeshStr(appendLower(field.name)), toMeshStr(field.value)});
   }
@@ -104,8 +111,8 @@ bool RequestModel::build(const RequestInput& input, mesh_request& out) {
   out.headers = headers_.data();
   out.header_count = headers_.size();
   out.seed = input.seed;
-  out.port = hostPort->port;
-  return true;
+  out.port = hostPort.port;
+  return RequestProblem::kNone;
 }
 
 }  // namespace mesh

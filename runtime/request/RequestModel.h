@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mesh/abi.h"
+#include "request/RequestProblem.h"
 
 namespace mesh {
 
@@ -22,7 +23,7 @@ struct HeaderField {
 // A request as received: the request line, the header fields in received order, and who sent it.
 struct RequestInput {
   std::string_view method;
-  std::string_view target;  // origin-form ("/p?q") or absolute-form ("http://host:port/p?q")
+  std::string_view target;  // origin-form ("/p?q"), absolute-form ("http://host:port/p?q") or "*"
   std::span<const HeaderField> headers;
   std::string_view sourceAddress;    // "ip:port" of the peer
   std::string_view sourcePrincipal;  // SPIFFE ID of the peer, empty when unknown
@@ -32,15 +33,17 @@ struct RequestInput {
 // Builds mesh_requests, reusing its storage: a keep-alive connection stops allocating once it has
 // seen its largest request. What the policy sees:
 // - the host comes from an absolute-form target, else from the Host header (RFC 9112 §3.2.2),
-//   lower-cased, without port, user info, IPv6 brackets or one trailing dot;
-// - the path and query are split at the first '?';
+//   lower-cased, without port, IPv6 brackets or one trailing dot;
+// - the path and query are split at the first '?'; "*" (OPTIONS) is a path;
 // - header names are lower-case and unique: a repeated header's values are joined with ",", in
 //   received order (RFC 9110 §5.3), so no value can hide behind an earlier one.
 class RequestModel {
  public:
-  // Returns false when the authority is malformed or Host is sent twice. `out` points into `input`'s strings and into
-  // this object, and stays valid until the next build() or until either is gone.
-  bool build(const RequestInput& input, mesh_request& out);
+  // Returns kNone and fills `out`, or returns why the request must be refused (400), checked in
+  // this order: the target (fragment, form), the Host header (repeated), the authority (user info,
+  // malformed). `out` points into `input`'s strings and into this object, and stays valid until
+  // the next build() or until either is gone.
+  RequestProblem build(const RequestInput& input, mesh_request& out);
 
  private:
   std::string arena_;

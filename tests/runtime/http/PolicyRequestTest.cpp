@@ -15,7 +15,8 @@ TEST(PolicyRequest, NormalisesHostPathAndHeaderNames) {
   fields.insert("X-Multi", "a");
   PolicyRequestBuilder builder;
   mesh_request request;
-  ASSERT_TRUE(builder.build({"GET", "/reviews/1?u=1", &fields}, "10.0.0.9:4711", 42, request));
+  ASSERT_EQ(builder.build({"GET", "/reviews/1?u=1", &fields}, "10.0.0.9:4711", 42, request),
+            RequestProblem::kNone);
   EXPECT_EQ(view(request.method), "GET");
   EXPECT_EQ(view(request.scheme), "http");
   EXPECT_EQ(view(request.host), "reviews.default");
@@ -38,7 +39,8 @@ TEST(PolicyRequest, AbsoluteFormTargetOverridesHostHeader) {
   fields.insert("Host", "ignored");
   PolicyRequestBuilder builder;
   mesh_request request;
-  ASSERT_TRUE(builder.build({"POST", "http://DETAILS/d?x=1", &fields}, "", 0, request));
+  ASSERT_EQ(builder.build({"POST", "http://DETAILS/d?x=1", &fields}, "", 0, request),
+            RequestProblem::kNone);
   EXPECT_EQ(view(request.host), "details");
   EXPECT_EQ(request.port, 0u);
   EXPECT_EQ(view(request.path), "/d");
@@ -52,7 +54,7 @@ TEST(PolicyRequest, RepeatedFieldsReachThePolicyJoined) {
   fields.insert("x-user", "admin");
   PolicyRequestBuilder builder;
   mesh_request request;
-  ASSERT_TRUE(builder.build({"GET", "/", &fields}, "", 0, request));
+  ASSERT_EQ(builder.build({"GET", "/", &fields}, "", 0, request), RequestProblem::kNone);
   ASSERT_EQ(request.header_count, 2u);
   EXPECT_EQ(view(request.headers[1].value), "guest,admin");
 }
@@ -62,7 +64,8 @@ TEST(PolicyRequest, RejectsMalformedHost) {
   fields.insert("Host", "bad host");
   PolicyRequestBuilder builder;
   mesh_request request;
-  EXPECT_FALSE(builder.build({"GET", "/", &fields}, "", 0, request));
+  EXPECT_EQ(builder.build({"GET", "/", &fields}, "", 0, request),
+            RequestProblem::kMalformedAuthority);
 }
 
 }  // namespace

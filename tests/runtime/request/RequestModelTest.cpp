@@ -28,7 +28,7 @@ TEST(RequestModel, NormalisesHostPathAndHeaderNames) {
   in.seed = 42;
   RequestModel model;
   mesh_request request;
-  ASSERT_TRUE(model.build(in, request));
+  ASSERT_EQ(model.build(in, request), RequestProblem::kNone);
   EXPECT_EQ(view(request.method), "GET");
   EXPECT_EQ(view(request.scheme), "http");
   EXPECT_EQ(view(request.host), "reviews.default");
@@ -49,7 +49,7 @@ TEST(RequestModel, EmptyStringsStillGetAPointer) {
   const std::vector<HeaderField> headers = {{"Host", "a"}, {"X-Empty", ""}};
   RequestModel model;
   mesh_request request;
-  ASSERT_TRUE(model.build(input("GET", "/", headers), request));
+  ASSERT_EQ(model.build(input("GET", "/", headers), request), RequestProblem::kNone);
   EXPECT_EQ(request.source_principal.len, 0u);
   EXPECT_NE(request.source_principal.data, nullptr);
   EXPECT_EQ(request.query.len, 0u);
@@ -65,7 +65,7 @@ TEST(RequestModel, RepeatedHeadersAreJoinedInReceivedOrder) {
                                             {"X-USER", ""},      {"Accept", "b"}};
   RequestModel model;
   mesh_request request;
-  ASSERT_TRUE(model.build(input("GET", "/", headers), request));
+  ASSERT_EQ(model.build(input("GET", "/", headers), request), RequestProblem::kNone);
   ASSERT_EQ(request.header_count, 3u);
   EXPECT_EQ(view(request.headers[0].name), "host");
   EXPECT_EQ(view(request.headers[1].name), "x-user");
@@ -78,7 +78,8 @@ TEST(RequestModel, AbsoluteFormTargetOverridesHostHeader) {
   const std::vector<HeaderField> headers = {{"Host", "ignored"}};
   RequestModel model;
   mesh_request request;
-  ASSERT_TRUE(model.build(input("POST", "http://DETAILS/d?x=1", headers), request));
+  ASSERT_EQ(model.build(input("POST", "http://DETAILS/d?x=1", headers), request),
+            RequestProblem::kNone);
   EXPECT_EQ(view(request.host), "details");
   EXPECT_EQ(request.port, 0u);
   EXPECT_EQ(view(request.path), "/d");
@@ -92,22 +93,39 @@ TEST(RequestModel, ReusesItsBufferAcrossRequests) {
   for (const std::string& name : names) big.push_back({name, "v"});
   RequestModel model;
   mesh_request first;
-  ASSERT_TRUE(model.build(input("GET", "/", big), first));
+  ASSERT_EQ(model.build(input("GET", "/", big), first), RequestProblem::kNone);
   const std::vector<HeaderField> small = {{"Host", "DETAILS"}};
   mesh_request second;
-  ASSERT_TRUE(model.build(input("GET", "/", small), second));
+  ASSERT_EQ(model.build(input("GET", "/", small), second), RequestProblem::kNone);
   EXPECT_EQ(view(second.host), "details");
   EXPECT_EQ(second.header_count, 1u);
   EXPECT_EQ(first.host.data, second.host.data) << "the second request fits the first's buffer";
 }
 
-TEST(RequestModel, RejectsMalformedOrMissingHost) {
+RequestProblem problemOf(std::string_view method, std::string_view target,
+                         const std::vector<HeaderField>& headers) {
   RequestModel model;
   mesh_request request;
-  const std::vector<HeaderField> bad = {{"Host", "bad host"}};
-  EXPECT_FALSE(model.build(input("GET", "/", bad), request));
-  const std::vector<HeaderField> twice = {{"Host", "a"}, {"host", "b"}};
-  EXPECT_FALSE(model.build(input("GET", "/", twice), request));
+  return model.build(input(method, target, headers), request);
+}
+
+TEST(RequestModel, RefusesWhatNoClientShouldSend) {
+  const std::vector<HeaderField> host = {{"Host", "reviews"}};
+  EXPECT_EQ(problemOf("GET", "/", {{"Host", "bad host"}}), RequestProblem::kMalformedAuthority);
+  EXPECT_EQ(problemOf("GET", "/", {{"Host", "a"}, {"host", "b"}}), RequestProblem::kDuplicateHost);
+  EXPECT_EQ(problemOf("GET", "/", {{"Host", "a"}, {"host", "a"}}), RequestProblem::kDuplicateHost);
+  EXPECT_EQ(problemOf("GET", "/", {{"Host", "jason@reviews"}}), RequestProblem::kUserInfo);
+  EXPECT_EQ(problemOf("GET", "http://u:p@reviews/", host), RequestProblem::kUserInfo);
+  EXPECT_EQ(problemOf("GET", "/a#b", host), RequestProblem::kFragment);
+  EXPECT_EQ(problemOf("GET", "reviews/a", host), RequestProblem::kTargetForm);
+  EXPECT_EQ(problemOf("GET", "*", host), RequestProblem::kTargetForm);
+  // The absolute-form's authority is the one checked: RFC 9112 §3.2.2 says to ignore Host then.
+  EXPECT_EQ(problemOf("GET", "http://reviews/", {{"Host", "u@x"}}), RequestProblem::kNone);
+}
+
+TEST(RequestModel, ChecksTheTargetBeforeTheHost) {
+  EXPECT_EQ(problemOf("GET", "/a#b", {{"Host", "a"}, {"Host", "b"}}), RequestProblem::kFragment);
+  EXPECT_EQ(problemOf("GET", "*", {{"Host", "u@a"}}), RequestProblem::kTargetForm);
 }
 
 }  // namespace
