@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "request/PercentEncoding.h"
 #include "request/RequestTarget.h"
 
 namespace mesh {
@@ -52,8 +53,9 @@ RequestProblem RequestModel::build(const RequestInput& input, mesh_request& out)
   }
 
   // Reserve everything first: the views handed out must not move when the buffer grows. Names are
-  // copied lower-case; values are copied only when a header repeats and is joined.
-  size_t needed = hostPort.host.size();
+  // copied lower-case; values are copied only when a header repeats and is joined; query
+  // parameters only when they hold escapes, and decoding never makes them longer.
+  size_t needed = hostPort.host.size() + target.query.size();
   for (const HeaderField& field : input.headers)
     needed += field.name.size() + field.value.size() + 1;
   arena_.clear();
@@ -99,6 +101,7 @@ RequestProblem RequestModel::build(const RequestInput& input, mesh_request& out)
     headers_[kept++] = header;
   }
   headers_.resize(kept);
+  splitQuery(target.query);
 
   out = mesh_request{};
   out.method = toMeshStr(input.method);
@@ -110,9 +113,34 @@ RequestProblem RequestModel::build(const RequestInput& input, mesh_request& out)
   out.source_address = toMeshStr(input.sourceAddress);
   out.headers = headers_.data();
   out.header_count = headers_.size();
+  out.query_params = queryParams_.data();
+  out.query_param_count = queryParams_.size();
   out.seed = input.seed;
   out.port = hostPort.port;
   return RequestProblem::kNone;
+}
+
+// Text without escapes is handed out as it is, a view into the input.
+std::string_view RequestModel::decodeIntoArena(std::string_view text) {
+  if (text.find('%') == std::string_view::npos) return text;
+  const size_t start = arena_.size();
+  appendPercentDecoded(text, arena_);
+  return std::string_view(arena_.data() + start, arena_.size() - start);
+}
+
+void RequestModel::splitQuery(std::string_view query) {
+  queryParams_.clear();
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const size_t equals = pair.find('=');
+    const std::string_view value =
+        equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1);
+    queryParams_.push_back(mesh_header{toMeshStr(decodeIntoArena(pair.substr(0, equals))),
+                                       toMeshStr(decodeIntoArena(value))});
+  }
 }
 
 }  // namespace mesh

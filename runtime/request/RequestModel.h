@@ -35,6 +35,10 @@ struct RequestInput {
 // - the host comes from an absolute-form target, else from the Host header (RFC 9112 §3.2.2),
 //   lower-cased, without port, IPv6 brackets or one trailing dot;
 // - the path and query are split at the first '?'; "*" (OPTIONS) is a path;
+// - query parameters: the query split at '&' (empty pairs skipped), each pair at its first '='
+//   (no '=': an empty value), names and values percent-decoded where the escape is valid ("%zz"
+//   stays) and '+' left as '+' (RFC 3986, not HTML form encoding). Every pair is kept in received
+//   order and a name may repeat: a policy matches a parameter's first occurrence;
 // - header names are lower-case and unique: a repeated header's values are joined with ",", in
 //   received order (RFC 9110 §5.3), so no value can hide behind an earlier one.
 class RequestModel {
@@ -46,8 +50,12 @@ class RequestModel {
   RequestProblem build(const RequestInput& input, mesh_request& out);
 
  private:
+  std::string_view decodeIntoArena(std::string_view text);
+  void splitQuery(std::string_view query);
+
   std::string arena_;
   std::vector<mesh_header> headers_;
+  std::vector<mesh_header> queryParams_;
 };
 
 }  // namespace mesh

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "request/RequestModel.h"
@@ -126,6 +127,70 @@ TEST(RequestModel, RefusesWhatNoClientShouldSend) {
 TEST(RequestModel, ChecksTheTargetBeforeTheHost) {
   EXPECT_EQ(problemOf("GET", "/a#b", {{"Host", "a"}, {"Host", "b"}}), RequestProblem::kFragment);
   EXPECT_EQ(problemOf("GET", "*", {{"Host", "u@a"}}), RequestProblem::kTargetForm);
+}
+
+using Pairs = std::vector<std::pair<std::string_view, std::string_view>>;
+
+Pairs params(const mesh_request& request) {
+  Pairs pairs;
+  for (uint64_t i = 0; i < request.query_param_count; ++i) {
+    pairs.emplace_back(view(request.query_params[i].name), view(request.query_params[i].value));
+  }
+  return pairs;
+}
+
+TEST(RequestModel, SplitsTheQueryIntoDecodedParameters) {
+  const std::vector<HeaderField> headers = {{"Host", "reviews"}};
+  RequestModel model;
+  mesh_request request;
+  ASSERT_EQ(
+      model.build(input("GET", "/p?user=jason&empty=&flag&&user=guest&=v&a=b=c", headers), request),
+      RequestProblem::kNone);
+  EXPECT_EQ(params(request), (Pairs{{"user", "jason"},
+                                    {"empty", ""},
+                                    {"flag", ""},
+                                    {"user", "guest"},
+                                    {"", "v"},
+                                    {"a", "b=c"}}))
+      << "in received order, repeats kept, empty pairs skipped, split at the first '='";
+  ASSERT_EQ(
+      model.build(input("GET", "/p?%75ser=%4a%61son&q=a+b%20c&e=%3D%26&bad=%zz%4&pct=%25", headers),
+                  request),
+      RequestProblem::kNone);
+  EXPECT_EQ(params(request),
+            (Pairs{{"user", "Jason"}, {"q", "a+b c"}, {"e", "=&"}, {"bad", "%zz%4"}, {"pct", "%"}}))
+      << "percent-decoded; '+' is no space; invalid escapes stay";
+  ASSERT_EQ(model.build(input("GET", "/p?%3D=%26", headers), request), RequestProblem::kNone);
+  EXPECT_EQ(params(request), (Pairs{{"=", "&"}})) << "escaped separators do not separate";
+  for (const char* none : {"/p", "/p?", "/p?&", "/p?&&&"}) {
+    ASSERT_EQ(model.build(input("GET", none, headers), request), RequestProblem::kNone);
+    EXPECT_EQ(request.query_param_count, 0u) << none;
+  }
+}
+
+TEST(RequestModel, QueryParametersWithoutEscapesPointIntoTheTarget) {
+  const std::vector<HeaderField> headers = {{"Host", "reviews"}};
+  const std::string target = "/p?a=1&b=%32";
+  RequestModel model;
+  mesh_request request;
+  ASSERT_EQ(model.build(input("GET", target, headers), request), RequestProblem::kNone);
+  ASSERT_EQ(request.query_param_count, 2u);
+  EXPECT_EQ(request.query_params[0].value.data, target.data() + 5);
+  EXPECT_EQ(view(request.query_params[1].value), "2");
+  EXPECT_NE(request.query_params[1].value.data, target.data() + 9) << "decoded into the model";
+  EXPECT_NE(request.query_params[0].name.data, nullptr);
+}
+
+TEST(RequestModel, ReusesItsQueryStorageAcrossRequests) {
+  const std::vector<HeaderField> headers = {{"Host", "reviews"}};
+  RequestModel model;
+  mesh_request first;
+  ASSERT_EQ(model.build(input("GET", "/p?a=%31&b=%32&c=%33&d=%34", headers), first),
+            RequestProblem::kNone);
+  mesh_request second;
+  ASSERT_EQ(model.build(input("GET", "/p?x=%35", headers), second), RequestProblem::kNone);
+  EXPECT_EQ(first.query_params, second.query_params) << "the parameter list kept its capacity";
+  EXPECT_EQ(view(second.query_params[0].value), "5");
 }
 
 }  // namespace
