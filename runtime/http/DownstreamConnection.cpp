@@ -17,7 +17,6 @@
 #include "http/MessageFraming.h"
 #include "http/RequestId.h"
 #include "http/Router.h"
-#include "request/RequestTarget.h"
 
 namespace mesh {
 namespace asio = boost::asio;
@@ -41,18 +40,15 @@ std::string peerAddress(const tcp::socket& socket) {
                                 : fmt::format("{}:{}", ip, peer.port());
 }
 
-// Turns the client's request into the one the upstream gets: origin-form target, no hop-by-hop
-// headers, no Expect (the sidecar answers 100-continue itself), a request id, HTTP/1.1.
-void prepareUpstreamRequest(http::request<http::buffer_body>& request, Prng& prng) {
-  TargetParts target;
-  // The request model accepted this target, so it splits, and its authority has no user info.
-  (void)splitRequestTarget(request.method_string(), request.target(), target);
-  if (target.absoluteForm) {
-    std::string origin(target.path);
-    if (!target.query.empty()) origin.append("?").append(target.query);
-    request.set(http::field::host, target.authority);
-    request.target(origin);
-  }
+// Turns the client's request into the one the upstream gets: the target the policy saw
+// (origin-form, normalised path, query as received) and an absolute-form's authority as Host, no
+// hop-by-hop headers, no Expect (the sidecar answers 100-continue itself), a request id, HTTP/1.1.
+void prepareUpstreamRequest(http::request<http::buffer_body>& request,
+                            const ForwardedTarget& forwarded, Prng& prng) {
+  // The authority is a view into the old target: Host is set before the target changes.
+  if (!forwarded.authority.empty()) request.set(http::field::host, forwarded.authority);
+  // Most targets are in normal form already and cost no copy.
+  if (request.target() != forwarded.target) request.target(forwarded.target);
   removeHopByHopHeaders(request);
   request.erase(http::field::expect);
   if (request.find("x-request-id") == request.end()) {
@@ -109,6 +105,7 @@ DownstreamConnection::DownstreamConnection(tcp::socket socket, WorkerContext& wo
       worker_(worker),
       router_(router),
       peer_(peerAddress(stream_.socket())),
+      policyRequest_(pathOptionsOf(worker.state.module)),
       timers_(stream_.get_executor(), worker.state.streamIdleTimeout) {
   worker_.sessions.add(this);
 }
@@ -221,7 +218,7 @@ asio::awaitable<bool> DownstreamConnection::forward(Exchange& exchange) {
   // An HTTP/1.0 client does not know 100 Continue: the expectation is ignored (RFC 9110 §10.1.1).
   exchange.facts.expectContinue = exchange.facts.clientVersion >= 11 &&
                                   beast::iequals(request[http::field::expect], "100-continue");
-  prepareUpstreamRequest(request, worker_.prng);
+  prepareUpstreamRequest(request, policyRequest_.forwarded(), worker_.prng);
   if (exchange.route.timeoutMs > 0) {
     exchange.deadline =
         Exchange::Clock::now() + std::chrono::milliseconds(exchange.route.timeoutMs);

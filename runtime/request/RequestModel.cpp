@@ -51,6 +51,14 @@ RequestProblem RequestModel::build(const RequestInput& input, mesh_request& out)
       problem != RequestProblem::kNone) {
     return problem;
   }
+  if (target.path == "*") {
+    target_.assign(target.path);
+  } else if (!normalizePath(target.path, options_, target_)) {
+    return RequestProblem::kEncodedSlash;
+  }
+  const size_t pathLength = target_.size();
+  if (target.hasQuery) target_.append("?").append(target.query);
+  const std::string_view path(target_.data(), pathLength);
 
   // Reserve everything first: the views handed out must not move when the buffer grows. Names are
   // copied lower-case; values are copied only when a header repeats and is joined; query
@@ -107,7 +115,7 @@ RequestProblem RequestModel::build(const RequestInput& input, mesh_request& out)
   out.method = toMeshStr(input.method);
   out.scheme = toMeshStr("http");
   out.host = toMeshStr(host);
-  out.path = toMeshStr(target.path);
+  out.path = toMeshStr(path);
   out.query = toMeshStr(target.query);
   out.source_principal = toMeshStr(input.sourcePrincipal);
   out.source_address = toMeshStr(input.sourceAddress);
@@ -117,6 +125,7 @@ RequestProblem RequestModel::build(const RequestInput& input, mesh_request& out)
   out.query_param_count = queryParams_.size();
   out.seed = input.seed;
   out.port = hostPort.port;
+  forwarded_ = ForwardedTarget{target_, target.absoluteForm ? target.authority : ""};
   return RequestProblem::kNone;
 }
 

@@ -17,6 +17,8 @@ std::string_view describe(RequestProblem problem) {
     case RequestProblem::kTargetForm:
       return "request target is neither a path (\"/...\"), an absolute URL (\"http://host/...\") "
              "nor \"*\" with OPTIONS";
+    case RequestProblem::kEncodedSlash:
+      return "encoded slash (%2F or %5C) in the path, which this mesh rejects";
   }
   return "unknown problem";
 }

@@ -14,6 +14,7 @@ enum class RequestProblem {
   kUserInfo,            // "user@" in the authority: deprecated, and a way to disguise a host
   kFragment,            // '#' in the target: clients never send fragments (RFC 9112 §3.2)
   kTargetForm,          // neither "/path", "http(s)://authority/path", nor "*" for OPTIONS
+  kEncodedSlash,        // %2F or %5C in the path while the mesh rejects encoded slashes
 };
 
 // A phrase for the 400's body, e.g. "fragment (\"#...\") in the request target".

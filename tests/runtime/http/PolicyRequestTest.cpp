@@ -13,7 +13,7 @@ TEST(PolicyRequest, NormalisesHostPathAndHeaderNames) {
   fields.insert("Host", "Reviews.Default:9080");
   fields.insert("End-User", "Jason");
   fields.insert("X-Multi", "a");
-  PolicyRequestBuilder builder;
+  PolicyRequestBuilder builder{PathOptions{}};
   mesh_request request;
   ASSERT_EQ(builder.build({"GET", "/reviews/1?u=1", &fields}, "10.0.0.9:4711", 42, request),
             RequestProblem::kNone);
@@ -37,7 +37,7 @@ TEST(PolicyRequest, NormalisesHostPathAndHeaderNames) {
 TEST(PolicyRequest, AbsoluteFormTargetOverridesHostHeader) {
   http::fields fields;
   fields.insert("Host", "ignored");
-  PolicyRequestBuilder builder;
+  PolicyRequestBuilder builder{PathOptions{}};
   mesh_request request;
   ASSERT_EQ(builder.build({"POST", "http://DETAILS/d?x=1", &fields}, "", 0, request),
             RequestProblem::kNone);
@@ -52,7 +52,7 @@ TEST(PolicyRequest, RepeatedFieldsReachThePolicyJoined) {
   fields.insert("Host", "reviews");
   fields.insert("X-User", "guest");
   fields.insert("x-user", "admin");
-  PolicyRequestBuilder builder;
+  PolicyRequestBuilder builder{PathOptions{}};
   mesh_request request;
   ASSERT_EQ(builder.build({"GET", "/", &fields}, "", 0, request), RequestProblem::kNone);
   ASSERT_EQ(request.header_count, 2u);
@@ -62,10 +62,22 @@ TEST(PolicyRequest, RepeatedFieldsReachThePolicyJoined) {
 TEST(PolicyRequest, RejectsMalformedHost) {
   http::fields fields;
   fields.insert("Host", "bad host");
-  PolicyRequestBuilder builder;
+  PolicyRequestBuilder builder{PathOptions{}};
   mesh_request request;
   EXPECT_EQ(builder.build({"GET", "/", &fields}, "", 0, request),
             RequestProblem::kMalformedAuthority);
+}
+
+TEST(PolicyRequest, NormalisesWithItsOptionsAndForwardsWhatThePolicySaw) {
+  http::fields fields;
+  fields.insert("Host", "reviews");
+  PolicyRequestBuilder builder{PathOptions{true, EncodedSlashes::kDecode}};
+  mesh_request request;
+  ASSERT_EQ(builder.build({"GET", "/a%2F%2Fb/../c?q=%2F", &fields}, "", 0, request),
+            RequestProblem::kNone);
+  EXPECT_EQ(view(request.path), "/a/c");
+  EXPECT_EQ(builder.forwarded().target, "/a/c?q=%2F");
+  EXPECT_EQ(builder.forwarded().authority, "");
 }
 
 }  // namespace

@@ -104,8 +104,8 @@ TEST(RequestModel, ReusesItsBufferAcrossRequests) {
 }
 
 RequestProblem problemOf(std::string_view method, std::string_view target,
-                         const std::vector<HeaderField>& headers) {
-  RequestModel model;
+                         const std::vector<HeaderField>& headers, const PathOptions& options = {}) {
+  RequestModel model(options);
   mesh_request request;
   return model.build(input(method, target, headers), request);
 }
@@ -120,13 +120,77 @@ TEST(RequestModel, RefusesWhatNoClientShouldSend) {
   EXPECT_EQ(problemOf("GET", "/a#b", host), RequestProblem::kFragment);
   EXPECT_EQ(problemOf("GET", "reviews/a", host), RequestProblem::kTargetForm);
   EXPECT_EQ(problemOf("GET", "*", host), RequestProblem::kTargetForm);
+  EXPECT_EQ(problemOf("GET", "/a%2Fb", host, {false, EncodedSlashes::kReject}),
+            RequestProblem::kEncodedSlash);
+  EXPECT_EQ(problemOf("GET", "/a/b?x=%2F", host, {false, EncodedSlashes::kReject}),
+            RequestProblem::kNone)
+      << "only the path's slashes count";
   // The absolute-form's authority is the one checked: RFC 9112 §3.2.2 says to ignore Host then.
   EXPECT_EQ(problemOf("GET", "http://reviews/", {{"Host", "u@x"}}), RequestProblem::kNone);
 }
 
-TEST(RequestModel, ChecksTheTargetBeforeTheHost) {
+TEST(RequestModel, ChecksTheTargetThenTheHostThenThePath) {
   EXPECT_EQ(problemOf("GET", "/a#b", {{"Host", "a"}, {"Host", "b"}}), RequestProblem::kFragment);
   EXPECT_EQ(problemOf("GET", "*", {{"Host", "u@a"}}), RequestProblem::kTargetForm);
+  EXPECT_EQ(problemOf("GET", "/a%2F", {{"Host", "u@a"}}, {false, EncodedSlashes::kReject}),
+            RequestProblem::kUserInfo);
+}
+
+TEST(RequestModel, ThePolicySeesTheNormalisedPathAndTheUpstreamGetsIt) {
+  const std::vector<HeaderField> headers = {{"Host", "reviews"}};
+  RequestModel model;
+  mesh_request request;
+  ASSERT_EQ(model.build(input("GET", "/x/../reviews/%31?a=%2e&b=/../", headers), request),
+            RequestProblem::kNone);
+  EXPECT_EQ(view(request.path), "/reviews/1");
+  EXPECT_EQ(view(request.query), "a=%2e&b=/../") << "the query is as received";
+  EXPECT_EQ(model.forwarded().target, "/reviews/1?a=%2e&b=/../");
+  EXPECT_EQ(model.forwarded().authority, "");
+  ASSERT_EQ(model.build(input("GET", "/a/./b?", headers), request), RequestProblem::kNone);
+  EXPECT_EQ(view(request.path), "/a/b");
+  EXPECT_EQ(model.forwarded().target, "/a/b?") << "an empty query is forwarded too";
+  ASSERT_EQ(model.build(input("GET", "/a/./b", headers), request), RequestProblem::kNone);
+  EXPECT_EQ(model.forwarded().target, "/a/b");
+}
+
+TEST(RequestModel, ForwardsAnAbsoluteFormAsOriginFormWithItsAuthority) {
+  const std::vector<HeaderField> headers = {{"Host", "ignored"}};
+  RequestModel model;
+  mesh_request request;
+  ASSERT_EQ(model.build(input("GET", "http://Details:81/a/../d?x=1", headers), request),
+            RequestProblem::kNone);
+  EXPECT_EQ(view(request.path), "/d");
+  EXPECT_EQ(model.forwarded().target, "/d?x=1");
+  EXPECT_EQ(model.forwarded().authority, "Details:81") << "as received, for the Host header";
+  ASSERT_EQ(model.build(input("GET", "http://details", headers), request), RequestProblem::kNone);
+  EXPECT_EQ(model.forwarded().target, "/");
+  ASSERT_EQ(model.build(input("OPTIONS", "http://details", headers), request),
+            RequestProblem::kNone);
+  EXPECT_EQ(view(request.path), "*");
+  EXPECT_EQ(model.forwarded().target, "*");
+}
+
+TEST(RequestModel, AsteriskIsLeftAsItIs) {
+  const std::vector<HeaderField> headers = {{"Host", "reviews"}};
+  RequestModel model({true, EncodedSlashes::kReject});
+  mesh_request request;
+  ASSERT_EQ(model.build(input("OPTIONS", "*", headers), request), RequestProblem::kNone);
+  EXPECT_EQ(view(request.path), "*");
+  EXPECT_EQ(view(request.query), "");
+  EXPECT_EQ(model.forwarded().target, "*");
+}
+
+TEST(RequestModel, NormalisesWithItsOptions) {
+  const std::vector<HeaderField> headers = {{"Host", "reviews"}};
+  mesh_request request;
+  RequestModel keep;
+  ASSERT_EQ(keep.build(input("GET", "//a%2f%2F..//b", headers), request), RequestProblem::kNone);
+  EXPECT_EQ(view(request.path), "//a%2F%2F..//b");
+  RequestModel decodeAndMerge({true, EncodedSlashes::kDecode});
+  ASSERT_EQ(decodeAndMerge.build(input("GET", "//a%2f%2F..//b", headers), request),
+            RequestProblem::kNone);
+  EXPECT_EQ(view(request.path), "/a/b") << "'..' takes the empty segment, then slashes merge";
+  EXPECT_EQ(decodeAndMerge.forwarded().target, "/a/b");
 }
 
 using Pairs = std::vector<std::pair<std::string_view, std::string_view>>;
@@ -185,12 +249,14 @@ TEST(RequestModel, ReusesItsQueryStorageAcrossRequests) {
   const std::vector<HeaderField> headers = {{"Host", "reviews"}};
   RequestModel model;
   mesh_request first;
-  ASSERT_EQ(model.build(input("GET", "/p?a=%31&b=%32&c=%33&d=%34", headers), first),
+  ASSERT_EQ(model.build(input("GET", "/a/long/../path?a=%31&b=%32&c=%33&d=%34", headers), first),
             RequestProblem::kNone);
   mesh_request second;
-  ASSERT_EQ(model.build(input("GET", "/p?x=%35", headers), second), RequestProblem::kNone);
+  ASSERT_EQ(model.build(input("GET", "/b/../c?x=%35", headers), second), RequestProblem::kNone);
   EXPECT_EQ(first.query_params, second.query_params) << "the parameter list kept its capacity";
+  EXPECT_EQ(first.path.data, second.path.data) << "the path buffer kept its capacity";
   EXPECT_EQ(view(second.query_params[0].value), "5");
+  EXPECT_EQ(view(second.path), "/c");
 }
 
 }  // namespace

@@ -13,7 +13,8 @@ TEST(RequestProblem, EachHasItsOwnOneLinePhrase) {
   std::set<std::string> phrases;
   for (RequestProblem problem :
        {RequestProblem::kNone, RequestProblem::kMalformedAuthority, RequestProblem::kDuplicateHost,
-        RequestProblem::kUserInfo, RequestProblem::kFragment, RequestProblem::kTargetForm}) {
+        RequestProblem::kUserInfo, RequestProblem::kFragment, RequestProblem::kTargetForm,
+        RequestProblem::kEncodedSlash}) {
     const std::string phrase(describe(problem));
     EXPECT_FALSE(phrase.empty());
     EXPECT_EQ(phrase.find('\n'), std::string::npos) << phrase;
