@@ -34,7 +34,9 @@ bool SpecRequest::build(const RequestSpec& spec, mesh_request& out) {
   input.headers = fields_;
   input.sourceAddress = "127.0.0.1:0";
   input.sourcePrincipal = principal_;
-  return model_.build(input, out);
+  // model_ has the default path options: SpecRequest is not given the module under test, and no
+  // policy can choose other options yet.
+  return model_.build(input, out) == mesh::RequestProblem::kNone;
 }
 
 }  // namespace meshc::policytest

@@ -17,7 +17,6 @@
 #include "http/MessageFraming.h"
 #include "http/RequestId.h"
 #include "http/Router.h"
-#include "request/RequestTarget.h"
 
 namespace mesh {
 namespace asio = boost::asio;
@@ -41,20 +40,15 @@ std::string peerAddress(const tcp::socket& socket) {
                                 : fmt::format("{}:{}", ip, peer.port());
 }
 
-// Turns the client's request into the one the upstream gets: origin-form target, no hop-by-hop
-// headers, no Expect (the sidecar answers 100-continue itself), a request id, HTTP/1.1.
-void prepareUpstreamRequest(http::request<http::buffer_body>& request, Prng& prng) {
-  const TargetParts target = splitRequestTarget(request.target());
-  if (target.absoluteForm) {
-    std::string_view authority = target.authority;
-    if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
-      authority.remove_prefix(at + 1);
-    }
-    std::string origin(target.path);
-    if (!target.query.empty()) origin.append("?").append(target.query);
-    request.set(http::field::host, authority);
-    request.target(origin);
-  }
+// Turns the client's request into the one the upstream gets: the target the policy saw
+// (origin-form, normalised path, query as received) and an absolute-form's authority as Host, no
+// hop-by-hop headers, no Expect (the sidecar answers 100-continue itself), a request id, HTTP/1.1.
+void prepareUpstreamRequest(http::request<http::buffer_body>& request,
+                            const ForwardedTarget& forwarded, Prng& prng) {
+  // The authority is a view into the old target: Host is set before the target changes.
+  if (!forwarded.authority.empty()) request.set(http::field::host, forwarded.authority);
+  // Most targets are in normal form already and cost no copy.
+  if (request.target() != forwarded.target) request.target(forwarded.target);
   removeHopByHopHeaders(request);
   request.erase(http::field::expect);
   if (request.find("x-request-id") == request.end()) {
@@ -111,6 +105,7 @@ DownstreamConnection::DownstreamConnection(tcp::socket socket, WorkerContext& wo
       worker_(worker),
       router_(router),
       peer_(peerAddress(stream_.socket())),
+      policyRequest_(pathOptionsOf(worker.state.module)),
       timers_(stream_.get_executor(), worker.state.streamIdleTimeout) {
   worker_.sessions.add(this);
 }
@@ -200,7 +195,15 @@ asio::awaitable<bool> DownstreamConnection::serve(Exchange& exchange) {
   }
   normalizeContentLength(request, exchange.request.content_length());
   const RequestHead head{request.method_string(), request.target(), &request};
-  exchange.route = router_.route(head, peer_, policyRequest_, worker_);
+  mesh_request seen;
+  const RequestProblem problem = policyRequest_.build(head, peer_, worker_.prng.next(), seen);
+  if (problem != RequestProblem::kNone) {
+    // The message itself was read whole: without a body, the connection can carry another.
+    const LocalReply reply{400, fmt::format("meshc: bad request: {}\n", describe(problem))};
+    const bool keep = exchange.facts.clientKeepAlive && !exchange.facts.hadBody;
+    co_return co_await answer(exchange, reply, keep);
+  }
+  exchange.route = router_.route(seen, worker_);
   if (!exchange.route.endpoint) {
     // An unread body would be taken for the next request: keep the connection only without one.
     const LocalReply reply{exchange.route.status, exchange.route.message};
@@ -215,7 +218,7 @@ asio::awaitable<bool> DownstreamConnection::forward(Exchange& exchange) {
   // An HTTP/1.0 client does not know 100 Continue: the expectation is ignored (RFC 9110 §10.1.1).
   exchange.facts.expectContinue = exchange.facts.clientVersion >= 11 &&
                                   beast::iequals(request[http::field::expect], "100-continue");
-  prepareUpstreamRequest(request, worker_.prng);
+  prepareUpstreamRequest(request, policyRequest_.forwarded(), worker_.prng);
   if (exchange.route.timeoutMs > 0) {
     exchange.deadline =
         Exchange::Clock::now() + std::chrono::milliseconds(exchange.route.timeoutMs);

@@ -8,8 +8,7 @@ class InboundRouter final : public Router {
  public:
   explicit InboundRouter(const SidecarState& state) : state_(state) {}
 
-  RouteDecision route(const RequestHead&, std::string_view, PolicyRequestBuilder&,
-                      WorkerContext& worker) const override {
+  RouteDecision route(const mesh_request&, WorkerContext& worker) const override {
     RouteDecision decision;
     decision.cluster = state_.module.local_cluster;
     decision.endpoint = worker.clusters->app();

@@ -12,15 +12,8 @@ class OutboundRouter final : public Router {
  public:
   explicit OutboundRouter(const SidecarState& state) : state_(state) {}
 
-  RouteDecision route(const RequestHead& head, std::string_view sourceAddress,
-                      PolicyRequestBuilder& scratch, WorkerContext& worker) const override {
+  RouteDecision route(const mesh_request& request, WorkerContext& worker) const override {
     const mesh_module& module = state_.module;
-    mesh_request request;
-    if (!scratch.build(head, sourceAddress, worker.prng.next(), request)) {
-      return reject(400,
-                    "meshc: bad request: malformed host in Host header or "
-                    "request target\n");
-    }
     mesh_route_decision decision{};
     const uint32_t result = module.route(&request, &decision);
     switch (result) {

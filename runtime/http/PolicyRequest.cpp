@@ -2,8 +2,8 @@
 
 namespace mesh {
 
-bool PolicyRequestBuilder::build(const RequestHead& head, std::string_view sourceAddress,
-                                 uint64_t seed, mesh_request& out) {
+RequestProblem PolicyRequestBuilder::build(const RequestHead& head, std::string_view sourceAddress,
+                                           uint64_t seed, mesh_request& out) {
   fields_.clear();
   for (const auto& field : *head.fields) fields_.push_back({field.name_string(), field.value()});
   RequestInput input;

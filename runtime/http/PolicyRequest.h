@@ -21,10 +21,15 @@ struct RequestHead {
 // outlives the policy call.
 class PolicyRequestBuilder {
  public:
-  // Returns false when the authority (Host header or absolute-form target) is malformed.
-  // `out` stays valid until the next build() or until the message is destroyed.
-  bool build(const RequestHead& head, std::string_view sourceAddress, uint64_t seed,
-             mesh_request& out);
+  explicit PolicyRequestBuilder(const PathOptions& options) : model_(options) {}
+
+  // Returns kNone, or why the request must be answered 400. `out` stays valid until the next
+  // build(), until the message is destroyed, or until its target or fields change.
+  RequestProblem build(const RequestHead& head, std::string_view sourceAddress, uint64_t seed,
+                       mesh_request& out);
+
+  // What the upstream receives of the last request built: the target the policy saw.
+  const ForwardedTarget& forwarded() const { return model_.forwarded(); }
 
  private:
   std::vector<HeaderField> fields_;

@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "http/PolicyRequest.h"
+#include "mesh/abi.h"
 #include "observability/StatsShard.h"
 #include "upstream/ClusterTable.h"
 
@@ -24,13 +24,14 @@ struct RouteDecision {
   std::shared_ptr<const ClusterTable> table;
 };
 
-// Decides the destination of requests arriving on one listener. Routers are immutable and shared
-// by all workers; per-worker state (round-robin cursors, random numbers) comes in `worker`.
+// Decides the destination of requests arriving on one listener, from the request as the request
+// model made it (the connection answers 400 for requests the model refuses, before any router).
+// Routers are immutable and shared by all workers; per-worker state (round-robin cursors, random
+// numbers) comes in `worker`.
 class Router {
  public:
   virtual ~Router() = default;
-  virtual RouteDecision route(const RequestHead& head, std::string_view sourceAddress,
-                              PolicyRequestBuilder& scratch, WorkerContext& worker) const = 0;
+  virtual RouteDecision route(const mesh_request& request, WorkerContext& worker) const = 0;
   virtual Reporter reporter() const = 0;
   // Whether responses carry x-mesh-upstream-cluster (the outbound side, where clusters exist).
   virtual bool tagsResponses() const = 0;

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "request/PercentEncoding.h"
 #include "request/RequestTarget.h"
 
 namespace mesh {
@@ -36,17 +37,33 @@ std::optional<std::string_view> hostHeader(std::span<const HeaderField> headers)
 
 }  // namespace
 
-bool RequestModel::build(const RequestInput& input, mesh_request& out) {
-  const TargetParts target = splitRequestTarget(input.target);
+RequestProblem RequestModel::build(const RequestInput& input, mesh_request& out) {
+  TargetParts target;
+  if (const RequestProblem problem = splitRequestTarget(input.method, input.target, target);
+      problem != RequestProblem::kNone) {
+    return problem;
+  }
   const std::optional<std::string_view> hostField = hostHeader(input.headers);
-  if (!hostField) return false;
+  if (!hostField) return RequestProblem::kDuplicateHost;
   const std::string_view authority = target.absoluteForm ? target.authority : *hostField;
-  const std::optional<AuthorityParts> hostPort = splitAuthority(authority);
-  if (!hostPort) return false;
+  AuthorityParts hostPort;
+  if (const RequestProblem problem = splitAuthority(authority, hostPort);
+      problem != RequestProblem::kNone) {
+    return problem;
+  }
+  if (target.path == "*") {
+    target_.assign(target.path);
+  } else if (!normalizePath(target.path, options_, target_)) {
+    return RequestProblem::kEncodedSlash;
+  }
+  const size_t pathLength = target_.size();
+  if (target.hasQuery) target_.append("?").append(target.query);
+  const std::string_view path(target_.data(), pathLength);
 
   // Reserve everything first: the views handed out must not move when the buffer grows. Names are
-  // copied lower-case; values are copied only when a header repeats and is joined.
-  size_t needed = hostPort->host.size();
+  // copied lower-case; values are copied only when a header repeats and is joined; query
+  // parameters only when they hold escapes, and decoding never makes them longer.
+  size_t needed = hostPort.host.size() + target.query.size();
   for (const HeaderField& field : input.headers)
     needed += field.name.size() + field.value.size() + 1;
   arena_.clear();
@@ -59,7 +76,7 @@ bool RequestModel::build(const RequestInput& input, mesh_request& out) {
     for (char c : s) arena_.push_back(toLower(c));
     return std::string_view(arena_.data() + start, s.size());
   };
-  const std::string_view host = appendLower(hostPort->host);
+  const std::string_view host = appendLower(hostPort.host);
   for (const HeaderField& field : input.headers) {
     headers_.push_back(mesh_header{toMeshStr(appendLower(field.name)), toMeshStr(field.value)});
   }
@@ -92,20 +109,47 @@ bool RequestModel::build(const RequestInput& input, mesh_request& out) {
     headers_[kept++] = header;
   }
   headers_.resize(kept);
+  splitQuery(target.query);
 
   out = mesh_request{};
   out.method = toMeshStr(input.method);
   out.scheme = toMeshStr("http");
   out.host = toMeshStr(host);
-  out.path = toMeshStr(target.path);
+  out.path = toMeshStr(path);
   out.query = toMeshStr(target.query);
   out.source_principal = toMeshStr(input.sourcePrincipal);
   out.source_address = toMeshStr(input.sourceAddress);
   out.headers = headers_.data();
   out.header_count = headers_.size();
+  out.query_params = queryParams_.data();
+  out.query_param_count = queryParams_.size();
   out.seed = input.seed;
-  out.port = hostPort->port;
-  return true;
+  out.port = hostPort.port;
+  forwarded_ = ForwardedTarget{target_, target.absoluteForm ? target.authority : ""};
+  return RequestProblem::kNone;
+}
+
+// Text without escapes is handed out as it is, a view into the input.
+std::string_view RequestModel::decodeIntoArena(std::string_view text) {
+  if (text.find('%') == std::string_view::npos) return text;
+  const size_t start = arena_.size();
+  appendPercentDecoded(text, arena_);
+  return std::string_view(arena_.data() + start, arena_.size() - start);
+}
+
+void RequestModel::splitQuery(std::string_view query) {
+  queryParams_.clear();
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const size_t equals = pair.find('=');
+    const std::string_view value =
+        equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1);
+    queryParams_.push_back(mesh_header{toMeshStr(decodeIntoArena(pair.substr(0, equals))),
+                                       toMeshStr(decodeIntoArena(value))});
+  }
 }
 
 }  // namespace mesh

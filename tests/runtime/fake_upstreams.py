@@ -100,6 +100,38 @@ class ScriptedUpstream(FakeUpstream):
                 pass
 
 
+class EchoesRequestLine(FakeUpstream):
+    """Answers every request (bodyless), keeping the connection, with a body that names this
+    upstream and gives the request line and Host it received, byte for byte:
+    b"reviews.v1 GET /a HTTP/1.1\\nhost: reviews\\n"."""
+
+    def __init__(self, name):
+        self.name = name
+        super().__init__()
+
+    def handle(self, connection):
+        with connection:
+            connection.settimeout(10)
+            received = b""
+            try:
+                while True:
+                    while b"\r\n\r\n" not in received:
+                        chunk = connection.recv(65536)
+                        if not chunk:
+                            return
+                        received += chunk
+                    head, _, received = received.partition(b"\r\n\r\n")
+                    request_line, *fields = head.split(b"\r\n")
+                    host = [value.strip() for name, _, value in
+                            (field.partition(b":") for field in fields) if name.lower() == b"host"]
+                    body = b"%s %s\nhost: %s\n" % (self.name.encode(), request_line,
+                                                   b",".join(host))
+                    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s"
+                                       % (len(body), body))
+            except OSError:
+                pass
+
+
 def wait_for_close(connection, limit=10):
     """Reads and discards until the peer closes (at most `limit` seconds, via the timeout)."""
     connection.settimeout(limit)

@@ -14,10 +14,7 @@ using std::chrono::milliseconds;
 
 class NamedRouter final : public Router {
  public:
-  RouteDecision route(const RequestHead&, std::string_view, PolicyRequestBuilder&,
-                      WorkerContext&) const override {
-    return {};
-  }
+  RouteDecision route(const mesh_request&, WorkerContext&) const override { return {}; }
   Reporter reporter() const override { return Reporter::kSource; }
   bool tagsResponses() const override { return true; }
   std::string describe(const RouteDecision&) const override { return "cluster reviews.v1"; }

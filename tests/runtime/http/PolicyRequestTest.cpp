@@ -13,9 +13,10 @@ TEST(PolicyRequest, NormalisesHostPathAndHeaderNames) {
   fields.insert("Host", "Reviews.Default:9080");
   fields.insert("End-User", "Jason");
   fields.insert("X-Multi", "a");
-  PolicyRequestBuilder builder;
+  PolicyRequestBuilder builder{PathOptions{}};
   mesh_request request;
-  ASSERT_TRUE(builder.build({"GET", "/reviews/1?u=1", &fields}, "10.0.0.9:4711", 42, request));
+  ASSERT_EQ(builder.build({"GET", "/reviews/1?u=1", &fields}, "10.0.0.9:4711", 42, request),
+            RequestProblem::kNone);
   EXPECT_EQ(view(request.method), "GET");
   EXPECT_EQ(view(request.scheme), "http");
   EXPECT_EQ(view(request.host), "reviews.default");
@@ -36,9 +37,10 @@ TEST(PolicyRequest, NormalisesHostPathAndHeaderNames) {
 TEST(PolicyRequest, AbsoluteFormTargetOverridesHostHeader) {
   http::fields fields;
   fields.insert("Host", "ignored");
-  PolicyRequestBuilder builder;
+  PolicyRequestBuilder builder{PathOptions{}};
   mesh_request request;
-  ASSERT_TRUE(builder.build({"POST", "http://DETAILS/d?x=1", &fields}, "", 0, request));
+  ASSERT_EQ(builder.build({"POST", "http://DETAILS/d?x=1", &fields}, "", 0, request),
+            RequestProblem::kNone);
   EXPECT_EQ(view(request.host), "details");
   EXPECT_EQ(request.port, 0u);
   EXPECT_EQ(view(request.path), "/d");
@@ -50,9 +52,9 @@ TEST(PolicyRequest, RepeatedFieldsReachThePolicyJoined) {
   fields.insert("Host", "reviews");
   fields.insert("X-User", "guest");
   fields.insert("x-user", "admin");
-  PolicyRequestBuilder builder;
+  PolicyRequestBuilder builder{PathOptions{}};
   mesh_request request;
-  ASSERT_TRUE(builder.build({"GET", "/", &fields}, "", 0, request));
+  ASSERT_EQ(builder.build({"GET", "/", &fields}, "", 0, request), RequestProblem::kNone);
   ASSERT_EQ(request.header_count, 2u);
   EXPECT_EQ(view(request.headers[1].value), "guest,admin");
 }
@@ -60,9 +62,22 @@ TEST(PolicyRequest, RepeatedFieldsReachThePolicyJoined) {
 TEST(PolicyRequest, RejectsMalformedHost) {
   http::fields fields;
   fields.insert("Host", "bad host");
-  PolicyRequestBuilder builder;
+  PolicyRequestBuilder builder{PathOptions{}};
   mesh_request request;
-  EXPECT_FALSE(builder.build({"GET", "/", &fields}, "", 0, request));
+  EXPECT_EQ(builder.build({"GET", "/", &fields}, "", 0, request),
+            RequestProblem::kMalformedAuthority);
+}
+
+TEST(PolicyRequest, NormalisesWithItsOptionsAndForwardsWhatThePolicySaw) {
+  http::fields fields;
+  fields.insert("Host", "reviews");
+  PolicyRequestBuilder builder{PathOptions{true, EncodedSlashes::kDecode}};
+  mesh_request request;
+  ASSERT_EQ(builder.build({"GET", "/a%2F%2Fb/../c?q=%2F", &fields}, "", 0, request),
+            RequestProblem::kNone);
+  EXPECT_EQ(view(request.path), "/a/c");
+  EXPECT_EQ(builder.forwarded().target, "/a/c?q=%2F");
+  EXPECT_EQ(builder.forwarded().authority, "");
 }
 
 }  // namespace

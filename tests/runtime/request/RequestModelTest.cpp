@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "request/RequestModel.h"
@@ -28,7 +29,7 @@ TEST(RequestModel, NormalisesHostPathAndHeaderNames) {
   in.seed = 42;
   RequestModel model;
   mesh_request request;
-  ASSERT_TRUE(model.build(in, request));
+  ASSERT_EQ(model.build(in, request), RequestProblem::kNone);
   EXPECT_EQ(view(request.method), "GET");
   EXPECT_EQ(view(request.scheme), "http");
   EXPECT_EQ(view(request.host), "reviews.default");
@@ -49,7 +50,7 @@ TEST(RequestModel, EmptyStringsStillGetAPointer) {
   const std::vector<HeaderField> headers = {{"Host", "a"}, {"X-Empty", ""}};
   RequestModel model;
   mesh_request request;
-  ASSERT_TRUE(model.build(input("GET", "/", headers), request));
+  ASSERT_EQ(model.build(input("GET", "/", headers), request), RequestProblem::kNone);
   EXPECT_EQ(request.source_principal.len, 0u);
   EXPECT_NE(request.source_principal.data, nullptr);
   EXPECT_EQ(request.query.len, 0u);
@@ -65,7 +66,7 @@ TEST(RequestModel, RepeatedHeadersAreJoinedInReceivedOrder) {
                                             {"X-USER", ""},      {"Accept", "b"}};
   RequestModel model;
   mesh_request request;
-  ASSERT_TRUE(model.build(input("GET", "/", headers), request));
+  ASSERT_EQ(model.build(input("GET", "/", headers), request), RequestProblem::kNone);
   ASSERT_EQ(request.header_count, 3u);
   EXPECT_EQ(view(request.headers[0].name), "host");
   EXPECT_EQ(view(request.headers[1].name), "x-user");
@@ -78,7 +79,8 @@ TEST(RequestModel, AbsoluteFormTargetOverridesHostHeader) {
   const std::vector<HeaderField> headers = {{"Host", "ignored"}};
   RequestModel model;
   mesh_request request;
-  ASSERT_TRUE(model.build(input("POST", "http://DETAILS/d?x=1", headers), request));
+  ASSERT_EQ(model.build(input("POST", "http://DETAILS/d?x=1", headers), request),
+            RequestProblem::kNone);
   EXPECT_EQ(view(request.host), "details");
   EXPECT_EQ(request.port, 0u);
   EXPECT_EQ(view(request.path), "/d");
@@ -92,22 +94,169 @@ TEST(RequestModel, ReusesItsBufferAcrossRequests) {
   for (const std::string& name : names) big.push_back({name, "v"});
   RequestModel model;
   mesh_request first;
-  ASSERT_TRUE(model.build(input("GET", "/", big), first));
+  ASSERT_EQ(model.build(input("GET", "/", big), first), RequestProblem::kNone);
   const std::vector<HeaderField> small = {{"Host", "DETAILS"}};
   mesh_request second;
-  ASSERT_TRUE(model.build(input("GET", "/", small), second));
+  ASSERT_EQ(model.build(input("GET", "/", small), second), RequestProblem::kNone);
   EXPECT_EQ(view(second.host), "details");
   EXPECT_EQ(second.header_count, 1u);
   EXPECT_EQ(first.host.data, second.host.data) << "the second request fits the first's buffer";
 }
 
-TEST(RequestModel, RejectsMalformedOrMissingHost) {
+RequestProblem problemOf(std::string_view method, std::string_view target,
+                         const std::vector<HeaderField>& headers, const PathOptions& options = {}) {
+  RequestModel model(options);
+  mesh_request request;
+  return model.build(input(method, target, headers), request);
+}
+
+TEST(RequestModel, RefusesWhatNoClientShouldSend) {
+  const std::vector<HeaderField> host = {{"Host", "reviews"}};
+  EXPECT_EQ(problemOf("GET", "/", {{"Host", "bad host"}}), RequestProblem::kMalformedAuthority);
+  EXPECT_EQ(problemOf("GET", "/", {{"Host", "a"}, {"host", "b"}}), RequestProblem::kDuplicateHost);
+  EXPECT_EQ(problemOf("GET", "/", {{"Host", "a"}, {"host", "a"}}), RequestProblem::kDuplicateHost);
+  EXPECT_EQ(problemOf("GET", "/", {{"Host", "jason@reviews"}}), RequestProblem::kUserInfo);
+  EXPECT_EQ(problemOf("GET", "http://u:p@reviews/", host), RequestProblem::kUserInfo);
+  EXPECT_EQ(problemOf("GET", "/a#b", host), RequestProblem::kFragment);
+  EXPECT_EQ(problemOf("GET", "reviews/a", host), RequestProblem::kTargetForm);
+  EXPECT_EQ(problemOf("GET", "*", host), RequestProblem::kTargetForm);
+  EXPECT_EQ(problemOf("GET", "/a%2Fb", host, {false, EncodedSlashes::kReject}),
+            RequestProblem::kEncodedSlash);
+  EXPECT_EQ(problemOf("GET", "/a/b?x=%2F", host, {false, EncodedSlashes::kReject}),
+            RequestProblem::kNone)
+      << "only the path's slashes count";
+  // The absolute-form's authority is the one checked: RFC 9112 §3.2.2 says to ignore Host then.
+  EXPECT_EQ(problemOf("GET", "http://reviews/", {{"Host", "u@x"}}), RequestProblem::kNone);
+}
+
+TEST(RequestModel, ChecksTheTargetThenTheHostThenThePath) {
+  EXPECT_EQ(problemOf("GET", "/a#b", {{"Host", "a"}, {"Host", "b"}}), RequestProblem::kFragment);
+  EXPECT_EQ(problemOf("GET", "*", {{"Host", "u@a"}}), RequestProblem::kTargetForm);
+  EXPECT_EQ(problemOf("GET", "/a%2F", {{"Host", "u@a"}}, {false, EncodedSlashes::kReject}),
+            RequestProblem::kUserInfo);
+}
+
+TEST(RequestModel, ThePolicySeesTheNormalisedPathAndTheUpstreamGetsIt) {
+  const std::vector<HeaderField> headers = {{"Host", "reviews"}};
   RequestModel model;
   mesh_request request;
-  const std::vector<HeaderField> bad = {{"Host", "bad host"}};
-  EXPECT_FALSE(model.build(input("GET", "/", bad), request));
-  const std::vector<HeaderField> twice = {{"Host", "a"}, {"host", "b"}};
-  EXPECT_FALSE(model.build(input("GET", "/", twice), request));
+  ASSERT_EQ(model.build(input("GET", "/x/../reviews/%31?a=%2e&b=/../", headers), request),
+            RequestProblem::kNone);
+  EXPECT_EQ(view(request.path), "/reviews/1");
+  EXPECT_EQ(view(request.query), "a=%2e&b=/../") << "the query is as received";
+  EXPECT_EQ(model.forwarded().target, "/reviews/1?a=%2e&b=/../");
+  EXPECT_EQ(model.forwarded().authority, "");
+  ASSERT_EQ(model.build(input("GET", "/a/./b?", headers), request), RequestProblem::kNone);
+  EXPECT_EQ(view(request.path), "/a/b");
+  EXPECT_EQ(model.forwarded().target, "/a/b?") << "an empty query is forwarded too";
+  ASSERT_EQ(model.build(input("GET", "/a/./b", headers), request), RequestProblem::kNone);
+  EXPECT_EQ(model.forwarded().target, "/a/b");
+}
+
+TEST(RequestModel, ForwardsAnAbsoluteFormAsOriginFormWithItsAuthority) {
+  const std::vector<HeaderField> headers = {{"Host", "ignored"}};
+  RequestModel model;
+  mesh_request request;
+  ASSERT_EQ(model.build(input("GET", "http://Details:81/a/../d?x=1", headers), request),
+            RequestProblem::kNone);
+  EXPECT_EQ(view(request.path), "/d");
+  EXPECT_EQ(model.forwarded().target, "/d?x=1");
+  EXPECT_EQ(model.forwarded().authority, "Details:81") << "as received, for the Host header";
+  ASSERT_EQ(model.build(input("GET", "http://details", headers), request), RequestProblem::kNone);
+  EXPECT_EQ(model.forwarded().target, "/");
+  ASSERT_EQ(model.build(input("OPTIONS", "http://details", headers), request),
+            RequestProblem::kNone);
+  EXPECT_EQ(view(request.path), "*");
+  EXPECT_EQ(model.forwarded().target, "*");
+}
+
+TEST(RequestModel, AsteriskIsLeftAsItIs) {
+  const std::vector<HeaderField> headers = {{"Host", "reviews"}};
+  RequestModel model({true, EncodedSlashes::kReject});
+  mesh_request request;
+  ASSERT_EQ(model.build(input("OPTIONS", "*", headers), request), RequestProblem::kNone);
+  EXPECT_EQ(view(request.path), "*");
+  EXPECT_EQ(view(request.query), "");
+  EXPECT_EQ(model.forwarded().target, "*");
+}
+
+TEST(RequestModel, NormalisesWithItsOptions) {
+  const std::vector<HeaderField> headers = {{"Host", "reviews"}};
+  mesh_request request;
+  RequestModel keep;
+  ASSERT_EQ(keep.build(input("GET", "//a%2f%2F..//b", headers), request), RequestProblem::kNone);
+  EXPECT_EQ(view(request.path), "//a%2F%2F..//b");
+  RequestModel decodeAndMerge({true, EncodedSlashes::kDecode});
+  ASSERT_EQ(decodeAndMerge.build(input("GET", "//a%2f%2F..//b", headers), request),
+            RequestProblem::kNone);
+  EXPECT_EQ(view(request.path), "/a/b") << "'..' takes the empty segment, then slashes merge";
+  EXPECT_EQ(decodeAndMerge.forwarded().target, "/a/b");
+}
+
+using Pairs = std::vector<std::pair<std::string_view, std::string_view>>;
+
+Pairs params(const mesh_request& request) {
+  Pairs pairs;
+  for (uint64_t i = 0; i < request.query_param_count; ++i) {
+    pairs.emplace_back(view(request.query_params[i].name), view(request.query_params[i].value));
+  }
+  return pairs;
+}
+
+TEST(RequestModel, SplitsTheQueryIntoDecodedParameters) {
+  const std::vector<HeaderField> headers = {{"Host", "reviews"}};
+  RequestModel model;
+  mesh_request request;
+  ASSERT_EQ(
+      model.build(input("GET", "/p?user=jason&empty=&flag&&user=guest&=v&a=b=c", headers), request),
+      RequestProblem::kNone);
+  EXPECT_EQ(params(request), (Pairs{{"user", "jason"},
+                                    {"empty", ""},
+                                    {"flag", ""},
+                                    {"user", "guest"},
+                                    {"", "v"},
+                                    {"a", "b=c"}}))
+      << "in received order, repeats kept, empty pairs skipped, split at the first '='";
+  ASSERT_EQ(
+      model.build(input("GET", "/p?%75ser=%4a%61son&q=a+b%20c&e=%3D%26&bad=%zz%4&pct=%25", headers),
+                  request),
+      RequestProblem::kNone);
+  EXPECT_EQ(params(request),
+            (Pairs{{"user", "Jason"}, {"q", "a+b c"}, {"e", "=&"}, {"bad", "%zz%4"}, {"pct", "%"}}))
+      << "percent-decoded; '+' is no space; invalid escapes stay";
+  ASSERT_EQ(model.build(input("GET", "/p?%3D=%26", headers), request), RequestProblem::kNone);
+  EXPECT_EQ(params(request), (Pairs{{"=", "&"}})) << "escaped separators do not separate";
+  for (const char* none : {"/p", "/p?", "/p?&", "/p?&&&"}) {
+    ASSERT_EQ(model.build(input("GET", none, headers), request), RequestProblem::kNone);
+    EXPECT_EQ(request.query_param_count, 0u) << none;
+  }
+}
+
+TEST(RequestModel, QueryParametersWithoutEscapesPointIntoTheTarget) {
+  const std::vector<HeaderField> headers = {{"Host", "reviews"}};
+  const std::string target = "/p?a=1&b=%32";
+  RequestModel model;
+  mesh_request request;
+  ASSERT_EQ(model.build(input("GET", target, headers), request), RequestProblem::kNone);
+  ASSERT_EQ(request.query_param_count, 2u);
+  EXPECT_EQ(request.query_params[0].value.data, target.data() + 5);
+  EXPECT_EQ(view(request.query_params[1].value), "2");
+  EXPECT_NE(request.query_params[1].value.data, target.data() + 9) << "decoded into the model";
+  EXPECT_NE(request.query_params[0].name.data, nullptr);
+}
+
+TEST(RequestModel, ReusesItsQueryStorageAcrossRequests) {
+  const std::vector<HeaderField> headers = {{"Host", "reviews"}};
+  RequestModel model;
+  mesh_request first;
+  ASSERT_EQ(model.build(input("GET", "/a/long/../path?a=%31&b=%32&c=%33&d=%34", headers), first),
+            RequestProblem::kNone);
+  mesh_request second;
+  ASSERT_EQ(model.build(input("GET", "/b/../c?x=%35", headers), second), RequestProblem::kNone);
+  EXPECT_EQ(first.query_params, second.query_params) << "the parameter list kept its capacity";
+  EXPECT_EQ(first.path.data, second.path.data) << "the path buffer kept its capacity";
+  EXPECT_EQ(view(second.query_params[0].value), "5");
+  EXPECT_EQ(view(second.path), "/c");
 }
 
 }  // namespace
