@@ -112,14 +112,14 @@ int runExplain(const ExplainOptions& options) {
     const std::unique_ptr<codegen::JitModule> jit = codegen::JitModule::create(*module);
     const mesh::RuleTable rules(jit->module());
     const mesh::RegexSet regexes(jit->module().regexes, jit->module().regex_count);
-    policytest::SpecRequest builder;
+    policytest::SpecRequest builder(jit->module(), regexes.matcher());
     mesh_request request;
-    if (!builder.build(spec, request)) {
-      std::cout << "decision: 400 from the sidecar: malformed host in the URL or host header\n";
+    if (const mesh::RequestProblem problem = builder.build(spec, request);
+        problem != mesh::RequestProblem::kNone) {
+      std::cout << "decision: 400 from the sidecar: " << mesh::describe(problem) << "\n";
       return 0;
     }
     request.seed = options.seed;
-    request.regex = regexes.matcher();
     std::cout << "request " << spec.method << " " << spec.url << " from " << module->workload
               << " (policy " << checked.digest.substr(0, 19) << "...)\n";
     const policytest::Explanation explanation =

@@ -75,17 +75,17 @@ TestResult PolicyTests::runOne(const ast::TestCase& test) {
     spec.headers.emplace_back(header.name.value, header.value.value);
   }
   if (!given.principals.empty()) spec.principal = given.principals[0].value;
-  SpecRequest builder;
+  SpecRequest builder(target.jit->module(), target.regexes->matcher());
   mesh_request request;
   // A request the sidecar refuses before any policy runs: it answers 400 itself.
-  const bool wellFormed = builder.build(spec, request);
-  request.regex = target.regexes->matcher();
+  const mesh::RequestProblem problem = builder.build(spec, request);
+  const bool wellFormed = problem == mesh::RequestProblem::kNone;
   Outcome outcome;
   if (wellFormed) {
     outcome = decide(module, target.jit->module(), *target.rules, request);
     result.actual = describeDestination(module, request, outcome);
   } else {
-    result.actual = "400: malformed host in the URL or the host header";
+    result.actual = "400: " + std::string(mesh::describe(problem));
   }
   if (wellFormed && outcome.kind == Outcome::Kind::Routed) {
     result.decidingRule = std::string(outcome.settings.location);

@@ -6,7 +6,10 @@
 
 namespace meshc::policytest {
 
-bool SpecRequest::build(const RequestSpec& spec, mesh_request& out) {
+SpecRequest::SpecRequest(const mesh_module& compiled, const mesh_regex_matcher* regex)
+    : model_(mesh::pathOptionsOf(compiled)), regex_(regex) {}
+
+mesh::RequestProblem SpecRequest::build(const RequestSpec& spec, mesh_request& out) {
   const std::string& url = spec.url;
   headers_.clear();
   const bool hasHost =
@@ -34,9 +37,9 @@ bool SpecRequest::build(const RequestSpec& spec, mesh_request& out) {
   input.headers = fields_;
   input.sourceAddress = "127.0.0.1:0";
   input.sourcePrincipal = principal_;
-  // model_ has the default path options: SpecRequest is not given the module under test, and no
-  // policy can choose other options yet.
-  return model_.build(input, out) == mesh::RequestProblem::kNone;
+  const mesh::RequestProblem problem = model_.build(input, out);
+  out.regex = regex_;
+  return problem;
 }
 
 }  // namespace meshc::policytest

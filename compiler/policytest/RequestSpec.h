@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "mesh/abi.h"
+#include "request/PathNormalization.h"
 #include "request/RequestModel.h"
+#include "request/RequestProblem.h"
 
 namespace meshc::policytest {
 
@@ -18,14 +20,16 @@ struct RequestSpec {
   std::string principal;  // SPIFFE ID of the caller, empty when unknown
 };
 
-// Turns a RequestSpec into the mesh_request the sidecar's request model makes of it: an absolute
-// URL becomes an origin-form target and a Host header (unless a host header is given), as an HTTP
-// client sends it.
+// Turns a RequestSpec into the mesh_request the sidecar of `compiled` makes of it, with its path
+// settings and its regex matcher: an absolute URL becomes an origin-form target and a Host header
+// (unless a host header is given), as an HTTP client sends it.
 class SpecRequest {
  public:
-  // Returns false when the authority is malformed (the sidecar would answer 400). `out` points
-  // into this object until the next build().
-  bool build(const RequestSpec& spec, mesh_request& out);
+  SpecRequest(const mesh_module& compiled, const mesh_regex_matcher* regex);
+
+  // Returns kNone, or why the sidecar would answer 400 before any policy runs. `out` points into
+  // this object until the next build().
+  mesh::RequestProblem build(const RequestSpec& spec, mesh_request& out);
 
  private:
   std::string target_;
@@ -34,6 +38,7 @@ class SpecRequest {
   std::string method_;
   std::string principal_;
   mesh::RequestModel model_;
+  const mesh_regex_matcher* regex_;
 };
 
 }  // namespace meshc::policytest

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "policy/RegexSet.h"
 #include "policy/RuleTable.h"
 
 namespace mesh {
@@ -49,6 +50,9 @@ std::string checkModule(const mesh_module& module) {
   if (module.regex_count > 0 && !module.regexes) return "the policy module has a null regex table";
   for (uint32_t i = 0; i < module.regex_count; ++i) {
     if (!module.regexes[i]) return fmt::format("regex {} of the module is null", i);
+  }
+  if (const RegexSet regexes(module.regexes, module.regex_count); !regexes.error().empty()) {
+    return regexes.error();
   }
   if (module.merge_slashes > 1) {
     return fmt::format("merge_slashes is {}, not 0 or 1", module.merge_slashes);

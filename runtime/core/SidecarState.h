@@ -6,18 +6,24 @@
 #include <mutex>
 
 #include "mesh/abi.h"
+#include "policy/RegexSet.h"
 #include "policy/RuleTable.h"
 #include "upstream/ClusterTable.h"
 
 namespace mesh {
 
-// What every worker shares: the policy module, its decoded rules and settings (read-only after
-// start-up), the drain flag, and the latest cluster table. Workers route with their own copy of
-// the table pointer (WorkerContext::clusters); the one here serves the admin thread and reloads.
+// What every worker shares: the policy module, its decoded rules and settings and its compiled
+// regexes (read-only after start-up), the drain flag, and the latest cluster table. Workers route
+// with their own copy of the table pointer (WorkerContext::clusters); the one here serves the admin
+// thread and reloads.
 struct SidecarState {
   SidecarState(const mesh_module& policy, std::shared_ptr<const ClusterTable> table,
                std::chrono::milliseconds streamIdle)
-      : module(policy), rules(policy), streamIdleTimeout(streamIdle), clusters_(std::move(table)) {}
+      : module(policy),
+        rules(policy),
+        regexes(policy.regexes, policy.regex_count),
+        streamIdleTimeout(streamIdle),
+        clusters_(std::move(table)) {}
 
   bool draining() const { return drainFlag.load(std::memory_order_relaxed); }
 
@@ -32,6 +38,7 @@ struct SidecarState {
 
   const mesh_module& module;
   const RuleTable rules;
+  const RegexSet regexes;  // compiled once; matching is read-only, so workers share them
   // How long a request may go without a byte moving in either direction (--stream-idle-timeout).
   const std::chrono::milliseconds streamIdleTimeout;
   std::atomic<bool> drainFlag{false};

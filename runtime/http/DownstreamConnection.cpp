@@ -105,7 +105,7 @@ DownstreamConnection::DownstreamConnection(tcp::socket socket, WorkerContext& wo
       worker_(worker),
       router_(router),
       peer_(peerAddress(stream_.socket())),
-      policyRequest_(pathOptionsOf(worker.state.module)),
+      policyRequest_(pathOptionsOf(worker.state.module), worker.state.regexes.matcher()),
       timers_(stream_.get_executor(), worker.state.streamIdleTimeout) {
   worker_.sessions.add(this);
 }

@@ -12,7 +12,9 @@ RequestProblem PolicyRequestBuilder::build(const RequestHead& head, std::string_
   input.headers = fields_;
   input.sourceAddress = sourceAddress;
   input.seed = seed;
-  return model_.build(input, out);
+  const RequestProblem problem = model_.build(input, out);
+  out.regex = regex_;
+  return problem;
 }
 
 }  // namespace mesh

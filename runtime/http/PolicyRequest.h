@@ -18,10 +18,11 @@ struct RequestHead {
 
 // Hands a parsed request to the shared request model (request/RequestModel), reusing its field
 // list across the requests of a connection. Values are views into the parser's message, which
-// outlives the policy call.
+// outlives the policy call. Every request carries the sidecar's regex matcher for route().
 class PolicyRequestBuilder {
  public:
-  explicit PolicyRequestBuilder(const PathOptions& options) : model_(options) {}
+  PolicyRequestBuilder(const PathOptions& options, const mesh_regex_matcher* regex)
+      : model_(options), regex_(regex) {}
 
   // Returns kNone, or why the request must be answered 400. `out` stays valid until the next
   // build(), until the message is destroyed, or until its target or fields change.
@@ -34,6 +35,7 @@ class PolicyRequestBuilder {
  private:
   std::vector<HeaderField> fields_;
   RequestModel model_;
+  const mesh_regex_matcher* regex_;
 };
 
 }  // namespace mesh

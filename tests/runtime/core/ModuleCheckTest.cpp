@@ -56,6 +56,14 @@ TEST(ModuleCheck, RefusesPathSettingsAndRegexTablesItCannotUse) {
     EXPECT_EQ(checkModule(module.module), "the policy module has a null regex table");
   }
   {
+    static const char* const kPatterns[] = {"/ok.*", "/(unclosed"};
+    TestModule module;
+    module.module.regexes = kPatterns;
+    module.module.regex_count = 2;
+    EXPECT_EQ(checkModule(module.module),
+              "regex 1 \"/(unclosed\" does not compile: missing ): /(unclosed");
+  }
+  {
     TestModule module;
     module.module.encoded_slashes = 3;
     EXPECT_EQ(checkModule(module.module),

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "http/PolicyRequest.h"
+#include "policy/RegexSet.h"
 
 namespace mesh {
 namespace {
@@ -13,7 +14,7 @@ TEST(PolicyRequest, NormalisesHostPathAndHeaderNames) {
   fields.insert("Host", "Reviews.Default:9080");
   fields.insert("End-User", "Jason");
   fields.insert("X-Multi", "a");
-  PolicyRequestBuilder builder{PathOptions{}};
+  PolicyRequestBuilder builder{PathOptions{}, nullptr};
   mesh_request request;
   ASSERT_EQ(builder.build({"GET", "/reviews/1?u=1", &fields}, "10.0.0.9:4711", 42, request),
             RequestProblem::kNone);
@@ -34,10 +35,26 @@ TEST(PolicyRequest, NormalisesHostPathAndHeaderNames) {
   EXPECT_EQ(view(request.headers[2].name), "x-multi") << "headers stay in received order";
 }
 
+TEST(PolicyRequest, EveryRequestCarriesTheSidecarsRegexMatcher) {
+  static const char* const kPatterns[] = {"/r/[0-9]+"};
+  const RegexSet regexes(kPatterns, 1);
+  http::fields fields;
+  fields.insert("Host", "reviews");
+  PolicyRequestBuilder builder{PathOptions{}, regexes.matcher()};
+  mesh_request request;
+  ASSERT_EQ(builder.build({"GET", "/r/12", &fields}, "10.0.0.9:1", 1, request),
+            RequestProblem::kNone);
+  ASSERT_EQ(request.regex, regexes.matcher());
+  EXPECT_EQ(
+      request.regex->full_match(request.regex->context, 0, request.path.data, request.path.len),
+      1u);
+  EXPECT_EQ(request.regex->full_match(request.regex->context, 0, "/r/x", 4), 0u);
+}
+
 TEST(PolicyRequest, AbsoluteFormTargetOverridesHostHeader) {
   http::fields fields;
   fields.insert("Host", "ignored");
-  PolicyRequestBuilder builder{PathOptions{}};
+  PolicyRequestBuilder builder{PathOptions{}, nullptr};
   mesh_request request;
   ASSERT_EQ(builder.build({"POST", "http://DETAILS/d?x=1", &fields}, "", 0, request),
             RequestProblem::kNone);
@@ -52,7 +69,7 @@ TEST(PolicyRequest, RepeatedFieldsReachThePolicyJoined) {
   fields.insert("Host", "reviews");
   fields.insert("X-User", "guest");
   fields.insert("x-user", "admin");
-  PolicyRequestBuilder builder{PathOptions{}};
+  PolicyRequestBuilder builder{PathOptions{}, nullptr};
   mesh_request request;
   ASSERT_EQ(builder.build({"GET", "/", &fields}, "", 0, request), RequestProblem::kNone);
   ASSERT_EQ(request.header_count, 2u);
@@ -62,7 +79,7 @@ TEST(PolicyRequest, RepeatedFieldsReachThePolicyJoined) {
 TEST(PolicyRequest, RejectsMalformedHost) {
   http::fields fields;
   fields.insert("Host", "bad host");
-  PolicyRequestBuilder builder{PathOptions{}};
+  PolicyRequestBuilder builder{PathOptions{}, nullptr};
   mesh_request request;
   EXPECT_EQ(builder.build({"GET", "/", &fields}, "", 0, request),
             RequestProblem::kMalformedAuthority);
@@ -71,7 +88,7 @@ TEST(PolicyRequest, RejectsMalformedHost) {
 TEST(PolicyRequest, NormalisesWithItsOptionsAndForwardsWhatThePolicySaw) {
   http::fields fields;
   fields.insert("Host", "reviews");
-  PolicyRequestBuilder builder{PathOptions{true, EncodedSlashes::kDecode}};
+  PolicyRequestBuilder builder{PathOptions{true, EncodedSlashes::kDecode}, nullptr};
   mesh_request request;
   ASSERT_EQ(builder.build({"GET", "/a%2F%2Fb/../c?q=%2F", &fields}, "", 0, request),
             RequestProblem::kNone);
