@@ -20,15 +20,19 @@ name
   | 'and' | 'otherwise' | 'timeout' | 'path' | 'prefix' | 'method' | 'header' | 'present'
   | 'split' | 'workload' | 'version' | 'calls' | 'test' | 'from' | 'request' | 'principal'
   | 'expect' | 'routed' | 'status' | 'no' | 'or' | 'not' | 'starts_with' | 'suffix' | 'matches'
-  | 'absent' | 'query'
+  | 'absent' | 'query' | 'merge_slashes' | 'encoded_slashes'
   ;
 
 meshDecl
   : 'mesh' name '{' meshSetting* '}'
   ;
 
+// Mesh-wide settings. The path settings say how every sidecar normalises a request's path before
+// matching and forwarding it (see docs/language.md).
 meshSetting
-  : 'trust_domain' STRING ';'
+  : 'trust_domain' STRING ';'              # trustDomain
+  | 'merge_slashes' ';'                    # mergeSlashes
+  | 'encoded_slashes' action=name ';'      # encodedSlashes   // keep, decode or reject
   ;
 
 serviceDecl

@@ -199,6 +199,8 @@ struct TestCase {
 struct Mesh {
   Identifier name;
   std::vector<StringLiteral> trustDomains;
+  std::vector<SourceLoc> mergeSlashes;     // `merge_slashes;` statements (at most one is valid)
+  std::vector<Identifier> encodedSlashes;  // `encoded_slashes ACTION;` (at most one is valid)
   SourceLoc loc;
 };
 

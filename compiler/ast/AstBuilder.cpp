@@ -161,9 +161,15 @@ class AstBuilder {
   }
 
   Mesh buildMesh(MeshParser::MeshDeclContext* context) {
-    Mesh mesh{identifier(context->name()), {}, loc(context)};
+    Mesh mesh{identifier(context->name()), {}, {}, {}, loc(context)};
     for (auto* setting : context->meshSetting()) {
-      mesh.trustDomains.push_back(string(setting->STRING()));
+      if (auto* domain = dynamic_cast<MeshParser::TrustDomainContext*>(setting)) {
+        mesh.trustDomains.push_back(string(domain->STRING()));
+      } else if (dynamic_cast<MeshParser::MergeSlashesContext*>(setting) != nullptr) {
+        mesh.mergeSlashes.push_back(loc(setting));
+      } else if (auto* slashes = dynamic_cast<MeshParser::EncodedSlashesContext*>(setting)) {
+        mesh.encodedSlashes.push_back(identifier(slashes->action));
+      }
     }
     return mesh;
   }

@@ -18,6 +18,10 @@ class Printer {
       for (const auto& domain : policy.mesh->trustDomains) {
         line(1, "TrustDomain " + quoted(domain.value) + " " + at(domain.loc));
       }
+      for (const SourceLoc& merge : policy.mesh->mergeSlashes) line(1, "MergeSlashes " + at(merge));
+      for (const Identifier& action : policy.mesh->encodedSlashes) {
+        line(1, "EncodedSlashes " + action.name + " " + at(action.loc));
+      }
     }
     for (const Service& service : policy.services) printService(service);
     for (const Workload& workload : policy.workloads) printWorkload(workload);

@@ -117,9 +117,9 @@ class TreeBuilder {
 };
 
 bool noSpaceBefore(const std::string& text) {
-  return text == ";" || text == "," || text == "." || text == "]";
+  return text == ";" || text == "," || text == "." || text == "]" || text == ")";
 }
-bool noSpaceAfter(const std::string& text) { return text == "[" || text == "."; }
+bool noSpaceAfter(const std::string& text) { return text == "[" || text == "." || text == "("; }
 
 class Printer {
  public:

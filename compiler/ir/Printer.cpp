@@ -84,6 +84,20 @@ std::string describe(const Module& module, const Conjunction& conjunction) {
 std::string print(const Module& module) {
   std::string out = "module workload=" + module.workload + " mesh=" + module.meshName +
                     " digest=" + module.digest + "\n";
+  if (module.paths.mergeSlashes) out += "  paths merge_slashes\n";
+  switch (module.paths.encodedSlashes) {
+    case EncodedSlashes::Keep:
+      break;
+    case EncodedSlashes::Decode:
+      out += "  paths encoded_slashes decode\n";
+      break;
+    case EncodedSlashes::Reject:
+      out += "  paths encoded_slashes reject\n";
+      break;
+  }
+  for (size_t r = 0; r < module.regexes.size(); ++r) {
+    out += "  regex #" + std::to_string(r) + " " + quoted(module.regexes[r]) + "\n";
+  }
   out += "  local service=" + std::to_string(module.localService) +
          " cluster=" + std::to_string(module.localCluster) +
          " routable=" + std::to_string(module.routableServices) + "\n";

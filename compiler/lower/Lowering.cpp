@@ -16,11 +16,25 @@ std::string withoutTrailingSlashes(std::string path) {
   return path;
 }
 
+// Sema has checked that each setting appears once at most and names a known action.
+ir::PathSettings pathSettings(const ast::Mesh& mesh) {
+  ir::PathSettings paths;
+  paths.mergeSlashes = !mesh.mergeSlashes.empty();
+  if (!mesh.encodedSlashes.empty()) {
+    const std::string& action = mesh.encodedSlashes[0].name;
+    paths.encodedSlashes = action == "decode"   ? ir::EncodedSlashes::Decode
+                           : action == "reject" ? ir::EncodedSlashes::Reject
+                                                : ir::EncodedSlashes::Keep;
+  }
+  return paths;
+}
+
 class WorkloadLowering {
  public:
   WorkloadLowering(const ast::Policy& policy, const std::string& digest) : symbols_(policy) {
     module_.meshName = policy.mesh ? policy.mesh->name.name : "";
     module_.digest = digest;
+    if (policy.mesh) module_.paths = pathSettings(*policy.mesh);
   }
 
   ir::Module run(const ast::Workload& workload) {

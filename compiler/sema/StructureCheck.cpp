@@ -85,6 +85,16 @@ void checkStructure(const ast::Policy& policy, Diagnostics& diagnostics) {
   } else {
     atMostOnce<ast::StringLiteral>(policy.mesh->trustDomains, "trust_domain", diagnostics,
                                    [](const ast::StringLiteral& s) { return s.loc; });
+    atMostOnce<SourceLoc>(policy.mesh->mergeSlashes, "merge_slashes", diagnostics,
+                          [](const SourceLoc& loc) { return loc; });
+    atMostOnce<ast::Identifier>(policy.mesh->encodedSlashes, "encoded_slashes", diagnostics,
+                                [](const ast::Identifier& i) { return i.loc; });
+    for (const ast::Identifier& action : policy.mesh->encodedSlashes) {
+      if (action.name == "keep" || action.name == "decode" || action.name == "reject") continue;
+      diagnostics.error(DiagnosticCode::UnknownEncodedSlashesAction, action.loc,
+                        "unknown encoded_slashes action '" + action.name +
+                            "'; it is one of keep, decode or reject");
+    }
   }
   for (const ast::Service& service : policy.services) checkService(service, diagnostics);
   for (const ast::Workload& workload : policy.workloads) checkWorkload(workload, diagnostics);

@@ -92,6 +92,37 @@ class Toolbox(unittest.TestCase):
         self.assertEqual(meshc("test", path, "--filter", "(").returncode, 2)
         self.assertEqual(meshc("test", os.path.join(self.tmp.name, "missing.mesh")).returncode, 2)
 
+    def test_tests_and_explain_normalise_paths_as_the_mesh_says(self):
+        policy = """mesh m { trust_domain "m.local"; merge_slashes; encoded_slashes reject; }
+service cart {
+  port 80;
+  subset a { endpoints []; }
+  subset b { endpoints []; }
+  route { when path prefix "/b/x" => b; otherwise => a; }
+}
+workload web { service cart; version a; calls cart; }
+test "slashes are merged before matching" {
+  from web request GET "http://cart//b//x/./y";
+  expect routed cart.b;
+}
+test "an encoded slash is refused" {
+  from web request GET "http://cart/b%2Fx";
+  expect status 400;
+}
+"""
+        path = self.write("paths.mesh", policy)
+        run = meshc("test", path)
+        self.assertEqual(run.returncode, 0, run.stdout + run.stderr)
+        # Without the settings, the same tests fail: the mesh's settings are what they test.
+        plain = self.write("plain.mesh", policy.replace(" merge_slashes; encoded_slashes reject;", ""))
+        run = meshc("test", plain)
+        self.assertEqual(run.returncode, 1, run.stdout)
+        self.assertIn("0 passed, 2 failed", run.stdout)
+        run = meshc("explain", path, "--from", "web", "--request", "GET http://cart/b%2Fx")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn("decision: 400 from the sidecar: ", run.stdout)
+        self.assertIn("slash", run.stdout)
+
     def test_coverage_names_what_no_test_reached(self):
         path = self.write("c.mesh", POLICY + PASSING)
         run = meshc("test", path, "--coverage", "--min-coverage", "75")

@@ -193,6 +193,17 @@ TEST(Sema, InvalidRegexAndEmptyQueryName) {
             "\"version\" == \"2\"\n");
 }
 
+TEST(Sema, PathSettingsOfTheMesh) {
+  auto c = check("mesh m { merge_slashes; encoded_slashes decode; }\n");
+  EXPECT_TRUE(c.ok) << c.rendered();
+  c = check("mesh m { merge_slashes; merge_slashes; encoded_slashes drop; }\n");
+  EXPECT_EQ(c.summary(),
+            "1:25: error[E0406]: duplicate merge_slashes\n"
+            "1:10: note: first merge_slashes is here\n"
+            "1:56: error[E0408]: unknown encoded_slashes action 'drop'; it is one of keep, "
+            "decode or reject\n");
+}
+
 TEST(Sema, Literals) {
   const auto c = check(std::string(kMeshHeader) +
                        "service r {\n"
