@@ -38,6 +38,13 @@ AbiTypes AbiTypes::get(llvm::LLVMContext& context) {
   t.service = namedStruct(context, "mesh_service", {charPtr, i32, i32, i32, i32});
   t.action = namedStruct(context, "mesh_action", {i32, i32, charPtr});
   t.timeoutAction = namedStruct(context, "mesh_timeout_action", {i64});
+  t.headerEdit = namedStruct(context, "mesh_header_edit", {charPtr, charPtr, i32, i32});
+  t.headerEdits =
+      namedStruct(context, "mesh_header_edits", {t.headerEdit->getPointerTo(), i32, i32});
+  t.directResponse = namedStruct(context, "mesh_direct_response", {charPtr, i32, i32});
+  t.pathRewrite = namedStruct(context, "mesh_path_rewrite", {charPtr, charPtr, i32, i32});
+  t.redirect = namedStruct(context, "mesh_redirect", {charPtr, charPtr, t.pathRewrite, i32, i32});
+  t.rewrite = namedStruct(context, "mesh_rewrite", {charPtr, t.pathRewrite});
   t.rule =
       namedStruct(context, "mesh_rule", {charPtr, t.action->getPointerTo(), i32, i32, i32, i32});
   t.routeFn = llvm::FunctionType::get(i32, {t.request->getPointerTo(), t.decision->getPointerTo()},
@@ -58,7 +65,9 @@ std::vector<StructLayoutReport> abiStructLayouts() {
   std::vector<StructLayoutReport> reports;
   for (llvm::StructType* type :
        {types.str, types.header, types.regexMatcher, types.request, types.decision, types.cluster,
-        types.service, types.action, types.timeoutAction, types.rule, types.module}) {
+        types.service, types.action, types.timeoutAction, types.headerEdit, types.headerEdits,
+        types.directResponse, types.pathRewrite, types.redirect, types.rewrite, types.rule,
+        types.module}) {
     const llvm::StructLayout* structLayout = layout.getStructLayout(type);
     StructLayoutReport report;
     report.name = type->getName().str();

@@ -87,6 +87,12 @@ struct AbiTypes {
   llvm::StructType* service;
   llvm::StructType* action;
   llvm::StructType* timeoutAction;
+  llvm::StructType* headerEdit;
+  llvm::StructType* headerEdits;
+  llvm::StructType* directResponse;
+  llvm::StructType* pathRewrite;
+  llvm::StructType* redirect;
+  llvm::StructType* rewrite;
   llvm::StructType* rule;
   llvm::StructType* module;
   llvm::FunctionType* routeFn;

@@ -81,10 +81,15 @@ enum {
   MESH_ROUTE_NO_RULE = 2     /* the service's route has no rule for this request */
 };
 
+/* The decision's cluster for a rule that has no backends. */
+#define MESH_NO_CLUSTER 0xFFFFFFFFu
+
 /* What route() decides; everything else about the matched rule is data in its mesh_rule. */
 typedef struct mesh_route_decision {
   uint32_t rule;    /* index into mesh_module.rules */
-  uint32_t cluster; /* index into mesh_module.clusters: the rule's target, or for a split the
+  uint32_t cluster; /* index into mesh_module.clusters, or MESH_NO_CLUSTER for a rule without
+                     * backends (it answers by an action, or 500): the rule's target, or for a
+                     * split the
                      * first target whose running weight sum exceeds
                      * mesh_draw(seed, MESH_DRAW_SPLIT) % 10000 */
 } mesh_route_decision;
@@ -95,7 +100,12 @@ typedef struct mesh_route_decision {
  * changes no layout and needs no MESH_ABI_VERSION bump: a runtime that predates a kind refuses, at
  * start-up, a module that holds it, naming the rule's location and the kind's number. */
 enum {
-  MESH_ACTION_TIMEOUT = 1 /* config: mesh_timeout_action */
+  MESH_ACTION_TIMEOUT = 1,          /* config: mesh_timeout_action */
+  MESH_ACTION_REQUEST_HEADERS = 2,  /* config: mesh_header_edits, on the request forwarded */
+  MESH_ACTION_RESPONSE_HEADERS = 3, /* config: mesh_header_edits, on the response returned */
+  MESH_ACTION_DIRECT_RESPONSE = 4,  /* config: mesh_direct_response */
+  MESH_ACTION_REDIRECT = 5,         /* config: mesh_redirect */
+  MESH_ACTION_REWRITE = 6           /* config: mesh_rewrite */
 };
 
 typedef struct mesh_action {
@@ -108,6 +118,59 @@ typedef struct mesh_action {
 typedef struct mesh_timeout_action {
   uint64_t timeout_ms;
 } mesh_timeout_action;
+
+/* Header edits, applied in order. SET replaces every field of the name (or adds one), ADD appends
+ * a field, REMOVE deletes every field of the name. Names are lower-case; strings never hold NUL. */
+enum { MESH_HEADER_SET = 1, MESH_HEADER_ADD = 2, MESH_HEADER_REMOVE = 3 };
+
+typedef struct mesh_header_edit {
+  const char* name;
+  const char* value; /* "" for REMOVE */
+  uint32_t op;       /* MESH_HEADER_* */
+  uint32_t reserved0;
+} mesh_header_edit;
+
+typedef struct mesh_header_edits {
+  const mesh_header_edit* edits;
+  uint32_t count;
+  uint32_t reserved0;
+} mesh_header_edits;
+
+/* The sidecar answers the request itself; nothing is forwarded. */
+typedef struct mesh_direct_response {
+  const char* body; /* "" for none; sent as text/plain */
+  uint32_t status;  /* 200-599 */
+  uint32_t reserved0;
+} mesh_direct_response;
+
+/* A new path for a redirect or a rewrite. For PREFIX, the rule matched the segment prefix
+ * `prefix` (abi: no trailing '/'), and `value` replaces it: with prefix "/foo" and value "/bar",
+ * "/foo/x" becomes "/bar/x"; with value "/", "/foo/x" becomes "/x" and "/foo" becomes "/". */
+enum { MESH_PATH_KEEP = 0, MESH_PATH_FULL = 1, MESH_PATH_PREFIX = 2 };
+
+typedef struct mesh_path_rewrite {
+  const char* value;  /* FULL: the path; PREFIX: what replaces the prefix; "" for KEEP */
+  const char* prefix; /* PREFIX: the matched prefix; "" otherwise */
+  uint32_t kind;      /* MESH_PATH_* */
+  uint32_t reserved0;
+} mesh_path_rewrite;
+
+/* The sidecar answers with a redirect to the request's URL changed as given. Empty strings keep
+ * the request's part. Without a port, the port is the new scheme's default when the scheme
+ * changes, else the request's; a port that is its scheme's default is left out of Location. */
+typedef struct mesh_redirect {
+  const char* scheme; /* "http" or "https", or "" */
+  const char* host;
+  mesh_path_rewrite path;
+  uint32_t port;   /* 0: as above */
+  uint32_t status; /* 301, 302, 303, 307 or 308 */
+} mesh_redirect;
+
+/* The upstream receives the request with its host (the Host header) and path changed. */
+typedef struct mesh_rewrite {
+  const char* host; /* "" keeps the request's */
+  mesh_path_rewrite path;
+} mesh_rewrite;
 
 /* One rule of a service's route, as constant data. */
 typedef struct mesh_rule {
