@@ -20,7 +20,8 @@ name
   | 'and' | 'otherwise' | 'timeout' | 'path' | 'prefix' | 'method' | 'header' | 'present'
   | 'split' | 'workload' | 'version' | 'calls' | 'test' | 'from' | 'request' | 'principal'
   | 'expect' | 'routed' | 'status' | 'no' | 'or' | 'not' | 'starts_with' | 'suffix' | 'matches'
-  | 'absent' | 'query' | 'merge_slashes' | 'encoded_slashes'
+  | 'absent' | 'query' | 'merge_slashes' | 'encoded_slashes' | 'redirect' | 'respond' | 'rewrite'
+  | 'set' | 'add' | 'remove' | 'response' | 'scheme' | 'host'
   ;
 
 meshDecl
@@ -50,13 +51,42 @@ subsetItem
   ;
 
 routeItem
-  : 'when' anyOf '=>' target ruleTimeout? ';'                          # whenRule
-  | 'otherwise' '=>' target ruleTimeout? ';'                           # otherwiseRule
+  : 'when' anyOf '=>' outcome ruleEnd                                  # whenRule
+  | 'otherwise' '=>' outcome ruleEnd                                   # otherwiseRule
   | 'timeout' DURATION ';'                                             # routeTimeout
+  ;
+
+// Where a matched request goes: to backends, or answered by the sidecar itself. `redirect` and
+// `respond` take a status first, so they never read as a subset that happens to have that name.
+outcome
+  : 'redirect' INT                        # redirectOutcome
+  | 'respond' INT STRING?                 # respondOutcome
+  | target                                # backendOutcome
+  ;
+
+// A short rule ends with an optional timeout; a rule with more settings has a block of them.
+ruleEnd
+  : ruleTimeout? ';'
+  | '{' ruleSetting* '}'
   ;
 
 ruleTimeout
   : 'timeout' DURATION
+  ;
+
+ruleSetting
+  : 'timeout' DURATION ';'                                          # settingTimeout
+  | 'rewrite' 'path' STRING ';'                                     # settingRewritePath
+  | 'rewrite' 'prefix' STRING ';'                                   # settingRewritePrefix
+  | 'rewrite' 'host' STRING ';'                                     # settingRewriteHost
+  | side=('request' | 'response') 'header' 'set' STRING '=' STRING ';'   # settingHeaderSet
+  | side=('request' | 'response') 'header' 'add' STRING '=' STRING ';'   # settingHeaderAdd
+  | side=('request' | 'response') 'header' 'remove' STRING ';'           # settingHeaderRemove
+  | 'scheme' name ';'                                               # settingScheme
+  | 'host' STRING ';'                                               # settingHost
+  | 'port' INT ';'                                                  # settingPort
+  | 'path' STRING ';'                                               # settingPath
+  | 'prefix' STRING ';'                                             # settingPrefix
   ;
 
 // A rule matches when any of its groups does, a group when all its conditions hold: the shape

@@ -92,13 +92,57 @@ struct SplitTarget {
   SourceLoc loc;
 };
 
-using Target = std::variant<SubsetTarget, SplitTarget>;
+// `=> redirect 301 { ... }`: the sidecar answers with a redirect built from the rule's settings.
+struct RedirectTarget {
+  uint64_t status = 0;
+  SourceLoc loc;
+  bool malformed = false;
+};
+
+// `=> respond 503 "body"`: the sidecar answers by itself.
+struct RespondTarget {
+  uint64_t status = 0;
+  std::optional<StringLiteral> body;
+  SourceLoc loc;
+  bool malformed = false;
+};
+
+using Target = std::variant<SubsetTarget, SplitTarget, RedirectTarget, RespondTarget>;
+
+// The settings a rule's block may hold. Which fit depends on the rule's target (sema checks).
+struct TimeoutSetting {
+  Duration timeout;
+};
+struct RewriteSetting {
+  enum class Part { Path, Prefix, Host } part;
+  StringLiteral value;
+  SourceLoc loc;
+};
+struct HeaderEditSetting {
+  enum class Side { Request, Response } side;
+  enum class Op { Set, Add, Remove } op;
+  StringLiteral name;
+  StringLiteral value;  // empty for Remove
+  SourceLoc loc;
+};
+// A part of a redirect's Location: `scheme https;`, `host "h";`, `port 8443;`, `path "/p";` or
+// `prefix "/p";` (replacing the path prefix the rule matched).
+struct RedirectSetting {
+  enum class Part { Scheme, Host, Port, Path, Prefix } part;
+  std::string value;  // the scheme, host, path or prefix; the port's digits
+  uint64_t port = 0;
+  SourceLoc loc;
+  bool malformed = false;
+};
+using RuleSetting =
+    std::variant<TimeoutSetting, RewriteSetting, HeaderEditSetting, RedirectSetting>;
 
 struct RouteRule {
   bool otherwise = false;
   std::vector<ConditionGroup> groups;  // joined by `or`; empty when `otherwise`
   Target target;
-  std::optional<Duration> timeout;
+  std::optional<Duration> timeout;    // the short form's `timeout D`
+  std::vector<RuleSetting> settings;  // the block form's settings, as written
   SourceLoc loc;
 };
 

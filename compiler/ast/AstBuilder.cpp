@@ -219,25 +219,100 @@ class AstBuilder {
         for (auto* all : when->anyOf()->allOf()) {
           ConditionGroup group;
           group.loc = span(all);
-          for (auto* condition : all->condition())
+          for (auto* condition : all->condition()) {
             group.conditions.push_back(buildCondition(condition));
+          }
           rule.groups.push_back(std::move(group));
         }
-        rule.target = buildTarget(when->target());
-        if (auto* timeout = when->ruleTimeout()) rule.timeout = duration(timeout->DURATION());
+        buildRuleBody(rule, when->outcome(), when->ruleEnd());
         route.rules.push_back(std::move(rule));
       } else if (auto* otherwise = dynamic_cast<MeshParser::OtherwiseRuleContext*>(item)) {
         RouteRule rule;
         rule.otherwise = true;
         rule.loc = span(otherwise);
-        rule.target = buildTarget(otherwise->target());
-        if (auto* timeout = otherwise->ruleTimeout()) rule.timeout = duration(timeout->DURATION());
+        buildRuleBody(rule, otherwise->outcome(), otherwise->ruleEnd());
         route.rules.push_back(std::move(rule));
       } else if (auto* timeout = dynamic_cast<MeshParser::RouteTimeoutContext*>(item)) {
         route.timeouts.push_back(duration(timeout->DURATION()));
       }
     }
     return route;
+  }
+
+  std::pair<uint64_t, bool> status(TerminalNode* node) {
+    size_t end = 0;
+    const auto number = digits(node->getText(), end, loc(node->getSymbol()),
+                               std::numeric_limits<uint32_t>::max(), "status");
+    return {number.value_or(0), !number};
+  }
+
+  void buildRuleBody(RouteRule& rule, MeshParser::OutcomeContext* outcome,
+                     MeshParser::RuleEndContext* end) {
+    if (auto* redirect = dynamic_cast<MeshParser::RedirectOutcomeContext*>(outcome)) {
+      const auto [code, malformed] = status(redirect->INT());
+      rule.target = RedirectTarget{code, span(redirect), malformed};
+    } else if (auto* respond = dynamic_cast<MeshParser::RespondOutcomeContext*>(outcome)) {
+      const auto [code, malformed] = status(respond->INT());
+      RespondTarget target{code, std::nullopt, span(respond), malformed};
+      if (respond->STRING() != nullptr) target.body = string(respond->STRING());
+      rule.target = std::move(target);
+    } else if (auto* backend = dynamic_cast<MeshParser::BackendOutcomeContext*>(outcome)) {
+      rule.target = buildTarget(backend->target());
+    }
+    if (auto* timeout = end->ruleTimeout()) rule.timeout = duration(timeout->DURATION());
+    for (auto* setting : end->ruleSetting()) rule.settings.push_back(buildSetting(setting));
+  }
+
+  RuleSetting buildSetting(MeshParser::RuleSettingContext* context) {
+    const SourceLoc at = span(context);
+    if (auto* c = dynamic_cast<MeshParser::SettingTimeoutContext*>(context)) {
+      return TimeoutSetting{duration(c->DURATION())};
+    }
+    if (auto* c = dynamic_cast<MeshParser::SettingRewritePathContext*>(context)) {
+      return RewriteSetting{RewriteSetting::Part::Path, string(c->STRING()), at};
+    }
+    if (auto* c = dynamic_cast<MeshParser::SettingRewritePrefixContext*>(context)) {
+      return RewriteSetting{RewriteSetting::Part::Prefix, string(c->STRING()), at};
+    }
+    if (auto* c = dynamic_cast<MeshParser::SettingRewriteHostContext*>(context)) {
+      return RewriteSetting{RewriteSetting::Part::Host, string(c->STRING()), at};
+    }
+    auto side = [](const Token* token) {
+      return token->getText() == "request" ? HeaderEditSetting::Side::Request
+                                           : HeaderEditSetting::Side::Response;
+    };
+    if (auto* c = dynamic_cast<MeshParser::SettingHeaderSetContext*>(context)) {
+      return HeaderEditSetting{side(c->side), HeaderEditSetting::Op::Set, string(c->STRING(0)),
+                               string(c->STRING(1)), at};
+    }
+    if (auto* c = dynamic_cast<MeshParser::SettingHeaderAddContext*>(context)) {
+      return HeaderEditSetting{side(c->side), HeaderEditSetting::Op::Add, string(c->STRING(0)),
+                               string(c->STRING(1)), at};
+    }
+    if (auto* c = dynamic_cast<MeshParser::SettingHeaderRemoveContext*>(context)) {
+      return HeaderEditSetting{
+          side(c->side), HeaderEditSetting::Op::Remove, string(c->STRING()), {"", at}, at};
+    }
+    if (auto* c = dynamic_cast<MeshParser::SettingSchemeContext*>(context)) {
+      return RedirectSetting{RedirectSetting::Part::Scheme, identifier(c->name()).name, 0, at};
+    }
+    if (auto* c = dynamic_cast<MeshParser::SettingHostContext*>(context)) {
+      return RedirectSetting{RedirectSetting::Part::Host, string(c->STRING()).value, 0, at};
+    }
+    if (auto* c = dynamic_cast<MeshParser::SettingPortContext*>(context)) {
+      size_t end = 0;
+      const auto number = digits(c->INT()->getText(), end, loc(c->INT()->getSymbol()),
+                                 std::numeric_limits<uint32_t>::max(), "port");
+      return RedirectSetting{RedirectSetting::Part::Port, c->INT()->getText(), number.value_or(0),
+                             at, !number};
+    }
+    if (auto* c = dynamic_cast<MeshParser::SettingPathContext*>(context)) {
+      return RedirectSetting{RedirectSetting::Part::Path, string(c->STRING()).value, 0, at};
+    }
+    if (auto* c = dynamic_cast<MeshParser::SettingPrefixContext*>(context)) {
+      return RedirectSetting{RedirectSetting::Part::Prefix, string(c->STRING()).value, 0, at};
+    }
+    throw std::logic_error("AstBuilder: a rule setting alternative of the grammar is not handled");
   }
 
   Condition buildCondition(MeshParser::ConditionContext* context) {

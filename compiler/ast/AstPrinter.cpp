@@ -67,7 +67,75 @@ class Printer {
         line(3, "Timeout " + std::to_string(rule.timeout->milliseconds) + "ms " +
                     at(rule.timeout->loc));
       }
+      for (const RuleSetting& setting : rule.settings) printSetting(setting);
     }
+  }
+
+  void printSetting(const RuleSetting& setting) {
+    std::visit(
+        Overloaded{
+            [&](const TimeoutSetting& t) {
+              line(3,
+                   "Timeout " + std::to_string(t.timeout.milliseconds) + "ms " + at(t.timeout.loc));
+            },
+            [&](const RewriteSetting& r) {
+              line(3, "Rewrite " + rewritePartName(r.part) + " " + quoted(r.value.value) + " " +
+                          at(r.loc));
+            },
+            [&](const HeaderEditSetting& h) {
+              line(
+                  3,
+                  std::string(h.side == HeaderEditSetting::Side::Request ? "Request" : "Response") +
+                      "Header " + headerOpName(h.op) + " " + quoted(h.name.value) +
+                      (h.op == HeaderEditSetting::Op::Remove ? "" : " " + quoted(h.value.value)) +
+                      " " + at(h.loc));
+            },
+            [&](const RedirectSetting& r) {
+              line(3,
+                   "Redirect" + redirectPartName(r.part) + " " + quoted(r.value) + " " + at(r.loc));
+            },
+        },
+        setting);
+  }
+
+  static std::string rewritePartName(RewriteSetting::Part part) {
+    switch (part) {
+      case RewriteSetting::Part::Path:
+        return "Path";
+      case RewriteSetting::Part::Prefix:
+        return "Prefix";
+      case RewriteSetting::Part::Host:
+        return "Host";
+    }
+    return "?";
+  }
+
+  static std::string headerOpName(HeaderEditSetting::Op op) {
+    switch (op) {
+      case HeaderEditSetting::Op::Set:
+        return "Set";
+      case HeaderEditSetting::Op::Add:
+        return "Add";
+      case HeaderEditSetting::Op::Remove:
+        return "Remove";
+    }
+    return "?";
+  }
+
+  static std::string redirectPartName(RedirectSetting::Part part) {
+    switch (part) {
+      case RedirectSetting::Part::Scheme:
+        return "Scheme";
+      case RedirectSetting::Part::Host:
+        return "Host";
+      case RedirectSetting::Part::Port:
+        return "Port";
+      case RedirectSetting::Part::Path:
+        return "Path";
+      case RedirectSetting::Part::Prefix:
+        return "Prefix";
+    }
+    return "?";
   }
 
   void printCondition(const Condition& condition) {
@@ -129,6 +197,14 @@ class Printer {
               for (const SplitEntry& entry : split.entries) {
                 line(4, entry.subset.name + " " + entry.weight.text + " " + at(entry.subset.loc));
               }
+            },
+            [&](const RedirectTarget& redirect) {
+              line(3, "Redirect " + std::to_string(redirect.status) + " " + at(redirect.loc));
+            },
+            [&](const RespondTarget& respond) {
+              line(3, "Respond " + std::to_string(respond.status) +
+                          (respond.body ? " " + quoted(respond.body->value) : "") + " " +
+                          at(respond.loc));
             },
         },
         target);

@@ -158,6 +158,32 @@ class DescriptorEmitter {
                   llvm::ConstantStruct::get(types_.timeoutAction,
                                             {llvm::ConstantInt::get(i64, timeout.milliseconds)})};
             },
+            [&](const ir::RequestHeaderEdits& e) -> std::pair<uint32_t, llvm::Constant*> {
+              return {MESH_ACTION_REQUEST_HEADERS, headerEdits(e.edits, name)};
+            },
+            [&](const ir::ResponseHeaderEdits& e) -> std::pair<uint32_t, llvm::Constant*> {
+              return {MESH_ACTION_RESPONSE_HEADERS, headerEdits(e.edits, name)};
+            },
+            [&](const ir::DirectResponse& d) -> std::pair<uint32_t, llvm::Constant*> {
+              return {MESH_ACTION_DIRECT_RESPONSE,
+                      llvm::ConstantStruct::get(
+                          types_.directResponse,
+                          {cString(d.body, "response body"), llvm::ConstantInt::get(i32, d.status),
+                           llvm::ConstantInt::get(i32, 0)})};
+            },
+            [&](const ir::Redirect& r) -> std::pair<uint32_t, llvm::Constant*> {
+              return {MESH_ACTION_REDIRECT,
+                      llvm::ConstantStruct::get(
+                          types_.redirect,
+                          {cString(r.scheme, "redirect scheme"), cString(r.host, "redirect host"),
+                           pathRewrite(r.path), llvm::ConstantInt::get(i32, r.port),
+                           llvm::ConstantInt::get(i32, r.status)})};
+            },
+            [&](const ir::Rewrite& r) -> std::pair<uint32_t, llvm::Constant*> {
+              return {MESH_ACTION_REWRITE,
+                      llvm::ConstantStruct::get(
+                          types_.rewrite, {cString(r.host, "rewrite host"), pathRewrite(r.path)})};
+            },
         },
         action);
     auto* global = new llvm::GlobalVariable(module_, config->getType(), /*isConstant=*/true,
@@ -167,6 +193,52 @@ class DescriptorEmitter {
         types_.action,
         {llvm::ConstantInt::get(i32, kind), llvm::ConstantInt::get(i32, 0),
          llvm::ConstantExpr::getPointerCast(global, llvm::Type::getInt8PtrTy(context_))});
+  }
+
+  llvm::Constant* headerEdits(const std::vector<ir::HeaderEdit>& edits, const std::string& name) {
+    llvm::Type* i32 = llvm::Type::getInt32Ty(context_);
+    std::vector<llvm::Constant*> entries;
+    for (const ir::HeaderEdit& edit : edits) {
+      entries.push_back(llvm::ConstantStruct::get(
+          types_.headerEdit,
+          {cString(edit.name, "header name"), cString(edit.value, "header value"),
+           llvm::ConstantInt::get(i32, headerOp(edit.op)), llvm::ConstantInt::get(i32, 0)}));
+    }
+    return llvm::ConstantStruct::get(
+        types_.headerEdits,
+        {table(types_.headerEdit, entries, name + ".edits"),
+         llvm::ConstantInt::get(i32, edits.size()), llvm::ConstantInt::get(i32, 0)});
+  }
+
+  static uint32_t headerOp(ir::HeaderEdit::Op op) {
+    switch (op) {
+      case ir::HeaderEdit::Op::Set:
+        return MESH_HEADER_SET;
+      case ir::HeaderEdit::Op::Add:
+        return MESH_HEADER_ADD;
+      case ir::HeaderEdit::Op::Remove:
+        return MESH_HEADER_REMOVE;
+    }
+    throw CodegenError("codegen: unknown header edit");
+  }
+
+  llvm::Constant* pathRewrite(const ir::PathRewrite& path) {
+    llvm::Type* i32 = llvm::Type::getInt32Ty(context_);
+    uint32_t kind = MESH_PATH_KEEP;
+    switch (path.kind) {
+      case ir::PathRewrite::Kind::Keep:
+        kind = MESH_PATH_KEEP;
+        break;
+      case ir::PathRewrite::Kind::Full:
+        kind = MESH_PATH_FULL;
+        break;
+      case ir::PathRewrite::Kind::Prefix:
+        kind = MESH_PATH_PREFIX;
+        break;
+    }
+    return llvm::ConstantStruct::get(
+        types_.pathRewrite, {cString(path.value, "path"), cString(path.prefix, "path prefix"),
+                             llvm::ConstantInt::get(i32, kind), llvm::ConstantInt::get(i32, 0)});
   }
 
   llvm::Constant* regexTable(const ir::Module& policy) {

@@ -40,6 +40,7 @@ void validate(const ir::Module& policy) {
                                             std::to_string(r) + ": split has no targets");
                        }
                      },
+                     [](const ir::NoBackend&) {},
                  },
                  service.rules[r].target);
     }

@@ -406,6 +406,9 @@ class RouteLowering {
         Overloaded{
             [&](const ir::Forward& f) -> llvm::Value* { return builder_.getInt32(f.cluster); },
             [&](const ir::Split& s) { return emitSplit(s); },
+            [&](const ir::NoBackend&) -> llvm::Value* {
+              return builder_.getInt32(MESH_NO_CLUSTER);
+            },
         },
         rule.target);
     auto store = [&](unsigned field, llvm::Value* value) {

@@ -6,6 +6,7 @@
 
 #include "diff/FieldConstraints.h"
 #include "ir/Evaluator.h"
+#include "ir/Printer.h"
 #include "policy/RegexSet.h"
 #include "support/Overloaded.h"
 #include "support/Text.h"
@@ -16,15 +17,18 @@ namespace {
 // How a request ends at one host: its target shares by cluster name and its settings, or 404.
 struct Outcome {
   bool routed = false;
-  std::map<std::string, uint32_t> shares;
+  std::map<std::string, uint32_t> shares;  // empty for a rule without backends
   uint64_t timeoutMs = 0;
+  std::vector<std::string> settings;  // every other action, as the IR dump writes it
 
   bool operator==(const Outcome&) const = default;
 
   std::string describe() const {
     if (!routed) return "404 (no route)";
     std::string text;
-    if (shares.size() == 1) {
+    if (shares.empty()) {
+      text = settings.empty() ? "500 (the rule has no backends)" : "answered by the sidecar";
+    } else if (shares.size() == 1) {
       text = "routed to " + shares.begin()->first;
     } else {
       text = "split";
@@ -32,7 +36,11 @@ struct Outcome {
         text += (text == "split" ? " " : ", ") + cluster + " " + formatPercent(share);
       }
     }
-    return text + (timeoutMs == 0 ? ", no timeout" : ", timeout " + formatDuration(timeoutMs));
+    if (!shares.empty()) {
+      text += timeoutMs == 0 ? ", no timeout" : ", timeout " + formatDuration(timeoutMs);
+    }
+    for (const std::string& setting : settings) text += ", " + setting;
+    return text;
   }
 };
 
@@ -50,10 +58,19 @@ Outcome outcomeOf(const ir::Module& module, const ir::Rule& rule) {
                      }
                    }
                  },
+                 [](const ir::NoBackend&) {},
              },
              rule.target);
   for (const ir::Action& action : rule.actions) {
-    std::visit(Overloaded{[&](const ir::RequestTimeout& t) { outcome.timeoutMs = t.milliseconds; }},
+    const auto describe = [&] { outcome.settings.push_back(ir::describe(action)); };
+    std::visit(Overloaded{
+                   [&](const ir::RequestTimeout& t) { outcome.timeoutMs = t.milliseconds; },
+                   [&](const ir::RequestHeaderEdits&) { describe(); },
+                   [&](const ir::ResponseHeaderEdits&) { describe(); },
+                   [&](const ir::DirectResponse&) { describe(); },
+                   [&](const ir::Redirect&) { describe(); },
+                   [&](const ir::Rewrite&) { describe(); },
+               },
                action);
   }
   return outcome;

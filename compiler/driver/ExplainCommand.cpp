@@ -87,6 +87,9 @@ void print(const ir::Module& module, const policytest::Explanation& explanation)
       }
       std::cout << "settings: " << policytest::describeTimeout(outcome.settings.timeoutMs) << "\n";
       break;
+    case policytest::Outcome::Kind::Answered:
+      std::cout << " by the rule at " << outcome.settings.location << "\n";
+      break;
     case policytest::Outcome::Kind::NoService:
     case policytest::Outcome::Kind::NoRule:
       std::cout << "\n";

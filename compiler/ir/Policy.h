@@ -73,8 +73,11 @@ struct WeightedCluster {
 struct Split {
   std::vector<WeightedCluster> targets;
 };
+// A rule the sidecar answers itself (a redirect or a direct response action), or, without such an
+// action, with 500 (Gateway API: a rule without backends). route() decides MESH_NO_CLUSTER.
+struct NoBackend {};
 // Where a matched request goes: the one decision route() computes.
-using Target = std::variant<Forward, Split>;
+using Target = std::variant<Forward, Split, NoBackend>;
 
 // Settings that apply once a rule is chosen. They are data, not code: codegen emits them into the
 // rule's constant descriptor (abi.h mesh_rule) and the runtime applies them, so a new kind never
@@ -82,7 +85,48 @@ using Target = std::variant<Forward, Split>;
 struct RequestTimeout {
   uint64_t milliseconds = 0;  // how long the upstream has to answer with a response head
 };
-using Action = std::variant<RequestTimeout>;
+
+struct HeaderEdit {
+  enum class Op { Set, Add, Remove } op;
+  std::string name;   // lower-case
+  std::string value;  // empty for Remove
+};
+// Edits of the request forwarded upstream, and of the response returned downstream; in order.
+struct RequestHeaderEdits {
+  std::vector<HeaderEdit> edits;
+};
+struct ResponseHeaderEdits {
+  std::vector<HeaderEdit> edits;
+};
+
+// The sidecar answers by itself.
+struct DirectResponse {
+  uint32_t status = 0;
+  std::string body;
+};
+
+// A new path: the whole of it, or the rule's matched segment prefix replaced (abi.h).
+struct PathRewrite {
+  enum class Kind { Keep, Full, Prefix } kind = Kind::Keep;
+  std::string value;
+  std::string prefix;  // Prefix: the segment prefix every group of the rule matches
+};
+
+struct Redirect {
+  uint32_t status = 0;
+  std::string scheme;  // empty keeps the request's
+  std::string host;    // empty keeps the request's
+  uint32_t port = 0;   // 0: abi.h's default rule
+  PathRewrite path;
+};
+
+struct Rewrite {
+  std::string host;  // empty keeps the request's
+  PathRewrite path;
+};
+
+using Action = std::variant<RequestTimeout, RequestHeaderEdits, ResponseHeaderEdits, DirectResponse,
+                            Redirect, Rewrite>;
 
 struct Rule {
   // The rule matches when any conjunction holds; `otherwise` is one empty conjunction.

@@ -56,11 +56,61 @@ struct TargetText {
     }
     return out + " }";
   }
+  std::string operator()(const NoBackend&) const { return "no backend"; }
 };
+
+std::string editsText(const std::vector<HeaderEdit>& edits) {
+  std::string out;
+  for (const HeaderEdit& edit : edits) {
+    out += out.empty() ? "" : ", ";
+    switch (edit.op) {
+      case HeaderEdit::Op::Set:
+        out += "set " + quoted(edit.name) + " = " + quoted(edit.value);
+        break;
+      case HeaderEdit::Op::Add:
+        out += "add " + quoted(edit.name) + " = " + quoted(edit.value);
+        break;
+      case HeaderEdit::Op::Remove:
+        out += "remove " + quoted(edit.name);
+        break;
+    }
+  }
+  return out;
+}
+
+std::string pathText(const PathRewrite& path) {
+  switch (path.kind) {
+    case PathRewrite::Kind::Keep:
+      return "";
+    case PathRewrite::Kind::Full:
+      return " path " + quoted(path.value);
+    case PathRewrite::Kind::Prefix:
+      return " prefix " + quoted(path.prefix) + " -> " + quoted(path.value);
+  }
+  return "";
+}
 
 struct ActionText {
   std::string operator()(const RequestTimeout& t) const {
     return "timeout " + std::to_string(t.milliseconds) + "ms";
+  }
+  std::string operator()(const RequestHeaderEdits& e) const {
+    return "request headers " + editsText(e.edits);
+  }
+  std::string operator()(const ResponseHeaderEdits& e) const {
+    return "response headers " + editsText(e.edits);
+  }
+  std::string operator()(const DirectResponse& d) const {
+    return "respond " + std::to_string(d.status) + " " + quoted(d.body);
+  }
+  std::string operator()(const Redirect& r) const {
+    return "redirect " + std::to_string(r.status) +
+           (r.scheme.empty() ? "" : " scheme " + r.scheme) +
+           (r.host.empty() ? "" : " host " + quoted(r.host)) +
+           (r.port == 0 ? "" : " port " + std::to_string(r.port)) + pathText(r.path);
+  }
+  std::string operator()(const Rewrite& r) const {
+    return "rewrite" + (r.host.empty() ? "" : " host " + quoted(r.host)) + pathText(r.path);
   }
 };
 
@@ -72,6 +122,8 @@ std::string describe(const Module& module, const Predicate& predicate) {
   return (spelledNegation ? "not " : "") + subjectText(predicate.subject) + " " +
          testText(module, predicate);
 }
+
+std::string describe(const Action& action) { return std::visit(ActionText{}, action); }
 
 std::string describe(const Module& module, const Conjunction& conjunction) {
   std::string text;

@@ -102,12 +102,19 @@ class ModuleVerifier {
     for (const Conjunction& conjunction : rule.anyOf) {
       for (const Predicate& predicate : conjunction) verifyPredicate(predicate);
     }
-    std::visit(Overloaded{
-                   [&](const Forward& forward) { verifyCluster(service, forward.cluster); },
-                   [&](const Split& split) { verifySplit(service, split); },
-               },
-               rule.target);
-    verifyActions(rule.actions);
+    const bool backends = std::visit(Overloaded{
+                                         [&](const Forward& forward) {
+                                           verifyCluster(service, forward.cluster);
+                                           return true;
+                                         },
+                                         [&](const Split& split) {
+                                           verifySplit(service, split);
+                                           return true;
+                                         },
+                                         [](const NoBackend&) { return false; },
+                                     },
+                                     rule.target);
+    verifyActions(rule.actions, backends);
   }
 
   void verifySplit(size_t service, const Split& split) {
@@ -125,19 +132,77 @@ class ModuleVerifier {
 
   // One action of each kind at most, in variant order: the runtime applies them in the order given,
   // and a second of the same kind would silently override the first.
-  void verifyActions(const std::vector<Action>& actions) {
+  // Actions that shape what is forwarded need backends; the sidecar's own answers exclude them.
+  void verifyActions(const std::vector<Action>& actions, bool backends) {
     size_t previous = 0;
+    size_t answers = 0;
+    auto needsBackends = [&](const char* what) {
+      if (!backends) fail(std::string(what) + " on a rule without backends");
+    };
+    auto answer = [&](const char* what) {
+      if (backends) fail(std::string(what) + " on a rule with backends");
+      ++answers;
+    };
     for (size_t a = 0; a < actions.size(); ++a) {
       const size_t kind = actions[a].index();
       if (a > 0 && kind <= previous) fail("actions repeated or out of order");
       previous = kind;
-      std::visit(
-          Overloaded{
-              [&](const RequestTimeout& t) {
-                if (t.milliseconds == 0) fail("timeout of 0 ms (omit the action instead)");
-              },
-          },
-          actions[a]);
+      std::visit(Overloaded{
+                     [&](const RequestTimeout& t) {
+                       needsBackends("a timeout");
+                       if (t.milliseconds == 0) fail("timeout of 0 ms (omit the action instead)");
+                     },
+                     [&](const RequestHeaderEdits& e) {
+                       needsBackends("request header edits");
+                       verifyEdits(e.edits);
+                     },
+                     [&](const ResponseHeaderEdits& e) { verifyEdits(e.edits); },
+                     [&](const DirectResponse& d) {
+                       answer("a direct response");
+                       if (d.status < 200 || d.status > 599)
+                         fail("direct response status out of range");
+                     },
+                     [&](const Redirect& r) {
+                       answer("a redirect");
+                       if (r.status != 301 && r.status != 302 && r.status != 303 &&
+                           r.status != 307 && r.status != 308) {
+                         fail("redirect status " + std::to_string(r.status));
+                       }
+                       if (!r.scheme.empty() && r.scheme != "http" && r.scheme != "https") {
+                         fail("redirect scheme " + r.scheme);
+                       }
+                       if (r.port > 65535) fail("redirect port out of range");
+                       verifyPath(r.path);
+                     },
+                     [&](const Rewrite& r) {
+                       needsBackends("a rewrite");
+                       verifyPath(r.path);
+                     },
+                 },
+                 actions[a]);
+    }
+    if (answers > 1) fail("both a redirect and a direct response");
+  }
+
+  void verifyEdits(const std::vector<HeaderEdit>& edits) {
+    for (const HeaderEdit& edit : edits) {
+      verifyHeaderName(edit.name);
+      if (edit.op == HeaderEdit::Op::Remove && !edit.value.empty()) fail("a removal with a value");
+    }
+  }
+
+  void verifyPath(const PathRewrite& path) {
+    switch (path.kind) {
+      case PathRewrite::Kind::Keep:
+        return;
+      case PathRewrite::Kind::Full:
+        if (path.value.empty() || path.value.front() != '/') fail("a new path without a '/'");
+        return;
+      case PathRewrite::Kind::Prefix:
+        if (path.value.empty() || path.value.front() != '/') fail("a new prefix without a '/'");
+        if (!path.prefix.empty() && path.prefix.back() == '/')
+          fail("a replaced prefix ends in '/'");
+        return;
     }
   }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <stdexcept>
 
 #include "sema/SymbolTable.h"
@@ -98,18 +99,124 @@ class WorkloadLowering {
                             }
                             return split;
                           },
+                          [](const ast::RedirectTarget&) -> ir::Target { return ir::NoBackend{}; },
+                          [](const ast::RespondTarget&) -> ir::Target { return ir::NoBackend{}; },
                       },
                       target);
   }
 
-  // A rule's own settings override its route's (sema allows one route-level timeout at most).
-  static std::vector<ir::Action> lowerActions(const ast::Route& route, const ast::RouteRule& rule) {
-    std::vector<ir::Action> actions;
-    if (rule.timeout) {
-      actions.push_back(ir::RequestTimeout{rule.timeout->milliseconds});
-    } else if (!route.timeouts.empty()) {
-      actions.push_back(ir::RequestTimeout{route.timeouts[0].milliseconds});
+  // The segment prefix a rule's prefix replacement replaces: sema has checked that every group
+  // of the rule has one `path prefix` condition, all with the same value.
+  static std::string matchedPrefix(const ast::RouteRule& rule) {
+    for (const ast::Condition& condition : rule.groups.at(0).conditions) {
+      const auto* path = std::get_if<ast::PathMatch>(&condition.match);
+      if (path != nullptr && !condition.negated && path->test == ast::StringTest::Prefix) {
+        return withoutTrailingSlashes(path->value.value);
+      }
     }
+    throw std::logic_error("lowering an unchecked prefix replacement");
+  }
+
+  static ir::HeaderEdit lowerEdit(const ast::HeaderEditSetting& edit) {
+    switch (edit.op) {
+      case ast::HeaderEditSetting::Op::Set:
+        return {ir::HeaderEdit::Op::Set, toLowerAscii(edit.name.value), edit.value.value};
+      case ast::HeaderEditSetting::Op::Add:
+        return {ir::HeaderEdit::Op::Add, toLowerAscii(edit.name.value), edit.value.value};
+      case ast::HeaderEditSetting::Op::Remove:
+        return {ir::HeaderEdit::Op::Remove, toLowerAscii(edit.name.value), ""};
+    }
+    throw std::logic_error("unknown header edit");
+  }
+
+  // The rule's settings as actions, in the IR's order. A rule's own timeout overrides its route's,
+  // which applies only to rules with backends (sema allows one route-level timeout at most).
+  static std::vector<ir::Action> lowerActions(const ast::Route& route, const ast::RouteRule& rule) {
+    std::optional<uint64_t> timeout;
+    if (rule.timeout) timeout = rule.timeout->milliseconds;
+    ir::RequestHeaderEdits requestEdits;
+    ir::ResponseHeaderEdits responseEdits;
+    std::optional<ir::Rewrite> rewrite;
+    ir::Redirect redirect;
+    for (const ast::RuleSetting& setting : rule.settings) {
+      std::visit(
+          Overloaded{
+              [&](const ast::TimeoutSetting& t) { timeout = t.timeout.milliseconds; },
+              [&](const ast::RewriteSetting& r) {
+                if (!rewrite) rewrite.emplace();
+                switch (r.part) {
+                  case ast::RewriteSetting::Part::Path:
+                    rewrite->path = {ir::PathRewrite::Kind::Full, r.value.value, ""};
+                    break;
+                  case ast::RewriteSetting::Part::Prefix:
+                    rewrite->path = {ir::PathRewrite::Kind::Prefix, r.value.value,
+                                     matchedPrefix(rule)};
+                    break;
+                  case ast::RewriteSetting::Part::Host:
+                    rewrite->host = toLowerAscii(r.value.value);
+                    break;
+                }
+              },
+              [&](const ast::HeaderEditSetting& h) {
+                switch (h.side) {
+                  case ast::HeaderEditSetting::Side::Request:
+                    requestEdits.edits.push_back(lowerEdit(h));
+                    break;
+                  case ast::HeaderEditSetting::Side::Response:
+                    responseEdits.edits.push_back(lowerEdit(h));
+                    break;
+                }
+              },
+              [&](const ast::RedirectSetting& r) {
+                switch (r.part) {
+                  case ast::RedirectSetting::Part::Scheme:
+                    redirect.scheme = r.value;
+                    break;
+                  case ast::RedirectSetting::Part::Host:
+                    redirect.host = toLowerAscii(r.value);
+                    break;
+                  case ast::RedirectSetting::Part::Port:
+                    redirect.port = static_cast<uint32_t>(r.port);
+                    break;
+                  case ast::RedirectSetting::Part::Path:
+                    redirect.path = {ir::PathRewrite::Kind::Full, r.value, ""};
+                    break;
+                  case ast::RedirectSetting::Part::Prefix:
+                    redirect.path = {ir::PathRewrite::Kind::Prefix, r.value, matchedPrefix(rule)};
+                    break;
+                }
+              },
+          },
+          setting);
+    }
+    std::vector<ir::Action> actions;
+    const bool backends = std::visit(Overloaded{
+                                         [](const ast::SubsetTarget&) { return true; },
+                                         [](const ast::SplitTarget&) { return true; },
+                                         [](const ast::RedirectTarget&) { return false; },
+                                         [](const ast::RespondTarget&) { return false; },
+                                     },
+                                     rule.target);
+    if (!timeout && backends && !route.timeouts.empty()) {
+      timeout = route.timeouts[0].milliseconds;
+    }
+    if (timeout) actions.push_back(ir::RequestTimeout{*timeout});
+    if (!requestEdits.edits.empty()) actions.push_back(std::move(requestEdits));
+    if (!responseEdits.edits.empty()) actions.push_back(std::move(responseEdits));
+    std::visit(Overloaded{
+                   [](const ast::SubsetTarget&) {},
+                   [](const ast::SplitTarget&) {},
+                   [&](const ast::RedirectTarget& r) {
+                     redirect.status = static_cast<uint32_t>(r.status);
+                     actions.push_back(std::move(redirect));
+                   },
+                   [&](const ast::RespondTarget& r) {
+                     actions.push_back(ir::DirectResponse{static_cast<uint32_t>(r.status),
+                                                          r.body ? r.body->value : ""});
+                   },
+               },
+               rule.target);
+    if (rewrite) actions.push_back(std::move(*rewrite));
     return actions;
   }
 

@@ -2,6 +2,7 @@
 
 #include "ir/DrawInverse.h"
 #include "ir/Evaluator.h"
+#include "ir/Printer.h"
 #include "support/Overloaded.h"
 #include "support/Text.h"
 
@@ -71,11 +72,29 @@ Outcome decide(const ir::Module& policy, const mesh_module& compiled, const mesh
   outcome.rule = first.decision.rule;
   if (outcome.rule >= rules.size()) throw std::logic_error("route() returned an unknown rule");
   outcome.settings = rules[outcome.rule];
+  const ir::Rule& rule = *ir::ruleAt(policy, outcome.rule);
+  if (std::holds_alternative<ir::NoBackend>(rule.target)) {
+    outcome.kind = Outcome::Kind::Answered;
+    outcome.answerStatus = 500;
+    for (const ir::Action& action : rule.actions) {
+      std::visit(Overloaded{
+                     [](const ir::RequestTimeout&) {},
+                     [](const ir::RequestHeaderEdits&) {},
+                     [](const ir::ResponseHeaderEdits&) {},
+                     [&](const ir::DirectResponse& d) { outcome.answerStatus = d.status; },
+                     [&](const ir::Redirect& r) { outcome.answerStatus = r.status; },
+                     [](const ir::Rewrite&) {},
+                 },
+                 action);
+    }
+    return outcome;
+  }
   const bool splits = std::visit(Overloaded{
                                      [](const ir::Forward&) { return false; },
                                      [](const ir::Split&) { return true; },
+                                     [](const ir::NoBackend&) { return false; },
                                  },
-                                 ir::ruleAt(policy, outcome.rule)->target);
+                                 rule.target);
   if (!splits) {
     outcome.shares[first.decision.cluster] = ir::kWeightTotal;
     return outcome;
@@ -91,6 +110,25 @@ Outcome decide(const ir::Module& policy, const mesh_module& compiled, const mesh
   return outcome;
 }
 
+// "301: redirect 301 path \"/new\"", "200: respond 200 \"ok\"", "500: the rule has no backends".
+static std::string describeAnswer(const ir::Module& policy, const Outcome& outcome) {
+  for (const ir::Action& action : ir::ruleAt(policy, outcome.rule)->actions) {
+    const bool answers = std::visit(Overloaded{
+                                        [](const ir::RequestTimeout&) { return false; },
+                                        [](const ir::RequestHeaderEdits&) { return false; },
+                                        [](const ir::ResponseHeaderEdits&) { return false; },
+                                        [](const ir::DirectResponse&) { return true; },
+                                        [](const ir::Redirect&) { return true; },
+                                        [](const ir::Rewrite&) { return false; },
+                                    },
+                                    action);
+    if (answers) {
+      return std::to_string(outcome.answerStatus) + " from the sidecar: " + ir::describe(action);
+    }
+  }
+  return "500 from the sidecar: the rule has no backends";
+}
+
 std::string describeDestination(const ir::Module& policy, const mesh_request& request,
                                 const Outcome& outcome) {
   const std::string host(request.host.data, request.host.len);
@@ -100,6 +138,8 @@ std::string describeDestination(const ir::Module& policy, const mesh_request& re
              " may call";
     case Outcome::Kind::NoRule:
       return "404: no rule of service " + quoted(host) + " matches";
+    case Outcome::Kind::Answered:
+      return describeAnswer(policy, outcome);
     case Outcome::Kind::Routed:
       break;
   }

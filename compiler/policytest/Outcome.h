@@ -14,8 +14,11 @@ namespace meshc::policytest {
 // What a sidecar decides for one request: found by running the compiled route() on the request,
 // on every ticket of a split, and checked against the reference evaluator on each call.
 struct Outcome {
-  enum class Kind { Routed, NoService, NoRule };
+  // Answered: the rule has no backends; the sidecar answers `answerStatus` itself (its redirect,
+  // its direct response, or 500).
+  enum class Kind { Routed, Answered, NoService, NoRule };
   Kind kind = Kind::NoService;
+  uint32_t answerStatus = 0;
   uint32_t rule = 0;                    // module-wide rule index, when routed
   std::map<uint32_t, uint32_t> shares;  // cluster -> basis points (of 10000), when routed
   mesh::RuleSettings settings;          // the rule's actions, decoded as the runtime decodes them

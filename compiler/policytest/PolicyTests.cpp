@@ -87,10 +87,14 @@ TestResult PolicyTests::runOne(const ast::TestCase& test) {
   } else {
     result.actual = "400: " + std::string(mesh::describe(problem));
   }
-  if (wellFormed && outcome.kind == Outcome::Kind::Routed) {
+  const bool ruleMatched =
+      outcome.kind == Outcome::Kind::Routed || outcome.kind == Outcome::Kind::Answered;
+  if (wellFormed && ruleMatched) {
     result.decidingRule = std::string(outcome.settings.location);
-    result.actual += " by the rule at " + result.decidingRule + ", " +
-                     describeTimeout(outcome.settings.timeoutMs);
+    result.actual += " by the rule at " + result.decidingRule;
+    if (outcome.kind == Outcome::Kind::Routed) {
+      result.actual += ", " + describeTimeout(outcome.settings.timeoutMs);
+    }
     reachedRules_[result.decidingRule] = true;
     for (const auto& [cluster, share] : outcome.shares) {
       reachedBranches_[{result.decidingRule, module.clusters.at(cluster).name()}] = true;
@@ -101,8 +105,24 @@ TestResult PolicyTests::runOne(const ast::TestCase& test) {
   for (const auto& [cluster, share] : outcome.shares)
     shares[module.clusters.at(cluster).name()] = share;
   const bool routed = wellFormed && outcome.kind == Outcome::Kind::Routed;
-  // What the sidecar answers itself: 400 before routing, 404 when routing finds nothing.
-  const unsigned localStatus = !wellFormed ? 400 : routed ? 0 : 404;
+  // What the sidecar answers itself: 400 before routing, 404 when routing finds nothing, and what
+  // a rule without backends says.
+  unsigned localStatus = 0;
+  if (!wellFormed) {
+    localStatus = 400;
+  } else {
+    switch (outcome.kind) {
+      case Outcome::Kind::Routed:
+        break;
+      case Outcome::Kind::Answered:
+        localStatus = outcome.answerStatus;
+        break;
+      case Outcome::Kind::NoService:
+      case Outcome::Kind::NoRule:
+        localStatus = 404;
+        break;
+    }
+  }
   for (const ast::Expectation& expectation : test.expectations) {
     std::string expected;
     const bool met = std::visit(
@@ -165,6 +185,7 @@ Coverage PolicyTests::coverage() const {
                                Coverage::Item{"split branch " + cluster, rule.loc, hit});
                          }
                        },
+                       [](const ir::NoBackend&) {},
                    },
                    rule.target);
       }

@@ -24,6 +24,10 @@ void checkNames(const ast::Policy& policy, const SymbolTable& symbols, Diagnosti
 // durations.
 void checkLiterals(const ast::Policy& policy, Diagnostics& diagnostics);
 
+// A rule's settings fit its outcome (forward, redirect, respond), appear once, and hold values the
+// sidecar can use: statuses, schemes, hosts, paths, header edits.
+void checkRuleSettings(const ast::Policy& policy, Diagnostics& diagnostics);
+
 // A split's weights total exactly 100%.
 void checkSplitWeights(const ast::Policy& policy, Diagnostics& diagnostics);
 

@@ -46,6 +46,8 @@ void checkDuplicates(const ast::Policy& policy, Diagnostics& diagnostics) {
                            targets.add(entry.subset);
                          }
                        },
+                       [](const ast::RedirectTarget&) {},
+                       [](const ast::RespondTarget&) {},
                    },
                    rule.target);
       }

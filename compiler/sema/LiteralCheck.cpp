@@ -17,22 +17,6 @@ bool validPort(std::string_view digits) {
          value >= 1 && value <= 65535;
 }
 
-// DNS labels of letters, digits and '-', not starting or ending with '-'; IPv4 fits too.
-bool validHostName(std::string_view host) {
-  size_t start = 0;
-  while (start <= host.size()) {
-    const size_t dot = std::min(host.find('.', start), host.size());
-    const std::string_view label = host.substr(start, dot - start);
-    const bool valid = !label.empty() && label.size() <= 63 && label.front() != '-' &&
-                       label.back() != '-' && std::all_of(label.begin(), label.end(), [](char c) {
-                         return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
-                       });
-    if (!valid) return false;
-    start = dot + 1;
-  }
-  return true;
-}
-
 // "host:port" with a DNS name or IPv4 host, or "[v6]:port".
 std::string endpointProblem(const std::string& endpoint) {
   const size_t colon = endpoint.rfind(':');
@@ -48,7 +32,7 @@ std::string endpointProblem(const std::string& endpoint) {
                                 [](char c) { return std::isxdigit(c) || c == ':' || c == '.'; });
     return v6 ? "" : "has a malformed IPv6 host";
   }
-  return validHostName(host) ? "" : "has a malformed host";
+  return isDnsName(host) ? "" : "has a malformed host";
 }
 
 void checkRegex(const ast::StringLiteral& pattern, Diagnostics& diagnostics) {

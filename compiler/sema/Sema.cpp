@@ -13,6 +13,7 @@ bool check(const ast::Policy& policy, Diagnostics& diagnostics) {
   checkNames(policy, symbols, diagnostics);
   checkLiterals(policy, diagnostics);
   checkSplitWeights(policy, diagnostics);
+  checkRuleSettings(policy, diagnostics);
   checkReachability(policy, diagnostics);
   checkTests(policy, symbols, diagnostics);
   return diagnostics.errorCount() == errorsBefore;

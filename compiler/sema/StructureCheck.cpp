@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "sema/Checks.h"
+#include "support/Overloaded.h"
 
 namespace meshc::sema {
 namespace {
@@ -15,17 +16,35 @@ void atMostOnce(const std::vector<T>& items, const char* what, Diagnostics& diag
   }
 }
 
-// A route timeout is only a default for rules without their own; when there are none, the author
-// most likely expects it to apply somewhere.
+// A route timeout is only a default for rules that forward and have no timeout of their own; when
+// there are none, the author most likely expects it to apply somewhere.
+bool takesRouteTimeout(const ast::RouteRule& rule) {
+  const bool forwards = std::visit(Overloaded{
+                                       [](const ast::SubsetTarget&) { return true; },
+                                       [](const ast::SplitTarget&) { return true; },
+                                       [](const ast::RedirectTarget&) { return false; },
+                                       [](const ast::RespondTarget&) { return false; },
+                                   },
+                                   rule.target);
+  const bool ownTimeout =
+      rule.timeout.has_value() ||
+      std::any_of(rule.settings.begin(), rule.settings.end(), [](const ast::RuleSetting& s) {
+        return std::holds_alternative<ast::TimeoutSetting>(s);
+      });
+  return forwards && !ownTimeout;
+}
+
 void checkRouteTimeoutUsed(const ast::Route& route, Diagnostics& diagnostics) {
   if (route.timeouts.empty() || route.rules.empty()) return;
-  const bool overridden =
-      std::all_of(route.rules.begin(), route.rules.end(),
-                  [](const ast::RouteRule& rule) { return rule.timeout.has_value(); });
-  if (!overridden) return;
+  if (std::any_of(route.rules.begin(), route.rules.end(), takesRouteTimeout)) return;
+  const bool answers = std::any_of(route.rules.begin(), route.rules.end(), [](const auto& rule) {
+    return std::holds_alternative<ast::RedirectTarget>(rule.target) ||
+           std::holds_alternative<ast::RespondTarget>(rule.target);
+  });
   diagnostics.warning(DiagnosticCode::UnusedRouteTimeout, route.timeouts[0].loc,
                       "route timeout " + route.timeouts[0].text +
-                          " applies to no rule: every rule sets its own timeout");
+                          " applies to no rule: every rule sets its own timeout" +
+                          (answers ? " or answers without backends" : ""));
 }
 
 void checkService(const ast::Service& service, Diagnostics& diagnostics) {

@@ -12,8 +12,8 @@ namespace {
 
 class TestChecker {
  public:
-  TestChecker(const SymbolTable& symbols, Diagnostics& diagnostics)
-      : symbols_(symbols), diagnostics_(diagnostics) {}
+  TestChecker(const ast::Policy& policy, const SymbolTable& symbols, Diagnostics& diagnostics)
+      : symbols_(symbols), diagnostics_(diagnostics), answered_(answeredStatuses(policy)) {}
 
   void check(const ast::TestCase& test) {
     if (test.requests.empty()) {
@@ -46,10 +46,12 @@ class TestChecker {
                      },
                      [&](const ast::ExpectStatus& e) {
                        once(destination, expectation, "where the request goes");
-                       if (!e.malformed && e.status != 400 && e.status != 404) {
+                       if (!e.malformed && answered_.count(e.status) == 0) {
                          diagnostics_.error(DiagnosticCode::StatusOutOfRange, expectation.loc,
                                             "the sidecar itself answers 400 (a malformed "
-                                            "request) or 404 (no route), not " +
+                                            "request), 404 (no route), 500 (a rule without "
+                                            "backends) and the statuses of this policy's "
+                                            "'respond' and 'redirect' rules, not " +
                                                 std::to_string(e.status) +
                                                 "; other statuses come from upstreams");
                        }
@@ -164,14 +166,34 @@ class TestChecker {
     }
   }
 
+  // Every status a sidecar of this policy may answer by itself.
+  static std::set<uint64_t> answeredStatuses(const ast::Policy& policy) {
+    std::set<uint64_t> statuses{400, 404, 500};
+    for (const ast::Service& service : policy.services) {
+      for (const ast::Route& route : service.routes) {
+        for (const ast::RouteRule& rule : route.rules) {
+          std::visit(Overloaded{
+                         [](const ast::SubsetTarget&) {},
+                         [](const ast::SplitTarget&) {},
+                         [&](const ast::RedirectTarget& r) { statuses.insert(r.status); },
+                         [&](const ast::RespondTarget& r) { statuses.insert(r.status); },
+                     },
+                     rule.target);
+        }
+      }
+    }
+    return statuses;
+  }
+
   const SymbolTable& symbols_;
   Diagnostics& diagnostics_;
+  const std::set<uint64_t> answered_;
 };
 
 }  // namespace
 
 void checkTests(const ast::Policy& policy, const SymbolTable& symbols, Diagnostics& diagnostics) {
-  TestChecker checker(symbols, diagnostics);
+  TestChecker checker(policy, symbols, diagnostics);
   std::map<std::string, const ast::TestCase*> names;
   for (const ast::TestCase& test : policy.tests) {
     const auto [it, inserted] = names.emplace(test.name.value, &test);

@@ -19,6 +19,8 @@ std::set<std::string> routedSubsets(const ast::Service& service) {
                          if (entry.weight.basisPoints > 0) routed.insert(entry.subset.name);
                        }
                      },
+                     [](const ast::RedirectTarget&) {},
+                     [](const ast::RespondTarget&) {},
                  },
                  rule.target);
     }

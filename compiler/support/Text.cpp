@@ -66,4 +66,19 @@ bool hasControlCharacter(const std::string& text) {
   });
 }
 
+bool isDnsName(std::string_view host) {
+  size_t start = 0;
+  while (start <= host.size()) {
+    const size_t dot = std::min(host.find('.', start), host.size());
+    const std::string_view label = host.substr(start, dot - start);
+    const bool valid = !label.empty() && label.size() <= 63 && label.front() != '-' &&
+                       label.back() != '-' && std::all_of(label.begin(), label.end(), [](char c) {
+                         return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+                       });
+    if (!valid) return false;
+    start = dot + 1;
+  }
+  return true;
+}
+
 }  // namespace meshc

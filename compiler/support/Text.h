@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace meshc {
 
@@ -16,6 +17,9 @@ bool isHttpToken(const std::string& text);
 
 // A control character other than tab: no request line or header value carries one.
 bool hasControlCharacter(const std::string& text);
+
+// DNS labels of letters, digits and '-', not starting or ending with '-'; IPv4 fits too.
+bool isDnsName(std::string_view host);
 
 // A URL as an application would send it to its sidecar: "http://authority/path?query" or an
 // origin-form "/path?query", without spaces, control characters or a fragment (what tests and

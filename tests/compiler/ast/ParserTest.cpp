@@ -217,9 +217,9 @@ TEST(ParserErrors, PlannedFeaturesAreNamedAsNotYetSupported) {
             "2:37: error[E0108]: 'retries' is not supported yet: retries are planned; see "
             "docs/language.md for what a policy can say today\n");
   c = parseOnly(std::string(kMeshHeader) +
-                "service s { route { when path == \"/a\" => v rewrite \"/b\"; } }\n");
+                "service s { route { when path == \"/a\" => v mirror \"/b\"; } }\n");
   EXPECT_EQ(c.summary(),
-            "2:44: error[E0108]: 'rewrite' is not supported yet: rewrites are planned; see "
+            "2:44: error[E0108]: 'mirror' is not supported yet: mirrors are planned; see "
             "docs/language.md for what a policy can say today\n");
   c = parseOnly("import \"common.mesh\";\n" + std::string(kMeshHeader));
   EXPECT_EQ(c.summary(),

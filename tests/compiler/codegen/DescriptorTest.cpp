@@ -15,6 +15,88 @@
 namespace meshc::codegen::testing {
 namespace {
 
+void expectEdits(const void* config, const std::vector<ir::HeaderEdit>& edits) {
+  const auto* table = static_cast<const mesh_header_edits*>(config);
+  ASSERT_EQ(table->count, edits.size());
+  for (size_t e = 0; e < edits.size(); ++e) {
+    EXPECT_EQ(std::string(table->edits[e].name), edits[e].name);
+    EXPECT_EQ(std::string(table->edits[e].value), edits[e].value);
+    const uint32_t op = edits[e].op == ir::HeaderEdit::Op::Set   ? MESH_HEADER_SET
+                        : edits[e].op == ir::HeaderEdit::Op::Add ? MESH_HEADER_ADD
+                                                                 : MESH_HEADER_REMOVE;
+    EXPECT_EQ(table->edits[e].op, op);
+  }
+}
+
+void expectPath(const mesh_path_rewrite& path, const ir::PathRewrite& source) {
+  const uint32_t kind = source.kind == ir::PathRewrite::Kind::Keep   ? MESH_PATH_KEEP
+                        : source.kind == ir::PathRewrite::Kind::Full ? MESH_PATH_FULL
+                                                                     : MESH_PATH_PREFIX;
+  EXPECT_EQ(path.kind, kind);
+  EXPECT_EQ(std::string(path.value), source.value);
+  EXPECT_EQ(std::string(path.prefix), source.prefix);
+}
+
+// Every rule descriptor names its service, position and location, and carries its actions.
+void expectRulesMirror(const ir::Module& policy, const mesh_module& module) {
+  ASSERT_EQ(module.rule_count, ir::globalRuleIndex(policy, module.service_count, 0));
+  for (uint32_t g = 0; g < module.rule_count; ++g) {
+    SCOPED_TRACE("rule " + std::to_string(g));
+    const mesh_rule& rule = module.rules[g];
+    ASSERT_LT(rule.service, policy.services.size());
+    ASSERT_LT(rule.index, policy.services[rule.service].rules.size());
+    EXPECT_EQ(ir::globalRuleIndex(policy, rule.service, rule.index), g);
+    const ir::Rule& source = policy.services[rule.service].rules[rule.index];
+    EXPECT_EQ(std::string(rule.location), source.loc.file + ":" + std::to_string(source.loc.line) +
+                                              ":" + std::to_string(source.loc.column));
+    ASSERT_EQ(rule.action_count, source.actions.size());
+    for (uint32_t a = 0; a < rule.action_count; ++a) {
+      EXPECT_EQ(rule.actions[a].reserved0, 0u);
+      ASSERT_NE(rule.actions[a].config, nullptr);
+      std::visit(
+          Overloaded{
+              [&](const ir::RequestTimeout& timeout) {
+                ASSERT_EQ(rule.actions[a].kind, uint32_t{MESH_ACTION_TIMEOUT});
+                EXPECT_EQ(
+                    static_cast<const mesh_timeout_action*>(rule.actions[a].config)->timeout_ms,
+                    timeout.milliseconds);
+              },
+              [&](const ir::RequestHeaderEdits& e) {
+                ASSERT_EQ(rule.actions[a].kind, uint32_t{MESH_ACTION_REQUEST_HEADERS});
+                expectEdits(rule.actions[a].config, e.edits);
+              },
+              [&](const ir::ResponseHeaderEdits& e) {
+                ASSERT_EQ(rule.actions[a].kind, uint32_t{MESH_ACTION_RESPONSE_HEADERS});
+                expectEdits(rule.actions[a].config, e.edits);
+              },
+              [&](const ir::DirectResponse& d) {
+                ASSERT_EQ(rule.actions[a].kind, uint32_t{MESH_ACTION_DIRECT_RESPONSE});
+                const auto* config =
+                    static_cast<const mesh_direct_response*>(rule.actions[a].config);
+                EXPECT_EQ(config->status, d.status);
+                EXPECT_EQ(std::string(config->body), d.body);
+              },
+              [&](const ir::Redirect& r) {
+                ASSERT_EQ(rule.actions[a].kind, uint32_t{MESH_ACTION_REDIRECT});
+                const auto* config = static_cast<const mesh_redirect*>(rule.actions[a].config);
+                EXPECT_EQ(config->status, r.status);
+                EXPECT_EQ(config->port, r.port);
+                EXPECT_EQ(std::string(config->scheme), r.scheme);
+                EXPECT_EQ(std::string(config->host), r.host);
+                expectPath(config->path, r.path);
+              },
+              [&](const ir::Rewrite& r) {
+                ASSERT_EQ(rule.actions[a].kind, uint32_t{MESH_ACTION_REWRITE});
+                const auto* config = static_cast<const mesh_rewrite*>(rule.actions[a].config);
+                EXPECT_EQ(std::string(config->host), r.host);
+                expectPath(config->path, r.path);
+              },
+          },
+          source.actions[a]);
+    }
+  }
+}
+
 TEST(Descriptor, TablesMirrorTheIr) {
   const ir::Module policy = hostsPolicy();
   const std::unique_ptr<JitModule> jit = JitModule::create(policy);
@@ -39,32 +121,7 @@ TEST(Descriptor, TablesMirrorTheIr) {
     EXPECT_EQ(service.rule_count, policy.services[s].rules.size());
     EXPECT_EQ(service.reserved0, 0u);
   }
-  ASSERT_EQ(module.rule_count, ir::globalRuleIndex(policy, module.service_count, 0));
-  for (uint32_t g = 0; g < module.rule_count; ++g) {
-    SCOPED_TRACE("rule " + std::to_string(g));
-    const mesh_rule& rule = module.rules[g];
-    ASSERT_LT(rule.service, policy.services.size());
-    ASSERT_LT(rule.index, policy.services[rule.service].rules.size());
-    EXPECT_EQ(ir::globalRuleIndex(policy, rule.service, rule.index), g);
-    const ir::Rule& source = policy.services[rule.service].rules[rule.index];
-    EXPECT_EQ(std::string(rule.location), source.loc.file + ":" + std::to_string(source.loc.line) +
-                                              ":" + std::to_string(source.loc.column));
-    ASSERT_EQ(rule.action_count, source.actions.size());
-    for (uint32_t a = 0; a < rule.action_count; ++a) {
-      EXPECT_EQ(rule.actions[a].reserved0, 0u);
-      ASSERT_NE(rule.actions[a].config, nullptr);
-      std::visit(
-          Overloaded{
-              [&](const ir::RequestTimeout& timeout) {
-                ASSERT_EQ(rule.actions[a].kind, uint32_t{MESH_ACTION_TIMEOUT});
-                EXPECT_EQ(
-                    static_cast<const mesh_timeout_action*>(rule.actions[a].config)->timeout_ms,
-                    timeout.milliseconds);
-              },
-          },
-          source.actions[a]);
-    }
-  }
+  expectRulesMirror(policy, module);
   ASSERT_EQ(module.cluster_count, policy.clusters.size());
   for (size_t c = 0; c < policy.clusters.size(); ++c) {
     SCOPED_TRACE("cluster " + std::to_string(c));
@@ -95,6 +152,16 @@ TEST(Descriptor, EmptyModuleHasNullTablesAndRoutesNothing) {
   EXPECT_STREQ(module.mesh_name, "");
   OwnedRequest request;
   expectUnmatched(callRoute(module, request.host("")), MESH_ROUTE_NO_SERVICE);
+}
+
+TEST(Descriptor, ActionsAndRulesWithoutBackends) {
+  const ir::Module policy = actionsPolicy();
+  const std::unique_ptr<JitModule> jit = JitModule::create(policy);
+  expectRulesMirror(policy, jit->module());
+  OwnedRequest moved;
+  const RouteResult result = callRoute(jit->module(), moved.host("site").path("/old"));
+  ASSERT_EQ(result.status, uint32_t{MESH_ROUTE_MATCHED});
+  EXPECT_EQ(result.decision.cluster, MESH_NO_CLUSTER);
 }
 
 TEST(Descriptor, ClusterWithoutEndpointsHasANullList) {

@@ -248,12 +248,34 @@ ir::Module matchesPolicy() {
   return module;
 }
 
+ir::Module actionsPolicy() {
+  using Op = ir::HeaderEdit::Op;
+  ir::Rule old = rule({pathExact("/old")}, ir::NoBackend{});
+  old.actions = {
+      ir::ResponseHeaderEdits{{{Op::Set, "x-moved", "yes"}}},
+      ir::Redirect{
+          301, "https", "www.example.com", 8443, {ir::PathRewrite::Kind::Full, "/new", ""}}};
+  ir::Rule docs = rule({pathSegmentPrefix("/docs")}, ir::NoBackend{});
+  docs.actions = {
+      ir::Redirect{302, "", "", 0, {ir::PathRewrite::Kind::Prefix, "/manual", "/docs"}}};
+  ir::Rule health = rule({pathExact("/healthz")}, ir::NoBackend{});
+  health.actions = {ir::DirectResponse{200, "ok\n"}};
+  ir::Rule api = rule({pathSegmentPrefix("/api")}, forward(0), 1500);
+  api.actions.push_back(ir::RequestHeaderEdits{
+      {{Op::Remove, "x-internal", ""}, {Op::Set, "x-api", "1"}, {Op::Add, "x-via", "mesh"}}});
+  api.actions.push_back(ir::ResponseHeaderEdits{{{Op::Add, "cache-control", "no-store"}}});
+  api.actions.push_back(ir::Rewrite{"api.internal", {ir::PathRewrite::Kind::Prefix, "/", "/api"}});
+  ir::Module module = singleServiceModule(
+      "actions-client",
+      {service("site", {old, docs, health, api, rule({pathExact("/gone")}, ir::NoBackend{}),
+                        rule({}, forward(0))})},
+      {"main"});
+  return module;
+}
+
 std::vector<std::pair<std::string, ir::Module>> allPolicies() {
-  return {{"paths", pathsPolicy()},
-          {"matches", matchesPolicy()},
-          {"headers", headersPolicy()},
-          {"splits", splitsPolicy()},
-          {"hosts", hostsPolicy()}};
+  return {{"paths", pathsPolicy()},     {"matches", matchesPolicy()}, {"actions", actionsPolicy()},
+          {"headers", headersPolicy()}, {"splits", splitsPolicy()},   {"hosts", hostsPolicy()}};
 }
 
 }  // namespace meshc::codegen::testing

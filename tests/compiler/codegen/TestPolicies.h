@@ -51,6 +51,9 @@ ir::Module hostsPolicy();
 // Segment prefixes, suffixes, regexes, query parameters, negations and `or` groups.
 ir::Module matchesPolicy();
 
+// Every action kind, and rules without backends (a redirect, a direct response, neither).
+ir::Module actionsPolicy();
+
 // Every hand-built policy, named, for parameterised tests.
 std::vector<std::pair<std::string, ir::Module>> allPolicies();
 

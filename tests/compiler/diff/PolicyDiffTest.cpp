@@ -126,6 +126,7 @@ TEST(PolicyDiff, EveryRequestDecidedDifferentlyFallsInAListedClass) {
       for (ir::Rule& rule : m->services[1].rules) {
         std::visit(Overloaded{
                        [](ir::Forward& f) { f.cluster += 1; },
+                       [](ir::NoBackend&) {},
                        [](ir::Split& s) {
                          for (auto& t : s.targets) t.cluster += 1;
                        },
@@ -167,6 +168,7 @@ TEST(PolicyDiff, EveryRequestDecidedDifferentlyFallsInAListedClass) {
                            text += m.clusters[t.cluster].name() + std::to_string(t.weight);
                          }
                        },
+                       [&](const ir::NoBackend&) { text = "no backend"; },
                    },
                    rule.target);
         for (const ir::Action& a : rule.actions) {

@@ -204,6 +204,42 @@ TEST(Sema, PathSettingsOfTheMesh) {
             "decode or reject\n");
 }
 
+TEST(Sema, RuleSettingsFitTheirOutcome) {
+  auto c = check(withRoute(
+      "    when path == \"/old\" => redirect 301 { path \"/new\"; scheme https; port 8443; "
+      "host \"www.example.com\"; response header set \"x\" = \"1\"; }\n"
+      "    when path prefix \"/docs/\" => redirect 302 { prefix \"/manual\"; }\n"
+      "    when path == \"/healthz\" => respond 200 \"ok\";\n"
+      "    when path prefix \"/api\" => v1 { timeout 2s; rewrite prefix \"/\"; rewrite host "
+      "\"api.internal\"; request header set \"x-a\" = \"1\"; request header remove \"x-c\"; "
+      "response header add \"x-d\" = \"2\"; }\n"
+      "    otherwise => v2;\n"));
+  EXPECT_TRUE(c.ok) << c.rendered();
+  c = check(withRoute(
+      "    when path == \"/a\" => redirect 200 { path \"b\"; scheme ftp; timeout 1s; }\n"
+      "    when path == \"/b\" => respond 700;\n"
+      "    when path == \"/c\" => v1 { path \"/x\"; rewrite prefix \"/y\"; request header set "
+      "\"Host\" = \"h\"; rewrite host \"bad_host\"; timeout 1s; timeout 2s; }\n"
+      "    when path == \"/d\" => respond 200 \"x\" timeout 1s;\n"));
+  EXPECT_EQ(c.summary(),
+            "8:26: error[E0319]: a redirect's status is 301, 302, 303, 307 or 308, not 200\n"
+            "8:41: error[E0308]: path \"b\" must start with '/'\n"
+            "8:51: error[E0320]: a redirect's scheme is http or https, not 'ftp'\n"
+            "8:71: error[E0409]: a timeout does not fit a 'redirect' rule\n"
+            "9:26: error[E0319]: a direct response's status is 200-599, not 700\n"
+            "10:31: error[E0409]: a redirect's path does not fit a rule that forwards to "
+            "backends\n"
+            "10:42: error[E0410]: a prefix replacement replaces the path prefix the rule matched: "
+            "every group of the rule needs exactly one 'path prefix' condition, the same in each\n"
+            "10:82: error[E0322]: the sidecar manages \"host\" itself; a rule cannot edit it (use "
+            "'rewrite host')\n"
+            "10:109: error[E0321]: host \"bad_host\" is not a DNS name (letters, digits and '-' in "
+            "dot-separated labels)\n"
+            "10:141: error[E0406]: a rule has one timeout\n"
+            "10:129: note: the first is here\n"
+            "11:50: error[E0409]: a timeout does not fit a 'respond' rule\n");
+}
+
 TEST(Sema, Literals) {
   const auto c = check(std::string(kMeshHeader) +
                        "service r {\n"
