@@ -133,6 +133,22 @@ TEST(Formatter, SplitAsANameOpensABlock) {
             "workload split { service split; version split; }\n");
 }
 
+// Parentheses came with or-groups; spaced like other tokens they read `( path == "/a" )`.
+TEST(Formatter, ParenthesesHugTheirGroup) {
+  const std::string text =
+      "mesh m { trust_domain \"x\"; }\nservice a { port 80; subset v1 { endpoints []; }\n"
+      "route { when ( path prefix \"/a\"and method GET )or(not query \"q\" present) => v1;\n"
+      "otherwise => v1; } }\n";
+  const std::string formatted = format(text);
+  EXPECT_EQ(formatted,
+            "mesh m { trust_domain \"x\"; }\n\nservice a {\n  port 80;\n"
+            "  subset v1 { endpoints []; }\n  route {\n"
+            "    when (path prefix \"/a\" and method GET) or (not query \"q\" present) => v1;\n"
+            "    otherwise => v1;\n  }\n}\n");
+  EXPECT_EQ(digest(formatted), digest(text));
+  EXPECT_EQ(format(formatted), formatted);
+}
+
 TEST(Formatter, MultiLineTrailingCommentsAndDocumentingComments) {
   const std::string text = "mesh m { trust_domain \"x\"; }\n// the web tier\nservice a {\n"
                            "  port 80;  /* one\n  two */\n  subset v1 { endpoints []; }\n}\n";
