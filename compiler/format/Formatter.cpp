@@ -116,6 +116,8 @@ class TreeBuilder {
   size_t next_ = 0;
 };
 
+// Brackets and the parentheses around a group of conditions hug what they enclose:
+// `(path prefix "/a" and method GET) or ...`, as the docs write them.
 bool noSpaceBefore(const std::string& text) {
   return text == ";" || text == "," || text == "." || text == "]" || text == ")";
 }

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -69,7 +70,7 @@ test "t" {
 }
 
 TEST(Formatter, ExamplesAreFormattedAndKeepTheirDigest) {
-  for (const char* path : {MESHC_EXAMPLE_POLICY, MESHC_RUNNER_POLICY}) {
+  for (const char* path : {MESHC_EXAMPLE_POLICY, MESHC_ROUTING_EXAMPLE, MESHC_RUNNER_POLICY}) {
     SCOPED_TRACE(path);
     const std::string text = readFile(path);
     const std::string formatted = format(text);
@@ -78,10 +79,20 @@ TEST(Formatter, ExamplesAreFormattedAndKeepTheirDigest) {
   }
 }
 
+// The examples between them use every construct of the language: Bookinfo splits and timeouts,
+// routing every kind of match, `not`, `or` and parentheses.
+class FormatterOnExample : public ::testing::TestWithParam<const char*> {};
+
+INSTANTIATE_TEST_SUITE_P(Examples, FormatterOnExample,
+                         ::testing::Values(MESHC_EXAMPLE_POLICY, MESHC_ROUTING_EXAMPLE),
+                         [](const auto& info) {
+                           return std::filesystem::path(info.param).stem().string();
+                         });
+
 // One canonical layout: the same tokens laid out at random (spaces, tabs, single line breaks)
 // format to the same text, which keeps the digest and is a fixed point.
-TEST(Formatter, RandomLayoutsOfTheSameTokensFormatAlike) {
-  const std::string example = readFile(MESHC_EXAMPLE_POLICY);
+TEST_P(FormatterOnExample, RandomLayoutsOfTheSameTokensFormatAlike) {
+  const std::string example = readFile(GetParam());
   std::vector<std::string> tokens;
   for (const ast::SourceToken& token : ast::sourceTokens(SourceFile("e.mesh", example))) {
     if (token.kind == ast::SourceToken::Kind::Code) tokens.push_back(token.text);
@@ -143,6 +154,22 @@ TEST(Formatter, SplitAsANameOpensABlock) {
             "workload split { service split; version split; }\n");
 }
 
+// Parentheses came with or-groups; spaced like other tokens they read `( path == "/a" )`.
+TEST(Formatter, ParenthesesHugTheirGroup) {
+  const std::string text =
+      "mesh m { trust_domain \"x\"; }\nservice a { port 80; subset v1 { endpoints []; }\n"
+      "route { when ( path prefix \"/a\"and method GET )or(not query \"q\" present) => v1;\n"
+      "otherwise => v1; } }\n";
+  const std::string formatted = format(text);
+  EXPECT_EQ(formatted,
+            "mesh m { trust_domain \"x\"; }\n\nservice a {\n  port 80;\n"
+            "  subset v1 { endpoints []; }\n  route {\n"
+            "    when (path prefix \"/a\" and method GET) or (not query \"q\" present) => v1;\n"
+            "    otherwise => v1;\n  }\n}\n");
+  EXPECT_EQ(digest(formatted), digest(text));
+  EXPECT_EQ(format(formatted), formatted);
+}
+
 TEST(Formatter, MultiLineTrailingCommentsAndDocumentingComments) {
   const std::string text = "mesh m { trust_domain \"x\"; }\n// the web tier\nservice a {\n"
                            "  port 80;  /* one\n  two */\n  subset v1 { endpoints []; }\n}\n";
@@ -153,8 +180,8 @@ TEST(Formatter, MultiLineTrailingCommentsAndDocumentingComments) {
 }
 
 // Comments anywhere between tokens: the result parses, keeps the digest and is a fixed point.
-TEST(Formatter, RandomCommentsKeepTokensAndReachAFixedPoint) {
-  const std::string example = readFile(MESHC_EXAMPLE_POLICY);
+TEST_P(FormatterOnExample, RandomCommentsKeepTokensAndReachAFixedPoint) {
+  const std::string example = readFile(GetParam());
   std::vector<std::string> tokens;
   for (const ast::SourceToken& token : ast::sourceTokens(SourceFile("e.mesh", example))) {
     if (token.kind == ast::SourceToken::Kind::Code) tokens.push_back(token.text);
