@@ -134,16 +134,6 @@ TEST(Formatter, CommentsBeforeABraceMoveIntoTheBlock) {
   EXPECT_EQ(format(formatted), formatted);
 }
 
-TEST(Formatter, ParenthesesHugTheirGroup) {
-  const std::string text =
-      "mesh m { trust_domain \"x\"; }\nservice s { port 80; subset v { endpoints []; }\n"
-      "route { when ( path prefix \"/a\" and not method GET ) or query \"q\" absent => v; } }\n";
-  EXPECT_EQ(format(text),
-            "mesh m { trust_domain \"x\"; }\n\nservice s {\n  port 80;\n"
-            "  subset v { endpoints []; }\n  route {\n    when (path prefix \"/a\" and not method "
-            "GET) or query \"q\" absent => v;\n  }\n}\n");
-}
-
 TEST(Formatter, SplitAsANameOpensABlock) {
   const std::string text =
       "mesh m { trust_domain \"x\"; }\nservice split { port 80; subset split { endpoints []; }\n"
