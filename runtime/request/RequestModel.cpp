@@ -14,6 +14,14 @@ mesh_str toMeshStr(std::string_view s) {
   return s.empty() ? mesh_str{"", 0} : mesh_str{s.data(), s.size()};
 }
 
+// A field value excludes its leading and trailing whitespace (RFC 9110 §5.5). The HTTP parser has
+// trimmed it already; a test's request, written by hand, may not have.
+std::string_view withoutOws(std::string_view value) {
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  return value;
+}
+
 char toLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool equalsNoCase(std::string_view a, std::string_view b) {
@@ -30,7 +38,7 @@ std::optional<std::string_view> hostHeader(std::span<const HeaderField> headers)
   for (const HeaderField& field : headers) {
     if (!equalsNoCase(field.name, "host")) continue;
     if (host) return std::nullopt;
-    host = field.value;
+    host = withoutOws(field.value);
   }
   return host.value_or(std::string_view{});
 }
@@ -78,7 +86,8 @@ RequestProblem RequestModel::build(const RequestInput& input, mesh_request& out)
   };
   const std::string_view host = appendLower(hostPort.host);
   for (const HeaderField& field : input.headers) {
-    headers_.push_back(mesh_header{toMeshStr(appendLower(field.name)), toMeshStr(field.value)});
+    headers_.push_back(
+        mesh_header{toMeshStr(appendLower(field.name)), toMeshStr(withoutOws(field.value))});
   }
 
   // Join repeats into their first occurrence. Quadratic in the number of fields, which the HTTP

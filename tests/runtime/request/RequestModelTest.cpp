@@ -75,6 +75,20 @@ TEST(RequestModel, RepeatedHeadersAreJoinedInReceivedOrder) {
   EXPECT_EQ(view(request.headers[2].value), "a,b");
 }
 
+// The HTTP parser trims field values; a request written in a policy test must mean the same.
+TEST(RequestModel, HeaderValuesLoseSurroundingWhitespace) {
+  const std::vector<HeaderField> headers = {
+      {"Host", " reviews\t"}, {"H", " a"}, {"X", "b \t"}, {"X", "\tc"}, {"Y", " in side "}};
+  RequestModel model;
+  mesh_request request;
+  ASSERT_EQ(model.build(input("GET", "/", headers), request), RequestProblem::kNone);
+  EXPECT_EQ(view(request.host), "reviews");
+  ASSERT_EQ(request.header_count, 4u);
+  EXPECT_EQ(view(request.headers[1].value), "a");
+  EXPECT_EQ(view(request.headers[2].value), "b,c");
+  EXPECT_EQ(view(request.headers[3].value), "in side");
+}
+
 TEST(RequestModel, AbsoluteFormTargetOverridesHostHeader) {
   const std::vector<HeaderField> headers = {{"Host", "ignored"}};
   RequestModel model;
