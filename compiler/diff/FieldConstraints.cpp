@@ -119,6 +119,23 @@ FieldConstraints::Solution FieldConstraints::solve() const {
 
 FieldConstraints::Solution FieldConstraints::solveWithoutSegments() const {
   using Kind = Solution::Kind;
+  // Literals the candidate search cannot refute: a regex both required and excluded, a prefix or
+  // suffix excluded though a required one starts or ends with it.
+  for (const std::string& excluded : notPrefixes_) {
+    for (const std::string& required : prefixes_) {
+      if (startsWith(required, excluded)) return {Kind::Unsatisfiable, {}};
+    }
+  }
+  for (const std::string& excluded : notRegexes_) {
+    if (std::find(regexes_.begin(), regexes_.end(), excluded) != regexes_.end()) {
+      return {Kind::Unsatisfiable, {}};
+    }
+  }
+  for (const std::string& excluded : notSuffixes_) {
+    for (const std::string& required : suffixes_) {
+      if (endsWith(required, excluded)) return {Kind::Unsatisfiable, {}};
+    }
+  }
   const auto found = [](std::string value) { return Solution{Kind::Satisfiable, {false, value}}; };
   const Solution absent{Kind::Satisfiable, {true, {}}};
   const Solution none{Kind::Unsatisfiable, {}};

@@ -208,11 +208,13 @@ class RegionSearch {
   std::optional<Assignment> search(size_t clause) {
     if (++nodes_ > kBudget) return std::nullopt;
     Solved current = solveLiterals(literals_);
-    if (!current.assignment) {
+    if (!current.assignment && !current.undecided) return std::nullopt;  // proven empty
+    // Undecided literals may still be refuted by the clauses (a regex required by one rule and
+    // excluded by the other's), so the search goes on; only a leaf left undecided is reported.
+    if (clause == clauses_.size()) {
       undecided_ = undecided_ || current.undecided;
-      return std::nullopt;
+      return std::move(current.assignment);
     }
-    if (clause == clauses_.size()) return std::move(current.assignment);
     // A condition the current literals already rule out fails for every such request.
     const Clause& clause_ = clauses_[clause];
     for (const ir::Predicate* predicate : clause_.predicates) {

@@ -244,6 +244,15 @@ class Implications {
   std::map<std::string, std::unique_ptr<re2::RE2>> regexes_;
 };
 
+// The path and the method are in every request, so an empty prefix or suffix of them holds always.
+bool alwaysHolds(const Atom& atom) {
+  const bool everywhere = atom.subject == Subject::Path || atom.subject == Subject::Method;
+  const bool emptyTest = (atom.test == Test::Prefix || atom.test == Test::SegmentPrefix ||
+                          atom.test == Test::Suffix) &&
+                         atom.value.empty();
+  return everywhere && emptyTest && !atom.negated;
+}
+
 struct Group {
   std::vector<Atom> atoms;
   SourceLoc loc;
@@ -307,7 +316,8 @@ class RouteReachability {
   // Every request satisfying `later` satisfies `earlier`.
   bool covers(const Group& earlier, const Group& later) {
     return std::all_of(earlier.atoms.begin(), earlier.atoms.end(), [&](const Atom& needed) {
-      return std::any_of(later.atoms.begin(), later.atoms.end(),
+      return alwaysHolds(needed) ||
+             std::any_of(later.atoms.begin(), later.atoms.end(),
                          [&](const Atom& held) { return logic_.implies(held, needed); });
     });
   }

@@ -81,6 +81,40 @@ TEST(FieldConstraints, ContradictionsHaveNoWitness) {
   EXPECT_EQ(solved(d), "(none)") << "a forwarded request's path always starts with '/'";
 }
 
+TEST(FieldConstraints, SegmentPrefixesAreSolvedExactly) {
+  FieldConstraints path(Field::Path);
+  path.segmentPrefix("/v2", true);
+  path.equals("/v2", false);
+  const auto solution = path.solve();
+  ASSERT_EQ(solution.kind, FieldConstraints::Solution::Kind::Satisfiable);
+  EXPECT_EQ(solution.witness.value.rfind("/v2/", 0), 0u) << solution.witness.value;
+  FieldConstraints none(Field::Path);
+  none.segmentPrefix("/v2", true);
+  none.prefix("/v2x", true);
+  EXPECT_EQ(none.solve().kind, FieldConstraints::Solution::Kind::Unsatisfiable);
+}
+
+// What candidates cannot refute, literal against literal can: a regex both required and excluded,
+// a required prefix or suffix that extends an excluded one.
+TEST(FieldConstraints, RegexesAndSuffixesRefuteTheirOwnNegations) {
+  FieldConstraints regex(Field::Path);
+  regex.regex("/x[0-9]", true);
+  EXPECT_EQ(regex.solve().kind, FieldConstraints::Solution::Kind::Undecided);
+  regex.regex("/x[0-9]", false);
+  EXPECT_EQ(regex.solve().kind, FieldConstraints::Solution::Kind::Unsatisfiable);
+  FieldConstraints suffix(Field::Path);
+  suffix.suffix("/app.js", true);
+  suffix.regex(".*", true);
+  suffix.suffix(".js", false);
+  EXPECT_EQ(suffix.solve().kind, FieldConstraints::Solution::Kind::Unsatisfiable);
+  FieldConstraints found(Field::Header);
+  found.suffix("@example.com", true);
+  found.regex("[a-z]+@example\\.com", false);
+  const auto solution = found.solve();
+  ASSERT_EQ(solution.kind, FieldConstraints::Solution::Kind::Satisfiable);
+  EXPECT_EQ(solution.witness.value, "@example.com");
+}
+
 TEST(FieldConstraints, HeadersMayBeAbsent) {
   FieldConstraints header(Field::Header);
   header.equals("jason", false);

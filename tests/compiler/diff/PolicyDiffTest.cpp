@@ -114,6 +114,13 @@ TEST(PolicyDiff, APolicyComparedWithItselfHasNoChanges) {
   }
 }
 
+TEST(PolicyDiff, APolicyWithRegexesComparedWithItselfIsDecided) {
+  const ir::Module module = matchesPolicy();
+  const PolicyDiff result = diffPolicies({module}, {module}, "");
+  EXPECT_TRUE(result.changes.empty());
+  EXPECT_TRUE(result.notes.empty()) << result.notes.front();
+}
+
 TEST(PolicyDiff, EveryRequestDecidedDifferentlyFallsInAListedClass) {
   RandomPair random(20261127);
   int differing = 0;

@@ -155,6 +155,10 @@ TEST(Sema, RegexesSuffixesAndNegationsInReachability) {
             "11:5: error[E0503]: rule can never match: every request it matches is taken by an "
             "earlier rule (rules are tried in order)\n"
             "10:5: note: the earlier rule is here\n");
+  // An empty suffix holds for every path: it shadows the rules after it like `otherwise`.
+  c = check(withRoute("    when path suffix \"\" => v1;\n"
+                      "    when method GET => v2;\n"));
+  EXPECT_NE(c.summary().find("9:5: error[E0503]"), std::string::npos) << c.summary();
   // Two regexes may overlap: nothing is reported.
   c =
       check(withRoute("    when path matches \"/a.*\" => v1;\n"
