@@ -5,14 +5,57 @@
 #include <stdexcept>
 
 namespace mesh {
+namespace {
+
+// Names what a rule already does instead of forwarding as it is, or nothing.
+std::string_view answerOf(const RuleSettings& settings) {
+  if (settings.directResponse) return "a direct response";
+  if (settings.redirect) return "a redirect";
+  if (settings.rewrite) return "a rewrite";
+  return {};
+}
+
+std::string secondAnswer(std::string_view what, std::string_view before) {
+  return fmt::format("{} besides {}: a rule holds at most one direct response, redirect or rewrite",
+                     what, before);
+}
+
+std::string withContext(std::string_view what, const std::string& problem) {
+  return problem.empty() ? problem : fmt::format("{}: {}", what, problem);
+}
+
+}  // namespace
 
 std::string applyAction(const mesh_action& action, RuleSettings& settings) {
   if (!action.config) return fmt::format("action of kind {} has no config", action.kind);
+  const void* config = action.config;
+  const std::string_view before = answerOf(settings);
   // The kind is a number from another program: unknown values are data errors, not bugs.
   switch (action.kind) {
     case MESH_ACTION_TIMEOUT:
-      settings.timeoutMs = static_cast<const mesh_timeout_action*>(action.config)->timeout_ms;
+      settings.timeoutMs = static_cast<const mesh_timeout_action*>(config)->timeout_ms;
       return {};
+    case MESH_ACTION_REQUEST_HEADERS:
+      return withContext("request header edits",
+                         decodeHeaderEdits(*static_cast<const mesh_header_edits*>(config),
+                                           settings.requestHeaders));
+    case MESH_ACTION_RESPONSE_HEADERS:
+      return withContext("response header edits",
+                         decodeHeaderEdits(*static_cast<const mesh_header_edits*>(config),
+                                           settings.responseHeaders));
+    case MESH_ACTION_DIRECT_RESPONSE:
+      if (!before.empty()) return secondAnswer("a direct response", before);
+      return withContext("direct response",
+                         decodeDirectResponse(*static_cast<const mesh_direct_response*>(config),
+                                              settings.directResponse.emplace()));
+    case MESH_ACTION_REDIRECT:
+      if (!before.empty()) return secondAnswer("a redirect", before);
+      return withContext("redirect", decodeRedirect(*static_cast<const mesh_redirect*>(config),
+                                                    settings.redirect.emplace()));
+    case MESH_ACTION_REWRITE:
+      if (!before.empty()) return secondAnswer("a rewrite", before);
+      return withContext("rewrite", decodeRewrite(*static_cast<const mesh_rewrite*>(config),
+                                                  settings.rewrite.emplace()));
   }
   return fmt::format(
       "action kind {} is unknown to this runtime; rebuild the sidecar with the meshc that "
@@ -32,7 +75,7 @@ RuleTable::RuleTable(const mesh_module& module) {
         throw std::logic_error("RuleTable over an unchecked module: " + problem);
       }
     }
-    rules_.push_back(settings);
+    rules_.push_back(std::move(settings));
   }
 }
 

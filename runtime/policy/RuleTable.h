@@ -1,24 +1,35 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "mesh/abi.h"
+#include "policy/ActionConfigs.h"
 
 namespace mesh {
 
 // What the runtime does for a request once route() has chosen a rule: the rule's action
-// descriptors, decoded into plain fields. One entry per rule of the module.
+// descriptors, decoded into plain fields. One entry per rule of the module. Views point into the
+// module's constant data, which lives as long as the process.
 struct RuleSettings {
   std::string_view location;  // "file:line:col" in the policy
   uint32_t service = 0;
-  uint64_t timeoutMs = 0;  // 0: no deadline
+  uint64_t timeoutMs = 0;                   // 0: no deadline
+  std::vector<HeaderEdit> requestHeaders;   // on the request forwarded, in order
+  std::vector<HeaderEdit> responseHeaders;  // on every response to a request the rule decided
+  // At most one of the next three: a rule answers itself, or forwards (perhaps rewritten).
+  std::optional<DirectResponse> directResponse;
+  std::optional<Redirect> redirect;
+  std::optional<Rewrite> rewrite;
 };
 
-// Decodes one action into `settings`. Returns an empty string, or why the action is unusable
-// (an unknown kind, a missing config). The one place that knows every MESH_ACTION_* kind.
+// Decodes one action into `settings`. Returns an empty string, or why the action is unusable: an
+// unknown kind, a missing or malformed config (ActionConfigs.h), or a second way of answering (a
+// rule may hold one direct response, redirect or rewrite, as a Gateway API rule may not combine a
+// RequestRedirect with a URLRewrite). The one place that knows every MESH_ACTION_* kind.
 std::string applyAction(const mesh_action& action, RuleSettings& settings);
 
 // The decoded rules of a module, built once at start-up and read-only afterwards, so every

@@ -92,5 +92,41 @@ TEST(ModuleCheck, RefusesActionsItDoesNotKnow) {
   }
 }
 
+TEST(ModuleCheck, RefusesMalformedActionsNamingTheRule) {
+  {
+    TestModule module;
+    const mesh_redirect redirect{"ftp", "", {"", "", MESH_PATH_KEEP, 0}, 0, 302};
+    const mesh_action actions[] = {{MESH_ACTION_REDIRECT, 0, &redirect}};
+    module.rules[1].actions = actions;
+    module.rules[1].action_count = 1;
+    EXPECT_EQ(checkModule(module.module),
+              "rule 1 (test.mesh:4:5): redirect: scheme \"ftp\" is not \"\", \"http\" or "
+              "\"https\"");
+  }
+  {
+    TestModule module;
+    const mesh_direct_response direct{"", 200, 0};
+    const mesh_redirect redirect{"", "", {"", "", MESH_PATH_KEEP, 0}, 0, 308};
+    const mesh_action actions[] = {{MESH_ACTION_DIRECT_RESPONSE, 0, &direct},
+                                   {MESH_ACTION_REDIRECT, 0, &redirect}};
+    module.rules[0].actions = actions;
+    module.rules[0].action_count = 2;
+    EXPECT_EQ(checkModule(module.module),
+              "rule 0 (test.mesh:3:5): a redirect besides a direct response: a rule holds at most "
+              "one direct response, redirect or rewrite");
+  }
+  {
+    TestModule module;
+    const mesh_header_edit edits[] = {{"x-a", "1", 0, 0}};
+    const mesh_header_edits list{edits, 1, 0};
+    const mesh_action actions[] = {{MESH_ACTION_RESPONSE_HEADERS, 0, &list}};
+    module.rules[1].actions = actions;
+    module.rules[1].action_count = 1;
+    EXPECT_EQ(checkModule(module.module),
+              "rule 1 (test.mesh:4:5): response header edits: edit 0 has op 0, not a "
+              "MESH_HEADER_* value");
+  }
+}
+
 }  // namespace
 }  // namespace mesh
