@@ -12,11 +12,10 @@
 #include <string_view>
 
 #include "core/WorkerContext.h"
-#include "http/HopByHop.h"
 #include "http/LocalReply.h"
 #include "http/MessageFraming.h"
-#include "http/RequestId.h"
 #include "http/Router.h"
+#include "http/UpstreamRequest.h"
 
 namespace mesh {
 namespace asio = boost::asio;
@@ -38,23 +37,6 @@ std::string peerAddress(const tcp::socket& socket) {
   const std::string ip = peer.address().to_string();
   return peer.address().is_v6() ? fmt::format("[{}]:{}", ip, peer.port())
                                 : fmt::format("{}:{}", ip, peer.port());
-}
-
-// Turns the client's request into the one the upstream gets: the target the policy saw
-// (origin-form, normalised path, query as received) and an absolute-form's authority as Host, no
-// hop-by-hop headers, no Expect (the sidecar answers 100-continue itself), a request id, HTTP/1.1.
-void prepareUpstreamRequest(http::request<http::buffer_body>& request,
-                            const ForwardedTarget& forwarded, Prng& prng) {
-  // The authority is a view into the old target: Host is set before the target changes.
-  if (!forwarded.authority.empty()) request.set(http::field::host, forwarded.authority);
-  // Most targets are in normal form already and cost no copy.
-  if (request.target() != forwarded.target) request.target(forwarded.target);
-  removeHopByHopHeaders(request);
-  request.erase(http::field::expect);
-  if (request.find("x-request-id") == request.end()) {
-    request.set("x-request-id", RequestId(prng.next(), prng.next()).view());
-  }
-  request.version(11);
 }
 
 // How an exchange that went upstream ended, as far as the client is concerned.

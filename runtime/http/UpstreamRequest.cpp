@@ -1,0 +1,23 @@
+#include "http/UpstreamRequest.h"
+
+#include "http/HopByHop.h"
+#include "http/RequestId.h"
+
+namespace mesh {
+namespace http = boost::beast::http;
+
+void prepareUpstreamRequest(http::request<http::buffer_body>& request,
+                            const ForwardedTarget& forwarded, Prng& prng) {
+  // The authority is a view into the old target: Host is set before the target changes.
+  if (!forwarded.authority.empty()) request.set(http::field::host, forwarded.authority);
+  // Most targets are in normal form already and cost no copy.
+  if (request.target() != forwarded.target) request.target(forwarded.target);
+  removeHopByHopHeaders(request);
+  request.erase(http::field::expect);
+  if (request.find("x-request-id") == request.end()) {
+    request.set("x-request-id", RequestId(prng.next(), prng.next()).view());
+  }
+  request.version(11);
+}
+
+}  // namespace mesh

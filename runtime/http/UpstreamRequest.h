@@ -1,0 +1,17 @@
+#pragma once
+
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/message.hpp>
+
+#include "core/Prng.h"
+#include "request/RequestModel.h"
+
+namespace mesh {
+
+// Turns the client's request into the one the upstream gets: the target the policy saw
+// (origin-form, normalised path, query as received) and an absolute-form's authority as Host, no
+// hop-by-hop headers, no Expect (the sidecar answers 100-continue itself), a request id, HTTP/1.1.
+void prepareUpstreamRequest(boost::beast::http::request<boost::beast::http::buffer_body>& request,
+                            const ForwardedTarget& forwarded, Prng& prng);
+
+}  // namespace mesh
