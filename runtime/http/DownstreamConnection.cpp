@@ -9,7 +9,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
+#include <span>
 #include <string_view>
+#include <utility>
 
 #include "core/WorkerContext.h"
 #include "http/LocalReply.h"
@@ -188,7 +190,9 @@ asio::awaitable<bool> DownstreamConnection::serve(Exchange& exchange) {
   exchange.route = router_.route(seen, worker_);
   if (!exchange.route.endpoint) {
     // An unread body would be taken for the next request: keep the connection only without one.
-    const LocalReply reply{exchange.route.status, exchange.route.message};
+    // The decision is done with: its text moves into the reply.
+    const LocalReply reply{exchange.route.status, std::move(exchange.route.message),
+                           std::move(exchange.route.location)};
     co_return co_await answer(exchange, reply,
                               exchange.facts.clientKeepAlive && !exchange.facts.hadBody);
   }
@@ -200,7 +204,7 @@ asio::awaitable<bool> DownstreamConnection::forward(Exchange& exchange) {
   // An HTTP/1.0 client does not know 100 Continue: the expectation is ignored (RFC 9110 §10.1.1).
   exchange.facts.expectContinue = exchange.facts.clientVersion >= 11 &&
                                   beast::iequals(request[http::field::expect], "100-continue");
-  prepareUpstreamRequest(request, policyRequest_.forwarded(), worker_.prng);
+  prepareUpstreamRequest(request, policyRequest_.forwarded(), exchange.route.rule, worker_.prng);
   if (exchange.route.timeoutMs > 0) {
     exchange.deadline =
         Exchange::Clock::now() + std::chrono::milliseconds(exchange.route.timeoutMs);
@@ -251,9 +255,14 @@ asio::awaitable<bool> DownstreamConnection::answer(Exchange& exchange, const Loc
   if (router_.tagsResponses() && exchange.route.cluster >= 0) {
     clusterTag = worker_.clusters->cluster(exchange.route.cluster).name;
   }
+  // The deciding rule's response header edits go on every response to its requests, the
+  // sidecar's own 5xx included (as Envoy applies a route's response_headers_to_add to its local
+  // replies).
+  std::span<const HeaderEdit> edits;
+  if (exchange.route.rule) edits = exchange.route.rule->responseHeaders;
   const bool keep = keepAlive && !worker_.state.draining();
   auto [written, reusable] =
-      co_await writeLocalReply(stream_, exchange.facts, reply, clusterTag, keep);
+      co_await writeLocalReply(stream_, exchange.facts, reply, clusterTag, edits, keep);
   if (written && !reusable) phase_ = Phase::kRefused;
   record(exchange, reply.status);
   co_return reusable;

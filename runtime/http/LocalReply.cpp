@@ -4,9 +4,9 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "http/HeaderEdits.h"
 #include "http/Router.h"
 
 namespace mesh {
@@ -49,18 +49,33 @@ LocalReply describeFailure(const Exchange& exchange, const Router& router,
                            target, reason)};
 }
 
-asio::awaitable<std::pair<bool, bool>> writeLocalReply(Stream& stream, const RequestFacts& facts,
-                                                       const LocalReply& reply,
-                                                       std::string_view clusterTag,
-                                                       bool keepAlive) {
+http::response<http::string_body> makeLocalResponse(const RequestFacts& facts,
+                                                    const LocalReply& reply,
+                                                    std::string_view clusterTag,
+                                                    std::span<const HeaderEdit> edits,
+                                                    bool keepAlive) {
   http::response<http::string_body> response{static_cast<http::status>(reply.status),
                                              facts.clientVersion < 11 ? 10u : 11u};
-  response.set(http::field::content_type, "text/plain");
+  if (!reply.message.empty()) response.set(http::field::content_type, "text/plain");
   if (!clusterTag.empty()) response.set(kClusterHeader, clusterTag);
+  if (!reply.location.empty()) response.set(http::field::location, reply.location);
   response.body() = reply.message;
   response.keep_alive(keepAlive);
   response.prepare_payload();
+  // Beast says "Content-Length: 0", which RFC 9110 §8.6 forbids for a 204; for a 304 it would
+  // claim the length of the resource, which the sidecar does not know.
+  if (reply.status == 204 || reply.status == 304) response.erase(http::field::content_length);
+  applyHeaderEdits(response, edits);
   if (facts.head) response.body().clear();
+  return response;
+}
+
+asio::awaitable<std::pair<bool, bool>> writeLocalReply(Stream& stream, const RequestFacts& facts,
+                                                       const LocalReply& reply,
+                                                       std::string_view clusterTag,
+                                                       std::span<const HeaderEdit> edits,
+                                                       bool keepAlive) {
+  auto response = makeLocalResponse(facts, reply, clusterTag, edits, keepAlive);
   auto [ec, bytes] =
       co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
   co_return std::pair{!ec, !ec && keepAlive};

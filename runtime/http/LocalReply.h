@@ -1,25 +1,44 @@
 #pragma once
 
-// The responses the sidecar gives itself (4xx and 5xx), each with a plain-text reason that names
-// what went wrong. Internal to the runtime (brings in Asio).
+// The responses the sidecar gives itself: its own 4xx and 5xx, each with a plain-text reason that
+// names what went wrong, and the answers of rules that answer themselves (redirects, direct
+// responses). Internal to the runtime (brings in Asio).
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <chrono>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "http/Exchange.h"
 #include "http/Stream.h"
+#include "policy/ActionConfigs.h"
 
 namespace mesh {
 
 class Router;
 
 struct LocalReply {
+  LocalReply(unsigned code, std::string body, std::string redirectTo = {})
+      : status(code), message(std::move(body)), location(std::move(redirectTo)) {}
+
   unsigned status = 0;
-  std::string message;  // the body: one line ending in '\n'
+  // The body, plain text: for the sidecar's own replies one line ending in '\n'; a direct
+  // response's body as the policy gives it; empty for a redirect.
+  std::string message;
+  std::string location;  // a redirect's Location, else empty
 };
+
+// The response for `reply`, in the client's HTTP version: text/plain when it has a body,
+// `clusterTag` (when not empty) as x-mesh-upstream-cluster, the Location, framing, then `edits`
+// (the deciding rule's response header edits, which leave framing alone). A HEAD request's reply
+// keeps its Content-Length but loses its body.
+boost::beast::http::response<boost::beast::http::string_body> makeLocalResponse(
+    const RequestFacts& facts, const LocalReply& reply, std::string_view clusterTag,
+    std::span<const HeaderEdit> edits, bool keepAlive);
 
 // The reply for a request whose header could not be read (400, or 431 when too large).
 LocalReply badRequestHeader(const boost::beast::error_code& ec);
@@ -29,13 +48,10 @@ LocalReply badRequestHeader(const boost::beast::error_code& ec);
 LocalReply describeFailure(const Exchange& exchange, const Router& router,
                            std::chrono::milliseconds streamIdleTimeout);
 
-// Writes `reply` in the client's HTTP version; `clusterTag`, when not empty, goes out as
-// x-mesh-upstream-cluster. Returns whether it went out, and whether the connection may carry
-// another request.
-boost::asio::awaitable<std::pair<bool, bool>> writeLocalReply(Stream& stream,
-                                                              const RequestFacts& facts,
-                                                              const LocalReply& reply,
-                                                              std::string_view clusterTag,
-                                                              bool keepAlive);
+// Writes the response makeLocalResponse() makes. Returns whether it went out, and whether the
+// connection may carry another request.
+boost::asio::awaitable<std::pair<bool, bool>> writeLocalReply(
+    Stream& stream, const RequestFacts& facts, const LocalReply& reply, std::string_view clusterTag,
+    std::span<const HeaderEdit> edits, bool keepAlive);
 
 }  // namespace mesh

@@ -2,6 +2,7 @@
 
 #include "core/WorkerContext.h"
 #include "http/Router.h"
+#include "policy/RedirectLocation.h"
 
 namespace mesh {
 namespace {
@@ -18,7 +19,7 @@ class OutboundRouter final : public Router {
     const uint32_t result = module.route(&request, &decision);
     switch (result) {
       case MESH_ROUTE_MATCHED:
-        return matched(decision, worker);
+        return matched(request, decision, worker);
       case MESH_ROUTE_NO_SERVICE:
         return reject(404,
                       fmt::format("meshc: no route: host \"{}\" is not a service workload \"{}\" "
@@ -48,16 +49,41 @@ class OutboundRouter final : public Router {
     return decision;
   }
 
-  RouteDecision matched(const mesh_route_decision& policy, WorkerContext& worker) const {
+  RouteDecision matched(const mesh_request& request, const mesh_route_decision& policy,
+                        WorkerContext& worker) const {
     const auto& clusters = worker.clusters->clusters();
-    if (policy.cluster >= clusters.size() || policy.rule >= state_.rules.size()) {
-      return reject(
-          500, fmt::format("meshc: policy chose cluster {} of {}, rule {} of {}\n", policy.cluster,
-                           clusters.size(), policy.rule, state_.rules.size()));
+    if (policy.rule >= state_.rules.size()) {
+      return reject(500, fmt::format("meshc: policy chose rule {} of {}\n", policy.rule,
+                                     state_.rules.size()));
     }
     const RuleSettings& rule = state_.rules[policy.rule];
-    const Cluster& cluster = clusters[policy.cluster];
     RouteDecision decision;
+    decision.rule = &rule;
+    // A rule that answers itself does so whatever cluster it names: nothing goes upstream.
+    if (rule.redirect) {
+      decision.status = rule.redirect->status;
+      decision.location = redirectLocation(request, *rule.redirect);
+      return decision;
+    }
+    if (rule.directResponse) {
+      decision.status = rule.directResponse->status;
+      decision.message = rule.directResponse->body;
+      return decision;
+    }
+    if (policy.cluster == MESH_NO_CLUSTER) {
+      // Gateway API: a rule whose backends are all missing (here: it has none) answers 500.
+      decision.status = 500;
+      decision.message =
+          fmt::format("meshc: the route rule at {} has no backends\n", rule.location);
+      return decision;
+    }
+    if (policy.cluster >= clusters.size()) {
+      decision.status = 500;
+      decision.message =
+          fmt::format("meshc: policy chose cluster {} of {}\n", policy.cluster, clusters.size());
+      return decision;
+    }
+    const Cluster& cluster = clusters[policy.cluster];
     decision.cluster = static_cast<int32_t>(policy.cluster);
     decision.table = worker.clusters;
     if (cluster.endpoints.empty()) {

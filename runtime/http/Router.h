@@ -6,6 +6,7 @@
 
 #include "mesh/abi.h"
 #include "observability/StatsShard.h"
+#include "policy/RuleTable.h"
 #include "upstream/ClusterTable.h"
 
 namespace mesh {
@@ -16,10 +17,14 @@ struct WorkerContext;
 // Where one request goes: an endpoint, or a response the sidecar gives itself.
 struct RouteDecision {
   int32_t cluster = -1;                // for metrics and x-mesh-upstream-cluster; -1 if none
-  const Endpoint* endpoint = nullptr;  // null: answer locally with status and message
-  uint64_t timeoutMs = 0;              // 0: no deadline
+  const Endpoint* endpoint = nullptr;  // null: answer locally with status, message and location
+  // The policy rule that decided the request, whose settings (rewrite, header edits) apply to
+  // the exchange; null when none did (the inbound listener, no route).
+  const RuleSettings* rule = nullptr;
+  uint64_t timeoutMs = 0;  // 0: no deadline
   unsigned status = 0;
   std::string message;
+  std::string location;  // a redirect's Location, else empty
   // The table `endpoint` points into, kept alive for the exchange across an endpoint reload.
   std::shared_ptr<const ClusterTable> table;
 };

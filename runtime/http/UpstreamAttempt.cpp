@@ -11,6 +11,7 @@
 
 #include "core/WorkerContext.h"
 #include "http/BodyReader.h"
+#include "http/HeaderEdits.h"
 #include "http/HopByHop.h"
 #include "http/MessageFraming.h"
 #include "upstream/Connector.h"
@@ -181,6 +182,8 @@ asio::awaitable<void> UpstreamAttempt::relayResponseBody() {
   exchange_.upstreamKeepAlive = response.keep_alive() && !parser.need_eof();
   removeHopByHopHeaders(response);
   normalizeContentLength(response, parser.content_length());
+  // Before the cluster tag, which states a fact no policy should be able to blur.
+  if (exchange_.route.rule) applyHeaderEdits(response, exchange_.route.rule->responseHeaders);
   if (router_.tagsResponses() && exchange_.route.cluster >= 0) {
     response.set(kClusterHeader, exchange_.route.table->cluster(exchange_.route.cluster).name);
   }

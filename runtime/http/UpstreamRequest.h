@@ -4,6 +4,7 @@
 #include <boost/beast/http/message.hpp>
 
 #include "core/Prng.h"
+#include "policy/RuleTable.h"
 #include "request/RequestModel.h"
 
 namespace mesh {
@@ -11,7 +12,10 @@ namespace mesh {
 // Turns the client's request into the one the upstream gets: the target the policy saw
 // (origin-form, normalised path, query as received) and an absolute-form's authority as Host, no
 // hop-by-hop headers, no Expect (the sidecar answers 100-continue itself), a request id, HTTP/1.1.
+// Then, when a rule decided the request (`rule` is not null), its rewrite (the path changed, the
+// query kept, the Host replaced) and its request header edits, which have the last word on every
+// header the sidecar does not keep to itself (HeaderEdits.h).
 void prepareUpstreamRequest(boost::beast::http::request<boost::beast::http::buffer_body>& request,
-                            const ForwardedTarget& forwarded, Prng& prng);
+                            const ForwardedTarget& forwarded, const RuleSettings* rule, Prng& prng);
 
 }  // namespace mesh

@@ -95,5 +95,53 @@ TEST(LocalReply, BadRequestHeaderIs431WhenTooLargeOtherwise400) {
   EXPECT_EQ(bad.message.back(), '\n');
 }
 
+TEST(LocalReply, ARedirectHasLocationAndAnEmptyBody) {
+  const RequestFacts facts{11, true, false, false, false};
+  const auto response = makeLocalResponse(facts, {301, "", "https://reviews/a?b"}, "", {}, true);
+  EXPECT_EQ(response.result_int(), 301u);
+  EXPECT_EQ(response[http::field::location], "https://reviews/a?b");
+  EXPECT_EQ(response[http::field::content_length], "0");
+  EXPECT_EQ(response.count(http::field::content_type), 0u);
+  EXPECT_EQ(response.count(kClusterHeader), 0u);
+  EXPECT_TRUE(response.keep_alive());
+  EXPECT_EQ(response.body(), "");
+}
+
+TEST(LocalReply, ADirectResponseIsPlainTextAndItsRulesEditsApply) {
+  const RequestFacts facts{11, true, false, false, false};
+  const HeaderEdit edits[] = {{"content-type", "application/json", HeaderEdit::Op::kSet},
+                              {"x-served-by", "mesh", HeaderEdit::Op::kAdd},
+                              {"content-length", "", HeaderEdit::Op::kRemove},
+                              {"connection", "keep-alive", HeaderEdit::Op::kSet}};
+  const auto response = makeLocalResponse(facts, {418, "{}"}, "", edits, false);
+  EXPECT_EQ(response.result_int(), 418u);
+  EXPECT_EQ(response[http::field::content_type], "application/json");
+  EXPECT_EQ(response["x-served-by"], "mesh");
+  EXPECT_EQ(response[http::field::content_length], "2");
+  EXPECT_EQ(response[http::field::connection], "close");
+  EXPECT_EQ(response.body(), "{}");
+}
+
+TEST(LocalReply, HeadKeepsTheLengthAndHttp10TheVersion) {
+  const RequestFacts head{10, false, true, false, false};
+  const auto response = makeLocalResponse(head, {200, "hello\n"}, "reviews.v1", {}, false);
+  EXPECT_EQ(response.version(), 10u);
+  EXPECT_EQ(response[http::field::content_length], "6");
+  EXPECT_EQ(response[kClusterHeader], "reviews.v1");
+  EXPECT_EQ(response[http::field::content_type], "text/plain");
+  EXPECT_EQ(response.body(), "");
+}
+
+TEST(LocalReply, NoContentAndNotModifiedHaveNoBodyAndNoLength) {
+  const RequestFacts facts{11, true, false, false, false};
+  for (unsigned status : {204u, 304u}) {
+    const auto response = makeLocalResponse(facts, {status, ""}, "", {}, true);
+    EXPECT_EQ(response.result_int(), status);
+    EXPECT_EQ(response.count(http::field::content_length), 0u) << status;
+    EXPECT_EQ(response.count(http::field::content_type), 0u) << status;
+    EXPECT_TRUE(response.keep_alive());
+  }
+}
+
 }  // namespace
 }  // namespace mesh

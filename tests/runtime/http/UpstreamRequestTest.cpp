@@ -22,10 +22,10 @@ Request clientRequest(std::string_view target) {
   return request;
 }
 
-TEST(UpstreamRequest, TheUpstreamGetsWhatThePolicySaw) {
+TEST(UpstreamRequest, WithoutARuleTheUpstreamGetsWhatThePolicySaw) {
   Prng prng;
   Request request = clientRequest("http://Reviews:9080/a/../b?q=1");
-  prepareUpstreamRequest(request, ForwardedTarget{"/b?q=1", "Reviews:9080"}, prng);
+  prepareUpstreamRequest(request, ForwardedTarget{"/b?q=1", "Reviews:9080"}, nullptr, prng);
   EXPECT_EQ(request.target(), "/b?q=1");
   EXPECT_EQ(request[http::field::host], "Reviews:9080");
   EXPECT_EQ(request.version(), 11u);
@@ -38,8 +38,58 @@ TEST(UpstreamRequest, TheUpstreamGetsWhatThePolicySaw) {
 TEST(UpstreamRequest, AddsARequestIdWhenThereIsNone) {
   Prng prng;
   Request request{http::verb::get, "/", 11};
-  prepareUpstreamRequest(request, ForwardedTarget{"/", ""}, prng);
+  prepareUpstreamRequest(request, ForwardedTarget{"/", ""}, nullptr, prng);
   EXPECT_EQ(request["x-request-id"].size(), 36u);
+}
+
+TEST(UpstreamRequest, TheRulesRewriteChangesPathAndHostAndKeepsTheQuery) {
+  Prng prng;
+  RuleSettings rule;
+  rule.rewrite = Rewrite{"backend.internal", {PathRewrite::Kind::kPrefix, "/v2", "/v1"}};
+  Request request = clientRequest("/v1/items?id=7&x=%2F");
+  prepareUpstreamRequest(request, ForwardedTarget{"/v1/items?id=7&x=%2F", ""}, &rule, prng);
+  EXPECT_EQ(request.target(), "/v2/items?id=7&x=%2F");
+  EXPECT_EQ(request[http::field::host], "backend.internal");
+
+  Request bare = clientRequest("/v1?");
+  prepareUpstreamRequest(bare, ForwardedTarget{"/v1?", ""}, &rule, prng);
+  EXPECT_EQ(bare.target(), "/v2?");
+
+  // An absolute-form's authority gives way to the rewrite's host too.
+  Request absolute = clientRequest("http://reviews:9080/v1");
+  prepareUpstreamRequest(absolute, ForwardedTarget{"/v1", "reviews:9080"}, &rule, prng);
+  EXPECT_EQ(absolute.target(), "/v2");
+  EXPECT_EQ(absolute[http::field::host], "backend.internal");
+}
+
+TEST(UpstreamRequest, ARewriteWithoutHostKeepsTheHost) {
+  Prng prng;
+  RuleSettings rule;
+  rule.rewrite = Rewrite{"", {PathRewrite::Kind::kFull, "/fixed", ""}};
+  Request request = clientRequest("/anything/at/all?q");
+  prepareUpstreamRequest(request, ForwardedTarget{"/anything/at/all?q", ""}, &rule, prng);
+  EXPECT_EQ(request.target(), "/fixed?q");
+  EXPECT_EQ(request[http::field::host], "reviews");
+}
+
+TEST(UpstreamRequest, TheRulesHeaderEditsComeLast) {
+  Prng prng;
+  RuleSettings rule;
+  rule.requestHeaders = {{"x-env", "prod", HeaderEdit::Op::kSet},
+                         {"x-debug", "", HeaderEdit::Op::kRemove},
+                         {"x-request-id", "mine", HeaderEdit::Op::kSet},
+                         {"x-secret", "again", HeaderEdit::Op::kAdd},
+                         {"host", "evil", HeaderEdit::Op::kSet},
+                         {"connection", "close", HeaderEdit::Op::kSet}};
+  Request request = clientRequest("/a");
+  prepareUpstreamRequest(request, ForwardedTarget{"/a", ""}, &rule, prng);
+  EXPECT_EQ(request["x-env"], "prod");
+  EXPECT_EQ(request.count("x-debug"), 0u);
+  EXPECT_EQ(request["x-request-id"], "mine");
+  // Connection named x-secret, which went; the rule adds one of its own afterwards.
+  EXPECT_EQ(request["x-secret"], "again");
+  EXPECT_EQ(request[http::field::host], "reviews");
+  EXPECT_EQ(request.count(http::field::connection), 0u);
 }
 
 }  // namespace
