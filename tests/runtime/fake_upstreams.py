@@ -100,14 +100,9 @@ class ScriptedUpstream(FakeUpstream):
                 pass
 
 
-class EchoesRequestLine(FakeUpstream):
-    """Answers every request (bodyless), keeping the connection, with a body that names this
-    upstream and gives the request line and Host it received, byte for byte:
-    b"reviews.v1 GET /a HTTP/1.1\\nhost: reviews\\n"."""
-
-    def __init__(self, name):
-        self.name = name
-        super().__init__()
+class HeadEcho(FakeUpstream):
+    """Reads bodyless requests one after the other on each connection, keeping it, and answers
+    each with the response the subclass's respond(head) makes of the request's head."""
 
     def handle(self, connection):
         with connection:
@@ -121,15 +116,38 @@ class EchoesRequestLine(FakeUpstream):
                             return
                         received += chunk
                     head, _, received = received.partition(b"\r\n\r\n")
-                    request_line, *fields = head.split(b"\r\n")
-                    host = [value.strip() for name, _, value in
-                            (field.partition(b":") for field in fields) if name.lower() == b"host"]
-                    body = b"%s %s\nhost: %s\n" % (self.name.encode(), request_line,
-                                                   b",".join(host))
-                    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s"
-                                       % (len(body), body))
+                    connection.sendall(self.respond(head))
             except OSError:
                 pass
+
+    def respond(self, head):
+        raise NotImplementedError
+
+
+class EchoesRequestLine(HeadEcho):
+    """Answers with a body that names this upstream and gives the request line and Host it
+    received, byte for byte: b"reviews.v1 GET /a HTTP/1.1\\nhost: reviews\\n"."""
+
+    def __init__(self, name):
+        self.name = name
+        super().__init__()
+
+    def respond(self, head):
+        request_line, *fields = head.split(b"\r\n")
+        host = [value.strip() for name, _, value in
+                (field.partition(b":") for field in fields) if name.lower() == b"host"]
+        body = b"%s %s\nhost: %s\n" % (self.name.encode(), request_line, b",".join(host))
+        return b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+
+
+class EchoesRequestHead(HeadEcho):
+    """Answers with the request's whole head as the body, byte for byte (the request line, then
+    one header field a line, CRLF-separated), and with response header fields a policy can edit:
+    x-upstream-replace: old, x-upstream-remove: 1, x-upstream-keep: 1."""
+
+    def respond(self, head):
+        return (b"HTTP/1.1 200 OK\r\nx-upstream-replace: old\r\nx-upstream-remove: 1\r\n"
+                b"x-upstream-keep: 1\r\nContent-Length: %d\r\n\r\n%s" % (len(head), head))
 
 
 def wait_for_close(connection, limit=10):

@@ -2,11 +2,26 @@
  * policy; this hand-written version lets the runtime and its end-to-end test be built and run on
  * their own, without the compiler. It plays the policy of a bookinfo-like workload:
  *
- *   workload productpage-v1 { service productpage; version v1; calls reviews, details, ratings; }
+ *   workload productpage-v1 {
+ *     service productpage; version v1; calls reviews, details, ratings, web;
+ *   }
  *   reviews: header end-user == "jason" => v2; path prefix "/v3" => v3 (no endpoints);
  *            otherwise => v1
  *   details: path prefix "/forbidden" has no rule; otherwise => v1
  *   ratings: otherwise => v1; timeout 300ms
+ *   web, one rule per action (the paths are segment prefixes):
+ *     "/moved"     redirect 301 to host example.org, prefix "/moved" replaced by "/new";
+ *                  response header x-redirected: 1 added
+ *     "/secure"    redirect 308 to scheme https
+ *     "/gone"      direct response 410 "gone for good\n"; response header cache-control set
+ *     "/nobackend" no backends (MESH_NO_CLUSTER), no action: 500
+ *     "/api"       => v1, rewritten to host backend.internal, prefix "/api" replaced by "/v2";
+ *                  request headers: x-env set, x-tag added, x-debug removed (and, as only a
+ *                  hand-made module can, host set and connection set: the sidecar skips both);
+ *                  response headers: x-upstream-replace set, x-upstream-remove removed, x-mesh
+ *                  added (and content-length removed: skipped)
+ *     "/full"      => v1, path rewritten to "/replaced"
+ *     otherwise    => v1
  *
  * The static endpoints below are placeholders: tests replace them with an endpoints file. */
 #include <stddef.h>
@@ -24,18 +39,64 @@
 #define FIXTURE_LOCAL_CLUSTER kProductpageV1
 #endif
 
-enum { kReviews, kDetails, kRatings, kProductpage };
-enum { kReviewsV1, kReviewsV2, kReviewsV3, kDetailsV1, kRatingsV1, kProductpageV1 };
+enum { kReviews, kDetails, kRatings, kWeb, kProductpage };
+enum { kReviewsV1, kReviewsV2, kReviewsV3, kDetailsV1, kRatingsV1, kWebV1, kProductpageV1 };
+enum { kWebMoved, kWebSecure, kWebGone, kWebNoBackend, kWebApi, kWebFull, kWebOtherwise };
 
 static const mesh_service services[] = {
-    {"reviews", 9080, 0, 3, 0},
-    {"details", 9080, 3, 2, 0},
-    {"ratings", 9080, 5, 1, 0},
-    {"productpage", 9080, 6, 0, 0},
+    {"reviews", 9080, 0, 3, 0},      /* rules 0-2 */
+    {"details", 9080, 3, 2, 0},      /* rules 3-4 */
+    {"ratings", 9080, 5, 1, 0},      /* rule 5 */
+    {"web", 80, 6, 7, 0},            /* rules 6-12 */
+    {"productpage", 9080, 13, 0, 0}, /* its own service: no route */
 };
 
 static const mesh_timeout_action ratingsTimeout = {300};
 static const mesh_action ratingsActions[] = {{MESH_ACTION_TIMEOUT, 0, &ratingsTimeout}};
+
+static const mesh_redirect movedRedirect = {
+    "", "example.org", {"/new", "/moved", MESH_PATH_PREFIX, 0}, 0, 301};
+static const mesh_header_edit movedResponseEdits[] = {{"x-redirected", "1", MESH_HEADER_ADD, 0}};
+static const mesh_header_edits movedResponseHeaders = {movedResponseEdits, 1, 0};
+static const mesh_action movedActions[] = {
+    {MESH_ACTION_REDIRECT, 0, &movedRedirect},
+    {MESH_ACTION_RESPONSE_HEADERS, 0, &movedResponseHeaders},
+};
+
+static const mesh_redirect secureRedirect = {"https", "", {"", "", MESH_PATH_KEEP, 0}, 0, 308};
+static const mesh_action secureActions[] = {{MESH_ACTION_REDIRECT, 0, &secureRedirect}};
+
+static const mesh_direct_response goneResponse = {"gone for good\n", 410, 0};
+static const mesh_header_edit goneResponseEdits[] = {
+    {"cache-control", "no-store", MESH_HEADER_SET, 0}};
+static const mesh_header_edits goneResponseHeaders = {goneResponseEdits, 1, 0};
+static const mesh_action goneActions[] = {
+    {MESH_ACTION_DIRECT_RESPONSE, 0, &goneResponse},
+    {MESH_ACTION_RESPONSE_HEADERS, 0, &goneResponseHeaders},
+};
+
+static const mesh_rewrite apiRewrite = {"backend.internal", {"/v2", "/api", MESH_PATH_PREFIX, 0}};
+static const mesh_header_edit apiRequestEdits[] = {
+    {"x-env", "prod", MESH_HEADER_SET, 0},       {"x-tag", "b", MESH_HEADER_ADD, 0},
+    {"x-debug", "", MESH_HEADER_REMOVE, 0},      {"host", "evil.example", MESH_HEADER_SET, 0},
+    {"connection", "close", MESH_HEADER_SET, 0},
+};
+static const mesh_header_edits apiRequestHeaders = {apiRequestEdits, 5, 0};
+static const mesh_header_edit apiResponseEdits[] = {
+    {"x-upstream-replace", "new", MESH_HEADER_SET, 0},
+    {"x-upstream-remove", "", MESH_HEADER_REMOVE, 0},
+    {"x-mesh", "on", MESH_HEADER_ADD, 0},
+    {"content-length", "", MESH_HEADER_REMOVE, 0},
+};
+static const mesh_header_edits apiResponseHeaders = {apiResponseEdits, 4, 0};
+static const mesh_action apiActions[] = {
+    {MESH_ACTION_REWRITE, 0, &apiRewrite},
+    {MESH_ACTION_REQUEST_HEADERS, 0, &apiRequestHeaders},
+    {MESH_ACTION_RESPONSE_HEADERS, 0, &apiResponseHeaders},
+};
+
+static const mesh_rewrite fullRewrite = {"", {"/replaced", "", MESH_PATH_FULL, 0}};
+static const mesh_action fullActions[] = {{MESH_ACTION_REWRITE, 0, &fullRewrite}};
 
 static const mesh_rule rules[] = {
     {"fixture.mesh:3:5", NULL, 0, kReviews, 0, 0},
@@ -44,12 +105,20 @@ static const mesh_rule rules[] = {
     {"fixture.mesh:8:5", NULL, 0, kDetails, 0, 0},
     {"fixture.mesh:9:5", NULL, 0, kDetails, 1, 0},
     {"fixture.mesh:12:5", ratingsActions, 1, kRatings, 0, 0},
+    {"fixture.mesh:16:5", movedActions, 2, kWeb, kWebMoved, 0},
+    {"fixture.mesh:17:5", secureActions, 1, kWeb, kWebSecure, 0},
+    {"fixture.mesh:18:5", goneActions, 2, kWeb, kWebGone, 0},
+    {"fixture.mesh:19:5", NULL, 0, kWeb, kWebNoBackend, 0},
+    {"fixture.mesh:20:5", apiActions, 3, kWeb, kWebApi, 0},
+    {"fixture.mesh:21:5", fullActions, 1, kWeb, kWebFull, 0},
+    {"fixture.mesh:22:5", NULL, 0, kWeb, kWebOtherwise, 0},
 };
 
 static const char* const reviewsV1Endpoints[] = {"127.0.0.1:19081"};
 static const char* const reviewsV2Endpoints[] = {"127.0.0.1:19082"};
 static const char* const detailsV1Endpoints[] = {"127.0.0.1:19083"};
 static const char* const ratingsV1Endpoints[] = {"127.0.0.1:19084"};
+static const char* const webV1Endpoints[] = {"127.0.0.1:19085"};
 static const char* const productpageV1Endpoints[] = {"127.0.0.1:9080"};
 
 static const mesh_cluster clusters[] = {
@@ -58,6 +127,7 @@ static const mesh_cluster clusters[] = {
     {"reviews.v3", "reviews", "v3", NULL, 0, kReviews},
     {"details.v1", "details", "v1", detailsV1Endpoints, 1, kDetails},
     {"ratings.v1", "ratings", "v1", ratingsV1Endpoints, 1, kRatings},
+    {"web.v1", "web", "v1", webV1Endpoints, 1, kWeb},
     {"productpage.v1", "productpage", "v1", productpageV1Endpoints, 1, kProductpage},
 };
 
@@ -69,6 +139,13 @@ static int equals(mesh_str s, const char* literal) {
 static int hasPrefix(mesh_str s, const char* literal) {
   const size_t n = strlen(literal);
   return s.len >= n && memcmp(s.data, literal, n) == 0;
+}
+
+/* A segment prefix: the path is `literal` or goes on below it ("/api" covers "/api/x", not
+ * "/apix"). */
+static int underPrefix(mesh_str s, const char* literal) {
+  const size_t n = strlen(literal);
+  return hasPrefix(s, literal) && (s.len == n || s.data[n] == '/');
 }
 
 static int headerEquals(const mesh_request* request, const char* name, const char* value) {
@@ -99,6 +176,17 @@ static uint32_t route(const mesh_request* request, mesh_route_decision* decision
     return choose(decision, kDetails, kDetailsV1, 1);
   }
   if (equals(request->host, "ratings")) return choose(decision, kRatings, kRatingsV1, 0);
+  if (equals(request->host, "web")) {
+    const mesh_str path = request->path;
+    if (underPrefix(path, "/moved")) return choose(decision, kWeb, kWebV1, kWebMoved);
+    if (underPrefix(path, "/secure")) return choose(decision, kWeb, kWebV1, kWebSecure);
+    if (underPrefix(path, "/gone")) return choose(decision, kWeb, kWebV1, kWebGone);
+    if (underPrefix(path, "/nobackend"))
+      return choose(decision, kWeb, MESH_NO_CLUSTER, kWebNoBackend);
+    if (underPrefix(path, "/api")) return choose(decision, kWeb, kWebV1, kWebApi);
+    if (underPrefix(path, "/full")) return choose(decision, kWeb, kWebV1, kWebFull);
+    return choose(decision, kWeb, kWebV1, kWebOtherwise);
+  }
   return MESH_ROUTE_NO_SERVICE;
 }
 

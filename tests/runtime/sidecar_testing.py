@@ -1,8 +1,10 @@
 """What the sidecar's end-to-end test files share: the binaries under test (set by CMake) and a
 test case base class that shares one sidecar and its backends among a class's tests."""
 
+import http.client
 import os
 import re
+import socket
 import unittest
 
 import meshtest
@@ -21,6 +23,28 @@ def upstream_connections(admin_port):
     """The sidecar's meshc_upstream_connections_active, from its /stats."""
     _, _, body = meshtest.http_request(admin_port, "/stats")
     return int(re.search(rb"meshc_upstream_connections_active (\d+)", body).group(1))
+
+
+class KeepAliveClient:
+    """One client connection for raw requests, each answered before the next is sent."""
+
+    def __init__(self, port):
+        self.socket = socket.create_connection(("127.0.0.1", port), timeout=5)
+
+    def exchange(self, request):
+        """Sends a raw request; returns (the http.client response, its body)."""
+        self.socket.sendall(request)
+        response = http.client.HTTPResponse(self.socket, method=request.split(b" ", 1)[0].decode())
+        response.begin()
+        return response, response.read()
+
+    def send(self, request):
+        """Returns (status, body, whether the sidecar keeps the connection open)."""
+        response, body = self.exchange(request)
+        return response.status, body, not response.will_close
+
+    def close(self):
+        self.socket.close()
 
 
 class SidecarTestCase(meshtest.MeshTestCase):

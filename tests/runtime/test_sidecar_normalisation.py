@@ -11,31 +11,11 @@ tests/runtime/request, since no policy can choose them yet.
 Environment (set by CMake): MESHTEST_SIDECAR; PYTHONPATH must include tests/integration.
 """
 
-import http.client
-import socket
 import unittest
 
 import meshtest
 from fake_upstreams import EchoesRequestLine
-from sidecar_testing import SIDECAR, SidecarTestCase
-
-
-class KeepAliveClient:
-    """One client connection for raw requests, each answered before the next is sent."""
-
-    def __init__(self, port):
-        self.socket = socket.create_connection(("127.0.0.1", port), timeout=5)
-
-    def send(self, request):
-        """Returns (status, body, whether the sidecar keeps the connection open)."""
-        self.socket.sendall(request)
-        response = http.client.HTTPResponse(self.socket)
-        response.begin()
-        body = response.read()
-        return response.status, body, not response.will_close
-
-    def close(self):
-        self.socket.close()
+from sidecar_testing import SIDECAR, KeepAliveClient, SidecarTestCase
 
 
 class NormalisationTest(SidecarTestCase):
