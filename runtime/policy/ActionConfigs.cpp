@@ -178,8 +178,9 @@ std::string decodePathRewrite(const mesh_path_rewrite& config, PathRewrite& out)
       out.kind = PathRewrite::Kind::kPrefix;
       out.value = config.value;
       out.prefix = config.prefix;
-      if (out.prefix.empty()) return "PREFIX without a prefix";
-      if (!isPlainPath(out.prefix) || (out.prefix != "/" && out.prefix.ends_with('/'))) {
+      // "" is the root, "/" without its trailing '/' (abi.h), as meshc writes `path prefix "/"`.
+      if (!out.prefix.empty() &&
+          (!isPlainPath(out.prefix) || (out.prefix != "/" && out.prefix.ends_with('/')))) {
         return fmt::format("PREFIX prefix \"{}\" is not a path without a trailing '/'", out.prefix);
       }
       if (!out.value.empty() && !isPlainPath(out.value)) {

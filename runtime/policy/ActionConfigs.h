@@ -53,10 +53,10 @@ std::string decodeRedirect(const mesh_redirect& config, Redirect& out);
 // Refuses a host that is not an authority without user info, and a malformed path.
 std::string decodeRewrite(const mesh_rewrite& config, Rewrite& out);
 
-// Refuses an unknown kind, a FULL value that is not a path, a PREFIX without a prefix (or one
-// that is not "/" or "/..." without a trailing '/'), and a PREFIX value that is neither empty nor a
-// path. A path here is '/' and visible ASCII without '?' and '#': it goes into a request line
-// or a Location as it is.
+// Refuses an unknown kind, null strings where the kind reads them, a FULL value that is not a
+// path, a PREFIX prefix other than the root ("" or "/") or a path without a trailing '/', and a
+// PREFIX value that is neither empty nor a path. A path here is '/' and visible ASCII without '?'
+// and '#': it goes into a request line or a Location as it is.
 std::string decodePathRewrite(const mesh_path_rewrite& config, PathRewrite& out);
 
 }  // namespace mesh

@@ -6,7 +6,7 @@ namespace {
 // What follows the segment prefix in `path`: "" or "/...". False when the prefix does not cover
 // the path segment-wise.
 bool remainderAfter(std::string_view path, std::string_view prefix, std::string_view& remainder) {
-  if (prefix == "/") {
+  if (prefix.empty() || prefix == "/") {
     remainder = path == "/" ? std::string_view{} : path;
     return true;
   }

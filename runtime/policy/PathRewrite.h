@@ -11,8 +11,8 @@ struct PathRewrite {
   enum class Kind { kKeep, kFull, kPrefix };
   Kind kind = Kind::kKeep;
   std::string_view value;   // kFull: the path; kPrefix: what replaces the prefix ("" allowed)
-  std::string_view prefix;  // kPrefix: the segment prefix the rule matched, "/" or "/a" (no '/'
-                            // at the end)
+  std::string_view prefix;  // kPrefix: the segment prefix the rule matched, "/a" (no '/' at the
+                            // end), or "" or "/" for the root
 };
 
 // The path `path` (without the query) becomes under `rewrite`. Gateway API's ReplacePrefixMatch
@@ -21,7 +21,8 @@ struct PathRewrite {
 //   value "/bar": "/foo/x" -> "/bar/x", "/foo" -> "/bar", "/foo/" -> "/bar/"
 //   value "/bar/": "/foo/x" -> "/bar/x"
 //   value "/" or "": "/foo/x" -> "/x", "/foo" -> "/", "/foo/" -> "/"
-// Prefix "/" is the root: every path is under it, and "/x" -> value less its '/' + "/x".
+// The root prefix ("" or "/") covers every path: "/x" -> value less its '/' + "/x", and "/" ->
+// value (or "/"), as a path equal to any other prefix.
 // A path the prefix does not cover segment-wise ("/foobar" under "/foo") is returned unchanged, as
 // is a path that is not one ("*" of OPTIONS): route() cannot have chosen the rule for either, and
 // cutting mid-segment could make something that is not a path.

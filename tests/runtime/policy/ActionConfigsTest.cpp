@@ -116,8 +116,8 @@ TEST(ActionConfigs, RedirectRefusesWhatLocationCannotSay) {
               fmt::format("host \"{}\" is not a host name or address without port", host));
   }
   EXPECT_EQ(decodeRedirect(redirect("", "", 65536, 302), out), "port 65536 is not within 1-65535");
-  EXPECT_EQ(decodeRedirect(redirect("", "", 0, 302, {"/x", "", MESH_PATH_PREFIX, 0}), out),
-            "path: PREFIX without a prefix");
+  EXPECT_EQ(decodeRedirect(redirect("", "", 0, 302, {"/x", nullptr, MESH_PATH_PREFIX, 0}), out),
+            "path: PREFIX with a null value or prefix");
 }
 
 TEST(ActionConfigs, RewriteDecodes) {
@@ -145,7 +145,10 @@ TEST(ActionConfigs, PathRewrites) {
   EXPECT_EQ(out.kind, PathRewrite::Kind::kFull);
   EXPECT_EQ(decodePathRewrite({"", "/foo", MESH_PATH_PREFIX, 0}, out), "");
   EXPECT_EQ(out.kind, PathRewrite::Kind::kPrefix);
+  // The root, written "/" or, as abi.h's "no trailing '/'" makes it, "".
   EXPECT_EQ(decodePathRewrite({"/", "/", MESH_PATH_PREFIX, 0}, out), "");
+  EXPECT_EQ(decodePathRewrite({"/base", "", MESH_PATH_PREFIX, 0}, out), "");
+  EXPECT_EQ(out.prefix, "");
   EXPECT_EQ(decodePathRewrite({"/bar/", "/foo/bar", MESH_PATH_PREFIX, 0}, out), "");
 
   EXPECT_EQ(decodePathRewrite({"/x", "", 3, 0}, out), "kind 3 is not a MESH_PATH_* value");
@@ -158,7 +161,6 @@ TEST(ActionConfigs, PathRewrites) {
   }
   EXPECT_EQ(decodePathRewrite({"/x", nullptr, MESH_PATH_PREFIX, 0}, out),
             "PREFIX with a null value or prefix");
-  EXPECT_EQ(decodePathRewrite({"/x", "", MESH_PATH_PREFIX, 0}, out), "PREFIX without a prefix");
   for (const char* prefix : {"/foo/", "foo", "/a b"}) {
     EXPECT_EQ(decodePathRewrite({"/x", prefix, MESH_PATH_PREFIX, 0}, out),
               fmt::format("PREFIX prefix \"{}\" is not a path without a trailing '/'", prefix));

@@ -90,9 +90,9 @@ TEST(RuleTable, ApplyActionNamesTheKindOfAMalformedConfig) {
   EXPECT_EQ(applyAction({MESH_ACTION_REDIRECT, 0, &badRedirect}, fresh),
             "redirect: status 300 is not 301, 302, 303, 307 or 308");
   RuleSettings another;
-  const mesh_rewrite badRewrite{"", {"/x", "", MESH_PATH_PREFIX, 0}};
+  const mesh_rewrite badRewrite{"", {"/x", "/x/", MESH_PATH_PREFIX, 0}};
   EXPECT_EQ(applyAction({MESH_ACTION_REWRITE, 0, &badRewrite}, another),
-            "rewrite: path: PREFIX without a prefix");
+            "rewrite: path: PREFIX prefix \"/x/\" is not a path without a trailing '/'");
 }
 
 TEST(RuleTable, ARuleAnswersOneWayAtMost) {
