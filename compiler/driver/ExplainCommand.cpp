@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "codegen/Codegen.h"
+#include "core/ModuleCheck.h"
 #include "driver/Frontend.h"
 #include "driver/Pipeline.h"
 #include "driver/Report.h"
@@ -113,6 +114,9 @@ int runExplain(const ExplainOptions& options) {
                                   options.input);
     }
     const std::unique_ptr<codegen::JitModule> jit = codegen::JitModule::create(*module);
+    if (const std::string problem = mesh::checkModule(jit->module()); !problem.empty()) {
+      throw std::logic_error("internal error: the sidecar would refuse the module: " + problem);
+    }
     const mesh::RuleTable rules(jit->module());
     const mesh::RegexSet regexes(jit->module().regexes, jit->module().regex_count);
     policytest::SpecRequest builder(jit->module(), regexes.matcher());
@@ -130,7 +134,9 @@ int runExplain(const ExplainOptions& options) {
     print(*module, explanation);
     // The trace comes from the evaluator's tests, the decision from the compiled code.
     const bool traced = !explanation.rules.empty() && explanation.rules.back().matched;
-    const bool routed = explanation.outcome.kind == policytest::Outcome::Kind::Routed;
+    // A rule decided the request: it forwards, or the sidecar answers for it.
+    const bool routed = explanation.outcome.kind == policytest::Outcome::Kind::Routed ||
+                        explanation.outcome.kind == policytest::Outcome::Kind::Answered;
     if (traced != routed || (routed && std::string(explanation.outcome.settings.location) !=
                                            locationText(explanation.rules.back().loc))) {
       std::cerr << "meshc: internal error: the trace and the compiled decision differ; please "

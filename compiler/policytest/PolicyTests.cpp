@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "codegen/Codegen.h"
+#include "core/ModuleCheck.h"
 #include "policy/RegexSet.h"
 #include "policytest/RequestSpec.h"
 #include "support/Overloaded.h"
@@ -47,6 +48,11 @@ PolicyTests::Workload& PolicyTests::workload(const std::string& name) {
   slot = std::make_unique<Workload>();
   slot->module = &*module;
   slot->jit = codegen::JitModule::create(*module);
+  // What a sidecar checks before it starts: a module it would refuse is a compiler bug.
+  if (const std::string problem = mesh::checkModule(slot->jit->module()); !problem.empty()) {
+    throw std::logic_error("internal error: the sidecar would refuse workload " + name +
+                           "'s module: " + problem);
+  }
   slot->rules = std::make_unique<mesh::RuleTable>(slot->jit->module());
   slot->regexes = std::make_unique<mesh::RegexSet>(slot->jit->module().regexes,
                                                    slot->jit->module().regex_count);

@@ -33,8 +33,8 @@ const char* outcomeText(Outcome outcome) {
 // editing them would break the message or misroute it (Envoy refuses the same).
 bool managedHeader(const std::string& name) {
   static const std::set<std::string> kManaged{
-      "host",       "content-length", "transfer-encoding", "connection", "keep-alive",
-      "proxy-connection", "te",       "trailer",           "upgrade",    "expect"};
+      "host", "content-length", "transfer-encoding", "connection", "keep-alive", "proxy-connection",
+      "te",   "trailer",        "upgrade",           "expect"};
   return kManaged.count(toLowerAscii(name)) > 0;
 }
 
@@ -92,16 +92,24 @@ class RuleSettings {
   void checkRedirectStatus(const ast::RedirectTarget& redirect) {
     const uint64_t s = redirect.status;
     if (redirect.malformed || s == 301 || s == 302 || s == 303 || s == 307 || s == 308) return;
-    diagnostics_.error(DiagnosticCode::InvalidAnswerStatus, redirect.loc,
-                       "a redirect's status is 301, 302, 303, 307 or 308, not " +
-                           std::to_string(s));
+    diagnostics_.error(
+        DiagnosticCode::InvalidAnswerStatus, redirect.loc,
+        "a redirect's status is 301, 302, 303, 307 or 308, not " + std::to_string(s));
   }
 
   void checkRespondStatus(const ast::RespondTarget& respond) {
-    if (respond.malformed || (respond.status >= 200 && respond.status <= 599)) return;
-    diagnostics_.error(DiagnosticCode::InvalidAnswerStatus, respond.loc,
-                       "a direct response's status is 200-599, not " +
-                           std::to_string(respond.status));
+    if (respond.malformed) return;
+    if (respond.status < 200 || respond.status > 599) {
+      diagnostics_.error(
+          DiagnosticCode::InvalidAnswerStatus, respond.loc,
+          "a direct response's status is 200-599, not " + std::to_string(respond.status));
+    } else if ((respond.status == 204 || respond.status == 304) && respond.body &&
+               !respond.body->value.empty()) {
+      diagnostics_.error(DiagnosticCode::InvalidAnswerStatus, respond.body->loc,
+                         "a " + std::to_string(respond.status) +
+                             " response has no body (RFC 9110); drop the body or pick another "
+                             "status");
+    }
   }
 
   void checkTimeout(const ast::TimeoutSetting& timeout) {
@@ -197,11 +205,14 @@ class RuleSettings {
     if (!startsWithSlash(path)) {
       diagnostics_.error(DiagnosticCode::PathNotAbsolute, at,
                          "path " + quoted(path) + " must start with '/'");
-    } else if (path.find_first_of("?# \t") != std::string::npos || hasControlCharacter(path)) {
+    } else if (std::any_of(path.begin(), path.end(), [](char c) {
+                 const auto byte = static_cast<unsigned char>(c);
+                 return byte <= 0x20 || byte >= 0x7f || c == '?' || c == '#';
+               })) {
       diagnostics_.error(DiagnosticCode::PathWithSpace, at,
                          "path " + quoted(path) +
-                             " contains a space, control character, '?' or '#'; a new path is "
-                             "a path only, percent-encoded");
+                             " holds a space, a control or non-ASCII character, '?' or '#'; a "
+                             "new path is a path only, percent-encoded (e.g. %C3%A9 for é)");
     }
   }
 

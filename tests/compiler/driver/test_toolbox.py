@@ -123,6 +123,33 @@ test "an encoded slash is refused" {
         self.assertIn("decision: 400 from the sidecar: ", run.stdout)
         self.assertIn("slash", run.stdout)
 
+    def test_tests_expect_the_statuses_rules_answer_themselves(self):
+        policy = """mesh m { trust_domain "m.local"; }
+service cart {
+  port 80;
+  subset a { endpoints []; }
+  route {
+    when path == "/old" => redirect 308 { path "/new"; }
+    when path == "/healthz" => respond 200 "ok";
+    when path prefix "/gone" => respond 410;
+    otherwise => a;
+  }
+}
+workload web { service cart; version a; calls cart; }
+test "moved" { from web request GET "http://cart/old"; expect status 308; }
+test "health" { from web request GET "http://cart/healthz"; expect status 200; }
+test "gone" { from web request GET "http://cart/gone/1"; expect status 410; }
+test "wrong" { from web request GET "http://cart/old"; expect routed cart.a; }
+"""
+        path = self.write("answers.mesh", policy)
+        run = meshc("test", path)
+        self.assertEqual(run.returncode, 1, run.stdout + run.stderr)
+        self.assertIn("3 passed, 1 failed", run.stdout)
+        self.assertIn('308 from the sidecar: redirect 308 path "/new"', run.stdout)
+        run = meshc("explain", path, "--from", "web", "--request", "GET http://cart/healthz")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn('decision: 200 from the sidecar: respond 200 "ok" by the rule at', run.stdout)
+
     def test_coverage_names_what_no_test_reached(self):
         path = self.write("c.mesh", POLICY + PASSING)
         run = meshc("test", path, "--coverage", "--min-coverage", "75")

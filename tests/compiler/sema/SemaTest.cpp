@@ -242,6 +242,14 @@ TEST(Sema, RuleSettingsFitTheirOutcome) {
             "10:141: error[E0406]: a rule has one timeout\n"
             "10:129: note: the first is here\n"
             "11:50: error[E0409]: a timeout does not fit a 'respond' rule\n");
+  c = check(withRoute("    when path == \"/a\" => respond 204 \"x\";\n"
+                      "    when path == \"/b\" => v1 { rewrite path \"/caf\xc3\xa9\"; }\n"));
+  EXPECT_EQ(c.summary(),
+            "8:38: error[E0319]: a 204 response has no body (RFC 9110); drop the body or pick "
+            "another status\n"
+            "9:44: error[E0307]: path \"/caf\xc3\xa9\" holds a space, a control or non-ASCII "
+            "character, '?' or '#'; a new path is a path only, percent-encoded (e.g. %C3%A9 for "
+            "\xc3\xa9)\n");
 }
 
 TEST(Sema, Literals) {
