@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <map>
 #include <optional>
-#include <set>
 
+#include "policy/ActionConfigs.h"
 #include "sema/Checks.h"
 #include "support/Overloaded.h"
 #include "support/Text.h"
@@ -27,15 +27,6 @@ const char* outcomeText(Outcome outcome) {
       return "a 'respond' rule";
   }
   return "";
-}
-
-// Headers whose value the sidecar itself sets or that describe the connection or the framing:
-// editing them would break the message or misroute it (Envoy refuses the same).
-bool managedHeader(const std::string& name) {
-  static const std::set<std::string> kManaged{
-      "host", "content-length", "transfer-encoding", "connection", "keep-alive", "proxy-connection",
-      "te",   "trailer",        "upgrade",           "expect"};
-  return kManaged.count(toLowerAscii(name)) > 0;
 }
 
 bool startsWithSlash(const std::string& path) { return !path.empty() && path.front() == '/'; }
@@ -142,7 +133,7 @@ class RuleSettings {
                          "invalid header name " + quoted(name) +
                              "; header names are non-empty and use letters, digits and "
                              "!#$%&'*+-.^_`|~");
-    } else if (managedHeader(name)) {
+    } else if (mesh::isSidecarOwnedHeader(toLowerAscii(name))) {
       diagnostics_.error(DiagnosticCode::ManagedHeaderEdit, edit.name.loc,
                          "the sidecar manages " + quoted(toLowerAscii(name)) +
                              " itself; a rule cannot edit it" +

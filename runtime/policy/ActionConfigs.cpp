@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+
 #include "request/RequestTarget.h"
 
 namespace mesh {
@@ -71,6 +73,16 @@ std::string_view opName(HeaderEdit::Op op) {
 }
 
 }  // namespace
+
+bool isSidecarOwnedHeader(std::string_view name) {
+  static constexpr std::array<std::string_view, 10> kOwned = {
+      "host", "content-length", "transfer-encoding", "connection", "keep-alive", "proxy-connection",
+      "te",   "trailer",        "upgrade",           "expect"};
+  for (std::string_view owned : kOwned) {
+    if (name == owned) return true;
+  }
+  return false;
+}
 
 std::string decodeHeaderEdits(const mesh_header_edits& config, std::vector<HeaderEdit>& out) {
   if (config.count > 0 && !config.edits) return "a null edit list";

@@ -37,6 +37,16 @@ struct Rewrite {
   PathRewrite path;
 };
 
+// Whether `name` (lower-case) is one the sidecar keeps to itself, so that no header edit of a
+// rule touches it: Host (a rewrite's host is the way to change it), the framing fields
+// (content-length, transfer-encoding), the hop-by-hop fields (connection, keep-alive,
+// proxy-connection, te, trailer, upgrade) and Expect (the sidecar answers 100-continue itself).
+// meshc refuses edits of these names (E0322, with this same list); a module made by other means may
+// still hold some, and editing them would let it desynchronise a connection (a body framed one way,
+// sent another) or defeat hop-by-hop removal. Such edits are skipped, not refused: the rest of the
+// rule's edits still apply.
+bool isSidecarOwnedHeader(std::string_view name);
+
 // Appends the edits to `out` (a rule may carry more than one list of a direction: they apply in
 // order). Refuses unknown ops, null strings, names that are not lower-case HTTP tokens and values
 // that could end the field (CR, LF) or hold other control characters.
