@@ -21,7 +21,8 @@ name
   | 'split' | 'workload' | 'version' | 'calls' | 'test' | 'from' | 'request' | 'principal'
   | 'expect' | 'routed' | 'status' | 'no' | 'or' | 'not' | 'starts_with' | 'suffix' | 'matches'
   | 'absent' | 'query' | 'merge_slashes' | 'encoded_slashes' | 'redirect' | 'respond' | 'rewrite'
-  | 'set' | 'add' | 'remove' | 'response' | 'scheme' | 'host'
+  | 'set' | 'add' | 'remove' | 'response' | 'scheme' | 'host' | 'hosts' | 'namespace'
+  | 'cluster_domain' | 'source' | 'label' | 'service_account'
   ;
 
 meshDecl
@@ -34,6 +35,8 @@ meshSetting
   : 'trust_domain' STRING ';'              # trustDomain
   | 'merge_slashes' ';'                    # mergeSlashes
   | 'encoded_slashes' action=name ';'      # encodedSlashes   // keep, decode or reject
+  | 'namespace' name ';'                   # meshNamespace    // services' default namespace
+  | 'cluster_domain' STRING ';'            # clusterDomain    // e.g. "cluster.local"
   ;
 
 serviceDecl
@@ -44,6 +47,8 @@ serviceItem
   : 'port' INT protocol=ID? ';'                 # servicePort   // protocols are never keywords
   | 'subset' name '{' subsetItem* '}'           # serviceSubset
   | 'route' '{' routeItem* '}'                  # serviceRoute
+  | 'namespace' name ';'                        # serviceNamespace
+  | 'hosts' '[' (STRING (',' STRING)* ','?)? ']' ';'   # serviceHosts  // extra names it answers to
   ;
 
 subsetItem
@@ -101,12 +106,19 @@ allOf
   | condition ('and' condition)*
   ;
 
+// `port` is the destination port: the request's authority port, or the service's first port when
+// the authority names none. `source` conditions test the calling workload, the one each sidecar is
+// compiled for, so meshc decides them at compile time.
 condition
   : 'not' condition                                                     # notCondition
   | 'path' op=('==' | 'prefix' | 'starts_with' | 'suffix' | 'matches') STRING   # pathMatch
   | 'method' name                                                       # methodIs
   | 'header' STRING valueTest                                           # headerMatch
   | 'query' STRING valueTest                                            # queryMatch
+  | 'port' INT                                                          # portMatch
+  | 'source' 'workload' name                                            # sourceWorkload
+  | 'source' 'label' STRING valueTest                                   # sourceLabel
+  | 'source' 'principal' valueTest                                      # sourcePrincipal
   ;
 
 valueTest
@@ -132,6 +144,8 @@ workloadItem
   : 'service' name ';'                    # workloadService
   | 'version' name ';'                    # workloadVersion
   | 'calls' name (',' name)* ';'          # workloadCalls
+  | 'label' STRING '=' STRING ';'         # workloadLabel
+  | 'service_account' name ';'            # workloadServiceAccount
   ;
 
 // A unit test of the policy: one request, as a workload's application would send it to its own

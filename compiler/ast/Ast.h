@@ -66,8 +66,34 @@ struct QueryMatch {
   StringLiteral value;  // empty for Present and Absent
 };
 
+// `port 9080`: the destination port.
+struct PortMatch {
+  uint64_t number = 0;
+  SourceLoc loc;
+  bool malformed = false;
+};
+
+// Conditions on the calling workload: `source workload W`, `source label "k" <test>` and
+// `source principal <test>`.
+struct SourceWorkloadMatch {
+  Identifier workload;
+};
+
+struct SourceLabelMatch {
+  StringTest test;
+  StringLiteral name;
+  StringLiteral value;  // empty for Present and Absent
+};
+
+struct SourcePrincipalMatch {
+  StringTest test;
+  StringLiteral value;  // empty for Present and Absent
+};
+
 struct Condition {
-  std::variant<PathMatch, MethodMatch, HeaderMatch, QueryMatch> match;
+  std::variant<PathMatch, MethodMatch, HeaderMatch, QueryMatch, PortMatch, SourceWorkloadMatch,
+               SourceLabelMatch, SourcePrincipalMatch>
+      match;
   bool negated = false;  // written `not <condition>` (an odd number of times)
   SourceLoc loc;
 };
@@ -168,10 +194,17 @@ struct Subset {
 
 struct Service {
   Identifier name;
-  std::vector<ServicePort> ports;
+  std::vector<ServicePort> ports;      // the first is the service's main port
+  std::vector<Identifier> namespaces;  // `namespace` statements (at most one is valid)
+  std::vector<StringLiteral> hosts;    // extra names from `hosts` lists
   std::vector<Subset> subsets;
   std::vector<Route> routes;
   SourceLoc loc;
+};
+
+struct WorkloadLabel {
+  StringLiteral name;
+  StringLiteral value;
 };
 
 struct Workload {
@@ -179,6 +212,8 @@ struct Workload {
   std::vector<Identifier> services;  // `service` statements (exactly one is valid)
   std::vector<Identifier> versions;  // `version` statements (exactly one is valid)
   std::vector<Identifier> calls;
+  std::vector<WorkloadLabel> labels;
+  std::vector<Identifier> serviceAccounts;  // `service_account` statements (at most one is valid)
   SourceLoc loc;
 };
 
@@ -243,8 +278,10 @@ struct TestCase {
 struct Mesh {
   Identifier name;
   std::vector<StringLiteral> trustDomains;
-  std::vector<SourceLoc> mergeSlashes;     // `merge_slashes;` statements (at most one is valid)
-  std::vector<Identifier> encodedSlashes;  // `encoded_slashes ACTION;` (at most one is valid)
+  std::vector<SourceLoc> mergeSlashes;        // `merge_slashes;` statements (at most one is valid)
+  std::vector<Identifier> encodedSlashes;     // `encoded_slashes ACTION;` (at most one is valid)
+  std::vector<Identifier> namespaces;         // `namespace NAME;` (at most one is valid)
+  std::vector<StringLiteral> clusterDomains;  // `cluster_domain "...";` (at most one is valid)
   SourceLoc loc;
 };
 

@@ -160,8 +160,18 @@ class AstBuilder {
     return p;
   }
 
+  // A port's digits; nullopt when they overflow (reported) or are missing (a syntax error).
+  std::optional<uint64_t> portNumber(TerminalNode* node) {
+    if (node == nullptr) return std::nullopt;
+    size_t end = 0;
+    return digits(node->getText(), end, loc(node->getSymbol()),
+                  std::numeric_limits<uint32_t>::max(), "port");
+  }
+
   Mesh buildMesh(MeshParser::MeshDeclContext* context) {
-    Mesh mesh{identifier(context->name()), {}, {}, {}, loc(context)};
+    Mesh mesh;
+    mesh.name = identifier(context->name());
+    mesh.loc = loc(context);
     for (auto* setting : context->meshSetting()) {
       if (auto* domain = dynamic_cast<MeshParser::TrustDomainContext*>(setting)) {
         mesh.trustDomains.push_back(string(domain->STRING()));
@@ -169,6 +179,10 @@ class AstBuilder {
         mesh.mergeSlashes.push_back(loc(setting));
       } else if (auto* slashes = dynamic_cast<MeshParser::EncodedSlashesContext*>(setting)) {
         mesh.encodedSlashes.push_back(identifier(slashes->action));
+      } else if (auto* ns = dynamic_cast<MeshParser::MeshNamespaceContext*>(setting)) {
+        mesh.namespaces.push_back(identifier(ns->name()));
+      } else if (auto* domain = dynamic_cast<MeshParser::ClusterDomainContext*>(setting)) {
+        mesh.clusterDomains.push_back(string(domain->STRING()));
       }
     }
     return mesh;
@@ -182,19 +196,19 @@ class AstBuilder {
       if (auto* port = dynamic_cast<MeshParser::ServicePortContext*>(item)) {
         ServicePort p;
         p.loc = loc(port);
-        if (port->INT() != nullptr) {
-          size_t end = 0;
-          const auto number = digits(port->INT()->getText(), end, loc(port->INT()->getSymbol()),
-                                     std::numeric_limits<uint32_t>::max(), "port");
-          p.number = number.value_or(0);
-          p.malformed = !number;
-        }
+        const std::optional<uint64_t> number = portNumber(port->INT());
+        p.number = number.value_or(0);
+        p.malformed = !number;
         if (port->protocol != nullptr) p.protocol = identifier(port->protocol);
         service.ports.push_back(std::move(p));
       } else if (auto* subset = dynamic_cast<MeshParser::ServiceSubsetContext*>(item)) {
         service.subsets.push_back(buildSubset(subset));
       } else if (auto* route = dynamic_cast<MeshParser::ServiceRouteContext*>(item)) {
         service.routes.push_back(buildRoute(route));
+      } else if (auto* ns = dynamic_cast<MeshParser::ServiceNamespaceContext*>(item)) {
+        service.namespaces.push_back(identifier(ns->name()));
+      } else if (auto* hosts = dynamic_cast<MeshParser::ServiceHostsContext*>(item)) {
+        for (auto* host : hosts->STRING()) service.hosts.push_back(string(host));
       }
     }
     return service;
@@ -300,9 +314,7 @@ class AstBuilder {
       return RedirectSetting{RedirectSetting::Part::Host, string(c->STRING()).value, 0, at};
     }
     if (auto* c = dynamic_cast<MeshParser::SettingPortContext*>(context)) {
-      size_t end = 0;
-      const auto number = digits(c->INT()->getText(), end, loc(c->INT()->getSymbol()),
-                                 std::numeric_limits<uint32_t>::max(), "port");
+      const std::optional<uint64_t> number = portNumber(c->INT());
       return RedirectSetting{RedirectSetting::Part::Port, c->INT()->getText(), number.value_or(0),
                              at, !number};
     }
@@ -336,6 +348,25 @@ class AstBuilder {
     if (auto* c = dynamic_cast<MeshParser::QueryMatchContext*>(context)) {
       const auto [test, value] = valueTest(c->valueTest(), at);
       return {QueryMatch{test, string(c->STRING()), value}, false, at};
+    }
+    if (auto* c = dynamic_cast<MeshParser::PortMatchContext*>(context)) {
+      PortMatch port;
+      port.loc = at;
+      const std::optional<uint64_t> number = portNumber(c->INT());
+      port.number = number.value_or(0);
+      port.malformed = !number;
+      return {port, false, at};
+    }
+    if (auto* c = dynamic_cast<MeshParser::SourceWorkloadContext*>(context)) {
+      return {SourceWorkloadMatch{identifier(c->name())}, false, at};
+    }
+    if (auto* c = dynamic_cast<MeshParser::SourceLabelContext*>(context)) {
+      const auto [test, value] = valueTest(c->valueTest(), at);
+      return {SourceLabelMatch{test, string(c->STRING()), value}, false, at};
+    }
+    if (auto* c = dynamic_cast<MeshParser::SourcePrincipalContext*>(context)) {
+      const auto [test, value] = valueTest(c->valueTest(), at);
+      return {SourcePrincipalMatch{test, value}, false, at};
     }
     throw std::logic_error("AstBuilder: a condition alternative of the grammar is not handled");
   }
@@ -387,6 +418,10 @@ class AstBuilder {
         workload.versions.push_back(identifier(version->name()));
       } else if (auto* calls = dynamic_cast<MeshParser::WorkloadCallsContext*>(item)) {
         for (auto* callee : calls->name()) workload.calls.push_back(identifier(callee));
+      } else if (auto* label = dynamic_cast<MeshParser::WorkloadLabelContext*>(item)) {
+        workload.labels.push_back({string(label->STRING(0)), string(label->STRING(1))});
+      } else if (auto* account = dynamic_cast<MeshParser::WorkloadServiceAccountContext*>(item)) {
+        workload.serviceAccounts.push_back(identifier(account->name()));
       }
     }
     return workload;

@@ -22,6 +22,12 @@ class Printer {
       for (const Identifier& action : policy.mesh->encodedSlashes) {
         line(1, "EncodedSlashes " + action.name + " " + at(action.loc));
       }
+      for (const Identifier& name : policy.mesh->namespaces) {
+        line(1, "Namespace " + name.name + " " + at(name.loc));
+      }
+      for (const StringLiteral& domain : policy.mesh->clusterDomains) {
+        line(1, "ClusterDomain " + quoted(domain.value) + " " + at(domain.loc));
+      }
     }
     for (const Service& service : policy.services) printService(service);
     for (const Workload& workload : policy.workloads) printWorkload(workload);
@@ -41,6 +47,12 @@ class Printer {
     for (const ServicePort& port : service.ports) {
       line(1, "Port " + std::to_string(port.number) +
                   (port.protocol ? " " + port.protocol->name : "") + " " + at(port.loc));
+    }
+    for (const Identifier& name : service.namespaces) {
+      line(1, "Namespace " + name.name + " " + at(name.loc));
+    }
+    for (const StringLiteral& host : service.hosts) {
+      line(1, "Host " + quoted(host.value) + " " + at(host.loc));
     }
     for (const Subset& subset : service.subsets) {
       line(1, "Subset " + subset.name.name + " " + at(subset.loc));
@@ -157,6 +169,20 @@ class Printer {
                      line(4, negation + "Query " + quoted(query.name.value) + " " +
                                  testOperand(query.test, query.value) + where);
                    },
+                   [&](const PortMatch& port) {
+                     line(4, negation + "Port " + std::to_string(port.number) + where);
+                   },
+                   [&](const SourceWorkloadMatch& source) {
+                     line(4, negation + "SourceWorkload " + source.workload.name + where);
+                   },
+                   [&](const SourceLabelMatch& label) {
+                     line(4, negation + "SourceLabel " + quoted(label.name.value) + " " +
+                                 testOperand(label.test, label.value) + where);
+                   },
+                   [&](const SourcePrincipalMatch& principal) {
+                     line(4, negation + "SourcePrincipal " +
+                                 testOperand(principal.test, principal.value) + where);
+                   },
                },
                condition.match);
   }
@@ -220,6 +246,13 @@ class Printer {
     }
     for (const auto& callee : workload.calls) {
       line(1, "Calls " + callee.name + " " + at(callee.loc));
+    }
+    for (const WorkloadLabel& label : workload.labels) {
+      line(1, "Label " + quoted(label.name.value) + " = " + quoted(label.value.value) + " " +
+                  at(label.name.loc));
+    }
+    for (const Identifier& account : workload.serviceAccounts) {
+      line(1, "ServiceAccount " + account.name + " " + at(account.loc));
     }
   }
 

@@ -99,7 +99,7 @@ class DescriptorEmitter {
       services.push_back(llvm::ConstantStruct::get(
           types_.service, {
                               cString(service.name, "service name"),
-                              llvm::ConstantInt::get(i32, service.port),
+                              llvm::ConstantInt::get(i32, service.ports.at(0)),
                               llvm::ConstantInt::get(i32, firstRule),
                               llvm::ConstantInt::get(i32, service.rules.size()),
                               llvm::ConstantInt::get(i32, 0),

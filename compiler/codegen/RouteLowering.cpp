@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -27,6 +28,7 @@ struct StringValue {
 struct ServiceInputs {
   StringValue path;
   StringValue method;
+  llvm::Value* port = nullptr;            // the destination port (i32)
   std::vector<std::string> headerNames;   // distinct, in order of first use
   std::vector<llvm::Value*> headerFirst;  // mesh_header* or null, parallel to headerNames
   std::vector<std::string> queryNames;    // likewise, for query parameters
@@ -58,6 +60,7 @@ bool predicateAlwaysHolds(const ir::Predicate& predicate) {
                                             [](const ir::RequestMethod&) { return true; },
                                             [](const ir::HeaderValue&) { return false; },
                                             [](const ir::QueryValue&) { return false; },
+                                            [](const ir::DestinationPort&) { return true; },
                                         },
                                         predicate.subject);
   if (!alwaysPresent) return false;
@@ -152,51 +155,105 @@ class RouteLowering {
     return value;
   }
 
-  // Services are tried in index order, so a duplicated name routes to its first service.
+  // Exact hosts by length, then byte by byte; a host no exact name fits tries the wildcards,
+  // longest first. Sema gives each host to one service; the first claim wins regardless.
   void emitHostDispatch() {
     llvm::BasicBlock* entry = llvm::BasicBlock::Create(context_, "entry", function_);
     builder_.SetInsertPoint(entry);
     const StringValue host = loadString(request_field::kHost, "host");
 
-    std::map<size_t, std::vector<uint32_t>> byLength;
+    std::map<size_t, std::vector<std::pair<std::string_view, uint32_t>>> byLength;
+    std::vector<std::pair<std::string_view, uint32_t>> wildcards;  // (".example.com", service)
     std::set<std::string_view> seen;
     for (uint32_t s = 0; s < policy_.routableServices; ++s) {
-      const std::string& name = policy_.services[s].name;
-      if (seen.insert(name).second) byLength[name.size()].push_back(s);
+      for (const std::string& name : policy_.services[s].hosts) {
+        if (!seen.insert(name).second) continue;
+        if (std::string_view(name).starts_with("*.")) {
+          wildcards.emplace_back(std::string_view(name).substr(1), s);
+        } else {
+          byLength[name.size()].emplace_back(name, s);
+        }
+      }
     }
-    llvm::SwitchInst* lengthSwitch = builder_.CreateSwitch(host.len, noService_, byLength.size());
+    std::stable_sort(wildcards.begin(), wildcards.end(),
+                     [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
 
-    std::vector<std::pair<uint32_t, llvm::BasicBlock*>> services;
+    std::map<uint32_t, llvm::BasicBlock*> services;
+    auto serviceBlock = [&](uint32_t s) {
+      llvm::BasicBlock*& block = services[s];
+      if (block == nullptr) block = llvm::BasicBlock::Create(context_, "svc" + std::to_string(s));
+      return block;
+    };
+    llvm::BasicBlock* wildcardEntry =
+        wildcards.empty() ? noService_ : llvm::BasicBlock::Create(context_, "wildcard");
+    llvm::SwitchInst* lengthSwitch =
+        builder_.CreateSwitch(host.len, wildcardEntry, byLength.size());
     for (const auto& [length, candidates] : byLength) {
       const std::string lengthName = "host.len" + std::to_string(length);
       llvm::BasicBlock* block = llvm::BasicBlock::Create(context_, lengthName, function_);
       lengthSwitch->addCase(builder_.getInt64(length), block);
       builder_.SetInsertPoint(block);
       for (size_t c = 0; c < candidates.size(); ++c) {
-        const uint32_t s = candidates[c];
-        llvm::BasicBlock* serviceBlock =
-            llvm::BasicBlock::Create(context_, "svc" + std::to_string(s));
-        services.emplace_back(s, serviceBlock);
-        if (length == 0) {
-          builder_.CreateBr(serviceBlock);  // the only candidate: names are distinct
-          continue;
-        }
         llvm::BasicBlock* next =
             c + 1 < candidates.size()
                 ? llvm::BasicBlock::Create(context_, lengthName + "." + std::to_string(c + 1),
                                            function_)
+                : wildcardEntry;
+        builder_.CreateCondBr(emitBytesEqual(builder_, host.data, candidates[c].first),
+                              serviceBlock(candidates[c].second), next);
+        if (next != wildcardEntry) builder_.SetInsertPoint(next);
+      }
+    }
+    if (!wildcards.empty()) {
+      wildcardEntry->insertInto(function_);
+      builder_.SetInsertPoint(wildcardEntry);
+      for (size_t w = 0; w < wildcards.size(); ++w) {
+        const auto [suffix, s] = wildcards[w];
+        const std::string name = "wildcard" + std::to_string(w);
+        llvm::BasicBlock* next =
+            w + 1 < wildcards.size()
+                ? llvm::BasicBlock::Create(context_, "wildcard" + std::to_string(w + 1))
                 : noService_;
-        builder_.CreateCondBr(emitBytesEqual(builder_, host.data, policy_.services[s].name),
-                              serviceBlock, next);
-        if (next != noService_) builder_.SetInsertPoint(next);
+        // At least one character before the suffix: "*.example.com" is not "example.com".
+        llvm::BasicBlock* longer = llvm::BasicBlock::Create(context_, name + ".longer", function_);
+        builder_.CreateCondBr(builder_.CreateICmpUGT(host.len, builder_.getInt64(suffix.size())),
+                              longer, next);
+        builder_.SetInsertPoint(longer);
+        emitStringTest(builder_, host.data, host.len, suffix, MatchKind::kSuffix, next, name);
+        builder_.CreateBr(serviceBlock(s));
+        if (next != noService_) {
+          next->insertInto(function_);
+          builder_.SetInsertPoint(next);
+        }
       }
     }
 
     for (const auto& [s, block] : services) {
       block->insertInto(function_);
       builder_.SetInsertPoint(block);
+      emitPortCheck(s);
       emitService(s);
     }
+  }
+
+  // An authority port must be one of the service's; a request without one addresses its main port.
+  void emitPortCheck(uint32_t s) {
+    const std::vector<uint32_t>& ports = policy_.services[s].ports;
+    const std::string prefix = "svc" + std::to_string(s);
+    llvm::Value* port = builder_.CreateLoad(
+        builder_.getInt32Ty(),
+        builder_.CreateStructGEP(types_.request, request_, request_field::kPort), prefix + ".port");
+    llvm::BasicBlock* known = llvm::BasicBlock::Create(context_, prefix + ".known", function_);
+    llvm::SwitchInst* portSwitch = builder_.CreateSwitch(port, noService_, ports.size() + 1);
+    portSwitch->addCase(builder_.getInt32(0), known);
+    std::set<uint32_t> added;
+    for (uint32_t number : ports) {
+      if (added.insert(number).second) portSwitch->addCase(builder_.getInt32(number), known);
+    }
+    builder_.SetInsertPoint(known);
+    destinationPort_ =
+        builder_.CreateSelect(builder_.CreateICmpEQ(port, builder_.getInt32(0)),
+                              builder_.getInt32(ports.at(0)), port, prefix + ".destination_port");
   }
 
   ServiceInputs loadInputs(const ir::Service& service, size_t ruleCount,
@@ -213,11 +270,13 @@ class RouteLowering {
                          [&](const ir::RequestMethod&) { usesMethod = true; },
                          [&](const ir::HeaderValue& h) { useName(inputs.headerNames, h.name); },
                          [&](const ir::QueryValue& q) { useName(inputs.queryNames, q.name); },
+                         [](const ir::DestinationPort&) {},
                      },
                      predicate.subject);
         }
       }
     }
+    inputs.port = destinationPort_;
     if (usesPath) inputs.path = loadString(request_field::kPath, prefix + ".path");
     if (usesMethod) inputs.method = loadString(request_field::kMethod, prefix + ".method");
     if (!inputs.headerNames.empty()) {
@@ -244,6 +303,14 @@ class RouteLowering {
       llvm::BasicBlock* nextRule =
           last ? noRule_
                : llvm::BasicBlock::Create(context_, prefix + ".rule" + std::to_string(r + 1));
+      if (rule.anyOf.empty()) {  // a rule for other callers (source conditions)
+        builder_.CreateBr(nextRule);
+        if (!last) {
+          nextRule->insertInto(function_);
+          builder_.SetInsertPoint(nextRule);
+        }
+        continue;
+      }
       llvm::BasicBlock* matched = llvm::BasicBlock::Create(context_, ruleName + ".matched");
       for (size_t c = 0; c < rule.anyOf.size(); ++c) {
         const std::string groupName = ruleName + ".any" + std::to_string(c);
@@ -303,6 +370,10 @@ class RouteLowering {
                               builder_.CreateStructGEP(types_.str, field, str_field::kLen),
                               name + ".value.len")};
     };
+    if (std::holds_alternative<ir::DestinationPort>(predicate.subject)) {
+      emitPortTest(predicate, inputs, fail, name);
+      return;
+    }
     // Missing headers and query parameters fail here, before any test of their value.
     const StringValue value =
         std::visit(Overloaded{
@@ -310,6 +381,9 @@ class RouteLowering {
                        [&](const ir::RequestMethod&) { return inputs.method; },
                        [&](const ir::HeaderValue& h) { return entryValue(inputs.header(h.name)); },
                        [&](const ir::QueryValue& q) { return entryValue(inputs.query(q.name)); },
+                       [](const ir::DestinationPort&) -> StringValue {
+                         throw std::logic_error("the port is compared as a number");
+                       },
                    },
                    predicate.subject);
     auto compare = [&](const std::string& constant, MatchKind kind) {
@@ -325,6 +399,26 @@ class RouteLowering {
             [&](const ir::Present&) {},
         },
         predicate.test);
+  }
+
+  // The port is a number in the request, so its one test (Equals, see Verifier) is an integer
+  // comparison.
+  void emitPortTest(const ir::Predicate& predicate, const ServiceInputs& inputs,
+                    llvm::BasicBlock* fail, const std::string& name) {
+    const uint32_t number = std::visit(
+        Overloaded{
+            [](const ir::Equals& t) { return static_cast<uint32_t>(std::stoul(t.value)); },
+            [](const ir::Prefix&) -> uint32_t { throw std::logic_error("port prefix"); },
+            [](const ir::SegmentPrefix&) -> uint32_t { throw std::logic_error("port prefix"); },
+            [](const ir::Suffix&) -> uint32_t { throw std::logic_error("port suffix"); },
+            [](const ir::Regex&) -> uint32_t { throw std::logic_error("port regex"); },
+            [](const ir::Present&) -> uint32_t { throw std::logic_error("port presence"); },
+        },
+        predicate.test);
+    llvm::BasicBlock* passed = llvm::BasicBlock::Create(context_, name + ".port", function_);
+    builder_.CreateCondBr(builder_.CreateICmpEQ(inputs.port, builder_.getInt32(number)), passed,
+                          fail);
+    builder_.SetInsertPoint(passed);
   }
 
   // The prefix, then the end of the string or a '/'.
@@ -430,6 +524,7 @@ class RouteLowering {
   llvm::Value* decision_ = nullptr;
   llvm::BasicBlock* noService_ = nullptr;
   llvm::BasicBlock* noRule_ = nullptr;
+  llvm::Value* destinationPort_ = nullptr;  // of the service being emitted
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "diff/PolicyDiff.h"
 
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <tuple>
 
@@ -76,23 +77,49 @@ Outcome outcomeOf(const ir::Module& module, const ir::Rule& rule) {
   return outcome;
 }
 
-// The rules one version applies to one host: empty when the workload may not call it.
+mesh_str str(const std::string& s) { return mesh_str{s.data(), s.size()}; }
+
+// The rules one version applies to one host and port: none when the workload may not call it
+// there. The port is fixed, so each rule's port conditions are decided: a conjunction with one
+// that fails is dropped, one that holds drops out. Rules keep their positions.
 struct Route {
   const ir::Module* module = nullptr;
   int32_t service = -1;
-  std::vector<const ir::Rule*> rules;
+  std::vector<ir::Rule> rules;
 };
 
-Route routeOf(const ir::Module& module, const std::string& host) {
+Route routeOf(const ir::Module& module, const std::string& host, uint32_t port) {
   Route route;
   route.module = &module;
-  for (uint32_t s = 0; s < module.routableServices; ++s) {
-    if (module.services[s].name != host) continue;
-    route.service = static_cast<int32_t>(s);
-    for (const ir::Rule& rule : module.services[s].rules) route.rules.push_back(&rule);
-    break;  // the first service of a duplicated name routes, as in the evaluator
+  mesh_request request{};
+  request.host = str(host);
+  request.port = port;
+  route.service = ir::findService(module, request);
+  if (route.service < 0) return route;
+  const ir::Service& service = module.services[static_cast<uint32_t>(route.service)];
+  for (const ir::Rule& rule : service.rules) {
+    ir::Rule folded = rule;
+    folded.anyOf.clear();
+    for (const ir::Conjunction& conjunction : rule.anyOf) {
+      ir::Conjunction kept;
+      bool holds = true;
+      for (const ir::Predicate& predicate : conjunction) {
+        if (!std::holds_alternative<ir::DestinationPort>(predicate.subject)) {
+          kept.push_back(predicate);
+        } else if (!ir::predicateHolds(predicate, service, request)) {
+          holds = false;
+        }
+      }
+      if (holds) folded.anyOf.push_back(std::move(kept));
+    }
+    route.rules.push_back(std::move(folded));
   }
   return route;
+}
+
+// A host a service's host pattern stands for: the name, or for a wildcard one name under it.
+std::string exampleHost(const std::string& pattern) {
+  return pattern.starts_with("*.") ? "x" + pattern.substr(1) : pattern;
 }
 
 // A predicate of one of the two modules, and whether it must hold. The module holds its regexes.
@@ -118,6 +145,9 @@ FieldKey keyOf(const ir::Predicate& predicate) {
                         },
                         [](const ir::QueryValue& q) {
                           return FieldKey{FieldKind::Query, q.name};
+                        },
+                        [](const ir::DestinationPort&) -> FieldKey {
+                          throw std::logic_error("a port condition routeOf did not decide");
                         },
                     },
                     predicate.subject);
@@ -238,8 +268,8 @@ class RegionSearch {
   bool undecided_ = false;
 };
 
-ExampleRequest exampleOf(const std::string& host, const Assignment& assignment) {
-  ExampleRequest example{"GET", host, "/", {}, {}};
+ExampleRequest exampleOf(const std::string& host, uint32_t port, const Assignment& assignment) {
+  ExampleRequest example{"GET", host, port, "/", {}, {}};
   for (const auto& [key, witness] : assignment) {
     switch (key.first) {
       case FieldKind::Path:
@@ -261,7 +291,6 @@ ExampleRequest exampleOf(const std::string& host, const Assignment& assignment) 
 
 // The reference evaluator's rule for the example: its index in `route`, or rules.size() for none.
 size_t evaluatedRule(const Route& route, const ExampleRequest& example) {
-  auto str = [](const std::string& s) { return mesh_str{s.data(), s.size()}; };
   std::vector<mesh_header> headers;
   for (const auto& [name, value] : example.headers) headers.push_back({str(name), str(value)});
   std::vector<mesh_header> query;
@@ -273,6 +302,7 @@ size_t evaluatedRule(const Route& route, const ExampleRequest& example) {
   request.method = str(example.method);
   request.scheme = str("http");
   request.host = str(example.host);
+  request.port = example.port;
   request.path = str(example.path);
   request.query = str("");
   request.source_principal = str("");
@@ -291,17 +321,17 @@ size_t evaluatedRule(const Route& route, const ExampleRequest& example) {
   return decision.rule - first;
 }
 
-void diffHost(const std::string& workload, const std::string& host, const Route& oldRoute,
-              const Route& newRoute, PolicyDiff& result) {
+void diffHost(const std::string& workload, const std::string& host, uint32_t port,
+              const Route& oldRoute, const Route& newRoute, PolicyDiff& result) {
   const Outcome notRouted;
   for (size_t i = 0; i <= oldRoute.rules.size(); ++i) {
     const bool oldMatched = i < oldRoute.rules.size();
     const Outcome oldOutcome =
-        oldMatched ? outcomeOf(*oldRoute.module, *oldRoute.rules[i]) : notRouted;
+        oldMatched ? outcomeOf(*oldRoute.module, oldRoute.rules[i]) : notRouted;
     for (size_t j = 0; j <= newRoute.rules.size(); ++j) {
       const bool newMatched = j < newRoute.rules.size();
       const Outcome newOutcome =
-          newMatched ? outcomeOf(*newRoute.module, *newRoute.rules[j]) : notRouted;
+          newMatched ? outcomeOf(*newRoute.module, newRoute.rules[j]) : notRouted;
       if (oldOutcome == newOutcome) continue;
       // The region: requests some conjunction of each deciding rule matches, and no conjunction
       // of an earlier rule of either version does.
@@ -309,14 +339,14 @@ void diffHost(const std::string& workload, const std::string& host, const Route&
       for (const Route* route : {&oldRoute, &newRoute}) {
         const size_t rule = route == &oldRoute ? i : j;
         for (size_t k = 0; k < rule && k < route->rules.size(); ++k) {
-          for (const ir::Conjunction& conjunction : route->rules[k]->anyOf) {
+          for (const ir::Conjunction& conjunction : route->rules[k].anyOf) {
             Clause& clause = clauses.emplace_back(Clause{{}, route->module});
             for (const ir::Predicate& p : conjunction) clause.predicates.push_back(&p);
           }
         }
       }
       auto choices = [](const Route& route, size_t rule) {
-        return rule < route.rules.size() ? route.rules[rule]->anyOf.size() : size_t{1};
+        return rule < route.rules.size() ? route.rules[rule].anyOf.size() : size_t{1};
       };
       std::optional<Assignment> found;
       bool inconclusive = false;
@@ -325,7 +355,7 @@ void diffHost(const std::string& workload, const std::string& host, const Route&
           std::vector<Literal> literals;
           auto require = [&](const Route& route, size_t rule, size_t conjunction) {
             if (rule >= route.rules.size()) return;
-            for (const ir::Predicate& p : route.rules[rule]->anyOf[conjunction]) {
+            for (const ir::Predicate& p : route.rules[rule].anyOf[conjunction]) {
               literals.push_back({&p, true, route.module});
             }
           };
@@ -339,7 +369,7 @@ void diffHost(const std::string& workload, const std::string& host, const Route&
       if (!found) {
         if (inconclusive) {
           auto rule = [](const Route& route, size_t index) {
-            return index < route.rules.size() ? "rule " + locationText(route.rules[index]->loc)
+            return index < route.rules.size() ? "rule " + locationText(route.rules[index].loc)
                                               : std::string("no rule");
           };
           result.notes.push_back("workload " + workload + ", host " + quoted(host) + ": " +
@@ -352,11 +382,11 @@ void diffHost(const std::string& workload, const std::string& host, const Route&
       ChangedClass change;
       change.workload = workload;
       change.host = host;
-      if (oldMatched) change.oldRule = oldRoute.rules[i]->loc;
-      if (newMatched) change.newRule = newRoute.rules[j]->loc;
+      if (oldMatched) change.oldRule = oldRoute.rules[i].loc;
+      if (newMatched) change.newRule = newRoute.rules[j].loc;
       change.oldOutcome = oldOutcome.describe();
       change.newOutcome = newOutcome.describe();
-      change.example = exampleOf(host, *found);
+      change.example = exampleOf(host, port, *found);
       if (evaluatedRule(oldRoute, change.example) != i ||
           evaluatedRule(newRoute, change.example) != j) {
         throw std::logic_error(
@@ -387,12 +417,35 @@ PolicyDiff diffPolicies(const std::vector<ir::Module>& oldModules,
                              (oldModule == nullptr ? "new" : "old") + " policy");
       continue;
     }
-    std::map<std::string, bool> hosts;
+    // Every host either version answers to, on every port either declares for it, and without
+    // a port (its service's main port, which may differ between the versions).
+    std::map<std::string, std::set<uint32_t>> hosts;
     for (const ir::Module* m : {oldModule, newModule}) {
-      for (uint32_t s = 0; s < m->routableServices; ++s) hosts[m->services[s].name] = true;
+      for (uint32_t s = 0; s < m->routableServices; ++s) {
+        for (const std::string& pattern : m->services[s].hosts) {
+          std::set<uint32_t>& ports = hosts[exampleHost(pattern)];
+          ports.insert(0);
+          ports.insert(m->services[s].ports.begin(), m->services[s].ports.end());
+        }
+      }
     }
-    for (const auto& [host, unused] : hosts) {
-      diffHost(name, host, routeOf(*oldModule, host), routeOf(*newModule, host), result);
+    // Hosts and ports that reach the same services at the same destination ports are the same
+    // requests to the rules: the first (the shortest name) stands for them all.
+    std::set<std::tuple<int32_t, uint32_t, int32_t, uint32_t>> seen;
+    auto destination = [](const Route& route, uint32_t port) {
+      if (route.service < 0 || port != 0) return port;
+      return route.module->services[static_cast<uint32_t>(route.service)].ports.at(0);
+    };
+    for (const auto& [host, ports] : hosts) {
+      for (uint32_t port : ports) {
+        const Route oldRoute = routeOf(*oldModule, host, port);
+        const Route newRoute = routeOf(*newModule, host, port);
+        if (oldRoute.service < 0 && newRoute.service < 0) continue;
+        const auto key = std::make_tuple(oldRoute.service, destination(oldRoute, port),
+                                         newRoute.service, destination(newRoute, port));
+        if (!seen.insert(key).second) continue;
+        diffHost(name, host, port, oldRoute, newRoute, result);
+      }
     }
   }
   return result;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -14,6 +15,7 @@ namespace meshc::diff {
 struct ExampleRequest {
   std::string method;
   std::string host;
+  uint32_t port = 0;  // 0: the URL names none
   std::string path;
   std::vector<std::pair<std::string, std::string>> headers;  // present ones; absent ones omitted
   std::vector<std::pair<std::string, std::string>> query;    // decoded query parameters

@@ -36,7 +36,8 @@ std::string percentEncoded(const std::string& text) {
 }
 
 std::string describe(const diff::ExampleRequest& example) {
-  std::string text = example.method + " http://" + example.host + example.path;
+  std::string text = example.method + " http://" + example.host +
+                     (example.port != 0 ? ":" + std::to_string(example.port) : "") + example.path;
   for (size_t q = 0; q < example.query.size(); ++q) {
     text += (q == 0 ? "?" : "&") + percentEncoded(example.query[q].first) + "=" +
             percentEncoded(example.query[q].second);

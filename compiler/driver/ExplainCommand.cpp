@@ -48,13 +48,18 @@ policytest::RequestSpec parseSpec(const ExplainOptions& options) {
 void print(const ir::Module& module, const policytest::Explanation& explanation) {
   if (explanation.service < 0) {
     std::cout << "no service: host " << quoted(explanation.host)
-              << " is none of the services workload " << module.workload << " may call\n";
+              << (explanation.port != 0 ? " on port " + std::to_string(explanation.port) : "")
+              << " reaches none of the services workload " << module.workload << " may call\n";
   } else {
     const ir::Service& service = module.services[static_cast<size_t>(explanation.service)];
     std::cout << "service " << service.name << "  (" << locationText(service.loc) << ")\n";
     for (const policytest::RuleTrace& rule : explanation.rules) {
       std::cout << "  rule #" << rule.index << "  " << locationText(rule.loc) << "  "
                 << (rule.matched ? "MATCH" : "no match") << "\n";
+      if (rule.groups.empty()) {
+        std::cout << "    never  (its source conditions exclude workload " << module.workload
+                  << ")\n";
+      }
       for (size_t g = 0; g < rule.groups.size(); ++g) {
         const policytest::GroupTrace& group = rule.groups[g];
         // With several groups, each is a block of its own: `or` joins them, `and` their lines.

@@ -1,6 +1,9 @@
 #include "ir/Evaluator.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "support/Overloaded.h"
@@ -19,16 +22,19 @@ const mesh_header* findFirst(const mesh_header* entries, uint64_t count, std::st
 }
 
 // The subject's value, or nullopt for a missing header or query parameter.
-std::optional<std::string_view> subjectValue(const Subject& subject, const mesh_request& request) {
-  auto valueOf = [](const mesh_header* entry) -> std::optional<std::string_view> {
+std::optional<std::string> subjectValue(const Subject& subject, const Service& service,
+                                        const mesh_request& request) {
+  auto valueOf = [](const mesh_header* entry) -> std::optional<std::string> {
     if (entry == nullptr) return std::nullopt;
-    return view(entry->value);
+    return std::string(view(entry->value));
   };
   return std::visit(
       Overloaded{
-          [&](const RequestPath&) -> std::optional<std::string_view> { return view(request.path); },
-          [&](const RequestMethod&) -> std::optional<std::string_view> {
-            return view(request.method);
+          [&](const RequestPath&) -> std::optional<std::string> {
+            return std::string(view(request.path));
+          },
+          [&](const RequestMethod&) -> std::optional<std::string> {
+            return std::string(view(request.method));
           },
           [&](const HeaderValue& h) {
             return valueOf(findFirst(request.headers, request.header_count, h.name));
@@ -36,8 +42,19 @@ std::optional<std::string_view> subjectValue(const Subject& subject, const mesh_
           [&](const QueryValue& q) {
             return valueOf(findFirst(request.query_params, request.query_param_count, q.name));
           },
+          [&](const DestinationPort&) -> std::optional<std::string> {
+            return std::to_string(request.port != 0 ? request.port : service.ports.at(0));
+          },
       },
       subject);
+}
+
+// How well `host` fits a service's host: an exact name beats every wildcard, a longer wildcard a
+// shorter one; 0 when it does not fit.
+size_t hostFit(const std::string& pattern, std::string_view host) {
+  if (!pattern.starts_with("*.")) return pattern == host ? SIZE_MAX : 0;
+  const std::string_view suffix = std::string_view(pattern).substr(1);
+  return host.size() > suffix.size() && host.ends_with(suffix) ? pattern.size() : 0;
 }
 
 struct TestPasses {
@@ -58,16 +75,17 @@ struct TestPasses {
   bool operator()(const Present&) const { return true; }
 };
 
-bool conjunctionHolds(const Conjunction& conjunction, const mesh_request& request) {
+bool conjunctionHolds(const Conjunction& conjunction, const Service& service,
+                      const mesh_request& request) {
   for (const Predicate& predicate : conjunction) {
-    if (!predicateHolds(predicate, request)) return false;
+    if (!predicateHolds(predicate, service, request)) return false;
   }
   return true;
 }
 
-bool ruleMatches(const Rule& rule, const mesh_request& request) {
+bool ruleMatches(const Rule& rule, const Service& service, const mesh_request& request) {
   for (const Conjunction& conjunction : rule.anyOf) {
-    if (conjunctionHolds(conjunction, request)) return true;
+    if (conjunctionHolds(conjunction, service, request)) return true;
   }
   return false;
 }
@@ -90,18 +108,29 @@ struct ChooseCluster {
 
 }  // namespace
 
-bool predicateHolds(const Predicate& predicate, const mesh_request& request) {
-  const std::optional<std::string_view> value = subjectValue(predicate.subject, request);
+bool predicateHolds(const Predicate& predicate, const Service& service,
+                    const mesh_request& request) {
+  const std::optional<std::string> value = subjectValue(predicate.subject, service, request);
   const bool passes = value.has_value() && std::visit(TestPasses{request, *value}, predicate.test);
   return passes != predicate.negated;
 }
 
 int32_t findService(const Module& module, const mesh_request& request) {
   const std::string_view host = view(request.host);
+  int32_t best = -1;
+  size_t bestFit = 0;
   for (uint32_t s = 0; s < module.routableServices; ++s) {
-    if (module.services[s].name == host) return static_cast<int32_t>(s);
+    for (const std::string& pattern : module.services[s].hosts) {
+      const size_t fit = hostFit(pattern, host);
+      if (fit > bestFit) {
+        best = static_cast<int32_t>(s);
+        bestFit = fit;
+      }
+    }
   }
-  return -1;
+  if (best < 0 || request.port == 0) return best;
+  const std::vector<uint32_t>& ports = module.services[static_cast<uint32_t>(best)].ports;
+  return std::find(ports.begin(), ports.end(), request.port) != ports.end() ? best : -1;
 }
 
 uint32_t evaluateRoute(const Module& module, const mesh_request& request,
@@ -112,7 +141,7 @@ uint32_t evaluateRoute(const Module& module, const mesh_request& request,
   const Service& service = module.services[s];
   for (uint32_t r = 0; r < service.rules.size(); ++r) {
     const Rule& rule = service.rules[r];
-    if (!ruleMatches(rule, request)) continue;
+    if (!ruleMatches(rule, service, request)) continue;
     decision.rule = globalRuleIndex(module, s, r);
     decision.cluster = std::visit(ChooseCluster{request.seed}, rule.target);
     return MESH_ROUTE_MATCHED;

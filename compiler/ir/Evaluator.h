@@ -8,10 +8,12 @@
 
 namespace meshc::ir {
 
-// Whether one condition holds for the request: the evaluator's own test, shared with `explain`.
-bool predicateHolds(const Predicate& predicate, const mesh_request& request);
+// Whether one condition of `service`'s route holds for the request: the evaluator's own test,
+// shared with `explain`.
+bool predicateHolds(const Predicate& predicate, const Service& service,
+                    const mesh_request& request);
 
-// The routable service the request's host names, or -1 (the first of duplicated names).
+// The routable service the request's host and port reach (Service::hosts, Service::ports), or -1.
 int32_t findService(const Module& module, const mesh_request& request);
 
 // Same contract as the compiled module's route(): returns a MESH_ROUTE_* status and fills

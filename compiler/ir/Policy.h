@@ -24,7 +24,10 @@ struct HeaderValue {
 struct QueryValue {
   std::string name;  // percent-decoded, case-sensitive
 };
-using Subject = std::variant<RequestPath, RequestMethod, HeaderValue, QueryValue>;
+// The request's authority port in decimal, or its service's main port when the authority has none.
+// Only Equals tests it (see Verifier).
+struct DestinationPort {};
+using Subject = std::variant<RequestPath, RequestMethod, HeaderValue, QueryValue, DestinationPort>;
 
 // Tests of a present subject's value; a missing header or query parameter passes none of them.
 struct Equals {
@@ -137,8 +140,14 @@ struct Rule {
 };
 
 struct Service {
-  std::string name;  // matched against the request's host
-  uint32_t port = 0;
+  std::string name;
+  // The request hosts (lower-case, no port) that reach the service: DNS names, and wildcards
+  // "*.example.com" matching any host that ends in ".example.com". An exact host wins over a
+  // wildcard, a longer wildcard over a shorter one.
+  std::vector<std::string> hosts;
+  // The ports a request's authority may name; the first is the service's main port, which a
+  // request without one is taken to address.
+  std::vector<uint32_t> ports;
   std::vector<Rule> rules;  // tried in order; first match wins
   SourceLoc loc;
 };

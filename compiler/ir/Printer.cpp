@@ -16,6 +16,7 @@ std::string subjectText(const Subject& subject) {
                         [](const RequestMethod&) -> std::string { return "method"; },
                         [](const HeaderValue& h) { return "header " + quoted(h.name); },
                         [](const QueryValue& q) { return "query " + quoted(q.name); },
+                        [](const DestinationPort&) -> std::string { return "port"; },
                     },
                     subject);
 }
@@ -117,6 +118,10 @@ struct ActionText {
 }  // namespace
 
 std::string describe(const Module& module, const Predicate& predicate) {
+  if (std::holds_alternative<DestinationPort>(predicate.subject)) {
+    const auto* equals = std::get_if<Equals>(&predicate.test);
+    return (predicate.negated ? "not port " : "port ") + (equals ? equals->value : "?");
+  }
   const bool spelledNegation =
       predicate.negated && !std::holds_alternative<Present>(predicate.test);
   return (spelledNegation ? "not " : "") + subjectText(predicate.subject) + " " +
@@ -164,14 +169,19 @@ std::string print(const Module& module) {
   }
   for (size_t s = 0; s < module.services.size(); ++s) {
     const Service& service = module.services[s];
-    out += "  service #" + std::to_string(s) + " " + service.name +
-           " port=" + std::to_string(service.port) + at(service.loc) + "\n";
+    std::string ports;
+    for (uint32_t port : service.ports) ports += (ports.empty() ? "" : ",") + std::to_string(port);
+    std::string hosts;
+    for (const std::string& host : service.hosts) hosts += (hosts.empty() ? "" : " ") + host;
+    out += "  service #" + std::to_string(s) + " " + service.name + " ports=" + ports +
+           at(service.loc) + "\n    hosts " + hosts + "\n";
     for (size_t r = 0; r < service.rules.size(); ++r) {
       const Rule& rule = service.rules[r];
       out += "    rule #" + std::to_string(r) + " (global #" +
              std::to_string(
                  globalRuleIndex(module, static_cast<uint32_t>(s), static_cast<uint32_t>(r))) +
              ")" + at(rule.loc) + "\n";
+      if (rule.anyOf.empty()) out += "      never (its source conditions exclude this workload)\n";
       for (size_t c = 0; c < rule.anyOf.size(); ++c) {
         if (rule.anyOf.size() == 1 && rule.anyOf[c].empty()) break;
         out += std::string(c == 0 ? "      if " : "      or ") + describe(module, rule.anyOf[c]) +

@@ -34,6 +34,8 @@ class ModuleVerifier {
     }
     for (size_t s = 0; s < module_.services.size(); ++s) {
       const Service& service = module_.services[s];
+      where_ = "service " + service.name + ": ";
+      verifyAddress(service);
       for (size_t r = 0; r < service.rules.size(); ++r) {
         where_ = "service " + service.name + " rule #" + std::to_string(r) + ": ";
         verifyRule(s, service.rules[r]);
@@ -44,6 +46,33 @@ class ModuleVerifier {
 
  private:
   void fail(const std::string& problem) { problems_.push_back(where_ + problem); }
+
+  void verifyAddress(const Service& service) {
+    if (service.hosts.empty()) fail("no hosts");
+    for (const std::string& host : service.hosts) {
+      const bool lower = std::none_of(host.begin(), host.end(), [](char c) {
+        return std::isupper(static_cast<unsigned char>(c));
+      });
+      if (host.empty() || !lower || host.find(':') != std::string::npos) {
+        fail("host \"" + host + "\" is empty, not lower-case or has a port");
+      }
+    }
+    if (service.ports.empty()) fail("no ports");
+    for (uint32_t port : service.ports) {
+      if (port == 0 || port > 65535) fail("port " + std::to_string(port) + " out of range");
+    }
+  }
+
+  // A port is compared as a number, so only with `==` and a port number in canonical decimal.
+  void verifyPortTest(const Test& test) {
+    const auto* equals = std::get_if<Equals>(&test);
+    const bool number = equals != nullptr && !equals->value.empty() && equals->value.size() <= 5 &&
+                        equals->value.front() != '0' &&
+                        std::all_of(equals->value.begin(), equals->value.end(),
+                                    [](char c) { return c >= '0' && c <= '9'; }) &&
+                        std::stoul(equals->value) <= 65535;
+    if (!number) fail("a port test other than == PORT");
+  }
 
   void verifyCluster(size_t service, uint32_t cluster) {
     if (cluster >= module_.clusters.size()) {
@@ -73,6 +102,10 @@ class ModuleVerifier {
                                            if (q.name.empty()) fail("empty query parameter name");
                                            return true;
                                          },
+                                         [&](const DestinationPort&) {
+                                           verifyPortTest(predicate.test);
+                                           return false;
+                                         },
                                      },
                                      predicate.subject);
     std::visit(Overloaded{
@@ -98,7 +131,6 @@ class ModuleVerifier {
   }
 
   void verifyRule(size_t service, const Rule& rule) {
-    if (rule.anyOf.empty()) fail("a rule that can never match (no conjunctions)");
     for (const Conjunction& conjunction : rule.anyOf) {
       for (const Predicate& predicate : conjunction) verifyPredicate(predicate);
     }

@@ -5,7 +5,9 @@
 #include <optional>
 #include <stdexcept>
 
+#include "sema/ServiceHosts.h"
 #include "sema/SymbolTable.h"
+#include "sema/WorkloadIdentity.h"
 #include "support/Overloaded.h"
 #include "support/Text.h"
 
@@ -32,7 +34,8 @@ ir::PathSettings pathSettings(const ast::Mesh& mesh) {
 
 class WorkloadLowering {
  public:
-  WorkloadLowering(const ast::Policy& policy, const std::string& digest) : symbols_(policy) {
+  WorkloadLowering(const ast::Policy& policy, const std::string& digest)
+      : policy_(policy), symbols_(policy) {
     module_.meshName = policy.mesh ? policy.mesh->name.name : "";
     module_.digest = digest;
     if (policy.mesh) module_.paths = pathSettings(*policy.mesh);
@@ -40,9 +43,10 @@ class WorkloadLowering {
 
   ir::Module run(const ast::Workload& workload) {
     module_.workload = workload.name.name;
+    const ast::Service* own = require(workload.services.at(0).name);
+    caller_ = sema::identityOf(policy_, workload, own);
     for (const ast::Identifier& callee : workload.calls) addService(*require(callee.name));
     module_.routableServices = static_cast<uint32_t>(module_.services.size());
-    const ast::Service* own = require(workload.services.at(0).name);
     const uint32_t ownIndex = addService(*own);
     module_.localService = static_cast<int32_t>(ownIndex);
     module_.localCluster = static_cast<int32_t>(clusterOf(ownIndex, workload.versions.at(0).name));
@@ -64,7 +68,12 @@ class WorkloadLowering {
     serviceIndex_.emplace(service.name.name, index);
     ir::Service lowered;
     lowered.name = service.name.name;
-    lowered.port = static_cast<uint32_t>(service.ports.at(0).number);
+    for (const sema::ServiceHost& host : sema::serviceHosts(policy_, service)) {
+      lowered.hosts.push_back(host.name);
+    }
+    for (const ast::ServicePort& port : service.ports) {
+      lowered.ports.push_back(static_cast<uint32_t>(port.number));
+    }
     lowered.loc = service.name.loc;
     module_.services.push_back(std::move(lowered));
     sources_.push_back(&service);
@@ -235,10 +244,7 @@ class WorkloadLowering {
     for (const ast::RouteRule& rule : route.rules) {
       ir::Rule lowered;
       for (const ast::ConditionGroup& group : rule.groups) {
-        ir::Conjunction& conjunction = lowered.anyOf.emplace_back();
-        for (const ast::Condition& condition : group.conditions) {
-          conjunction.push_back(lowerCondition(condition));
-        }
+        if (auto conjunction = lowerGroup(group)) lowered.anyOf.push_back(std::move(*conjunction));
       }
       if (rule.otherwise) lowered.anyOf.emplace_back();
       lowered.target = lowerTarget(index, rule.target);
@@ -278,7 +284,26 @@ class WorkloadLowering {
     return static_cast<uint32_t>(module_.regexes.size() - 1);
   }
 
+  // The group's conditions on the request; nullopt when a source condition fails for this
+  // workload, so the group never holds here. Source conditions that hold drop out.
+  std::optional<ir::Conjunction> lowerGroup(const ast::ConditionGroup& group) {
+    ir::Conjunction conjunction;
+    for (const ast::Condition& condition : group.conditions) {
+      const std::optional<bool> source = sema::sourceConditionHolds(condition, caller_);
+      if (!source) {
+        conjunction.push_back(lowerCondition(condition));
+      } else if (!*source) {
+        return std::nullopt;
+      }
+    }
+    return conjunction;
+  }
+
+  // A condition on the request (source conditions are decided by lowerGroup).
   ir::Predicate lowerCondition(const ast::Condition& condition) {
+    auto decided = [](const char* what) -> ir::Predicate {
+      throw std::logic_error(std::string("lowering a decided source condition: ") + what);
+    };
     ir::Predicate predicate = std::visit(
         Overloaded{
             [&](const ast::PathMatch& path) -> ir::Predicate {
@@ -299,6 +324,12 @@ class WorkloadLowering {
                       query.test == ast::StringTest::Absent,
                       {}};
             },
+            [&](const ast::PortMatch& port) -> ir::Predicate {
+              return {ir::DestinationPort{}, ir::Equals{std::to_string(port.number)}, false, {}};
+            },
+            [&](const ast::SourceWorkloadMatch&) { return decided("workload"); },
+            [&](const ast::SourceLabelMatch&) { return decided("label"); },
+            [&](const ast::SourcePrincipalMatch&) { return decided("principal"); },
         },
         condition.match);
     predicate.negated = predicate.negated != condition.negated;
@@ -306,7 +337,9 @@ class WorkloadLowering {
     return predicate;
   }
 
+  const ast::Policy& policy_;
   sema::SymbolTable symbols_;
+  sema::WorkloadIdentity caller_;  // the workload the module is for: every request's source
   ir::Module module_;
   std::map<std::string, uint32_t> serviceIndex_;
   std::vector<const ast::Service*> sources_;  // parallel to module_.services

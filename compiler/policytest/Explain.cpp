@@ -20,7 +20,8 @@ std::string entrySeen(const char* what, const mesh_header* entries, uint64_t cou
   return std::string(what) + " " + quoted(name) + " is absent";
 }
 
-std::string seen(const ir::Predicate& predicate, const mesh_request& request) {
+std::string seen(const ir::Predicate& predicate, const ir::Service& service,
+                 const mesh_request& request) {
   return std::visit(
       Overloaded{
           [&](const ir::RequestPath&) { return "path is " + quoted(view(request.path)); },
@@ -30,6 +31,11 @@ std::string seen(const ir::Predicate& predicate, const mesh_request& request) {
           },
           [&](const ir::QueryValue& q) {
             return entrySeen("query", request.query_params, request.query_param_count, q.name);
+          },
+          [&](const ir::DestinationPort&) {
+            return request.port != 0
+                       ? "port is " + std::to_string(request.port)
+                       : "no port given: the main port " + std::to_string(service.ports.at(0));
           },
       },
       predicate.subject);
@@ -41,6 +47,7 @@ Explanation explain(const ir::Module& policy, const mesh_module& compiled,
                     const mesh::RuleTable& rules, mesh_request& request) {
   Explanation explanation;
   explanation.host = view(request.host);
+  explanation.port = request.port;
   explanation.service = ir::findService(policy, request);
   if (explanation.service >= 0) {
     const ir::Service& service = policy.services[static_cast<size_t>(explanation.service)];
@@ -52,9 +59,9 @@ Explanation explain(const ir::Module& policy, const mesh_module& compiled,
         GroupTrace group;
         group.holds = true;
         for (const ir::Predicate& predicate : conjunction) {
-          const bool holds = ir::predicateHolds(predicate, request);
+          const bool holds = ir::predicateHolds(predicate, service, request);
           group.conditions.push_back(
-              {ir::describe(policy, predicate), holds, seen(predicate, request)});
+              {ir::describe(policy, predicate), holds, seen(predicate, service, request)});
           group.holds = group.holds && holds;
         }
         trace.matched = trace.matched || group.holds;

@@ -33,6 +33,7 @@ struct RuleTrace {
 // made (checked against the reference evaluator on every split ticket by decide()).
 struct Explanation {
   std::string host;
+  uint32_t port = 0;             // the authority's, 0 when it names none
   int32_t service = -1;          // index in the module, -1 when the host names no callable service
   std::vector<RuleTrace> rules;  // tried in order, up to and including the matching one
   size_t rulesNotTried = 0;      // after the matching rule

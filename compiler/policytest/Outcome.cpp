@@ -134,8 +134,9 @@ std::string describeDestination(const ir::Module& policy, const mesh_request& re
   const std::string host(request.host.data, request.host.len);
   switch (outcome.kind) {
     case Outcome::Kind::NoService:
-      return "404: host " + quoted(host) + " is not a service workload " + policy.workload +
-             " may call";
+      return "404: host " +
+             quoted(request.port != 0 ? host + ":" + std::to_string(request.port) : host) +
+             " is not a service workload " + policy.workload + " may call";
     case Outcome::Kind::NoRule:
       return "404: no rule of service " + quoted(host) + " matches";
     case Outcome::Kind::Answered:

@@ -28,6 +28,17 @@ void checkLiterals(const ast::Policy& policy, Diagnostics& diagnostics);
 // sidecar can use: statuses, schemes, hosts, paths, header edits.
 void checkRuleSettings(const ast::Policy& policy, Diagnostics& diagnostics);
 
+// Hosts, namespaces, the cluster domain and ports: each host answers for one service, and a `port`
+// condition names a port its service declares.
+void checkAddresses(const ast::Policy& policy, Diagnostics& diagnostics);
+
+// `source` conditions name declared workloads and well-formed labels; workloads' own labels are
+// ones Kubernetes would accept.
+void checkSources(const ast::Policy& policy, const SymbolTable& symbols, Diagnostics& diagnostics);
+
+// Lint (warning): a rule whose source conditions no workload calling its service meets.
+void lintSources(const ast::Policy& policy, Diagnostics& diagnostics);
+
 // A split's weights total exactly 100%.
 void checkSplitWeights(const ast::Policy& policy, Diagnostics& diagnostics);
 

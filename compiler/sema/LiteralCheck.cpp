@@ -110,12 +110,30 @@ void checkQuery(const ast::QueryMatch& query, Diagnostics& diagnostics) {
   }
 }
 
+void checkPort(const ast::PortMatch& port, Diagnostics& diagnostics) {
+  if (port.malformed || (port.number >= 1 && port.number <= 65535)) return;
+  diagnostics.error(DiagnosticCode::PortOutOfRange, port.loc,
+                    "port " + std::to_string(port.number) + " is out of range; ports are 1-65535");
+}
+
 void checkCondition(const ast::Condition& condition, Diagnostics& diagnostics) {
   std::visit(Overloaded{
                  [&](const ast::PathMatch& path) { checkPath(path, diagnostics); },
                  [&](const ast::MethodMatch& method) { checkMethod(method, diagnostics); },
                  [&](const ast::HeaderMatch& header) { checkHeader(header, diagnostics); },
                  [&](const ast::QueryMatch& query) { checkQuery(query, diagnostics); },
+                 [&](const ast::PortMatch& port) { checkPort(port, diagnostics); },
+                 [](const ast::SourceWorkloadMatch&) {},
+                 [&](const ast::SourceLabelMatch& label) {
+                   if (label.test == ast::StringTest::Matches) {
+                     checkRegex(label.value, diagnostics);
+                   }
+                 },
+                 [&](const ast::SourcePrincipalMatch& principal) {
+                   if (principal.test == ast::StringTest::Matches) {
+                     checkRegex(principal.value, diagnostics);
+                   }
+                 },
              },
              condition.match);
 }

@@ -19,14 +19,25 @@
 namespace meshc::sema {
 namespace {
 
-enum class Subject { Path, Method, Header, Query };
+// Source conditions are atoms like any other: for one calling workload their subject has one
+// value, as a request's header does.
+enum class Subject {
+  Path,
+  Method,
+  Header,
+  Query,
+  Port,
+  SourceWorkload,
+  SourceLabel,
+  SourcePrincipal
+};
 // The tests as the sidecar runs them: a path `prefix` is SegmentPrefix (its trailing '/' dropped),
 // a path `starts_with` and a header or query `prefix` are Prefix, `absent` is a negated Present.
 enum class Test { Equals, Prefix, SegmentPrefix, Suffix, Regex, Present };
 
 struct Atom {
   Subject subject;
-  std::string name;  // the header (lower-case) or query parameter; empty otherwise
+  std::string name;  // the header (lower-case), query parameter or label; empty otherwise
   Test test;
   std::string value;
   bool negated = false;
@@ -133,6 +144,39 @@ Atom toAtom(const ast::Condition& condition) {
                     query.value.value,
                     query.test == ast::StringTest::Absent,
                     "query " + quoted(query.name.value) + " " + compared(query.test, query.value),
+                    condition.loc};
+          },
+          [&](const ast::PortMatch& port) -> Atom {
+            const std::string number = std::to_string(port.number);
+            return {Subject::Port,    "",           Test::Equals, number, false,
+                    "port " + number, condition.loc};
+          },
+          [&](const ast::SourceWorkloadMatch& source) -> Atom {
+            return {Subject::SourceWorkload,
+                    "",
+                    Test::Equals,
+                    source.workload.name,
+                    false,
+                    "source workload " + source.workload.name,
+                    condition.loc};
+          },
+          [&](const ast::SourceLabelMatch& label) -> Atom {
+            return {Subject::SourceLabel,
+                    label.name.value,
+                    testOf(label.test, Subject::SourceLabel),
+                    label.value.value,
+                    label.test == ast::StringTest::Absent,
+                    "source label " + quoted(label.name.value) + " " +
+                        compared(label.test, label.value),
+                    condition.loc};
+          },
+          [&](const ast::SourcePrincipalMatch& principal) -> Atom {
+            return {Subject::SourcePrincipal,
+                    "",
+                    testOf(principal.test, Subject::SourcePrincipal),
+                    principal.value.value,
+                    principal.test == ast::StringTest::Absent,
+                    "source principal " + compared(principal.test, principal.value),
                     condition.loc};
           },
       },

@@ -233,6 +233,10 @@ class RuleSettings {
                        [](const ast::MethodMatch&) {},
                        [](const ast::HeaderMatch&) {},
                        [](const ast::QueryMatch&) {},
+                       [](const ast::PortMatch&) {},
+                       [](const ast::SourceWorkloadMatch&) {},
+                       [](const ast::SourceLabelMatch&) {},
+                       [](const ast::SourcePrincipalMatch&) {},
                    },
                    condition.match);
       }

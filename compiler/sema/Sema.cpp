@@ -12,6 +12,8 @@ bool check(const ast::Policy& policy, Diagnostics& diagnostics) {
   checkDuplicates(policy, diagnostics);
   checkNames(policy, symbols, diagnostics);
   checkLiterals(policy, diagnostics);
+  checkAddresses(policy, diagnostics);
+  checkSources(policy, symbols, diagnostics);
   checkSplitWeights(policy, diagnostics);
   checkRuleSettings(policy, diagnostics);
   checkReachability(policy, diagnostics);
@@ -19,6 +21,9 @@ bool check(const ast::Policy& policy, Diagnostics& diagnostics) {
   return diagnostics.errorCount() == errorsBefore;
 }
 
-void lint(const ast::Policy& policy, Diagnostics& diagnostics) { checkUsage(policy, diagnostics); }
+void lint(const ast::Policy& policy, Diagnostics& diagnostics) {
+  checkUsage(policy, diagnostics);
+  lintSources(policy, diagnostics);
+}
 
 }  // namespace meshc::sema

@@ -53,8 +53,8 @@ void checkService(const ast::Service& service, Diagnostics& diagnostics) {
     diagnostics.error(DiagnosticCode::MissingPort, service.name.loc,
                       "service '" + name + "' has no port; add e.g. 'port 9080 http;'");
   }
-  atMostOnce<ast::ServicePort>(service.ports, "port", diagnostics,
-                               [](const ast::ServicePort& p) { return p.loc; });
+  atMostOnce<ast::Identifier>(service.namespaces, "namespace", diagnostics,
+                              [](const ast::Identifier& i) { return i.loc; });
   if (service.subsets.empty()) {
     diagnostics.error(DiagnosticCode::MissingSubset, service.name.loc,
                       "service '" + name +
@@ -92,6 +92,8 @@ void checkWorkload(const ast::Workload& workload, Diagnostics& diagnostics) {
                               [](const ast::Identifier& i) { return i.loc; });
   atMostOnce<ast::Identifier>(workload.versions, "'version' statement", diagnostics,
                               [](const ast::Identifier& i) { return i.loc; });
+  atMostOnce<ast::Identifier>(workload.serviceAccounts, "'service_account' statement", diagnostics,
+                              [](const ast::Identifier& i) { return i.loc; });
 }
 
 }  // namespace
@@ -108,6 +110,10 @@ void checkStructure(const ast::Policy& policy, Diagnostics& diagnostics) {
                           [](const SourceLoc& loc) { return loc; });
     atMostOnce<ast::Identifier>(policy.mesh->encodedSlashes, "encoded_slashes", diagnostics,
                                 [](const ast::Identifier& i) { return i.loc; });
+    atMostOnce<ast::Identifier>(policy.mesh->namespaces, "namespace", diagnostics,
+                                [](const ast::Identifier& i) { return i.loc; });
+    atMostOnce<ast::StringLiteral>(policy.mesh->clusterDomains, "cluster_domain", diagnostics,
+                                   [](const ast::StringLiteral& s) { return s.loc; });
     for (const ast::Identifier& action : policy.mesh->encodedSlashes) {
       if (action.name == "keep" || action.name == "decode" || action.name == "reject") continue;
       diagnostics.error(DiagnosticCode::UnknownEncodedSlashesAction, action.loc,

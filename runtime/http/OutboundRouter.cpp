@@ -21,10 +21,11 @@ class OutboundRouter final : public Router {
       case MESH_ROUTE_MATCHED:
         return matched(request, decision, worker);
       case MESH_ROUTE_NO_SERVICE:
-        return reject(404,
-                      fmt::format("meshc: no route: host \"{}\" is not a service workload \"{}\" "
-                                  "may call\n",
-                                  view(request.host), module.workload));
+        return reject(404, fmt::format("meshc: no route: host \"{}{}\" is not a service "
+                                       "workload \"{}\" may call\n",
+                                       view(request.host),
+                                       request.port != 0 ? fmt::format(":{}", request.port) : "",
+                                       module.workload));
       case MESH_ROUTE_NO_RULE:
         return reject(404,
                       fmt::format("meshc: no route: no rule of service \"{}\" matches {} {}\n",

@@ -108,7 +108,7 @@ TEST(Descriptor, TablesMirrorTheIr) {
   EXPECT_STREQ(module.workload, "hosts-client");
   EXPECT_EQ(std::string(module.policy_digest), policy.digest);
   EXPECT_EQ(std::string(module.compiler_version).rfind("meshc ", 0), 0u) << module.compiler_version;
-  EXPECT_EQ(module.local_service, 9);
+  EXPECT_EQ(module.local_service, 10);
   EXPECT_EQ(module.local_cluster, 0);
 
   ASSERT_EQ(module.service_count, policy.services.size());
@@ -116,7 +116,7 @@ TEST(Descriptor, TablesMirrorTheIr) {
     SCOPED_TRACE("service " + std::to_string(s));
     const mesh_service& service = module.services[s];
     EXPECT_EQ(std::string(service.name), policy.services[s].name);
-    EXPECT_EQ(service.port, policy.services[s].port);
+    EXPECT_EQ(service.port, policy.services[s].ports.at(0));
     EXPECT_EQ(service.first_rule, ir::globalRuleIndex(policy, static_cast<uint32_t>(s), 0));
     EXPECT_EQ(service.rule_count, policy.services[s].rules.size());
     EXPECT_EQ(service.reserved0, 0u);

@@ -44,6 +44,9 @@ class RandomPolicies {
     for (uint64_t s = 0; s < serviceCount; ++s) {
       ir::Service service;
       service.name = pick(kHosts);
+      service.hosts.push_back(service.name);
+      for (uint64_t h = below(3); h > 0; --h) service.hosts.push_back(pick(kHostPatterns));
+      for (uint64_t p = 1 + below(3); p > 0; --p) service.ports.push_back(pick(kPorts));
       const uint64_t ruleCount = below(7);
       for (uint64_t r = 0; r < ruleCount; ++r) service.rules.push_back(randomRule());
       module.services.push_back(std::move(service));
@@ -61,9 +64,18 @@ class RandomPolicies {
 
  private:
   static constexpr uint32_t kClusters = 8;
-  static constexpr const char* kHosts[] = {
-      "a", "b", "ab", "reviews", "ratings", "details", "reviews.default.svc", "reviews.default.svd",
-      ""};
+  static constexpr const char* kHosts[] = {"a",
+                                           "b",
+                                           "ab",
+                                           "reviews",
+                                           "ratings",
+                                           "details",
+                                           "reviews.default.svc",
+                                           "reviews.default.svd"};
+  // Extra hosts: exact names and wildcards whose suffixes overlap each other and the names above.
+  static constexpr const char* kHostPatterns[] = {"*.svc",       "*.default.svc", "*.b",  "*.ab",
+                                                  "example.com", "*.example.com", "ab.b", "x.ab"};
+  static constexpr uint32_t kPorts[] = {80, 8080, 9080, 443};
   static constexpr const char* kStrings[] = {"",
                                              "/",
                                              "/a",
@@ -90,6 +102,10 @@ class RandomPolicies {
   std::string pick(const char* const (&pool)[N]) {
     return pool[below(N)];
   }
+  template <size_t N>
+  uint32_t pick(const uint32_t (&pool)[N]) {
+    return pool[below(N)];
+  }
 
   ir::Predicate randomPredicate() {
     ir::Predicate predicate = randomTest();
@@ -98,7 +114,7 @@ class RandomPolicies {
   }
 
   ir::Predicate randomTest() {
-    switch (below(12)) {
+    switch (below(13)) {
       case 0:
         return pathExact(pick(kStrings));
       case 1:
@@ -126,6 +142,8 @@ class RandomPolicies {
         return regex(subjects[below(subjects.size())],
                      static_cast<uint32_t>(below(std::size(kRegexes))));
       }
+      case 11:
+        return {ir::DestinationPort{}, ir::Equals{std::to_string(pick(kPorts))}, false, {}};
       default:
         return headerPresent(pick(kHeaderNames));
     }
@@ -148,7 +166,8 @@ class RandomPolicies {
 
   ir::Rule randomRule() {
     std::vector<ir::Conjunction> conjunctions;
-    const uint64_t groups = below(4) == 0 ? 2 + below(2) : 1;
+    // Now and then no group at all: a rule whose source conditions exclude the workload.
+    const uint64_t groups = below(15) == 0 ? 0 : below(4) == 0 ? 2 + below(2) : 1;
     for (uint64_t g = 0; g < groups; ++g) {
       ir::Conjunction& conjunction = conjunctions.emplace_back();
       const uint64_t count = below(4);

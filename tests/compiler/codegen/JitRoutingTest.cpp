@@ -313,7 +313,8 @@ TEST_F(JitRouting, HostDispatch) {
   expectMatched(route(OwnedRequest().host("reviews-service-v2.namespace.svc")), 3, 2, 0, 3000);
   expectUnmatched(route(OwnedRequest().host("reviews-service-v2.namespace.svd")), kNoService);
   expectUnmatched(route(OwnedRequest().host("reviews-service-v2.namespace.sv")), kNoService);
-  expectMatched(route(OwnedRequest().host("")), 4, 3, 0, 0);
+  expectMatched(route(OwnedRequest().host("echo")), 4, 3, 0, 0);
+  expectUnmatched(route(OwnedRequest().host("")), kNoService);
   expectMatched(route(OwnedRequest().host("a")), 6, 0, 0, 0);
   expectMatched(route(OwnedRequest().host("abcdefgh")), 7, 1, 0, 0);
   expectMatched(route(OwnedRequest().host("abcdefghi").method("GET")), 8, 2, 0, 0);
@@ -325,9 +326,46 @@ TEST_F(JitRouting, HostDispatch) {
   expectUnmatched(route(OwnedRequest().host("local-svc")), kNoService);
 }
 
+TEST_F(JitRouting, EveryHostOfAServiceOnEachOfItsPorts) {
+  compile(hostsPolicy());
+  for (const char* host : {"alpha", "alpha.ns", "alpha.ns.svc", "alpha.ns.svc.cluster.local"}) {
+    SCOPED_TRACE(host);
+    for (uint32_t port : {0u, 80u, 8080u}) {
+      expectMatched(route(OwnedRequest().host(host).port(port)), 0, 0, 0, 0);
+    }
+    expectUnmatched(route(OwnedRequest().host(host).port(81)), kNoService);
+  }
+  expectUnmatched(route(OwnedRequest().host("alpha.ns.svc.cluster.loca")), kNoService);
+  expectUnmatched(route(OwnedRequest().host("alpha.ns.svc.cluster.localx")), kNoService);
+}
+
+TEST_F(JitRouting, WildcardHostsTakeTheLongestSuffixAndLoseToExactNames) {
+  compile(hostsPolicy());
+  expectMatched(route(OwnedRequest().host("x.example.com").path("/b")), 1, 1, 0, 10);
+  expectMatched(route(OwnedRequest().host("b.example.com").path("/b")), 1, 1, 0, 10);
+  expectMatched(route(OwnedRequest().host("x.y.example.com").path("/b")), 1, 1, 0, 10);
+  expectUnmatched(route(OwnedRequest().host("example.com")), kNoService);
+  expectUnmatched(route(OwnedRequest().host(".example.com")), kNoService);
+  expectUnmatched(route(OwnedRequest().host("xexample.com")), kNoService);
+  // "*.b.example.com" is longer than "*.example.com"; the exact name needs no wildcard at all.
+  expectUnmatched(route(OwnedRequest().host("a.b.example.com")), kNoRule);
+  expectUnmatched(route(OwnedRequest().host("exact.b.example.com")), kNoRule);
+  expectUnmatched(route(OwnedRequest().host("a.b.example.com").port(9080)), kNoService);
+}
+
+TEST_F(JitRouting, PortConditionsTestTheDestinationPort) {
+  compile(hostsPolicy());
+  // Rule 0 never matches; without a port the request addresses the main port, 9080.
+  expectMatched(route(OwnedRequest().host("ports").path("/admin")), 9, 0, 3, 0);
+  expectMatched(route(OwnedRequest().host("ports").port(9080).path("/admin")), 9, 0, 3, 0);
+  expectMatched(route(OwnedRequest().host("ports").port(9443).path("/admin")), 9, 1, 1, 0);
+  expectMatched(route(OwnedRequest().host("ports").port(9443).path("/x")), 9, 2, 2, 0);
+  expectUnmatched(route(OwnedRequest().host("ports").port(80)), kNoService);
+}
+
 TEST(JitErrors, InvalidIrIsRejectedWithAClearMessage) {
   ir::Module tooFewServices = hostsPolicy();
-  tooFewServices.routableServices = 11;
+  tooFewServices.routableServices = 12;
   EXPECT_THROW(JitModule::create(tooFewServices), CodegenError);
 
   ir::Module emptySplit = splitsPolicy();

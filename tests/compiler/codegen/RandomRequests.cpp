@@ -169,6 +169,7 @@ RandomRequests::RandomRequests(const ir::Module& module, uint64_t seed)
                          addUnique(queryNames_, q.name);
                          return &queryValues_;
                        },
+                       [&](const ir::DestinationPort&) { return &ports_; },
                    },
                    predicate.subject);
     std::visit(Overloaded{
@@ -188,7 +189,16 @@ RandomRequests::RandomRequests(const ir::Module& module, uint64_t seed)
                predicate.test);
   };
   for (const ir::Service& service : module.services) {
-    addUnique(hosts_, service.name);
+    // A wildcard brings hosts under it, its bare suffix and the name without the wildcard.
+    for (const std::string& host : service.hosts) {
+      if (host.starts_with("*.")) {
+        for (const char* head : {"x", "x.y", ""}) addUnique(hosts_, head + host.substr(1));
+        addUnique(hosts_, host.substr(2));
+      } else {
+        addUnique(hosts_, host);
+      }
+    }
+    for (uint32_t port : service.ports) addUnique(ports_, std::to_string(port));
     for (const ir::Rule& rule : service.rules) {
       for (const ir::Conjunction& conjunction : rule.anyOf) {
         for (const ir::Predicate& predicate : conjunction) addConstants(predicate);
@@ -271,6 +281,14 @@ std::string RandomRequests::variant(const std::vector<std::string>& pool) {
   return "";
 }
 
+// No port, a port of the policy, or any.
+uint32_t RandomRequests::randomPort() {
+  const uint64_t kind = below(100);
+  if (kind < 35 || (kind < 85 && ports_.empty())) return 0;
+  if (kind < 85) return static_cast<uint32_t>(std::stoul(ports_[below(ports_.size())]));
+  return static_cast<uint32_t>(below(65536));
+}
+
 uint64_t RandomRequests::randomSeed() {
   if (chance(50)) return rng_();
   // A seed whose split draw is a random multiple of 10000 plus a value just around a boundary.
@@ -291,7 +309,7 @@ const mesh_request& RandomRequests::next() {
       .query(chance(70) ? "" : noise(12))
       .sourcePrincipal(chance(50) ? "" : "spiffe://mesh.local/sa/" + noise(8))
       .sourceAddress("127.0.0." + std::to_string(below(256)) + ":" + std::to_string(below(65536)))
-      .port(chance(50) ? 0 : static_cast<uint32_t>(below(65536)))
+      .port(randomPort())
       .seed(randomSeed());
 
   std::vector<std::string> names;

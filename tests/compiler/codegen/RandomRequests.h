@@ -88,9 +88,11 @@ class RandomRequests {
   std::string variant(const std::vector<std::string>& pool);
   std::string mutateByte(std::string text);
   uint64_t randomSeed();
+  uint32_t randomPort();
 
   std::mt19937_64 rng_;
   std::vector<std::string> hosts_;
+  std::vector<std::string> ports_;  // decimal, as port tests hold them
   std::vector<std::string> paths_;
   std::vector<std::string> methods_;
   std::vector<std::string> headerNames_;

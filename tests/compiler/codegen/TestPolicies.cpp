@@ -97,8 +97,9 @@ ir::Rule rule(std::vector<ir::Predicate> conditions, ir::Target target, uint64_t
 
 ir::Service service(std::string name, std::vector<ir::Rule> rules) {
   ir::Service result;
+  result.hosts = {name};
   result.name = std::move(name);
-  result.port = 8080;
+  result.ports = {8080};
   result.rules = std::move(rules);
   return result;
 }
@@ -193,24 +194,49 @@ ir::Module splitsPolicy() {
   return module;
 }
 
+ir::Predicate portIs(uint32_t port) {
+  return predicate(ir::DestinationPort{}, ir::Equals{std::to_string(port)});
+}
+
+namespace {
+
+ir::Service addressed(ir::Service service, std::vector<std::string> hosts,
+                      std::vector<uint32_t> ports) {
+  service.hosts = std::move(hosts);
+  service.ports = std::move(ports);
+  return service;
+}
+
+}  // namespace
+
 ir::Module hostsPolicy() {
+  ir::Rule never = rule({}, forward(4));
+  never.anyOf.clear();
   ir::Module module = singleServiceModule(
       "hosts-client",
       {
-          service("alpha", {rule({}, forward(0))}),
-          service("bravo", {rule({pathPrefix("/b")}, forward(1), 10)}),
-          service("delta", {}),
+          addressed(service("alpha", {rule({}, forward(0))}),
+                    {"alpha", "alpha.ns", "alpha.ns.svc", "alpha.ns.svc.cluster.local"},
+                    {80, 8080}),
+          addressed(service("bravo", {rule({pathPrefix("/b")}, forward(1), 10)}),
+                    {"bravo", "*.example.com"}, {8080}),
+          addressed(service("delta", {}), {"delta", "*.b.example.com", "exact.b.example.com"},
+                    {8080}),
           service("reviews-service-v2.namespace.svc", {rule({}, forward(2), 3000)}),
-          service("", {rule({}, forward(3))}),
+          service("echo", {rule({}, forward(3))}),
           service("alpha", {rule({}, forward(4))}),
           service("a", {rule({}, forward(0))}),
           service("abcdefgh", {rule({}, forward(1))}),
           service("abcdefghi", {rule({methodIs("GET")}, forward(2))}),
+          addressed(
+              service("ports", {never, rule({portIs(9443), pathPrefix("/admin")}, forward(1)),
+                                rule({negated(portIs(9080))}, forward(2)), rule({}, forward(0))}),
+              {"ports"}, {9080, 9443}),
           service("local-svc", {rule({}, forward(0))}),
       },
       {"c0", "c1", "c2", "c3", "c4"});
-  module.routableServices = 9;
-  module.localService = 9;
+  module.routableServices = 10;
+  module.localService = 10;
   module.localCluster = 0;
   return module;
 }

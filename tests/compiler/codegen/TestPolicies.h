@@ -27,6 +27,7 @@ ir::Predicate queryPresent(std::string name);
 // An RE2 full match of Module::regexes[index] against the subject.
 ir::Predicate regex(ir::Subject subject, uint32_t index);
 ir::Predicate negated(ir::Predicate predicate);
+ir::Predicate portIs(uint32_t port);  // the destination port
 
 ir::Target forward(uint32_t cluster);
 ir::Target split(std::vector<std::pair<uint32_t, uint32_t>> clusterWeights);
@@ -44,8 +45,9 @@ ir::Module pathsPolicy();
 ir::Module headersPolicy();
 // Splits with 1-4 targets, odd and zero weights, behind predicates and as fallbacks.
 ir::Module splitsPolicy();
-// Host dispatch: same-length names, long names, an empty name, a duplicate, a service without
-// rules, and a non-routable own service.
+// Host dispatch: same-length names, long names, several names and ports per service, wildcards
+// nested in each other, a duplicate, a service without rules, port conditions, a rule that never
+// matches (source conditions decided against the workload), and a non-routable own service.
 ir::Module hostsPolicy();
 
 // Segment prefixes, suffixes, regexes, query parameters, negations and `or` groups.

@@ -28,6 +28,10 @@ class RandomPair {
     for (const char* host : {"a", "b"}) {
       ir::Service service;
       service.name = host;
+      service.hosts = {host};
+      // The main port may change between the versions, and so may the second.
+      service.ports = {below(4) == 0 ? 8080u : 80u};
+      if (below(2) == 0) service.ports.push_back(service.ports[0] == 80 ? 8080 : 80);
       const uint64_t rules = below(5);
       for (uint64_t r = 0; r < rules; ++r) {
         ir::Rule rule = randomRule();
@@ -56,7 +60,7 @@ class RandomPair {
  private:
   ir::Predicate randomPredicate() {
     ir::Predicate predicate = [&] {
-      switch (below(9)) {
+      switch (below(10)) {
         case 0:
           return pathExact(pick(paths));
         case 1:
@@ -73,6 +77,9 @@ class RandomPair {
           return queryEquals(pick(names), pick(values));
         case 7:
           return queryPresent(pick(names));
+        case 8:
+          return ir::Predicate{
+              ir::DestinationPort{}, ir::Equals{below(2) == 0 ? "80" : "8080"}, false, {}};
         default:
           return headerPresent(pick(names));
       }
@@ -152,7 +159,9 @@ TEST(PolicyDiff, EveryRequestDecidedDifferentlyFallsInAListedClass) {
     }
     for (int r = 0; r < 300; ++r) {
       OwnedRequest request;
+      const uint32_t ports[] = {0, 80, 8080};
       request.host(random.below(2) == 0 ? "a" : "b")
+          .port(ports[random.below(3)])
           .path(random.pick(random.paths) + (random.below(2) == 0   ? ""
                                              : random.below(2) == 0 ? "z"
                                                                     : "/z"))

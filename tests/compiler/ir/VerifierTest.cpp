@@ -11,7 +11,7 @@ namespace {
 ir::Module twoClusterModule() {
   ir::Module module;
   module.workload = "w";
-  module.services.push_back({"svc", 80, {}, {}});
+  module.services.push_back({"svc", {"svc"}, {80}, {}, {}});
   module.routableServices = 1;
   module.clusters.push_back({"svc", "a", 0, {}});
   module.clusters.push_back({"svc", "b", 0, {}});
@@ -45,13 +45,22 @@ TEST(Verifier, ReportsBrokenInvariants) {
                                       ir::Forward{0},
                                       {},
                                       {}});
-  module.services[0].rules.push_back({{}, ir::Forward{0}, {}, {}});
+  module.services[0].rules.push_back({{{{ir::DestinationPort{}, ir::Equals{"080"}, false, {}}},
+                                       {{ir::DestinationPort{}, ir::Prefix{"8"}, false, {}}}},
+                                      ir::Forward{0},
+                                      {},
+                                      {}});
+  module.services[0].ports.push_back(70000);
+  module.services[0].hosts.push_back("Svc:80");
   module.routableServices = 3;
   module.localCluster = 0;
   EXPECT_EQ(
       ir::verify(module),
       (std::vector<std::string>{"routableServices 3 exceeds 1 services",
                                 "localCluster out of range or not a subset of localService",
+                                "service svc: host \"Svc:80\" is empty, not lower-case or has a "
+                                "port",
+                                "service svc: port 70000 out of range",
                                 "service svc rule #0: header name \"X-Upper\" is empty or not "
                                 "lower-case",
                                 "service svc rule #0: cluster #7 out of range",
@@ -66,8 +75,8 @@ TEST(Verifier, ReportsBrokenInvariants) {
                                 "path",
                                 "service svc rule #5: segment prefix \"/a/\" ends in '/'",
                                 "service svc rule #5: regex #3 out of range",
-                                "service svc rule #6: a rule that can never match (no "
-                                "conjunctions)"}));
+                                "service svc rule #6: a port test other than == PORT",
+                                "service svc rule #6: a port test other than == PORT"}));
 }
 
 }  // namespace
