@@ -22,7 +22,8 @@ name
   | 'expect' | 'routed' | 'status' | 'no' | 'or' | 'not' | 'starts_with' | 'suffix' | 'matches'
   | 'absent' | 'query' | 'merge_slashes' | 'encoded_slashes' | 'redirect' | 'respond' | 'rewrite'
   | 'set' | 'add' | 'remove' | 'response' | 'scheme' | 'host' | 'hosts' | 'namespace'
-  | 'cluster_domain' | 'source' | 'label' | 'service_account'
+  | 'cluster_domain' | 'source' | 'label' | 'service_account' | 'experiment' | 'variant'
+  | 'sticky' | 'cookie'
   ;
 
 meshDecl
@@ -49,6 +50,17 @@ serviceItem
   | 'route' '{' routeItem* '}'                  # serviceRoute
   | 'namespace' name ';'                        # serviceNamespace
   | 'hosts' '[' (STRING (',' STRING)* ','?)? ']' ';'   # serviceHosts  // extra names it answers to
+  | 'experiment' name '{' experimentItem* '}'   # serviceExperiment
+  ;
+
+// An A/B experiment: variants with weights, each routed to a subset; a request's variant is
+// sticky by a header, a cookie or the caller's principal, and may be kept in a cookie.
+experimentItem
+  : 'variant' name PERCENT '=>' name ';'         # experimentVariant
+  | 'sticky' 'header' STRING ';'                 # stickyHeader
+  | 'sticky' 'cookie' STRING ';'                 # stickyCookie
+  | 'sticky' 'principal' ';'                     # stickyPrincipal
+  | 'cookie' STRING DURATION? ';'                # assignmentCookie   // and its max age
   ;
 
 subsetItem
@@ -66,6 +78,7 @@ routeItem
 outcome
   : 'redirect' INT                        # redirectOutcome
   | 'respond' INT STRING?                 # respondOutcome
+  | 'experiment' name                     # experimentOutcome
   | target                                # backendOutcome
   ;
 
@@ -170,6 +183,7 @@ expectation
   | 'status' INT                                                 # expectStatus
   | 'timeout' DURATION                                           # expectTimeout
   | 'no' 'timeout'                                               # expectNoTimeout
+  | 'variant' name                                               # expectVariant
   ;
 
 clusterRef

@@ -133,7 +133,13 @@ struct RespondTarget {
   bool malformed = false;
 };
 
-using Target = std::variant<SubsetTarget, SplitTarget, RedirectTarget, RespondTarget>;
+// `=> experiment NAME`: the service's experiment assigns a variant, which names the subset.
+struct ExperimentTarget {
+  Identifier experiment;
+};
+
+using Target =
+    std::variant<SubsetTarget, SplitTarget, RedirectTarget, RespondTarget, ExperimentTarget>;
 
 // The settings a rule's block may hold. Which fit depends on the rule's target (sema checks).
 struct TimeoutSetting {
@@ -192,12 +198,41 @@ struct Subset {
   SourceLoc loc;
 };
 
+struct ExperimentVariant {
+  Identifier name;
+  Percent weight;
+  Identifier subset;
+};
+
+// What keeps a caller on one variant: a header's or a cookie's value, or the caller's principal.
+struct StickyKey {
+  enum class Kind { Header, Cookie, Principal } kind = Kind::Header;
+  StringLiteral name;  // empty for Principal
+  SourceLoc loc;
+};
+
+// `cookie "NAME" [MAX_AGE];`: the cookie that keeps a request's assignment.
+struct AssignmentCookie {
+  StringLiteral name;
+  std::optional<Duration> maxAge;
+  SourceLoc loc;
+};
+
+struct Experiment {
+  Identifier name;
+  std::vector<ExperimentVariant> variants;
+  std::vector<StickyKey> stickyKeys;      // at most one is valid
+  std::vector<AssignmentCookie> cookies;  // at most one is valid
+  SourceLoc loc;
+};
+
 struct Service {
   Identifier name;
   std::vector<ServicePort> ports;      // the first is the service's main port
   std::vector<Identifier> namespaces;  // `namespace` statements (at most one is valid)
   std::vector<StringLiteral> hosts;    // extra names from `hosts` lists
   std::vector<Subset> subsets;
+  std::vector<Experiment> experiments;
   std::vector<Route> routes;
   SourceLoc loc;
 };
@@ -260,7 +295,13 @@ struct ExpectTimeout {
   std::optional<Duration> timeout;  // empty: `expect no timeout`
 };
 
-using ExpectationKind = std::variant<ExpectRouted, ExpectSplit, ExpectStatus, ExpectTimeout>;
+// `expect variant NAME`: an experiment assigned the request to this variant, whatever its draw.
+struct ExpectVariant {
+  Identifier variant;
+};
+
+using ExpectationKind =
+    std::variant<ExpectRouted, ExpectSplit, ExpectStatus, ExpectTimeout, ExpectVariant>;
 
 struct Expectation {
   ExpectationKind kind;

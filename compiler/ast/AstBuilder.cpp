@@ -209,9 +209,34 @@ class AstBuilder {
         service.namespaces.push_back(identifier(ns->name()));
       } else if (auto* hosts = dynamic_cast<MeshParser::ServiceHostsContext*>(item)) {
         for (auto* host : hosts->STRING()) service.hosts.push_back(string(host));
+      } else if (auto* experiment = dynamic_cast<MeshParser::ServiceExperimentContext*>(item)) {
+        service.experiments.push_back(buildExperiment(experiment));
       }
     }
     return service;
+  }
+
+  Experiment buildExperiment(MeshParser::ServiceExperimentContext* context) {
+    Experiment experiment;
+    experiment.name = identifier(context->name());
+    experiment.loc = loc(context);
+    for (auto* item : context->experimentItem()) {
+      if (auto* v = dynamic_cast<MeshParser::ExperimentVariantContext*>(item)) {
+        experiment.variants.push_back(
+            {identifier(v->name(0)), percent(v->PERCENT()), identifier(v->name(1))});
+      } else if (auto* h = dynamic_cast<MeshParser::StickyHeaderContext*>(item)) {
+        experiment.stickyKeys.push_back({StickyKey::Kind::Header, string(h->STRING()), loc(h)});
+      } else if (auto* c = dynamic_cast<MeshParser::StickyCookieContext*>(item)) {
+        experiment.stickyKeys.push_back({StickyKey::Kind::Cookie, string(c->STRING()), loc(c)});
+      } else if (auto* p = dynamic_cast<MeshParser::StickyPrincipalContext*>(item)) {
+        experiment.stickyKeys.push_back({StickyKey::Kind::Principal, {"", loc(p)}, loc(p)});
+      } else if (auto* a = dynamic_cast<MeshParser::AssignmentCookieContext*>(item)) {
+        AssignmentCookie cookie{string(a->STRING()), std::nullopt, loc(a)};
+        if (a->DURATION() != nullptr) cookie.maxAge = duration(a->DURATION());
+        experiment.cookies.push_back(std::move(cookie));
+      }
+    }
+    return experiment;
   }
 
   Subset buildSubset(MeshParser::ServiceSubsetContext* context) {
@@ -270,6 +295,8 @@ class AstBuilder {
       RespondTarget target{code, std::nullopt, span(respond), malformed};
       if (respond->STRING() != nullptr) target.body = string(respond->STRING());
       rule.target = std::move(target);
+    } else if (auto* experiment = dynamic_cast<MeshParser::ExperimentOutcomeContext*>(outcome)) {
+      rule.target = ExperimentTarget{identifier(experiment->name())};
     } else if (auto* backend = dynamic_cast<MeshParser::BackendOutcomeContext*>(outcome)) {
       rule.target = buildTarget(backend->target());
     }
@@ -486,6 +513,9 @@ class AstBuilder {
     }
     if (dynamic_cast<MeshParser::ExpectNoTimeoutContext*>(context) != nullptr) {
       return ExpectTimeout{};
+    }
+    if (auto* variant = dynamic_cast<MeshParser::ExpectVariantContext*>(context)) {
+      return ExpectVariant{identifier(variant->name())};
     }
     throw std::logic_error("AstBuilder: an expectation alternative of the grammar is not handled");
   }

@@ -60,7 +60,33 @@ class Printer {
         line(2, "Endpoint " + quoted(endpoint.value) + " " + at(endpoint.loc));
       }
     }
+    for (const Experiment& experiment : service.experiments) printExperiment(experiment);
     for (const Route& route : service.routes) printRoute(route);
+  }
+
+  void printExperiment(const Experiment& experiment) {
+    line(1, "Experiment " + experiment.name.name + " " + at(experiment.loc));
+    for (const ExperimentVariant& variant : experiment.variants) {
+      line(2, "Variant " + variant.name.name + " " + variant.weight.text + " => " +
+                  variant.subset.name + " " + at(variant.name.loc));
+    }
+    for (const StickyKey& key : experiment.stickyKeys) {
+      switch (key.kind) {
+        case StickyKey::Kind::Header:
+          line(2, "StickyHeader " + quoted(key.name.value) + " " + at(key.loc));
+          break;
+        case StickyKey::Kind::Cookie:
+          line(2, "StickyCookie " + quoted(key.name.value) + " " + at(key.loc));
+          break;
+        case StickyKey::Kind::Principal:
+          line(2, "StickyPrincipal " + at(key.loc));
+          break;
+      }
+    }
+    for (const AssignmentCookie& cookie : experiment.cookies) {
+      line(2, "Cookie " + quoted(cookie.name.value) +
+                  (cookie.maxAge ? " " + cookie.maxAge->text : "") + " " + at(cookie.loc));
+    }
   }
 
   void printRoute(const Route& route) {
@@ -232,6 +258,10 @@ class Printer {
                           (respond.body ? " " + quoted(respond.body->value) : "") + " " +
                           at(respond.loc));
             },
+            [&](const ExperimentTarget& experiment) {
+              line(3, "Experiment " + experiment.experiment.name + " " +
+                          at(experiment.experiment.loc));
+            },
         },
         target);
   }
@@ -293,6 +323,9 @@ class Printer {
                                    (e.timeout ? std::to_string(e.timeout->milliseconds) + "ms"
                                               : std::string("none")) +
                                    " " + at(expectation.loc));
+                     },
+                     [&](const ExpectVariant& e) {
+                       line(1, "ExpectVariant " + e.variant.name + " " + at(expectation.loc));
                      },
                  },
                  expectation.kind);

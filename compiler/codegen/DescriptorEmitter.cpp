@@ -184,6 +184,9 @@ class DescriptorEmitter {
                       llvm::ConstantStruct::get(
                           types_.rewrite, {cString(r.host, "rewrite host"), pathRewrite(r.path)})};
             },
+            [&](const ir::Experiment& e) -> std::pair<uint32_t, llvm::Constant*> {
+              return {MESH_ACTION_EXPERIMENT, experiment(e, name)};
+            },
         },
         action);
     auto* global = new llvm::GlobalVariable(module_, config->getType(), /*isConstant=*/true,
@@ -208,6 +211,39 @@ class DescriptorEmitter {
         types_.headerEdits,
         {table(types_.headerEdit, entries, name + ".edits"),
          llvm::ConstantInt::get(i32, edits.size()), llvm::ConstantInt::get(i32, 0)});
+  }
+
+  llvm::Constant* experiment(const ir::Experiment& e, const std::string& name) {
+    llvm::Type* i32 = llvm::Type::getInt32Ty(context_);
+    llvm::Type* i64 = llvm::Type::getInt64Ty(context_);
+    std::vector<llvm::Constant*> variants;
+    for (const ir::Variant& variant : e.variants) {
+      variants.push_back(llvm::ConstantStruct::get(
+          types_.variant,
+          {cString(variant.name, "variant name"), llvm::ConstantInt::get(i32, variant.cluster),
+           llvm::ConstantInt::get(i32, variant.weight)}));
+    }
+    return llvm::ConstantStruct::get(
+        types_.experiment, {cString(e.name, "experiment name"), cString(e.stickyName, "sticky key"),
+                            cString(e.cookie, "assignment cookie"),
+                            table(types_.variant, variants, name + ".variants"),
+                            llvm::ConstantInt::get(i64, e.cookieMaxAgeSeconds),
+                            llvm::ConstantInt::get(i32, e.variants.size()),
+                            llvm::ConstantInt::get(i32, stickyKind(e.sticky))});
+  }
+
+  static uint32_t stickyKind(ir::Experiment::Sticky sticky) {
+    switch (sticky) {
+      case ir::Experiment::Sticky::None:
+        return MESH_STICKY_NONE;
+      case ir::Experiment::Sticky::Header:
+        return MESH_STICKY_HEADER;
+      case ir::Experiment::Sticky::Cookie:
+        return MESH_STICKY_COOKIE;
+      case ir::Experiment::Sticky::Constant:
+        return MESH_STICKY_CONSTANT;
+    }
+    throw CodegenError("codegen: unknown sticky key");
   }
 
   static uint32_t headerOp(ir::HeaderEdit::Op op) {

@@ -41,6 +41,7 @@ void validate(const ir::Module& policy) {
                        }
                      },
                      [](const ir::NoBackend&) {},
+                     [](const ir::ExperimentTarget&) {},
                  },
                  service.rules[r].target);
     }

@@ -503,6 +503,9 @@ class RouteLowering {
             [&](const ir::NoBackend&) -> llvm::Value* {
               return builder_.getInt32(MESH_NO_CLUSTER);
             },
+            [&](const ir::ExperimentTarget&) -> llvm::Value* {
+              return builder_.getInt32(MESH_EXPERIMENT_CLUSTER);
+            },
         },
         rule.target);
     auto store = [&](unsigned field, llvm::Value* value) {

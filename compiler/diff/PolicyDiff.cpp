@@ -60,6 +60,7 @@ Outcome outcomeOf(const ir::Module& module, const ir::Rule& rule) {
                    }
                  },
                  [](const ir::NoBackend&) {},
+                 [](const ir::ExperimentTarget&) {},  // its Experiment action has the shares
              },
              rule.target);
   for (const ir::Action& action : rule.actions) {
@@ -71,6 +72,18 @@ Outcome outcomeOf(const ir::Module& module, const ir::Rule& rule) {
                    [&](const ir::DirectResponse&) { describe(); },
                    [&](const ir::Redirect&) { describe(); },
                    [&](const ir::Rewrite&) { describe(); },
+                   [&](const ir::Experiment& e) {
+                     // Cluster names, not indices: the two versions may number clusters apart.
+                     std::string text = ir::describe(action);
+                     text = text.substr(0, text.find(" {")) + ":";
+                     for (const ir::Variant& variant : e.variants) {
+                       const std::string cluster = module.clusters.at(variant.cluster).name();
+                       if (variant.weight > 0) outcome.shares[cluster] += variant.weight;
+                       text +=
+                           " " + variant.name + " " + cluster + " " + formatPercent(variant.weight);
+                     }
+                     outcome.settings.push_back(text);
+                   },
                },
                action);
   }

@@ -87,7 +87,9 @@ void print(const ir::Module& module, const policytest::Explanation& explanation)
   switch (outcome.kind) {
     case policytest::Outcome::Kind::Routed:
       std::cout << " by the rule at " << outcome.settings.location << "\n";
-      if (outcome.shares.size() > 1) {
+      if (outcome.assignment) {
+        std::cout << "  " << policytest::describeAssignment(outcome) << "\n";
+      } else if (outcome.shares.size() > 1) {
         std::cout << "  this request's own draw: "
                   << module.clusters.at(explanation.drawnCluster).name() << "\n";
       }
@@ -149,8 +151,9 @@ int runExplain(const ExplainOptions& options) {
       return 2;
     }
     std::cout << "compiled code and reference evaluator agree"
-              << (routed && explanation.outcome.shares.size() > 1 ? " on all 10000 split tickets"
-                                                                  : "")
+              << (routed && explanation.outcome.shares.size() > 1 && !explanation.outcome.assignment
+                      ? " on all 10000 split tickets"
+                      : "")
               << "\n";
     return 0;
   } catch (const std::exception& e) {

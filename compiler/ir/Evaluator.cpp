@@ -104,6 +104,7 @@ struct ChooseCluster {
     return s.targets.back().cluster;  // unreachable for verified IR: weights total kWeightTotal
   }
   uint32_t operator()(const NoBackend&) const { return MESH_NO_CLUSTER; }
+  uint32_t operator()(const ExperimentTarget&) const { return MESH_EXPERIMENT_CLUSTER; }
 };
 
 }  // namespace

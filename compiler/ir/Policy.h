@@ -79,8 +79,11 @@ struct Split {
 // A rule the sidecar answers itself (a redirect or a direct response action), or, without such an
 // action, with 500 (Gateway API: a rule without backends). route() decides MESH_NO_CLUSTER.
 struct NoBackend {};
+// A rule whose Experiment action picks the cluster at run time: route() decides
+// MESH_EXPERIMENT_CLUSTER (abi.h mesh_experiment).
+struct ExperimentTarget {};
 // Where a matched request goes: the one decision route() computes.
-using Target = std::variant<Forward, Split, NoBackend>;
+using Target = std::variant<Forward, Split, NoBackend, ExperimentTarget>;
 
 // Settings that apply once a rule is chosen. They are data, not code: codegen emits them into the
 // rule's constant descriptor (abi.h mesh_rule) and the runtime applies them, so a new kind never
@@ -128,8 +131,23 @@ struct Rewrite {
   PathRewrite path;
 };
 
+// An A/B experiment: how the runtime assigns a request to a variant (abi.h mesh_experiment).
+struct Variant {
+  std::string name;
+  uint32_t cluster = 0;
+  uint32_t weight = 0;  // in basis points; a rule's variants total kWeightTotal
+};
+struct Experiment {
+  enum class Sticky { None, Header, Cookie, Constant } sticky = Sticky::None;
+  std::string name;
+  std::string stickyName;            // the header (lower-case) or cookie, or the constant key
+  std::string cookie;                // the assignment cookie; empty for none
+  uint64_t cookieMaxAgeSeconds = 0;  // 0: a session cookie
+  std::vector<Variant> variants;
+};
+
 using Action = std::variant<RequestTimeout, RequestHeaderEdits, ResponseHeaderEdits, DirectResponse,
-                            Redirect, Rewrite>;
+                            Redirect, Rewrite, Experiment>;
 
 struct Rule {
   // The rule matches when any conjunction holds; `otherwise` is one empty conjunction.

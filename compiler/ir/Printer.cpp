@@ -58,6 +58,7 @@ struct TargetText {
     return out + " }";
   }
   std::string operator()(const NoBackend&) const { return "no backend"; }
+  std::string operator()(const ExperimentTarget&) const { return "the experiment's variant"; }
 };
 
 std::string editsText(const std::vector<HeaderEdit>& edits) {
@@ -112,6 +113,32 @@ struct ActionText {
   }
   std::string operator()(const Rewrite& r) const {
     return "rewrite" + (r.host.empty() ? "" : " host " + quoted(r.host)) + pathText(r.path);
+  }
+  std::string operator()(const Experiment& e) const {
+    std::string out = "experiment " + e.name;
+    switch (e.sticky) {
+      case Experiment::Sticky::None:
+        break;
+      case Experiment::Sticky::Header:
+        out += " sticky header " + quoted(e.stickyName);
+        break;
+      case Experiment::Sticky::Cookie:
+        out += " sticky cookie " + quoted(e.stickyName);
+        break;
+      case Experiment::Sticky::Constant:
+        out += " sticky key " + quoted(e.stickyName);
+        break;
+    }
+    if (!e.cookie.empty()) {
+      out += " cookie " + quoted(e.cookie) +
+             (e.cookieMaxAgeSeconds == 0 ? "" : " " + std::to_string(e.cookieMaxAgeSeconds) + "s");
+    }
+    out += " {";
+    for (size_t v = 0; v < e.variants.size(); ++v) {
+      out += (v == 0 ? " " : ", ") + e.variants[v].name + " #" +
+             std::to_string(e.variants[v].cluster) + " " + formatPercent(e.variants[v].weight);
+    }
+    return out + " }";
   }
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "support/Overloaded.h"
 
@@ -144,9 +145,37 @@ class ModuleVerifier {
                                            return true;
                                          },
                                          [](const NoBackend&) { return false; },
+                                         [](const ExperimentTarget&) { return true; },
                                      },
                                      rule.target);
     verifyActions(rule.actions, backends);
+    const bool experiment =
+        std::any_of(rule.actions.begin(), rule.actions.end(),
+                    [](const Action& a) { return std::holds_alternative<Experiment>(a); });
+    if (experiment != std::holds_alternative<ExperimentTarget>(rule.target)) {
+      fail("an experiment action without an experiment target, or the reverse");
+    }
+    for (const Action& action : rule.actions) {
+      if (const auto* e = std::get_if<Experiment>(&action)) verifyExperiment(service, *e);
+    }
+  }
+
+  void verifyExperiment(size_t service, const Experiment& experiment) {
+    if (experiment.name.empty()) fail("an experiment without a name");
+    if (experiment.variants.empty()) fail("an experiment without variants");
+    if ((experiment.sticky == Experiment::Sticky::None) != experiment.stickyName.empty()) {
+      fail("a sticky key without a name, or a name without a sticky key");
+    }
+    uint64_t total = 0;
+    std::set<std::string> names;
+    for (const Variant& variant : experiment.variants) {
+      verifyCluster(service, variant.cluster);
+      if (variant.name.empty() || !names.insert(variant.name).second) {
+        fail("variant name \"" + variant.name + "\" empty or repeated");
+      }
+      total += variant.weight;
+    }
+    if (total != kWeightTotal) fail("variant weights total " + std::to_string(total));
   }
 
   void verifySplit(size_t service, const Split& split) {
@@ -210,6 +239,7 @@ class ModuleVerifier {
                        needsBackends("a rewrite");
                        verifyPath(r.path);
                      },
+                     [&](const Experiment&) { needsBackends("an experiment"); },
                  },
                  actions[a]);
     }

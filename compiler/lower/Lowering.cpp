@@ -96,22 +96,24 @@ class WorkloadLowering {
   }
 
   ir::Target lowerTarget(uint32_t service, const ast::Target& target) const {
-    return std::visit(Overloaded{
-                          [&](const ast::SubsetTarget& subset) -> ir::Target {
-                            return ir::Forward{clusterOf(service, subset.subset.name)};
-                          },
-                          [&](const ast::SplitTarget& target) -> ir::Target {
-                            ir::Split split;
-                            for (const ast::SplitEntry& entry : target.entries) {
-                              split.targets.push_back({clusterOf(service, entry.subset.name),
-                                                       entry.weight.basisPoints});
-                            }
-                            return split;
-                          },
-                          [](const ast::RedirectTarget&) -> ir::Target { return ir::NoBackend{}; },
-                          [](const ast::RespondTarget&) -> ir::Target { return ir::NoBackend{}; },
-                      },
-                      target);
+    return std::visit(
+        Overloaded{
+            [&](const ast::SubsetTarget& subset) -> ir::Target {
+              return ir::Forward{clusterOf(service, subset.subset.name)};
+            },
+            [&](const ast::SplitTarget& target) -> ir::Target {
+              ir::Split split;
+              for (const ast::SplitEntry& entry : target.entries) {
+                split.targets.push_back(
+                    {clusterOf(service, entry.subset.name), entry.weight.basisPoints});
+              }
+              return split;
+            },
+            [](const ast::RedirectTarget&) -> ir::Target { return ir::NoBackend{}; },
+            [](const ast::RespondTarget&) -> ir::Target { return ir::NoBackend{}; },
+            [](const ast::ExperimentTarget&) -> ir::Target { return ir::ExperimentTarget{}; },
+        },
+        target);
   }
 
   // The segment prefix a rule's prefix replacement replaces: sema has checked that every group
@@ -204,6 +206,7 @@ class WorkloadLowering {
                                          [](const ast::SplitTarget&) { return true; },
                                          [](const ast::RedirectTarget&) { return false; },
                                          [](const ast::RespondTarget&) { return false; },
+                                         [](const ast::ExperimentTarget&) { return true; },
                                      },
                                      rule.target);
     if (!timeout && backends && !route.timeouts.empty()) {
@@ -213,8 +216,7 @@ class WorkloadLowering {
     if (!requestEdits.edits.empty()) actions.push_back(std::move(requestEdits));
     if (!responseEdits.edits.empty()) actions.push_back(std::move(responseEdits));
     std::visit(Overloaded{
-                   [](const ast::SubsetTarget&) {},
-                   [](const ast::SplitTarget&) {},
+                   [](const ast::SubsetTarget&) {}, [](const ast::SplitTarget&) {},
                    [&](const ast::RedirectTarget& r) {
                      redirect.status = static_cast<uint32_t>(r.status);
                      actions.push_back(std::move(redirect));
@@ -223,6 +225,7 @@ class WorkloadLowering {
                      actions.push_back(ir::DirectResponse{static_cast<uint32_t>(r.status),
                                                           r.body ? r.body->value : ""});
                    },
+                   [](const ast::ExperimentTarget&) {},  // last of all: see lowerRoute
                },
                rule.target);
     if (rewrite) actions.push_back(std::move(*rewrite));
@@ -249,9 +252,52 @@ class WorkloadLowering {
       if (rule.otherwise) lowered.anyOf.emplace_back();
       lowered.target = lowerTarget(index, rule.target);
       lowered.actions = lowerActions(route, rule);
+      if (const auto* experiment = std::get_if<ast::ExperimentTarget>(&rule.target)) {
+        lowered.actions.push_back(lowerExperiment(index, source, experiment->experiment.name));
+      }
       lowered.loc = rule.loc;
       service.rules.push_back(std::move(lowered));
     }
+  }
+
+  // Sema has checked that the experiment exists and that its variants name subsets. A principal
+  // key is the caller's, which this module knows: every request it routes is this workload's.
+  ir::Experiment lowerExperiment(uint32_t service, const ast::Service& source,
+                                 const std::string& name) const {
+    const ast::Experiment* declared = nullptr;
+    for (const ast::Experiment& experiment : source.experiments) {
+      if (experiment.name.name == name && declared == nullptr) declared = &experiment;
+    }
+    if (declared == nullptr) throw std::logic_error("lowering an unchecked experiment: " + name);
+    ir::Experiment lowered;
+    lowered.name = name;
+    for (const ast::ExperimentVariant& variant : declared->variants) {
+      lowered.variants.push_back(
+          {variant.name.name, clusterOf(service, variant.subset.name), variant.weight.basisPoints});
+    }
+    if (!declared->stickyKeys.empty()) {
+      const ast::StickyKey& key = declared->stickyKeys[0];
+      switch (key.kind) {
+        case ast::StickyKey::Kind::Header:
+          lowered.sticky = ir::Experiment::Sticky::Header;
+          lowered.stickyName = toLowerAscii(key.name.value);
+          break;
+        case ast::StickyKey::Kind::Cookie:
+          lowered.sticky = ir::Experiment::Sticky::Cookie;
+          lowered.stickyName = key.name.value;
+          break;
+        case ast::StickyKey::Kind::Principal:
+          lowered.sticky = ir::Experiment::Sticky::Constant;
+          lowered.stickyName = caller_.principal;
+          break;
+      }
+    }
+    if (!declared->cookies.empty()) {
+      const ast::AssignmentCookie& cookie = declared->cookies[0];
+      lowered.cookie = cookie.name.value;
+      if (cookie.maxAge) lowered.cookieMaxAgeSeconds = cookie.maxAge->milliseconds / 1000;
+    }
+    return lowered;
   }
 
   // A path `prefix` is segment-aware; `starts_with`, and `prefix` on anything else, is bytes.

@@ -51,7 +51,71 @@ Call callBoth(const ir::Module& policy, const mesh_module& compiled, const mesh_
   return fromCode;
 }
 
+// The runtime's own assignment (policy/Experiment), on the request as given; when its random draw
+// decides, on every draw ticket.
+void assignVariants(Outcome& outcome, mesh_request& request) {
+  if (!outcome.settings.experiment) throw std::logic_error("an experiment rule without one");
+  const mesh::Experiment& experiment = *outcome.settings.experiment;
+  const mesh::VariantAssignment assignment = mesh::assignVariant(experiment, request);
+  outcome.assignment = assignment;
+  auto count = [&](uint32_t variant, uint32_t share) {
+    outcome.variants[std::string(experiment.variants.at(variant).name)] += share;
+    outcome.shares[experiment.variants.at(variant).cluster] += share;
+  };
+  if (assignment.basis != mesh::VariantAssignment::Basis::kDraw) {
+    count(assignment.variant, ir::kWeightTotal);
+    return;
+  }
+  for (uint64_t ticket = 0; ticket < ir::kWeightTotal; ++ticket) {
+    request.seed = ir::seedForDraw(MESH_DRAW_EXPERIMENT, ticket);
+    count(mesh::assignVariant(experiment, request).variant, 1);
+  }
+}
+
 }  // namespace
+
+std::string describeAssignment(const Outcome& outcome) {
+  if (!outcome.assignment || !outcome.settings.experiment) return "";
+  const mesh::Experiment& experiment = *outcome.settings.experiment;
+  const mesh::VariantAssignment& a = *outcome.assignment;
+  std::string text = "experiment " + std::string(experiment.name) + ": ";
+  switch (a.basis) {
+    case mesh::VariantAssignment::Basis::kCookie:
+      text += "variant " + std::string(experiment.variants.at(a.variant).name) +
+              ", from the assignment cookie " + quoted(std::string(experiment.cookie));
+      break;
+    case mesh::VariantAssignment::Basis::kStickyKey: {
+      std::string key;
+      switch (experiment.sticky) {
+        case mesh::Experiment::Sticky::kNone:
+          break;
+        case mesh::Experiment::Sticky::kHeader:
+          key = "header " + quoted(std::string(experiment.stickyName));
+          break;
+        case mesh::Experiment::Sticky::kCookie:
+          key = "cookie " + quoted(std::string(experiment.stickyName));
+          break;
+        case mesh::Experiment::Sticky::kConstant:
+          key = "the caller's principal";
+          break;
+      }
+      text += "variant " + std::string(experiment.variants.at(a.variant).name) + ", by " + key +
+              " = " + quoted(std::string(a.key)) + " (ticket " + std::to_string(a.ticket) + ")";
+      break;
+    }
+    case mesh::VariantAssignment::Basis::kDraw: {
+      text += "no sticky key, a random draw:";
+      for (const auto& [name, share] : outcome.variants) {
+        text += " " + name + " " + formatPercent(share);
+      }
+      break;
+    }
+  }
+  if (a.setsCookie) {
+    text += "; the response sets cookie " + quoted(std::string(experiment.cookie));
+  }
+  return text;
+}
 
 Outcome decide(const ir::Module& policy, const mesh_module& compiled, const mesh::RuleTable& rules,
                mesh_request& request) {
@@ -84,15 +148,21 @@ Outcome decide(const ir::Module& policy, const mesh_module& compiled, const mesh
                      [&](const ir::DirectResponse& d) { outcome.answerStatus = d.status; },
                      [&](const ir::Redirect& r) { outcome.answerStatus = r.status; },
                      [](const ir::Rewrite&) {},
+                     [](const ir::Experiment&) {},
                  },
                  action);
     }
+    return outcome;
+  }
+  if (std::holds_alternative<ir::ExperimentTarget>(rule.target)) {
+    assignVariants(outcome, request);
     return outcome;
   }
   const bool splits = std::visit(Overloaded{
                                      [](const ir::Forward&) { return false; },
                                      [](const ir::Split&) { return true; },
                                      [](const ir::NoBackend&) { return false; },
+                                     [](const ir::ExperimentTarget&) { return false; },
                                  },
                                  rule.target);
   if (!splits) {
@@ -120,6 +190,7 @@ static std::string describeAnswer(const ir::Module& policy, const Outcome& outco
                                         [](const ir::DirectResponse&) { return true; },
                                         [](const ir::Redirect&) { return true; },
                                         [](const ir::Rewrite&) { return false; },
+                                        [](const ir::Experiment&) { return false; },
                                     },
                                     action);
     if (answers) {

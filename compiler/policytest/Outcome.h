@@ -22,7 +22,15 @@ struct Outcome {
   uint32_t rule = 0;                    // module-wide rule index, when routed
   std::map<uint32_t, uint32_t> shares;  // cluster -> basis points (of 10000), when routed
   mesh::RuleSettings settings;          // the rule's actions, decoded as the runtime decodes them
+  // An experiment's rule: each variant's share by name (one variant at 10000 when the assignment
+  // cookie or the sticky key decides), and how the request itself, as given, was assigned.
+  std::map<std::string, uint32_t> variants;
+  std::optional<mesh::VariantAssignment> assignment;
 };
+
+// "variant green (sticky cookie "uid" is "u-42": ticket 4821)", and whether the response sets
+// the assignment cookie; empty for a rule without an experiment.
+std::string describeAssignment(const Outcome& outcome);
 
 // The compiled code and the reference evaluator decided differently: a compiler bug.
 class DisagreementError : public std::runtime_error {

@@ -100,6 +100,7 @@ TestResult PolicyTests::runOne(const ast::TestCase& test) {
     result.actual += " by the rule at " + result.decidingRule;
     if (outcome.kind == Outcome::Kind::Routed) {
       result.actual += ", " + describeTimeout(outcome.settings.timeoutMs);
+      if (outcome.assignment) result.actual += "; " + describeAssignment(outcome);
     }
     reachedRules_[result.decidingRule] = true;
     for (const auto& [cluster, share] : outcome.shares) {
@@ -159,6 +160,11 @@ TestResult PolicyTests::runOne(const ast::TestCase& test) {
               expected = describeTimeout(ms);
               return routed && outcome.settings.timeoutMs == ms;
             },
+            [&](const ast::ExpectVariant& e) {
+              expected = "variant " + e.variant.name + " of an experiment";
+              return routed && outcome.variants == std::map<std::string, uint32_t>{
+                                                       {e.variant.name, ir::kWeightTotal}};
+            },
         },
         expectation.kind);
     if (!met) {
@@ -192,6 +198,21 @@ Coverage PolicyTests::coverage() const {
                          }
                        },
                        [](const ir::NoBackend&) {},
+                       [&](const ir::ExperimentTarget&) {
+                         for (const ir::Action& action : rule.actions) {
+                           const auto* experiment = std::get_if<ir::Experiment>(&action);
+                           if (experiment == nullptr) continue;
+                           for (const ir::Variant& variant : experiment->variants) {
+                             if (variant.weight == 0) continue;
+                             const std::string cluster = module.clusters[variant.cluster].name();
+                             const bool hit = reachedBranches_.count({key, cluster}) > 0;
+                             branches.emplace(
+                                 std::pair{key, cluster},
+                                 Coverage::Item{"variant " + variant.name + " (" + cluster + ")",
+                                                rule.loc, hit});
+                           }
+                         }
+                       },
                    },
                    rule.target);
       }

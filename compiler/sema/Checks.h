@@ -39,6 +39,13 @@ void checkSources(const ast::Policy& policy, const SymbolTable& symbols, Diagnos
 // Lint (warning): a rule whose source conditions no workload calling its service meets.
 void lintSources(const ast::Policy& policy, Diagnostics& diagnostics);
 
+// Experiments: variants that name subsets and total 100%, one sticky key and one assignment cookie
+// at most, well-formed names, and rules that name declared experiments.
+void checkExperiments(const ast::Policy& policy, Diagnostics& diagnostics);
+
+// Lint (warning): an experiment no rule runs.
+void lintExperiments(const ast::Policy& policy, Diagnostics& diagnostics);
+
 // A split's weights total exactly 100%.
 void checkSplitWeights(const ast::Policy& policy, Diagnostics& diagnostics);
 

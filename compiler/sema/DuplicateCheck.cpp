@@ -48,6 +48,7 @@ void checkDuplicates(const ast::Policy& policy, Diagnostics& diagnostics) {
                        },
                        [](const ast::RedirectTarget&) {},
                        [](const ast::RespondTarget&) {},
+                       [](const ast::ExperimentTarget&) {},
                    },
                    rule.target);
       }

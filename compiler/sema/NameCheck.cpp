@@ -53,8 +53,8 @@ void checkNames(const ast::Policy& policy, const SymbolTable& symbols, Diagnosti
                            checkSubsetName(service, entry.subset, diagnostics);
                          }
                        },
-                       [](const ast::RedirectTarget&) {},
-                       [](const ast::RespondTarget&) {},
+                       [](const ast::RedirectTarget&) {}, [](const ast::RespondTarget&) {},
+                       [](const ast::ExperimentTarget&) {},  // ExperimentCheck
                    },
                    rule.target);
       }

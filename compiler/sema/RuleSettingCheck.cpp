@@ -48,6 +48,7 @@ class RuleSettings {
                                 checkRespondStatus(r);
                                 return Outcome::Respond;
                               },
+                              [](const ast::ExperimentTarget&) { return Outcome::Forward; },
                           },
                           rule_.target);
     if (rule_.timeout) {

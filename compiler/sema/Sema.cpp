@@ -14,6 +14,7 @@ bool check(const ast::Policy& policy, Diagnostics& diagnostics) {
   checkLiterals(policy, diagnostics);
   checkAddresses(policy, diagnostics);
   checkSources(policy, symbols, diagnostics);
+  checkExperiments(policy, diagnostics);
   checkSplitWeights(policy, diagnostics);
   checkRuleSettings(policy, diagnostics);
   checkReachability(policy, diagnostics);
@@ -24,6 +25,7 @@ bool check(const ast::Policy& policy, Diagnostics& diagnostics) {
 void lint(const ast::Policy& policy, Diagnostics& diagnostics) {
   checkUsage(policy, diagnostics);
   lintSources(policy, diagnostics);
+  lintExperiments(policy, diagnostics);
 }
 
 }  // namespace meshc::sema

@@ -29,8 +29,8 @@ void checkSplitWeights(const ast::Policy& policy, Diagnostics& diagnostics) {
         std::visit(Overloaded{
                        [](const ast::SubsetTarget&) {},
                        [&](const ast::SplitTarget& split) { checkSplit(split, diagnostics); },
-                       [](const ast::RedirectTarget&) {},
-                       [](const ast::RespondTarget&) {},
+                       [](const ast::RedirectTarget&) {}, [](const ast::RespondTarget&) {},
+                       [](const ast::ExperimentTarget&) {},  // ExperimentCheck
                    },
                    rule.target);
       }

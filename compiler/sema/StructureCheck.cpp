@@ -24,6 +24,7 @@ bool takesRouteTimeout(const ast::RouteRule& rule) {
                                        [](const ast::SplitTarget&) { return true; },
                                        [](const ast::RedirectTarget&) { return false; },
                                        [](const ast::RespondTarget&) { return false; },
+                                       [](const ast::ExperimentTarget&) { return true; },
                                    },
                                    rule.target);
   const bool ownTimeout =

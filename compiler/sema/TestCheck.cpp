@@ -34,6 +34,7 @@ class TestChecker {
     }
     const ast::Expectation* destination = nullptr;
     const ast::Expectation* timeout = nullptr;
+    const ast::Expectation* variant = nullptr;
     for (const ast::Expectation& expectation : test.expectations) {
       std::visit(Overloaded{
                      [&](const ast::ExpectRouted& e) {
@@ -57,6 +58,7 @@ class TestChecker {
                        }
                      },
                      [&](const ast::ExpectTimeout&) { once(timeout, expectation, "the timeout"); },
+                     [&](const ast::ExpectVariant&) { once(variant, expectation, "the variant"); },
                  },
                  expectation.kind);
     }
@@ -177,6 +179,7 @@ class TestChecker {
                          [](const ast::SplitTarget&) {},
                          [&](const ast::RedirectTarget& r) { statuses.insert(r.status); },
                          [&](const ast::RespondTarget& r) { statuses.insert(r.status); },
+                         [](const ast::ExperimentTarget&) {},
                      },
                      rule.target);
         }

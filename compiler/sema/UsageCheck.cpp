@@ -21,6 +21,14 @@ std::set<std::string> routedSubsets(const ast::Service& service) {
                      },
                      [](const ast::RedirectTarget&) {},
                      [](const ast::RespondTarget&) {},
+                     [&](const ast::ExperimentTarget& target) {
+                       for (const ast::Experiment& experiment : service.experiments) {
+                         if (experiment.name.name != target.experiment.name) continue;
+                         for (const ast::ExperimentVariant& variant : experiment.variants) {
+                           if (variant.weight.basisPoints > 0) routed.insert(variant.subset.name);
+                         }
+                       }
+                     },
                  },
                  rule.target);
     }

@@ -29,11 +29,14 @@ namespace {
 constexpr int kConfigError = 2;
 constexpr int kStartError = 1;
 
-MetricLabels metricLabels(const mesh_module& module, const ClusterTable& table) {
+MetricLabels metricLabels(const SidecarState& state) {
   MetricLabels labels;
-  labels.workload = module.workload;
-  for (const Cluster& cluster : table.clusters()) {
+  labels.workload = state.module.workload;
+  for (const Cluster& cluster : state.clusters()->clusters()) {
     labels.clusters.push_back({cluster.service, cluster.subset, cluster.name});
+  }
+  for (const VariantLabel& variant : state.rules.variants()) {
+    labels.variants.push_back({std::string(variant.experiment), std::string(variant.variant)});
   }
   return labels;
 }
@@ -65,7 +68,7 @@ class Sidecar {
       if (inboundRouter_) {
         ports += fmt::format("inbound={}\n", listenOnAllWorkers(options_.inbound, *inboundRouter_));
       }
-      AdminSources sources{*state_, {}, metricLabels(state_->module, *state_->clusters())};
+      AdminSources sources{*state_, {}, metricLabels(*state_)};
       for (const auto& shard : shards_) sources.shards.push_back(shard.get());
       admin_ = std::make_unique<AdminServer>(control_, resolve(options_.admin), std::move(sources));
       ports += fmt::format("admin={}\n", admin_->port());

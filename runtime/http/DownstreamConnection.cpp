@@ -272,7 +272,8 @@ void DownstreamConnection::record(const Exchange& exchange, unsigned status) {
   const double elapsedMs =
       std::chrono::duration<double, std::milli>(Exchange::Clock::now() - exchange.start).count();
   worker_.stats.recordRequest(
-      RequestSeriesKey{router_.reporter(), exchange.route.cluster, static_cast<uint16_t>(status)},
+      RequestSeriesKey{router_.reporter(), exchange.route.cluster, static_cast<uint16_t>(status),
+                       static_cast<int16_t>(exchange.route.variant)},
       elapsedMs);
 }
 

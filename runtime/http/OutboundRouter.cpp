@@ -78,21 +78,37 @@ class OutboundRouter final : public Router {
           fmt::format("meshc: the route rule at {} has no backends\n", rule.location);
       return decision;
     }
-    if (policy.cluster >= clusters.size()) {
+    uint32_t chosen = policy.cluster;
+    if (chosen == MESH_EXPERIMENT_CLUSTER) {
+      if (!rule.experiment) {
+        return reject(500, fmt::format("meshc: the route rule at {} has an experiment's decision "
+                                       "but no experiment\n",
+                                       rule.location));
+      }
+      const VariantAssignment assignment = assignVariant(*rule.experiment, request);
+      chosen = rule.experiment->variants[assignment.variant].cluster;
+      // Metrics keep 15 bits for the variant; beyond that a variant goes unlabelled.
+      const uint32_t variant = rule.firstVariant + assignment.variant;
+      decision.variant = variant < 0x7fff ? static_cast<int32_t>(variant) : -1;
+      if (assignment.setsCookie) {
+        decision.setCookie = assignmentCookie(*rule.experiment, assignment.variant);
+      }
+    }
+    if (chosen >= clusters.size()) {
       decision.status = 500;
       decision.message =
-          fmt::format("meshc: policy chose cluster {} of {}\n", policy.cluster, clusters.size());
+          fmt::format("meshc: policy chose cluster {} of {}\n", chosen, clusters.size());
       return decision;
     }
-    const Cluster& cluster = clusters[policy.cluster];
-    decision.cluster = static_cast<int32_t>(policy.cluster);
+    const Cluster& cluster = clusters[chosen];
+    decision.cluster = static_cast<int32_t>(chosen);
     decision.table = worker.clusters;
     if (cluster.endpoints.empty()) {
       decision.status = 503;
       decision.message = fmt::format("meshc: no healthy endpoints for cluster {}\n", cluster.name);
       return decision;
     }
-    const uint32_t pick = worker.upstreams.pick(policy.cluster, cluster);
+    const uint32_t pick = worker.upstreams.pick(chosen, cluster);
     decision.endpoint = &cluster.endpoints[pick];
     decision.timeoutMs = rule.timeoutMs;
     return decision;

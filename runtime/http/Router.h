@@ -24,7 +24,9 @@ struct RouteDecision {
   uint64_t timeoutMs = 0;  // 0: no deadline
   unsigned status = 0;
   std::string message;
-  std::string location;  // a redirect's Location, else empty
+  std::string location;   // a redirect's Location, else empty
+  int32_t variant = -1;   // an experiment's variant, module-wide (RuleTable), for metrics; or -1
+  std::string setCookie;  // a Set-Cookie value for the upstream's response (an assignment), or ''
   // The table `endpoint` points into, kept alive for the exchange across an endpoint reload.
   std::shared_ptr<const ClusterTable> table;
 };

@@ -184,6 +184,9 @@ asio::awaitable<void> UpstreamAttempt::relayResponseBody() {
   normalizeContentLength(response, parser.content_length());
   // Before the cluster tag, which states a fact no policy should be able to blur.
   if (exchange_.route.rule) applyHeaderEdits(response, exchange_.route.rule->responseHeaders);
+  if (!exchange_.route.setCookie.empty()) {
+    response.insert(boost::beast::http::field::set_cookie, exchange_.route.setCookie);
+  }
   if (router_.tagsResponses() && exchange_.route.cluster >= 0) {
     response.set(kClusterHeader, exchange_.route.table->cluster(exchange_.route.cluster).name);
   }

@@ -32,12 +32,19 @@ std::string seriesLabels(const RequestSeriesKey& key, const MetricLabels& labels
   // Without mTLS identities the destination side cannot name its caller.
   const std::string_view source =
       key.reporter == Reporter::kSource ? std::string_view(labels.workload) : "unknown";
-  return fmt::format(
+  std::string text = fmt::format(
       "reporter=\"{}\",source_workload=\"{}\",destination_service_name=\"{}\","
       "destination_version=\"{}\",destination_cluster=\"{}\",response_code=\"{}\"",
       key.reporter == Reporter::kSource ? "source" : "destination", escapeLabelValue(source),
       escapeLabelValue(destination.service), escapeLabelValue(destination.version),
       escapeLabelValue(destination.cluster), key.responseCode);
+  // Only an experiment's requests carry its labels, so its variants' series compare directly.
+  if (key.variant >= 0 && static_cast<size_t>(key.variant) < labels.variants.size()) {
+    const VariantLabels& variant = labels.variants[static_cast<size_t>(key.variant)];
+    text += fmt::format(",experiment=\"{}\",destination_variant=\"{}\"",
+                        escapeLabelValue(variant.experiment), escapeLabelValue(variant.variant));
+  }
+  return text;
 }
 
 }  // namespace

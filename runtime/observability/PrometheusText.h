@@ -14,9 +14,16 @@ struct ClusterLabels {
   std::string cluster;  // destination_cluster: the mesh cluster, e.g. "reviews.v2"
 };
 
+// Label values for one experiment variant.
+struct VariantLabels {
+  std::string experiment;
+  std::string variant;  // destination_variant
+};
+
 struct MetricLabels {
   std::string workload;                 // source_workload of outbound (reporter="source") series
   std::vector<ClusterLabels> clusters;  // indexed like the module's clusters
+  std::vector<VariantLabels> variants;  // indexed like RuleTable::variants()
 };
 
 // Renders the snapshot in the Prometheus text exposition format (version 0.0.4).

@@ -5,7 +5,8 @@ namespace mesh {
 StatsShard::StatsShard() : series_(std::make_unique<Series[]>(kMaxSeries)) {}
 
 uint64_t StatsShard::packKey(RequestSeriesKey key) {
-  return (static_cast<uint64_t>(key.reporter) << 48) |
+  return (static_cast<uint64_t>(key.reporter) << 63) |
+         (static_cast<uint64_t>(static_cast<uint16_t>(key.variant) & 0x7fff) << 48) |
          (static_cast<uint64_t>(static_cast<uint32_t>(key.cluster)) << 16) | key.responseCode;
 }
 

@@ -19,6 +19,7 @@ struct RequestSeriesKey {
   Reporter reporter = Reporter::kSource;
   int32_t cluster = -1;       // index into the module's clusters; -1 when no route was found
   uint16_t responseCode = 0;  // 0 when no response was sent (the client went away first)
+  int16_t variant = -1;       // an experiment's variant (RuleTable::variants()), or -1
 
   bool operator==(const RequestSeriesKey&) const = default;
   auto operator<=>(const RequestSeriesKey&) const = default;

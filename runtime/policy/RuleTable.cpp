@@ -56,6 +56,11 @@ std::string applyAction(const mesh_action& action, RuleSettings& settings) {
       if (!before.empty()) return secondAnswer("a rewrite", before);
       return withContext("rewrite", decodeRewrite(*static_cast<const mesh_rewrite*>(config),
                                                   settings.rewrite.emplace()));
+    case MESH_ACTION_EXPERIMENT:
+      if (settings.experiment) return "a second experiment";
+      return withContext("experiment",
+                         decodeExperiment(*static_cast<const mesh_experiment*>(config),
+                                          settings.experiment.emplace()));
   }
   return fmt::format(
       "action kind {} is unknown to this runtime; rebuild the sidecar with the meshc that "
@@ -73,6 +78,12 @@ RuleTable::RuleTable(const mesh_module& module) {
     for (uint32_t a = 0; a < rule.action_count; ++a) {
       if (const std::string problem = applyAction(rule.actions[a], settings); !problem.empty()) {
         throw std::logic_error("RuleTable over an unchecked module: " + problem);
+      }
+    }
+    if (settings.experiment) {
+      settings.firstVariant = static_cast<uint32_t>(variants_.size());
+      for (const Variant& variant : settings.experiment->variants) {
+        variants_.push_back({settings.experiment->name, variant.name});
       }
     }
     rules_.push_back(std::move(settings));

@@ -8,6 +8,7 @@
 
 #include "mesh/abi.h"
 #include "policy/ActionConfigs.h"
+#include "policy/Experiment.h"
 
 namespace mesh {
 
@@ -24,6 +25,15 @@ struct RuleSettings {
   std::optional<DirectResponse> directResponse;
   std::optional<Redirect> redirect;
   std::optional<Rewrite> rewrite;
+  // The rule's variant is assigned per request (route() decided MESH_EXPERIMENT_CLUSTER).
+  std::optional<Experiment> experiment;
+  uint32_t firstVariant = 0;  // the module-wide number of the experiment's first variant
+};
+
+// A variant as metrics label it.
+struct VariantLabel {
+  std::string_view experiment;
+  std::string_view variant;
 };
 
 // Decodes one action into `settings`. Returns an empty string, or why the action is unusable: an
@@ -41,9 +51,12 @@ class RuleTable {
 
   const RuleSettings& operator[](uint32_t rule) const { return rules_[rule]; }
   size_t size() const { return rules_.size(); }
+  // Every rule's experiment variants, numbered module-wide (RuleSettings::firstVariant).
+  const std::vector<VariantLabel>& variants() const { return variants_; }
 
  private:
   std::vector<RuleSettings> rules_;
+  std::vector<VariantLabel> variants_;
 };
 
 }  // namespace mesh

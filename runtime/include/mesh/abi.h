@@ -65,7 +65,7 @@ typedef struct mesh_request {
  * sampling later) takes its own value from the request's seed, mesh_draw(seed, MESH_DRAW_*), so
  * the choices are independent: a request in a split's 10% is not for that reason in a fault's 10%.
  * The mix is SplitMix64's finalizer, a bijection that spreads every seed bit over the result. */
-enum { MESH_DRAW_SPLIT = 1 };
+enum { MESH_DRAW_SPLIT = 1, MESH_DRAW_EXPERIMENT = 2 };
 
 static inline uint64_t mesh_draw(uint64_t seed, uint64_t stream) {
   uint64_t z = seed + stream * 0x9E3779B97F4A7C15ull;
@@ -83,15 +83,17 @@ enum {
 
 /* The decision's cluster for a rule that has no backends. */
 #define MESH_NO_CLUSTER 0xFFFFFFFFu
+/* The decision's cluster for a rule whose experiment (MESH_ACTION_EXPERIMENT) picks it. */
+#define MESH_EXPERIMENT_CLUSTER 0xFFFFFFFEu
 
 /* What route() decides; everything else about the matched rule is data in its mesh_rule. */
 typedef struct mesh_route_decision {
   uint32_t rule;    /* index into mesh_module.rules */
-  uint32_t cluster; /* index into mesh_module.clusters, or MESH_NO_CLUSTER for a rule without
-                     * backends (it answers by an action, or 500): the rule's target, or for a
-                     * split the
+  uint32_t cluster; /* index into mesh_module.clusters: the rule's target, or for a split the
                      * first target whose running weight sum exceeds
-                     * mesh_draw(seed, MESH_DRAW_SPLIT) % 10000 */
+                     * mesh_draw(seed, MESH_DRAW_SPLIT) % 10000; MESH_NO_CLUSTER for a rule
+                     * without backends (it answers by an action, or 500); or
+                     * MESH_EXPERIMENT_CLUSTER for an experiment's rule */
 } mesh_route_decision;
 
 /* Per-rule actions: settings the runtime applies once route() has chosen a rule. The set is open:
@@ -105,7 +107,8 @@ enum {
   MESH_ACTION_RESPONSE_HEADERS = 3, /* config: mesh_header_edits, on the response returned */
   MESH_ACTION_DIRECT_RESPONSE = 4,  /* config: mesh_direct_response */
   MESH_ACTION_REDIRECT = 5,         /* config: mesh_redirect */
-  MESH_ACTION_REWRITE = 6           /* config: mesh_rewrite */
+  MESH_ACTION_REWRITE = 6,          /* config: mesh_rewrite */
+  MESH_ACTION_EXPERIMENT = 8        /* config: mesh_experiment */
 };
 
 typedef struct mesh_action {
@@ -171,6 +174,39 @@ typedef struct mesh_rewrite {
   const char* host; /* "" keeps the request's */
   mesh_path_rewrite path;
 } mesh_rewrite;
+
+/* An A/B experiment: the runtime assigns each request to a variant and routes it to the variant's
+ * cluster, the same way on every sidecar and across restarts:
+ * 1. a request carrying the assignment cookie `cookie` with a variant's name gets that variant;
+ * 2. else, with a sticky key (the header or cookie `sticky_name`, or the constant `sticky_name`),
+ *    the ticket is mesh_draw(FNV-1a 64 of name, a NUL byte and the key, MESH_DRAW_EXPERIMENT)
+ *    % 10000;
+ * 3. else the ticket is mesh_draw(seed, MESH_DRAW_EXPERIMENT) % 10000;
+ * and a ticket picks the first variant whose running weight sum exceeds it. When `cookie` is set
+ * and the request did not carry a valid one, the upstream's response gets
+ * `Set-Cookie: <cookie>=<variant>; Path=/` (with Max-Age when cookie_max_age_s is not 0). */
+enum {
+  MESH_STICKY_NONE = 0,
+  MESH_STICKY_HEADER = 1,
+  MESH_STICKY_COOKIE = 2,
+  MESH_STICKY_CONSTANT = 3
+};
+
+typedef struct mesh_variant {
+  const char* name;
+  uint32_t cluster; /* index into mesh_module.clusters */
+  uint32_t weight;  /* in 1/100 %; the variants' weights total 10000 */
+} mesh_variant;
+
+typedef struct mesh_experiment {
+  const char* name;
+  const char* sticky_name; /* lower-case header name, cookie name or constant key; "" for NONE */
+  const char* cookie;      /* the assignment cookie's name, "" for none */
+  const mesh_variant* variants;
+  uint64_t cookie_max_age_s;
+  uint32_t variant_count;
+  uint32_t sticky; /* MESH_STICKY_* */
+} mesh_experiment;
 
 /* One rule of a service's route, as constant data. */
 typedef struct mesh_rule {

@@ -107,7 +107,7 @@ TEST(ParserErrors, UnexpectedTokenListsWhatIsValid) {
   const auto c = parseOnly(std::string(kMeshHeader) + "service s { prot 80; }\n");
   EXPECT_EQ(c.summary(),
             "2:13: error[E0103]: unexpected 'prot'; expected one of 'port', 'subset', 'route', "
-            "'hosts', 'namespace' or '}'\n");
+            "'hosts', 'namespace', 'experiment' or '}'\n");
 }
 
 // A keyword added to the language must never break a policy that uses the word as a name.
@@ -202,11 +202,11 @@ TEST(ParserErrors, UnknownWordAtTheStartOfALinePointsAtIt) {
   auto c = parseOnly(std::string(kMeshHeader) + "service s {\n  port 1;\n  weight 5;\n}\n");
   EXPECT_EQ(c.summary(),
             "4:3: error[E0103]: unexpected 'weight'; expected one of 'port', 'subset', 'route', "
-            "'hosts', 'namespace' or '}'\n");
+            "'hosts', 'namespace', 'experiment' or '}'\n");
   c = parseOnly(std::string(kMeshHeader) + "service s {\n  weight 5;\n}\n");
   EXPECT_EQ(c.summary(),
             "3:3: error[E0103]: unexpected 'weight'; expected one of 'port', 'subset', 'route', "
-            "'hosts', 'namespace' or '}'\n");
+            "'hosts', 'namespace', 'experiment' or '}'\n");
 }
 
 // Words for features the language does not have yet name the feature, not a token list.

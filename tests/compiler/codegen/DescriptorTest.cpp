@@ -91,6 +91,21 @@ void expectRulesMirror(const ir::Module& policy, const mesh_module& module) {
                 EXPECT_EQ(std::string(config->host), r.host);
                 expectPath(config->path, r.path);
               },
+              [&](const ir::Experiment& e) {
+                ASSERT_EQ(rule.actions[a].kind, uint32_t{MESH_ACTION_EXPERIMENT});
+                const auto* config = static_cast<const mesh_experiment*>(rule.actions[a].config);
+                EXPECT_EQ(std::string(config->name), e.name);
+                EXPECT_EQ(std::string(config->sticky_name), e.stickyName);
+                EXPECT_EQ(std::string(config->cookie), e.cookie);
+                EXPECT_EQ(config->cookie_max_age_s, e.cookieMaxAgeSeconds);
+                EXPECT_EQ(config->sticky, static_cast<uint32_t>(e.sticky));
+                ASSERT_EQ(config->variant_count, e.variants.size());
+                for (size_t v = 0; v < e.variants.size(); ++v) {
+                  EXPECT_EQ(std::string(config->variants[v].name), e.variants[v].name);
+                  EXPECT_EQ(config->variants[v].cluster, e.variants[v].cluster);
+                  EXPECT_EQ(config->variants[v].weight, e.variants[v].weight);
+                }
+              },
           },
           source.actions[a]);
     }
@@ -162,6 +177,10 @@ TEST(Descriptor, ActionsAndRulesWithoutBackends) {
   const RouteResult result = callRoute(jit->module(), moved.host("site").path("/old"));
   ASSERT_EQ(result.status, uint32_t{MESH_ROUTE_MATCHED});
   EXPECT_EQ(result.decision.cluster, MESH_NO_CLUSTER);
+  OwnedRequest checkout;
+  const RouteResult assigned = callRoute(jit->module(), checkout.host("site").path("/checkout/1"));
+  ASSERT_EQ(assigned.status, uint32_t{MESH_ROUTE_MATCHED});
+  EXPECT_EQ(assigned.decision.cluster, MESH_EXPERIMENT_CLUSTER);
 }
 
 TEST(Descriptor, ClusterWithoutEndpointsHasANullList) {

@@ -206,6 +206,7 @@ RandomRequests::RandomRequests(const ir::Module& module, uint64_t seed)
       std::visit(Overloaded{
                      [](const ir::Forward&) {},
                      [](const ir::NoBackend&) {},
+                     [](const ir::ExperimentTarget&) {},
                      [&](const ir::Split& split) {
                        uint64_t runningSum = 0;
                        for (const ir::WeightedCluster& target : split.targets) {

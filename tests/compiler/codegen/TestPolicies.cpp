@@ -291,11 +291,18 @@ ir::Module actionsPolicy() {
       {{Op::Remove, "x-internal", ""}, {Op::Set, "x-api", "1"}, {Op::Add, "x-via", "mesh"}}});
   api.actions.push_back(ir::ResponseHeaderEdits{{{Op::Add, "cache-control", "no-store"}}});
   api.actions.push_back(ir::Rewrite{"api.internal", {ir::PathRewrite::Kind::Prefix, "/", "/api"}});
+  ir::Rule checkout = rule({pathSegmentPrefix("/checkout")}, ir::ExperimentTarget{}, 800);
+  checkout.actions.push_back(ir::Experiment{ir::Experiment::Sticky::Cookie,
+                                            "new-checkout",
+                                            "session",
+                                            "exp-checkout",
+                                            3600,
+                                            {{"control", 0, 5000}, {"one-page", 1, 5000}}});
   ir::Module module = singleServiceModule(
       "actions-client",
       {service("site", {old, docs, health, api, rule({pathExact("/gone")}, ir::NoBackend{}),
-                        rule({}, forward(0))})},
-      {"main"});
+                        checkout, rule({}, forward(0))})},
+      {"main", "one-page"});
   return module;
 }
 

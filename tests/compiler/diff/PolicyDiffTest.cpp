@@ -141,6 +141,7 @@ TEST(PolicyDiff, EveryRequestDecidedDifferentlyFallsInAListedClass) {
         std::visit(Overloaded{
                        [](ir::Forward& f) { f.cluster += 1; },
                        [](ir::NoBackend&) {},
+                       [](ir::ExperimentTarget&) {},
                        [](ir::Split& s) {
                          for (auto& t : s.targets) t.cluster += 1;
                        },
@@ -185,6 +186,7 @@ TEST(PolicyDiff, EveryRequestDecidedDifferentlyFallsInAListedClass) {
                          }
                        },
                        [&](const ir::NoBackend&) { text = "no backend"; },
+                       [&](const ir::ExperimentTarget&) { text = "experiment"; },
                    },
                    rule.target);
         for (const ir::Action& a : rule.actions) {

@@ -11,7 +11,37 @@ namespace mesh {
 namespace {
 
 const MetricLabels kLabels{"productpage-v1",
-                           {{"reviews", "v1", "reviews.v1"}, {"reviews", "v2", "reviews.v2"}}};
+                           {{"reviews", "v1", "reviews.v1"}, {"reviews", "v2", "reviews.v2"}},
+                           {{"stars", "control"}, {"stars", "big-stars"}}};
+
+TEST(Stats, AnExperimentsRequestsCarryItsVariant) {
+  StatsShard shard;
+  shard.recordRequest({Reporter::kSource, 0, 200}, 1);
+  shard.recordRequest({Reporter::kSource, 0, 200, 0}, 1);
+  shard.recordRequest({Reporter::kSource, 1, 200, 1}, 1);
+  shard.recordRequest({Reporter::kSource, 1, 200, 1}, 1);
+  const std::string text = renderPrometheus(collectStats({&shard}), kLabels);
+  const std::string common =
+      "reporter=\"source\",source_workload=\"productpage-v1\",destination_service_name="
+      "\"reviews\",";
+  EXPECT_NE(text.find("istio_requests_total{" + common +
+                      "destination_version=\"v1\",destination_cluster=\"reviews.v1\","
+                      "response_code=\"200\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("istio_requests_total{" + common +
+                      "destination_version=\"v1\",destination_cluster=\"reviews.v1\","
+                      "response_code=\"200\",experiment=\"stars\","
+                      "destination_variant=\"control\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("istio_requests_total{" + common +
+                      "destination_version=\"v2\",destination_cluster=\"reviews.v2\","
+                      "response_code=\"200\",experiment=\"stars\","
+                      "destination_variant=\"big-stars\"} 2\n"),
+            std::string::npos)
+      << text;
+}
 
 TEST(Stats, ShardsAddUpPerSeries) {
   StatsShard first;
@@ -87,7 +117,7 @@ TEST(Stats, RendersPrometheusText) {
 TEST(Stats, EscapesLabelValues) {
   StatsShard shard;
   shard.recordRequest({Reporter::kSource, 0, 200}, 1);
-  const MetricLabels labels{"a\"b\\c\nd", {{"s", "v", "c"}}};
+  const MetricLabels labels{"a\"b\\c\nd", {{"s", "v", "c"}}, {}};
   const std::string text = renderPrometheus(collectStats({&shard}), labels);
   EXPECT_NE(text.find("source_workload=\"a\\\"b\\\\c\\nd\""), std::string::npos) << text;
 }
