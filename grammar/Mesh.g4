@@ -22,7 +22,7 @@ name
   | 'expect' | 'routed' | 'status' | 'no' | 'or' | 'not' | 'starts_with' | 'suffix' | 'matches'
   | 'absent' | 'query' | 'merge_slashes' | 'encoded_slashes' | 'redirect' | 'respond' | 'rewrite'
   | 'set' | 'add' | 'remove' | 'response' | 'scheme' | 'host' | 'hosts' | 'namespace'
-  | 'cluster_domain' | 'source' | 'label' | 'service_account'
+  | 'cluster_domain' | 'source' | 'label' | 'service_account' | 'upstream'
   ;
 
 meshDecl
@@ -170,6 +170,17 @@ expectation
   | 'status' INT                                                 # expectStatus
   | 'timeout' DURATION                                           # expectTimeout
   | 'no' 'timeout'                                               # expectNoTimeout
+  | 'redirect' STRING                                            # expectRedirect
+  | 'upstream' 'path' STRING                                     # expectUpstreamPath
+  | 'upstream' 'host' STRING                                     # expectUpstreamHost
+  | side=('upstream' | 'response') 'header' STRING headerIs      # expectHeader
+  ;
+
+// What a header of the forwarded request or of the response must be: one value (several fields
+// of the name count as their values joined with ','), or none at all.
+headerIs
+  : '=' STRING                            # headerEquals
+  | 'absent'                              # headerAbsent
   ;
 
 clusterRef

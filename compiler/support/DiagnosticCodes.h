@@ -91,6 +91,9 @@ enum class DiagnosticCode {
   SharesTotal,
   DuplicateTestName,
   UnreachableExpectation,
+  MalformedExpectation,
+  ManagedHeaderExpectation,
+  ContradictoryExpectations,
 };
 
 struct DiagnosticCodeInfo {
@@ -182,13 +185,19 @@ inline constexpr DiagnosticCodeInfo kDiagnosticCodes[] = {
     {DiagnosticCode::DuplicateTestName, "E0611", "two tests with the same name"},
     {DiagnosticCode::UnreachableExpectation, "E0612",
      "an expected cluster the test's request can never reach"},
+    {DiagnosticCode::MalformedExpectation, "E0613",
+     "an expected upstream path, upstream host or redirect Location no sidecar sends"},
+    {DiagnosticCode::ManagedHeaderExpectation, "E0614",
+     "an expected header the sidecar manages itself (host, framing, hop-by-hop)"},
+    {DiagnosticCode::ContradictoryExpectations, "E0615",
+     "expectations of one test that no request can meet together"},
 };
 
 consteval bool codesAreInEnumOrder() {
   for (size_t i = 0; i < std::size(kDiagnosticCodes); ++i) {
     if (static_cast<size_t>(kDiagnosticCodes[i].code) != i) return false;
   }
-  return static_cast<size_t>(DiagnosticCode::UnreachableExpectation) + 1 ==
+  return static_cast<size_t>(DiagnosticCode::ContradictoryExpectations) + 1 ==
          std::size(kDiagnosticCodes);
 }
 static_assert(codesAreInEnumOrder(), "kDiagnosticCodes must list every code in enum order");
