@@ -24,6 +24,7 @@ bool check(const ast::Policy& policy, Diagnostics& diagnostics) {
 void lint(const ast::Policy& policy, Diagnostics& diagnostics) {
   checkUsage(policy, diagnostics);
   lintSources(policy, diagnostics);
+  checkNormalForms(policy, diagnostics);
 }
 
 }  // namespace meshc::sema
