@@ -8,9 +8,10 @@
 
 namespace meshc::policytest {
 
-// The header fields of an HTTP message, in order, with the set/insert/erase of the sidecar's
-// Beast messages (names case-insensitive), so mesh::applyHeaderEdits edits this model of a
-// forwarded request exactly as it edits the real one.
+// The header fields of an HTTP message, in order, with the operations of the sidecar's Beast
+// messages (names case-insensitive), so the runtime's field algorithms (mesh::applyHeaderEdits,
+// mesh::applySidecarForwardedChanges, ...) change this model of a forwarded request exactly as
+// they change the real one.
 class HeaderFields {
  public:
   // Removes every field of the name, then appends one.
@@ -19,6 +20,12 @@ class HeaderFields {
   void insert(std::string_view name, std::string_view value);
   // Removes every field of the name.
   void erase(std::string_view name);
+  bool contains(std::string_view name) const { return value(name).has_value(); }
+  // visit(name, value) for every field, in order.
+  template <typename Visit>
+  void forEach(Visit visit) const {
+    for (const auto& [name, text] : fields_) visit(std::string_view(name), std::string_view(text));
+  }
 
   // The values of the name's fields joined with ',' in order (as a policy sees a repeated
   // header), or nothing when no field has the name.

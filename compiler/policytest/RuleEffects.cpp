@@ -20,11 +20,8 @@ RuleEffects ruleEffects(const Outcome& outcome, const mesh_request& request,
   std::string storage;
   upstream.target = std::string(mesh::rewrittenTarget(forwarded.target, rule, storage));
   for (const auto& [name, value] : sent) upstream.headers.insert(name, value);
-  // What the sidecar does before the rule's changes (http/UpstreamRequest): a test request is
-  // origin-form with a Host header, so only the request id is added.
-  if (!upstream.headers.value("x-request-id")) {
-    upstream.headers.set("x-request-id", kRandomRequestId);
-  }
+  // A test request is origin-form with a Host header: the sidecar keeps its Host.
+  mesh::applySidecarForwardedChanges(upstream.headers, [] { return kRandomRequestId; });
   mesh::applyForwardedHeaderChanges(upstream.headers, rule);
   effects.upstream = std::move(upstream);
   return effects;

@@ -20,7 +20,7 @@ struct ForwardedRequest {
 };
 
 // What the rule that decided a request does to it, computed by the sidecar's own code
-// (policy/RedirectLocation, policy/ForwardedRequest, policy/HeaderEditing).
+// (policy/RedirectLocation, policy/ForwardedRequest, policy/HeaderEditing, request/HopByHop).
 struct RuleEffects {
   std::optional<std::string> location;       // the Location, when the rule redirects
   std::optional<ForwardedRequest> upstream;  // when the rule forwards

@@ -1,9 +1,10 @@
 #include "http/UpstreamRequest.h"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
-#include "http/HopByHop.h"
+#include "http/BeastFields.h"
 #include "http/RequestId.h"
 #include "policy/ForwardedRequest.h"
 
@@ -20,11 +21,9 @@ void prepareUpstreamRequest(http::request<http::buffer_body>& request,
       rule ? rewrittenTarget(forwarded.target, *rule, storage) : forwarded.target;
   // Most targets are in normal form already and cost no copy.
   if (request.target() != target) request.target(target);
-  removeHopByHopHeaders(request);
-  request.erase(http::field::expect);
-  if (request.find("x-request-id") == request.end()) {
-    request.set("x-request-id", RequestId(prng.next(), prng.next()).view());
-  }
+  BeastFields fields(request);
+  std::optional<RequestId> id;  // drawn only for a request without one
+  applySidecarForwardedChanges(fields, [&] { return id.emplace(prng.next(), prng.next()).view(); });
   request.version(11);
   if (rule) applyForwardedHeaderChanges(request, *rule);
 }

@@ -10,6 +10,7 @@
 
 #include "policy/HeaderEditing.h"
 #include "policy/RuleTable.h"
+#include "request/HopByHop.h"
 
 namespace mesh {
 
@@ -19,8 +20,19 @@ namespace mesh {
 std::string_view rewrittenTarget(std::string_view target, const RuleSettings& rule,
                                  std::string& storage);
 
+// The sidecar's own changes to the header fields of a request it forwards, before the rule's: no
+// hop-by-hop fields, no Expect (the sidecar answers 100-continue itself), and an x-request-id,
+// `newRequestId()` (a string_view) when the request has none. `Fields` as for
+// removeHopByHopFields(), plus contains(name) and set(name, value).
+template <typename Fields, typename NewRequestId>
+void applySidecarForwardedChanges(Fields& fields, NewRequestId newRequestId) {
+  removeHopByHopFields(fields);
+  fields.erase("expect");
+  if (!fields.contains("x-request-id")) fields.set("x-request-id", newRequestId());
+}
+
 // The rule's own changes to the forwarded request's header fields, after the sidecar's (Host from
-// an absolute-form target, hop-by-hop fields gone, a request id): a rewrite's Host, then the
+// an absolute-form target, applySidecarForwardedChanges()): a rewrite's Host, then the
 // request header edits, which have the last word on every header the sidecar does not keep to
 // itself. `Fields` as for applyHeaderEdits().
 template <typename Fields>

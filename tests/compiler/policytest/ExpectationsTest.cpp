@@ -160,6 +160,16 @@ TEST(Expectations, ARedirectOfARequestThatIsNotRedirectedFails) {
                                      "actual: no redirect: the sidecar answers 200"});
 }
 
+TEST(Expectations, TheSidecarDropsWhatAConnectionFieldNames) {
+  EXPECT_EQ(failures("test \"t\" {\n"
+                     "  from w request GET \"http://api/x\" header \"connection\" = \"x-hop\""
+                     " header \"x-hop\" = \"1\" header \"x-kept\" = \"2\";\n"
+                     "  expect upstream header \"x-hop\" absent;\n"
+                     "  expect upstream header \"x-kept\" = \"2\";\n"
+                     "}\n"),
+            std::vector<std::string>{});
+}
+
 TEST(Expectations, TheSidecarsRequestIdIsRandomUnlessTheRequestHasOne) {
   EXPECT_EQ(failures("test \"t\" {\n"
                      "  from w request GET \"http://api/x\";\n"
