@@ -23,7 +23,7 @@ name
   | 'absent' | 'query' | 'merge_slashes' | 'encoded_slashes' | 'redirect' | 'respond' | 'rewrite'
   | 'set' | 'add' | 'remove' | 'response' | 'scheme' | 'host' | 'hosts' | 'namespace'
   | 'cluster_domain' | 'source' | 'label' | 'service_account' | 'experiment' | 'variant'
-  | 'sticky' | 'cookie'
+  | 'sticky' | 'cookie' | 'upstream'
   ;
 
 meshDecl
@@ -184,6 +184,17 @@ expectation
   | 'timeout' DURATION                                           # expectTimeout
   | 'no' 'timeout'                                               # expectNoTimeout
   | 'variant' name                                               # expectVariant
+  | 'redirect' STRING                                            # expectRedirect
+  | 'upstream' 'path' STRING                                     # expectUpstreamPath
+  | 'upstream' 'host' STRING                                     # expectUpstreamHost
+  | side=('upstream' | 'response') 'header' STRING headerIs      # expectHeader
+  ;
+
+// What a header of the forwarded request or of the response must be: one value (several fields
+// of the name count as their values joined with ','), or none at all.
+headerIs
+  : '=' STRING                            # headerEquals
+  | 'absent'                              # headerAbsent
   ;
 
 clusterRef

@@ -300,8 +300,32 @@ struct ExpectVariant {
   Identifier variant;
 };
 
+// `expect redirect "LOCATION";`: the rule answers with a redirect to exactly this Location.
+struct ExpectRedirect {
+  StringLiteral location;
+};
+
+// `expect upstream path "/p?q";`: the target the upstream receives (path, and the query if any).
+struct ExpectUpstreamPath {
+  StringLiteral target;
+};
+
+// `expect upstream host "h";`: the Host the upstream receives.
+struct ExpectUpstreamHost {
+  StringLiteral host;
+};
+
+// `expect upstream|response header "h" = "v";` or `... absent;`.
+struct ExpectHeader {
+  enum class Side { kUpstream, kResponse };
+  Side side = Side::kUpstream;
+  StringLiteral name;
+  std::optional<StringLiteral> value;  // empty: `absent`
+};
+
 using ExpectationKind =
-    std::variant<ExpectRouted, ExpectSplit, ExpectStatus, ExpectTimeout, ExpectVariant>;
+    std::variant<ExpectRouted, ExpectSplit, ExpectStatus, ExpectTimeout, ExpectRedirect,
+                 ExpectUpstreamPath, ExpectUpstreamHost, ExpectHeader, ExpectVariant>;
 
 struct Expectation {
   ExpectationKind kind;

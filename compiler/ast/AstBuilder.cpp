@@ -517,6 +517,25 @@ class AstBuilder {
     if (auto* variant = dynamic_cast<MeshParser::ExpectVariantContext*>(context)) {
       return ExpectVariant{identifier(variant->name())};
     }
+    if (auto* redirect = dynamic_cast<MeshParser::ExpectRedirectContext*>(context)) {
+      return ExpectRedirect{string(redirect->STRING())};
+    }
+    if (auto* path = dynamic_cast<MeshParser::ExpectUpstreamPathContext*>(context)) {
+      return ExpectUpstreamPath{string(path->STRING())};
+    }
+    if (auto* host = dynamic_cast<MeshParser::ExpectUpstreamHostContext*>(context)) {
+      return ExpectUpstreamHost{string(host->STRING())};
+    }
+    if (auto* header = dynamic_cast<MeshParser::ExpectHeaderContext*>(context)) {
+      ExpectHeader expected;
+      expected.side = header->side->getText() == "upstream" ? ExpectHeader::Side::kUpstream
+                                                            : ExpectHeader::Side::kResponse;
+      expected.name = string(header->STRING());
+      if (auto* equals = dynamic_cast<MeshParser::HeaderEqualsContext*>(header->headerIs())) {
+        expected.value = string(equals->STRING());
+      }
+      return expected;
+    }
     throw std::logic_error("AstBuilder: an expectation alternative of the grammar is not handled");
   }
 

@@ -304,31 +304,47 @@ class Printer {
       }
     }
     for (const Expectation& expectation : test.expectations) {
-      std::visit(Overloaded{
-                     [&](const ExpectRouted& e) {
-                       line(1, "ExpectRouted " + clusterRef(e.cluster) + " " + at(expectation.loc));
-                     },
-                     [&](const ExpectSplit& e) {
-                       line(1, "ExpectSplit " + at(expectation.loc));
-                       for (const ExpectShare& share : e.shares) {
-                         line(2, clusterRef(share.cluster) + " " + share.share.text);
-                       }
-                     },
-                     [&](const ExpectStatus& e) {
-                       line(1,
-                            "ExpectStatus " + std::to_string(e.status) + " " + at(expectation.loc));
-                     },
-                     [&](const ExpectTimeout& e) {
-                       line(1, "ExpectTimeout " +
-                                   (e.timeout ? std::to_string(e.timeout->milliseconds) + "ms"
-                                              : std::string("none")) +
-                                   " " + at(expectation.loc));
-                     },
-                     [&](const ExpectVariant& e) {
-                       line(1, "ExpectVariant " + e.variant.name + " " + at(expectation.loc));
-                     },
-                 },
-                 expectation.kind);
+      std::visit(
+          Overloaded{
+              [&](const ExpectRouted& e) {
+                line(1, "ExpectRouted " + clusterRef(e.cluster) + " " + at(expectation.loc));
+              },
+              [&](const ExpectSplit& e) {
+                line(1, "ExpectSplit " + at(expectation.loc));
+                for (const ExpectShare& share : e.shares) {
+                  line(2, clusterRef(share.cluster) + " " + share.share.text);
+                }
+              },
+              [&](const ExpectStatus& e) {
+                line(1, "ExpectStatus " + std::to_string(e.status) + " " + at(expectation.loc));
+              },
+              [&](const ExpectTimeout& e) {
+                line(1, "ExpectTimeout " +
+                            (e.timeout ? std::to_string(e.timeout->milliseconds) + "ms"
+                                       : std::string("none")) +
+                            " " + at(expectation.loc));
+              },
+              [&](const ExpectRedirect& e) {
+                line(1, "ExpectRedirect " + quoted(e.location.value) + " " + at(expectation.loc));
+              },
+              [&](const ExpectUpstreamPath& e) {
+                line(1, "ExpectUpstreamPath " + quoted(e.target.value) + " " + at(expectation.loc));
+              },
+              [&](const ExpectUpstreamHost& e) {
+                line(1, "ExpectUpstreamHost " + quoted(e.host.value) + " " + at(expectation.loc));
+              },
+              [&](const ExpectHeader& e) {
+                const bool upstream = e.side == ExpectHeader::Side::kUpstream;
+                line(1, std::string(upstream ? "ExpectUpstreamHeader " : "ExpectResponseHeader ") +
+                            quoted(e.name.value) + " " +
+                            (e.value ? quoted(e.value->value) : std::string("absent")) + " " +
+                            at(expectation.loc));
+              },
+              [&](const ExpectVariant& e) {
+                line(1, "ExpectVariant " + e.variant.name + " " + at(expectation.loc));
+              },
+          },
+          expectation.kind);
     }
   }
 

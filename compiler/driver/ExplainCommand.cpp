@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 #include "codegen/Codegen.h"
@@ -10,9 +11,12 @@
 #include "driver/Frontend.h"
 #include "driver/Pipeline.h"
 #include "driver/Report.h"
+#include "ir/Printer.h"
 #include "policy/RegexSet.h"
 #include "policytest/Explain.h"
 #include "policytest/RequestSpec.h"
+#include "policytest/RuleEffects.h"
+#include "support/Overloaded.h"
 #include "support/Text.h"
 
 namespace meshc::driver {
@@ -45,7 +49,39 @@ policytest::RequestSpec parseSpec(const ExplainOptions& options) {
   return spec;
 }
 
-void print(const ir::Module& module, const policytest::Explanation& explanation) {
+// The deciding rule's actions in written order, but for its timeout (the settings line) and its
+// answer (the decision line).
+void printActions(const ir::Rule& rule) {
+  std::string text;
+  for (const ir::Action& action : rule.actions) {
+    const bool shown = std::visit(Overloaded{
+                                      [](const ir::RequestTimeout&) { return false; },
+                                      [](const ir::RequestHeaderEdits&) { return true; },
+                                      [](const ir::ResponseHeaderEdits&) { return true; },
+                                      [](const ir::DirectResponse&) { return false; },
+                                      [](const ir::Redirect&) { return false; },
+                                      [](const ir::Rewrite&) { return true; },
+                                      // Its own line: the variant and what decided it.
+                                      [](const ir::Experiment&) { return false; },
+                                  },
+                                  action);
+    if (shown) text += (text.empty() ? "" : "; ") + ir::describe(action);
+  }
+  if (!text.empty()) std::cout << "actions: " << text << "\n";
+}
+
+// What the rule does to this request, computed by the sidecar's own code.
+void printEffects(const policytest::RuleEffects& effects) {
+  if (effects.location) std::cout << "Location: " << *effects.location << "\n";
+  if (effects.upstream) {
+    const auto host = effects.upstream->headers.value("host");
+    std::cout << "upstream request: " << effects.upstream->target << ", host "
+              << (host ? quoted(*host) : std::string("none")) << "\n";
+  }
+}
+
+void print(const ir::Module& module, const policytest::Explanation& explanation,
+           const std::optional<policytest::RuleEffects>& effects) {
   if (explanation.service < 0) {
     std::cout << "no service: host " << quoted(explanation.host)
               << (explanation.port != 0 ? " on port " + std::to_string(explanation.port) : "")
@@ -94,15 +130,18 @@ void print(const ir::Module& module, const policytest::Explanation& explanation)
                   << module.clusters.at(explanation.drawnCluster).name() << "\n";
       }
       std::cout << "settings: " << policytest::describeTimeout(outcome.settings.timeoutMs) << "\n";
+      printActions(*ir::ruleAt(module, outcome.rule));
       break;
     case policytest::Outcome::Kind::Answered:
       std::cout << " by the rule at " << outcome.settings.location << "\n";
+      printActions(*ir::ruleAt(module, outcome.rule));
       break;
     case policytest::Outcome::Kind::NoService:
     case policytest::Outcome::Kind::NoRule:
       std::cout << "\n";
       break;
   }
+  if (effects) printEffects(*effects);
 }
 
 }  // namespace
@@ -138,7 +177,13 @@ int runExplain(const ExplainOptions& options) {
               << " (policy " << checked.digest.substr(0, 19) << "...)\n";
     const policytest::Explanation explanation =
         policytest::explain(*module, jit->module(), rules, request);
-    print(*module, explanation);
+    std::optional<policytest::RuleEffects> effects;
+    if (explanation.outcome.kind == policytest::Outcome::Kind::Routed ||
+        explanation.outcome.kind == policytest::Outcome::Kind::Answered) {
+      effects = policytest::ruleEffects(explanation.outcome, request, builder.forwarded(),
+                                        builder.headers());
+    }
+    print(*module, explanation, effects);
     // The trace comes from the evaluator's tests, the decision from the compiled code.
     const bool traced = !explanation.rules.empty() && explanation.rules.back().matched;
     // A rule decided the request: it forwards, or the sidecar answers for it.

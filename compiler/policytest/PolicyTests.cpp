@@ -6,6 +6,7 @@
 #include "core/ModuleCheck.h"
 #include "policy/RegexSet.h"
 #include "policytest/RequestSpec.h"
+#include "policytest/RuleEffects.h"
 #include "support/Overloaded.h"
 #include "support/Text.h"
 
@@ -130,8 +131,20 @@ TestResult PolicyTests::runOne(const ast::TestCase& test) {
         break;
     }
   }
+  // What the deciding rule does to the request: its redirect, the request it forwards, its
+  // response edits.
+  std::optional<RuleEffects> effects;
+  if (wellFormed && ruleMatched) {
+    effects = ruleEffects(outcome, request, builder.forwarded(), builder.headers());
+  }
+  // Why an expectation of the forwarded request cannot hold.
+  const std::string notForwarded =
+      localStatus == 0 ? std::string()
+                       : "not forwarded: the sidecar answers " + std::to_string(localStatus);
+  const ForwardedRequest* upstream = effects && effects->upstream ? &*effects->upstream : nullptr;
   for (const ast::Expectation& expectation : test.expectations) {
     std::string expected;
+    std::string actual;  // for the expectations the decision line does not show
     const bool met = std::visit(
         Overloaded{
             [&](const ast::ExpectRouted& e) {
@@ -165,11 +178,63 @@ TestResult PolicyTests::runOne(const ast::TestCase& test) {
               return routed && outcome.variants == std::map<std::string, uint32_t>{
                                                        {e.variant.name, ir::kWeightTotal}};
             },
+            [&](const ast::ExpectRedirect& e) {
+              expected = "redirect to " + quoted(e.location.value);
+              if (effects && effects->location) {
+                actual = quoted(*effects->location);
+                return *effects->location == e.location.value;
+              }
+              actual = localStatus == 0
+                           ? "no redirect: the request is forwarded"
+                           : "no redirect: the sidecar answers " + std::to_string(localStatus);
+              return false;
+            },
+            [&](const ast::ExpectUpstreamPath& e) {
+              expected = "upstream path " + quoted(e.target.value);
+              actual = upstream ? quoted(upstream->target) : notForwarded;
+              return upstream && upstream->target == e.target.value;
+            },
+            [&](const ast::ExpectUpstreamHost& e) {
+              expected = "upstream host " + quoted(e.host.value);
+              const auto host = upstream ? upstream->headers.value("host") : std::nullopt;
+              actual = !upstream ? notForwarded : host ? quoted(*host) : "no host";
+              return host == e.host.value;
+            },
+            [&](const ast::ExpectHeader& e) {
+              const std::string& name = e.name.value;
+              const std::string want = e.value ? "= " + quoted(e.value->value) : "absent";
+              if (e.side == ast::ExpectHeader::Side::kUpstream) {
+                expected = "upstream header " + quoted(name) + " " + want;
+                if (!upstream) {
+                  actual = notForwarded;
+                  return false;
+                }
+                const auto value = upstream->headers.value(name);
+                actual = value ? describeHeaderValue(*value) : "absent";
+                return e.value ? value == e.value->value : !value;
+              }
+              expected = "response header " + quoted(name) + " " + want;
+              if (!effects) {
+                actual = "no rule decided the request, so no rule's edits apply";
+                return false;
+              }
+              const ResponseHeaderEdits::Header header = effects->response.header(name);
+              if (header.keepsResponseValue) {
+                actual = header.added.empty()
+                             ? "no edit of it: whatever the response carries"
+                             : "whatever the response carries, then " + quoted(header.joined());
+                return false;
+              }
+              actual = header.added.empty() ? "absent" : quoted(header.joined());
+              return e.value ? !header.added.empty() && header.joined() == e.value->value
+                             : header.added.empty();
+            },
         },
         expectation.kind);
     if (!met) {
       result.verdict = TestResult::Verdict::Fail;
-      result.failures.push_back(locationText(expectation.loc) + ": expected " + expected);
+      result.failures.push_back(locationText(expectation.loc) + ": expected " + expected +
+                                (actual.empty() ? "" : "; actual: " + actual));
     }
   }
   return result;

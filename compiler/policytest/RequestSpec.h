@@ -31,6 +31,11 @@ class SpecRequest {
   // this object until the next build().
   mesh::RequestProblem build(const RequestSpec& spec, mesh_request& out);
 
+  // Of the last request built: its header fields as the application sent them (Host included),
+  // and what the sidecar forwards in place of its target (after a successful build()).
+  const std::vector<std::pair<std::string, std::string>>& headers() const { return headers_; }
+  const mesh::ForwardedTarget& forwarded() const { return model_.forwarded(); }
+
  private:
   std::string target_;
   std::vector<std::pair<std::string, std::string>> headers_;

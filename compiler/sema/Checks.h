@@ -55,6 +55,10 @@ void checkReachability(const ast::Policy& policy, Diagnostics& diagnostics);
 // Lints (warnings): subsets no rule routes to, services nothing in the mesh uses.
 void checkUsage(const ast::Policy& policy, Diagnostics& diagnostics);
 
+// Lints (warnings): path and header literals the sidecar's request model never lets match, and
+// rewrite and redirect paths not in normal form.
+void checkNormalForms(const ast::Policy& policy, Diagnostics& diagnostics);
+
 // Test blocks: one request from a known workload, a well-formed URL, expectations that name real
 // clusters and do not contradict each other.
 void checkTests(const ast::Policy& policy, const SymbolTable& symbols, Diagnostics& diagnostics);

@@ -26,6 +26,7 @@ void lint(const ast::Policy& policy, Diagnostics& diagnostics) {
   checkUsage(policy, diagnostics);
   lintSources(policy, diagnostics);
   lintExperiments(policy, diagnostics);
+  checkNormalForms(policy, diagnostics);
 }
 
 }  // namespace meshc::sema

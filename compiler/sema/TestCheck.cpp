@@ -1,7 +1,9 @@
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
 
+#include "policy/ActionConfigs.h"
 #include "sema/Checks.h"
 #include "support/Overloaded.h"
 #include "support/Suggest.h"
@@ -9,6 +11,24 @@
 
 namespace meshc::sema {
 namespace {
+
+// Visible ASCII without '#': what a request target, a Host or a Location carries on the wire.
+bool isWireText(const std::string& text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte > 0x20 && byte < 0x7f && c != '#';
+  });
+}
+
+bool isDestination(const ast::Expectation& expectation) {
+  return std::holds_alternative<ast::ExpectRouted>(expectation.kind) ||
+         std::holds_alternative<ast::ExpectSplit>(expectation.kind) ||
+         std::holds_alternative<ast::ExpectStatus>(expectation.kind);
+}
+
+bool isRedirectStatus(uint64_t status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
 
 class TestChecker {
  public:
@@ -35,32 +55,93 @@ class TestChecker {
     const ast::Expectation* destination = nullptr;
     const ast::Expectation* timeout = nullptr;
     const ast::Expectation* variant = nullptr;
+    const ast::Expectation* redirect = nullptr;
+    const ast::Expectation* upstreamPath = nullptr;
+    const ast::Expectation* upstreamHost = nullptr;
+    std::map<std::pair<ast::ExpectHeader::Side, std::string>, const ast::Expectation*> headers;
+    // The first expectation that needs the request forwarded, and the first that needs the
+    // sidecar to answer it: no request meets both.
+    const ast::Expectation* forwarded = nullptr;
+    const ast::Expectation* answered = nullptr;
+    const ast::ExpectStatus* status = nullptr;
     for (const ast::Expectation& expectation : test.expectations) {
-      std::visit(Overloaded{
-                     [&](const ast::ExpectRouted& e) {
-                       once(destination, expectation, "where the request goes");
-                       if (checkCluster(e.cluster)) checkReachable(test, e.cluster);
-                     },
-                     [&](const ast::ExpectSplit& e) {
-                       once(destination, expectation, "where the request goes");
-                       checkSplit(test, e, expectation.loc);
-                     },
-                     [&](const ast::ExpectStatus& e) {
-                       once(destination, expectation, "where the request goes");
-                       if (!e.malformed && answered_.count(e.status) == 0) {
-                         diagnostics_.error(DiagnosticCode::StatusOutOfRange, expectation.loc,
-                                            "the sidecar itself answers 400 (a malformed "
-                                            "request), 404 (no route), 500 (a rule without "
-                                            "backends) and the statuses of this policy's "
-                                            "'respond' and 'redirect' rules, not " +
-                                                std::to_string(e.status) +
-                                                "; other statuses come from upstreams");
-                       }
-                     },
-                     [&](const ast::ExpectTimeout&) { once(timeout, expectation, "the timeout"); },
-                     [&](const ast::ExpectVariant&) { once(variant, expectation, "the variant"); },
-                 },
-                 expectation.kind);
+      std::visit(
+          Overloaded{
+              [&](const ast::ExpectRouted& e) {
+                once(destination, expectation, "where the request goes");
+                first(forwarded, expectation);
+                if (checkCluster(e.cluster)) checkReachable(test, e.cluster);
+              },
+              [&](const ast::ExpectSplit& e) {
+                once(destination, expectation, "where the request goes");
+                first(forwarded, expectation);
+                checkSplit(test, e, expectation.loc);
+              },
+              [&](const ast::ExpectStatus& e) {
+                once(destination, expectation, "where the request goes");
+                first(answered, expectation);
+                status = &e;
+                if (!e.malformed && answered_.count(e.status) == 0) {
+                  diagnostics_.error(DiagnosticCode::StatusOutOfRange, expectation.loc,
+                                     "the sidecar itself answers 400 (a malformed "
+                                     "request), 404 (no route), 500 (a rule without "
+                                     "backends) and the statuses of this policy's "
+                                     "'respond' and 'redirect' rules, not " +
+                                         std::to_string(e.status) +
+                                         "; other statuses come from upstreams");
+                }
+              },
+              [&](const ast::ExpectTimeout&) { once(timeout, expectation, "the timeout"); },
+              [&](const ast::ExpectVariant&) {
+                once(variant, expectation, "the variant");
+                first(forwarded, expectation);
+              },
+              [&](const ast::ExpectRedirect& e) {
+                once(redirect, expectation, "the redirect");
+                first(answered, expectation);
+                checkLocation(e.location);
+              },
+              [&](const ast::ExpectUpstreamPath& e) {
+                once(upstreamPath, expectation, "the upstream path");
+                first(forwarded, expectation);
+                checkUpstreamTarget(e.target);
+              },
+              [&](const ast::ExpectUpstreamHost& e) {
+                once(upstreamHost, expectation, "the upstream host");
+                first(forwarded, expectation);
+                checkUpstreamHost(e.host);
+              },
+              [&](const ast::ExpectHeader& e) {
+                const bool upstream = e.side == ast::ExpectHeader::Side::kUpstream;
+                const std::string name = toLowerAscii(e.name.value);
+                once(headers[{e.side, name}], expectation,
+                     (upstream ? "the upstream header " : "the response header ") + quoted(name));
+                if (upstream) first(forwarded, expectation);
+                checkHeader(e);
+              },
+          },
+          expectation.kind);
+    }
+    // Two destinations (`routed` and `status`) are E0604 already.
+    if (forwarded != nullptr && answered != nullptr &&
+        !(isDestination(*forwarded) && isDestination(*answered))) {
+      // Reported at the later of the two (both point into test.expectations).
+      const bool forwardedLater = forwarded > answered;
+      const char* forwardedText = "forwarded upstream";
+      const char* answeredText = "answered by the sidecar";
+      diagnostics_.error(
+          DiagnosticCode::ContradictoryExpectations, (forwardedLater ? forwarded : answered)->loc,
+          std::string("this expectation needs the request ") +
+              (forwardedLater ? forwardedText : answeredText) + ", the one at line " +
+              std::to_string((forwardedLater ? answered : forwarded)->loc.line) + " needs it " +
+              (forwardedLater ? answeredText : forwardedText));
+    }
+    if (redirect != nullptr && status != nullptr && !status->malformed &&
+        !isRedirectStatus(status->status)) {
+      diagnostics_.error(DiagnosticCode::ContradictoryExpectations, redirect->loc,
+                         "a redirect's status is 301, 302, 303, 307 or 308; this test also "
+                         "expects status " +
+                             std::to_string(status->status));
     }
   }
 
@@ -74,6 +155,57 @@ class TestChecker {
     diagnostics_.error(DiagnosticCode::RepeatedExpectation, expectation.loc,
                        "a second expectation of " + what + "; the first is at line " +
                            std::to_string(first->loc.line));
+  }
+
+  static void first(const ast::Expectation*& slot, const ast::Expectation& expectation) {
+    if (slot == nullptr) slot = &expectation;
+  }
+
+  // A Location as a sidecar writes one: absolute with the scheme it may have, or (for a request
+  // without a host) a path.
+  void checkLocation(const ast::StringLiteral& location) {
+    const std::string& text = location.value;
+    const bool absolute = text.starts_with("http://") || text.starts_with("https://");
+    if (isWireText(text) && (absolute || text.front() == '/')) return;
+    diagnostics_.error(DiagnosticCode::MalformedExpectation, location.loc,
+                       "a sidecar never sends the Location " + quoted(text) +
+                           "; write it as sent: \"https://HOST[:PORT]/path?query\", "
+                           "percent-encoded, without spaces or a fragment");
+  }
+
+  void checkUpstreamTarget(const ast::StringLiteral& target) {
+    if (isWireText(target.value) && target.value.front() == '/') return;
+    diagnostics_.error(DiagnosticCode::MalformedExpectation, target.loc,
+                       "an upstream never receives the path " + quoted(target.value) +
+                           "; write it as sent: \"/path\", or \"/path?query\" when the "
+                           "request has a query, percent-encoded, without spaces or a fragment");
+  }
+
+  void checkUpstreamHost(const ast::StringLiteral& host) {
+    const std::string& text = host.value;
+    if (isWireText(text) && text.find_first_of("/?@") == std::string::npos) return;
+    diagnostics_.error(DiagnosticCode::MalformedExpectation, host.loc,
+                       "an upstream never receives the Host " + quoted(text) +
+                           "; write it as sent: \"HOST\" or \"HOST:PORT\"");
+  }
+
+  void checkHeader(const ast::ExpectHeader& header) {
+    const std::string& name = header.name.value;
+    if (!isHttpToken(name)) {
+      diagnostics_.error(DiagnosticCode::InvalidHeaderName, header.name.loc,
+                         "invalid header name " + quoted(name));
+    } else if (mesh::isSidecarOwnedHeader(toLowerAscii(name))) {
+      const bool upstream = header.side == ast::ExpectHeader::Side::kUpstream;
+      const bool host = toLowerAscii(name) == "host";
+      diagnostics_.error(DiagnosticCode::ManagedHeaderExpectation, header.name.loc,
+                         "the sidecar manages " + quoted(toLowerAscii(name)) +
+                             " itself and no rule edits it" +
+                             (host && upstream ? "; use 'expect upstream host'" : ""));
+    }
+    if (header.value && hasControlCharacter(header.value->value)) {
+      diagnostics_.error(DiagnosticCode::HeaderValueControlCharacter, header.value->loc,
+                         "header value contains a control character");
+    }
   }
 
   void checkRequest(const ast::TestRequest& request) {

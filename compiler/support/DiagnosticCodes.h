@@ -60,6 +60,9 @@ enum class DiagnosticCode {
   MalformedLabel,
   ReservedLabel,
   InvalidCookie,
+  PathLiteralNeverMatches,
+  HeaderLiteralNeverMatches,
+  PathNotNormal,
   // Structure.
   MissingMeshHeader,
   MissingPort,
@@ -96,6 +99,9 @@ enum class DiagnosticCode {
   SharesTotal,
   DuplicateTestName,
   UnreachableExpectation,
+  MalformedExpectation,
+  ManagedHeaderExpectation,
+  ContradictoryExpectations,
 };
 
 struct DiagnosticCodeInfo {
@@ -156,6 +162,12 @@ inline constexpr DiagnosticCodeInfo kDiagnosticCodes[] = {
     {DiagnosticCode::ReservedLabel, "E0325", "a workload label meshc sets itself (app, version)"},
     {DiagnosticCode::InvalidCookie, "E0326",
      "a cookie name that is not an HTTP token, or a max age that is not whole seconds"},
+    {DiagnosticCode::PathLiteralNeverMatches, "W0301",
+     "a path literal no normalised path can match (e.g. \"/a/../b\")"},
+    {DiagnosticCode::HeaderLiteralNeverMatches, "W0302",
+     "a header literal with spaces or tabs no trimmed header value has"},
+    {DiagnosticCode::PathNotNormal, "W0303",
+     "a rewrite or redirect path that is not in normal form"},
     {DiagnosticCode::MissingMeshHeader, "E0401", "no 'mesh' header"},
     {DiagnosticCode::MissingPort, "E0402", "a service without a port"},
     {DiagnosticCode::MissingSubset, "E0403", "a service without a subset"},
@@ -194,13 +206,19 @@ inline constexpr DiagnosticCodeInfo kDiagnosticCodes[] = {
     {DiagnosticCode::DuplicateTestName, "E0611", "two tests with the same name"},
     {DiagnosticCode::UnreachableExpectation, "E0612",
      "an expected cluster the test's request can never reach"},
+    {DiagnosticCode::MalformedExpectation, "E0613",
+     "an expected upstream path, upstream host or redirect Location no sidecar sends"},
+    {DiagnosticCode::ManagedHeaderExpectation, "E0614",
+     "an expected header the sidecar manages itself (host, framing, hop-by-hop)"},
+    {DiagnosticCode::ContradictoryExpectations, "E0615",
+     "expectations of one test that no request can meet together"},
 };
 
 consteval bool codesAreInEnumOrder() {
   for (size_t i = 0; i < std::size(kDiagnosticCodes); ++i) {
     if (static_cast<size_t>(kDiagnosticCodes[i].code) != i) return false;
   }
-  return static_cast<size_t>(DiagnosticCode::UnreachableExpectation) + 1 ==
+  return static_cast<size_t>(DiagnosticCode::ContradictoryExpectations) + 1 ==
          std::size(kDiagnosticCodes);
 }
 static_assert(codesAreInEnumOrder(), "kDiagnosticCodes must list every code in enum order");

@@ -3,11 +3,112 @@
 #include <fmt/format.h>
 
 #include <iterator>
+#include <string>
+#include <vector>
 
 namespace mesh {
 namespace {
 
 std::string_view orEmpty(const char* text) { return text ? text : ""; }
+
+// A string, or null for "" (a part the action leaves as the request has it).
+void appendStringOrNull(std::string& out, std::string_view text) {
+  if (text.empty()) {
+    out += "null";
+  } else {
+    appendJsonString(out, text);
+  }
+}
+
+void appendHeaderEdits(std::string& out, const std::vector<HeaderEdit>& edits) {
+  out += '[';
+  for (size_t i = 0; i < edits.size(); ++i) {
+    out += i == 0 ? "{\"op\": " : ", {\"op\": ";
+    switch (edits[i].op) {
+      case HeaderEdit::Op::kSet:
+        out += "\"set\"";
+        break;
+      case HeaderEdit::Op::kAdd:
+        out += "\"add\"";
+        break;
+      case HeaderEdit::Op::kRemove:
+        out += "\"remove\"";
+        break;
+    }
+    out += ", \"name\": ";
+    appendJsonString(out, edits[i].name);
+    if (edits[i].op != HeaderEdit::Op::kRemove) {
+      out += ", \"value\": ";
+      appendJsonString(out, edits[i].value);
+    }
+    out += '}';
+  }
+  out += ']';
+}
+
+// null when the path is kept.
+void appendPathRewrite(std::string& out, const PathRewrite& path) {
+  switch (path.kind) {
+    case PathRewrite::Kind::kKeep:
+      out += "null";
+      return;
+    case PathRewrite::Kind::kFull:
+      out += "{\"full\": ";
+      appendJsonString(out, path.value);
+      out += '}';
+      return;
+    case PathRewrite::Kind::kPrefix:
+      out += "{\"prefix\": ";
+      appendJsonString(out, path.prefix);
+      out += ", \"replacement\": ";
+      appendJsonString(out, path.value);
+      out += '}';
+      return;
+  }
+}
+
+// Every action of the rule, each key always there (null or [] when the rule has none of it), so a
+// tool reads one shape.
+void appendActions(std::string& out, const RuleSettings& rule) {
+  out += ", \"request_headers\": ";
+  appendHeaderEdits(out, rule.requestHeaders);
+  out += ", \"response_headers\": ";
+  appendHeaderEdits(out, rule.responseHeaders);
+  out += ", \"direct_response\": ";
+  if (rule.directResponse) {
+    fmt::format_to(std::back_inserter(out),
+                   "{{\"status\": {}, \"body\": ", rule.directResponse->status);
+    appendJsonString(out, rule.directResponse->body);
+    out += '}';
+  } else {
+    out += "null";
+  }
+  out += ", \"redirect\": ";
+  if (rule.redirect) {
+    fmt::format_to(std::back_inserter(out),
+                   "{{\"status\": {}, \"scheme\": ", rule.redirect->status);
+    appendStringOrNull(out, rule.redirect->scheme);
+    out += ", \"host\": ";
+    appendStringOrNull(out, rule.redirect->host);
+    out += ", \"port\": ";
+    out += rule.redirect->port == 0 ? "null" : std::to_string(rule.redirect->port);
+    out += ", \"path\": ";
+    appendPathRewrite(out, rule.redirect->path);
+    out += '}';
+  } else {
+    out += "null";
+  }
+  out += ", \"rewrite\": ";
+  if (rule.rewrite) {
+    out += "{\"host\": ";
+    appendStringOrNull(out, rule.rewrite->host);
+    out += ", \"path\": ";
+    appendPathRewrite(out, rule.rewrite->path);
+    out += '}';
+  } else {
+    out += "null";
+  }
+}
 
 }  // namespace
 
@@ -77,7 +178,9 @@ std::string renderConfigJson(const mesh_module& module, const RuleTable& rules,
     appendJsonString(out, orEmpty(module.services[rule.service].name));
     out += ", \"location\": ";
     appendJsonString(out, rule.location);
-    fmt::format_to(std::back_inserter(out), ", \"timeout_ms\": {}}}", rule.timeoutMs);
+    fmt::format_to(std::back_inserter(out), ", \"timeout_ms\": {}", rule.timeoutMs);
+    appendActions(out, rule);
+    out += '}';
   }
   out += rules.size() ? "\n  ]" : "]";
 

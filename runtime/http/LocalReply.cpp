@@ -6,8 +6,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/write.hpp>
 
-#include "http/HeaderEdits.h"
 #include "http/Router.h"
+#include "policy/HeaderEditing.h"
 
 namespace mesh {
 namespace asio = boost::asio;

@@ -11,9 +11,9 @@
 
 #include "core/WorkerContext.h"
 #include "http/BodyReader.h"
-#include "http/HeaderEdits.h"
 #include "http/HopByHop.h"
 #include "http/MessageFraming.h"
+#include "policy/HeaderEditing.h"
 #include "upstream/Connector.h"
 
 namespace mesh {

@@ -14,7 +14,7 @@ namespace mesh {
 // hop-by-hop headers, no Expect (the sidecar answers 100-continue itself), a request id, HTTP/1.1.
 // Then, when a rule decided the request (`rule` is not null), its rewrite (the path changed, the
 // query kept, the Host replaced) and its request header edits, which have the last word on every
-// header the sidecar does not keep to itself (HeaderEdits.h).
+// header the sidecar does not keep to itself (policy/ForwardedRequest.h).
 void prepareUpstreamRequest(boost::beast::http::request<boost::beast::http::buffer_body>& request,
                             const ForwardedTarget& forwarded, const RuleSettings* rule, Prng& prng);
 

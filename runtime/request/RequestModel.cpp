@@ -14,14 +14,6 @@ mesh_str toMeshStr(std::string_view s) {
   return s.empty() ? mesh_str{"", 0} : mesh_str{s.data(), s.size()};
 }
 
-// A field value excludes its leading and trailing whitespace (RFC 9110 §5.5). The HTTP parser has
-// trimmed it already; a test's request, written by hand, may not have.
-std::string_view withoutOws(std::string_view value) {
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-  return value;
-}
-
 char toLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool equalsNoCase(std::string_view a, std::string_view b) {
@@ -44,6 +36,12 @@ std::optional<std::string_view> hostHeader(std::span<const HeaderField> headers)
 }
 
 }  // namespace
+
+std::string_view withoutOws(std::string_view value) {
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  return value;
+}
 
 RequestProblem RequestModel::build(const RequestInput& input, mesh_request& out) {
   TargetParts target;

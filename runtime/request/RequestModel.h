@@ -31,6 +31,11 @@ struct RequestInput {
   uint64_t seed = 0;                 // uniform random per request
 };
 
+// A field value without its leading and trailing whitespace (spaces and tabs, RFC 9110 §5.5), as
+// a policy sees it. The HTTP parser has trimmed it already; a test's request, written by hand, may
+// not have. meshc warns of a header literal no trimmed value can equal (W0302).
+std::string_view withoutOws(std::string_view value);
+
 // What the upstream receives in place of the request line's target and, for an absolute-form
 // target, the Host header: what the policy saw, so no upstream acts on a path other than the one
 // the policy matched.

@@ -102,6 +102,12 @@ class CompiledActions(meshtest.MeshTestCase):
             _, body = self.get(sent, host="files")
             self.assertEqual(received(body)[0], f"GET {forwarded} HTTP/1.1", sent)
 
+    def test_meshc_test_computes_what_the_wire_shows(self):
+        # The policy's test blocks state what the tests above see on the wire, computed by meshc
+        # test with the runtime's own code.
+        run = meshtest.run([MESHC, "test", POLICY], timeout=120)
+        self.assertEqual(run.returncode, 0, run.stdout + run.stderr)
+
 
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], "-v"])

@@ -278,6 +278,38 @@ TEST(NormalizedSource, IgnoresLayoutAndComments) {
   EXPECT_EQ(ast::normalizedSource(a), "mesh m { } service s { port 1 ; }");
 }
 
+TEST(Parser, ExpectationsOfWhatARuleDoesToTheRequest) {
+  const auto c = parseOnly(
+      "test \"t\" {\n"
+      "  expect redirect \"https://e/x\";\n"
+      "  expect upstream path \"/v2?q=1\";\n"
+      "  expect upstream host \"api\";\n"
+      "  expect upstream header \"x-env\" = \"canary\";\n"
+      "  expect response header \"x-debug\" absent;\n"
+      "}\n");
+  ASSERT_TRUE(c.ok) << c.rendered();
+  const std::vector<ast::Expectation>& e = c.policy.tests.at(0).expectations;
+  ASSERT_EQ(e.size(), 5u);
+  EXPECT_EQ(std::get<ast::ExpectRedirect>(e[0].kind).location.value, "https://e/x");
+  EXPECT_EQ(std::get<ast::ExpectUpstreamPath>(e[1].kind).target.value, "/v2?q=1");
+  EXPECT_EQ(std::get<ast::ExpectUpstreamHost>(e[2].kind).host.value, "api");
+  const auto& upstream = std::get<ast::ExpectHeader>(e[3].kind);
+  EXPECT_EQ(upstream.side, ast::ExpectHeader::Side::kUpstream);
+  EXPECT_EQ(upstream.name.value, "x-env");
+  ASSERT_TRUE(upstream.value.has_value());
+  EXPECT_EQ(upstream.value->value, "canary");
+  const auto& response = std::get<ast::ExpectHeader>(e[4].kind);
+  EXPECT_EQ(response.side, ast::ExpectHeader::Side::kResponse);
+  EXPECT_FALSE(response.value.has_value());
+  EXPECT_EQ(ast::print(c.policy),
+            "Test \"t\" @1:1\n"
+            "  ExpectRedirect \"https://e/x\" @2:3\n"
+            "  ExpectUpstreamPath \"/v2?q=1\" @3:3\n"
+            "  ExpectUpstreamHost \"api\" @4:3\n"
+            "  ExpectUpstreamHeader \"x-env\" \"canary\" @5:3\n"
+            "  ExpectResponseHeader \"x-debug\" absent @6:3\n");
+}
+
 TEST(AstPrinter, PrintsNodesWithPositions) {
   const auto c = parseOnly("mesh m {}\nservice s { port 80 http; }\n");
   ASSERT_TRUE(c.ok);

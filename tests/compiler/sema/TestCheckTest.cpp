@@ -69,5 +69,55 @@ TEST(TestCheck, ExpectationsTheRequestCannotReach) {
             "11:69: error[E0612]: a split stays within one service; 's' is not 'r'\n");
 }
 
+TEST(TestCheck, AcceptsExpectationsOfWhatARuleDoesToTheRequest) {
+  const auto c = check(withTests(
+      "test \"a\" { from w request GET \"http://r/x?y=1\"; expect routed r.v1;"
+      " expect upstream path \"/x?y=1\"; expect upstream host \"r:8080\";"
+      " expect upstream header \"X-Env\" = \"a\"; expect upstream header \"x-debug\" absent;"
+      " expect response header \"x-env\" = \"a\"; }\n"
+      "test \"b\" { from w request GET \"http://r/x\"; expect status 500;"
+      " expect redirect \"/x\"; expect response header \"x\" absent; }\n"));
+  // The redirect status is not checked against 500 here: E0615 wants a redirect's own status.
+  EXPECT_EQ(c.summary(),
+            "10:64: error[E0615]: a redirect's status is 301, 302, 303, 307 or 308; this test "
+            "also expects status 500\n");
+}
+
+TEST(TestCheck, MalformedAndContradictoryExpectationsOfARulesEffects) {
+  const auto c = check(withTests(
+      "test \"a\" { from w request GET \"http://r/\";\n"
+      "  expect upstream path \"x\"; expect upstream path \"/y\";\n"
+      "  expect upstream host \"r/x\"; expect redirect \"ftp://r/\";\n"
+      "  expect upstream header \"Host\" = \"r\"; expect upstream header \"a b\" absent;\n"
+      "  expect response header \"content-length\" absent;\n"
+      "  expect upstream header \"x\" = \"\\n\"; expect upstream header \"X\" absent;\n"
+      "}\n"
+      "test \"b\" { from w request GET \"http://r/\"; expect redirect \"/a\"; "
+      "expect routed r.v1; }\n"));
+  EXPECT_EQ(c.summary(),
+            "10:24: error[E0613]: an upstream never receives the path \"x\"; write it as sent: "
+            "\"/path\", or \"/path?query\" when the request has a query, percent-encoded, "
+            "without spaces or a fragment\n"
+            "10:29: error[E0604]: a second expectation of the upstream path; the first is at line "
+            "10\n"
+            "11:24: error[E0613]: an upstream never receives the Host \"r/x\"; write it as sent: "
+            "\"HOST\" or \"HOST:PORT\"\n"
+            "11:31: error[E0615]: this expectation needs the request answered by the sidecar, the "
+            "one at line 10 needs it forwarded upstream\n"
+            "11:47: error[E0613]: a sidecar never sends the Location \"ftp://r/\"; write it as "
+            "sent: \"https://HOST[:PORT]/path?query\", percent-encoded, without spaces or a "
+            "fragment\n"
+            "12:26: error[E0614]: the sidecar manages \"host\" itself and no rule edits it; use "
+            "'expect upstream host'\n"
+            "12:63: error[E0312]: invalid header name \"a b\"\n"
+            "13:26: error[E0614]: the sidecar manages \"content-length\" itself and no rule edits "
+            "it\n"
+            "14:32: error[E0311]: header value contains a control character\n"
+            "14:38: error[E0604]: a second expectation of the upstream header \"x\"; the first is "
+            "at line 14\n"
+            "16:66: error[E0615]: this expectation needs the request forwarded upstream, the one "
+            "at line 16 needs it answered by the sidecar\n");
+}
+
 }  // namespace
 }  // namespace meshc

@@ -31,8 +31,8 @@ TEST(ConfigJson, DescribesModuleAndCurrentEndpoints) {
     {"name": "productpage", "port": 9080, "first_rule": 2, "rule_count": 0}
   ],
   "rules": [
-    {"service": "reviews", "location": "test.mesh:3:5", "timeout_ms": 250},
-    {"service": "reviews", "location": "test.mesh:4:5", "timeout_ms": 0}
+    {"service": "reviews", "location": "test.mesh:3:5", "timeout_ms": 250, "request_headers": [], "response_headers": [], "direct_response": null, "redirect": null, "rewrite": null},
+    {"service": "reviews", "location": "test.mesh:4:5", "timeout_ms": 0, "request_headers": [], "response_headers": [], "direct_response": null, "redirect": null, "rewrite": null}
   ],
   "clusters": [
     {"name": "reviews.v1", "service": "reviews", "subset": "v1", "endpoints": ["10.0.0.1:9080"]},
@@ -41,6 +41,54 @@ TEST(ConfigJson, DescribesModuleAndCurrentEndpoints) {
   "inbound_app": "127.0.0.1:8080"
 }
 )");
+}
+
+// The "rules" array of the document.
+std::string rulesOf(const TestModule& module) {
+  EndpointIds ids;
+  const ClusterTable table(module.module, {}, std::nullopt, ids);
+  const RuleTable rules(module.module);
+  const std::string json = renderConfigJson(module.module, rules, table);
+  const size_t begin = json.find("\"rules\": [");
+  const size_t end = json.find("\n  ],\n  \"clusters\"");
+  return json.substr(begin, end - begin);
+}
+
+TEST(ConfigJson, DescribesEveryActionOfARule) {
+  TestModule module;
+  const mesh_header_edit requestEdits[] = {{"x-env", "prod", MESH_HEADER_SET, 0},
+                                           {"x-tag", "b", MESH_HEADER_ADD, 0},
+                                           {"x-debug", "", MESH_HEADER_REMOVE, 0}};
+  const mesh_header_edit responseEdits[] = {{"cache-control", "no-store", MESH_HEADER_SET, 0}};
+  const mesh_header_edits request{requestEdits, 3, 0};
+  const mesh_header_edits response{responseEdits, 1, 0};
+  const mesh_rewrite rewrite{"backend.internal", {"/v2", "/api", MESH_PATH_PREFIX, 0}};
+  const mesh_action forwarding[] = {{MESH_ACTION_TIMEOUT, 0, &module.timeout},
+                                    {MESH_ACTION_REQUEST_HEADERS, 0, &request},
+                                    {MESH_ACTION_RESPONSE_HEADERS, 0, &response},
+                                    {MESH_ACTION_REWRITE, 0, &rewrite}};
+  const mesh_redirect redirect{"https", "", {"/new", "", MESH_PATH_FULL, 0}, 8443, 308};
+  const mesh_action redirecting[] = {{MESH_ACTION_REDIRECT, 0, &redirect}};
+  module.rules[0].actions = forwarding;
+  module.rules[0].action_count = 4;
+  module.rules[1].actions = redirecting;
+  module.rules[1].action_count = 1;
+  EXPECT_EQ(rulesOf(module),
+            R"("rules": [
+    {"service": "reviews", "location": "test.mesh:3:5", "timeout_ms": 250, "request_headers": [{"op": "set", "name": "x-env", "value": "prod"}, {"op": "add", "name": "x-tag", "value": "b"}, {"op": "remove", "name": "x-debug"}], "response_headers": [{"op": "set", "name": "cache-control", "value": "no-store"}], "direct_response": null, "redirect": null, "rewrite": {"host": "backend.internal", "path": {"prefix": "/api", "replacement": "/v2"}}},
+    {"service": "reviews", "location": "test.mesh:4:5", "timeout_ms": 0, "request_headers": [], "response_headers": [], "direct_response": null, "redirect": {"status": 308, "scheme": "https", "host": null, "port": 8443, "path": {"full": "/new"}}, "rewrite": null})");
+
+  const mesh_direct_response answer{"ok\n", 200, 0};
+  const mesh_action answering[] = {{MESH_ACTION_DIRECT_RESPONSE, 0, &answer}};
+  const mesh_rewrite hostOnly{"other", {"", "", MESH_PATH_KEEP, 0}};
+  const mesh_action rewriting[] = {{MESH_ACTION_REWRITE, 0, &hostOnly}};
+  module.rules[0].actions = rewriting;
+  module.rules[0].action_count = 1;
+  module.rules[1].actions = answering;
+  EXPECT_EQ(rulesOf(module),
+            R"("rules": [
+    {"service": "reviews", "location": "test.mesh:3:5", "timeout_ms": 0, "request_headers": [], "response_headers": [], "direct_response": null, "redirect": null, "rewrite": {"host": "other", "path": null}},
+    {"service": "reviews", "location": "test.mesh:4:5", "timeout_ms": 0, "request_headers": [], "response_headers": [], "direct_response": {"status": 200, "body": "ok\n"}, "redirect": null, "rewrite": null})");
 }
 
 }  // namespace

@@ -1,9 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <boost/beast/http/fields.hpp>
 #include <string>
 #include <vector>
 
-#include "http/HeaderEdits.h"
+#include "policy/HeaderEditing.h"
 
 namespace mesh {
 namespace {
@@ -19,7 +20,7 @@ std::vector<std::string> lines(const http::fields& fields) {
 
 using Op = HeaderEdit::Op;
 
-TEST(HeaderEdits, SetReplacesEveryFieldOfTheNameOrAddsOne) {
+TEST(HeaderEditing, SetReplacesEveryFieldOfTheNameOrAddsOne) {
   http::fields fields;
   fields.insert("Accept", "*/*");
   fields.insert("X-Env", "a");
@@ -31,7 +32,7 @@ TEST(HeaderEdits, SetReplacesEveryFieldOfTheNameOrAddsOne) {
             (std::vector<std::string>{"Accept: */*", "X-Other: 1", "x-env: prod", "x-new: 1"}));
 }
 
-TEST(HeaderEdits, AddAppendsAndRemoveDeletesEveryField) {
+TEST(HeaderEditing, AddAppendsAndRemoveDeletesEveryField) {
   http::fields fields;
   fields.insert("Cookie", "a=1");
   fields.insert("X-Debug", "1");
@@ -42,7 +43,7 @@ TEST(HeaderEdits, AddAppendsAndRemoveDeletesEveryField) {
   EXPECT_EQ(lines(fields), (std::vector<std::string>{"Cookie: a=1", "cookie: b=2"}));
 }
 
-TEST(HeaderEdits, EditsApplyInTheOrderGiven) {
+TEST(HeaderEditing, EditsApplyInTheOrderGiven) {
   http::fields fields;
   const HeaderEdit addThenRemove[] = {{"x-a", "1", Op::kAdd}, {"x-a", "", Op::kRemove}};
   applyHeaderEdits(fields, addThenRemove);
@@ -56,7 +57,7 @@ TEST(HeaderEdits, EditsApplyInTheOrderGiven) {
   EXPECT_EQ(lines(fields), (std::vector<std::string>{"x-a: 1", "x-a: 2", "x-b: 3"}));
 }
 
-TEST(HeaderEdits, SkipsWhatTheSidecarKeepsToItself) {
+TEST(HeaderEditing, SkipsWhatTheSidecarKeepsToItself) {
   http::fields fields;
   fields.insert("Host", "reviews");
   fields.insert("Content-Length", "3");

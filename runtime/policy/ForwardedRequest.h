@@ -1,0 +1,44 @@
+#pragma once
+
+// What a rule changes in the request the sidecar forwards, with no Boost here: the sidecar applies
+// it to the Beast message it sends upstream (http/UpstreamRequest), `meshc test` and `explain` to
+// their model of that message, so a test's expectations of the upstream request and the wire
+// agree by construction.
+
+#include <string>
+#include <string_view>
+
+#include "policy/HeaderEditing.h"
+#include "policy/RuleTable.h"
+#include "request/HopByHop.h"
+
+namespace mesh {
+
+// The target the upstream receives: `target` (the policy's path, then '?' and the query as
+// received) with its path rewritten by the rule, the query kept. Returns `target` itself when
+// nothing changes (no copy), else a view of `storage`.
+std::string_view rewrittenTarget(std::string_view target, const RuleSettings& rule,
+                                 std::string& storage);
+
+// The sidecar's own changes to the header fields of a request it forwards, before the rule's: no
+// hop-by-hop fields, no Expect (the sidecar answers 100-continue itself), and an x-request-id,
+// `newRequestId()` (a string_view) when the request has none. `Fields` as for
+// removeHopByHopFields(), plus contains(name) and set(name, value).
+template <typename Fields, typename NewRequestId>
+void applySidecarForwardedChanges(Fields& fields, NewRequestId newRequestId) {
+  removeHopByHopFields(fields);
+  fields.erase("expect");
+  if (!fields.contains("x-request-id")) fields.set("x-request-id", newRequestId());
+}
+
+// The rule's own changes to the forwarded request's header fields, after the sidecar's (Host from
+// an absolute-form target, applySidecarForwardedChanges()): a rewrite's Host, then the
+// request header edits, which have the last word on every header the sidecar does not keep to
+// itself. `Fields` as for applyHeaderEdits().
+template <typename Fields>
+void applyForwardedHeaderChanges(Fields& fields, const RuleSettings& rule) {
+  if (rule.rewrite && !rule.rewrite->host.empty()) fields.set("host", rule.rewrite->host);
+  applyHeaderEdits(fields, rule.requestHeaders);
+}
+
+}  // namespace mesh
