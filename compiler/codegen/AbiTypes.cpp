@@ -45,6 +45,8 @@ AbiTypes AbiTypes::get(llvm::LLVMContext& context) {
   t.pathRewrite = namedStruct(context, "mesh_path_rewrite", {charPtr, charPtr, i32, i32});
   t.redirect = namedStruct(context, "mesh_redirect", {charPtr, charPtr, t.pathRewrite, i32, i32});
   t.rewrite = namedStruct(context, "mesh_rewrite", {charPtr, t.pathRewrite});
+  t.mirror = namedStruct(context, "mesh_mirror", {i32, i32});
+  t.mirrors = namedStruct(context, "mesh_mirrors", {t.mirror->getPointerTo(), i32, i32});
   t.rule =
       namedStruct(context, "mesh_rule", {charPtr, t.action->getPointerTo(), i32, i32, i32, i32});
   t.routeFn = llvm::FunctionType::get(i32, {t.request->getPointerTo(), t.decision->getPointerTo()},
@@ -66,8 +68,8 @@ std::vector<StructLayoutReport> abiStructLayouts() {
   for (llvm::StructType* type :
        {types.str, types.header, types.regexMatcher, types.request, types.decision, types.cluster,
         types.service, types.action, types.timeoutAction, types.headerEdit, types.headerEdits,
-        types.directResponse, types.pathRewrite, types.redirect, types.rewrite, types.rule,
-        types.module}) {
+        types.directResponse, types.pathRewrite, types.redirect, types.rewrite, types.mirror,
+        types.mirrors, types.rule, types.module}) {
     const llvm::StructLayout* structLayout = layout.getStructLayout(type);
     StructLayoutReport report;
     report.name = type->getName().str();

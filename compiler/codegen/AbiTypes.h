@@ -93,6 +93,8 @@ struct AbiTypes {
   llvm::StructType* pathRewrite;
   llvm::StructType* redirect;
   llvm::StructType* rewrite;
+  llvm::StructType* mirror;
+  llvm::StructType* mirrors;
   llvm::StructType* rule;
   llvm::StructType* module;
   llvm::FunctionType* routeFn;
