@@ -46,9 +46,10 @@ struct TestPasses {
 
   bool operator()(const Equals& t) const { return value == t.value; }
   bool operator()(const Prefix& t) const { return value.starts_with(t.value); }
+  // The empty value (`path prefix "/"`) passes every path, `*` of `OPTIONS *` too (Policy.h).
   bool operator()(const SegmentPrefix& t) const {
-    return value.starts_with(t.value) &&
-           (value.size() == t.value.size() || value[t.value.size()] == '/');
+    return t.value.empty() || (value.starts_with(t.value) && (value.size() == t.value.size() ||
+                                                             value[t.value.size()] == '/'));
   }
   bool operator()(const Suffix& t) const { return value.ends_with(t.value); }
   bool operator()(const Regex& t) const {
