@@ -24,6 +24,9 @@ struct RuleSettings {
   std::optional<DirectResponse> directResponse;
   std::optional<Redirect> redirect;
   std::optional<Rewrite> rewrite;
+  // Copies of the forwarded request, each taken by its own draw (mirrorTaken); only on a rule
+  // that forwards.
+  std::vector<Mirror> mirrors;
 };
 
 // Decodes one action into `settings`. Returns an empty string, or why the action is unusable: an
