@@ -19,6 +19,8 @@ struct Outcome {
   bool routed = false;
   std::map<std::string, uint32_t> shares;  // empty for a rule without backends
   uint64_t timeoutMs = 0;
+  // Mirrored clusters by name (cluster indices differ between the two modules) -> weight.
+  std::map<std::string, uint32_t> mirrors;
   std::vector<std::string> settings;  // every other action, as the IR dump writes it
 
   bool operator==(const Outcome&) const = default;
@@ -38,6 +40,9 @@ struct Outcome {
     }
     if (!shares.empty()) {
       text += timeoutMs == 0 ? ", no timeout" : ", timeout " + formatDuration(timeoutMs);
+    }
+    for (const auto& [cluster, weight] : mirrors) {
+      text += ", mirror " + cluster + " " + formatPercent(weight);
     }
     for (const std::string& setting : settings) text += ", " + setting;
     return text;
@@ -62,7 +67,7 @@ Outcome outcomeOf(const ir::Module& module, const ir::Rule& rule) {
              },
              rule.target);
   for (const ir::Action& action : rule.actions) {
-    const auto describe = [&] { outcome.settings.push_back(ir::describe(action)); };
+    const auto describe = [&] { outcome.settings.push_back(ir::describe(module, action)); };
     std::visit(Overloaded{
                    [&](const ir::RequestTimeout& t) { outcome.timeoutMs = t.milliseconds; },
                    [&](const ir::RequestHeaderEdits&) { describe(); },
@@ -70,6 +75,11 @@ Outcome outcomeOf(const ir::Module& module, const ir::Rule& rule) {
                    [&](const ir::DirectResponse&) { describe(); },
                    [&](const ir::Redirect&) { describe(); },
                    [&](const ir::Rewrite&) { describe(); },
+                   [&](const ir::Mirrors& m) {
+                     for (const ir::MirrorTarget& target : m.targets) {
+                       outcome.mirrors[module.clusters.at(target.cluster).name()] = target.weight;
+                     }
+                   },
                },
                action);
   }

@@ -121,4 +121,19 @@ uint32_t evaluateRoute(const Module& module, const mesh_request& request,
   return MESH_ROUTE_NO_RULE;
 }
 
+std::vector<uint32_t> mirroredClusters(const Rule& rule, uint64_t seed) {
+  std::vector<uint32_t> clusters;
+  for (const Action& action : rule.actions) {
+    const auto* mirrors = std::get_if<Mirrors>(&action);
+    if (mirrors == nullptr) continue;
+    for (size_t i = 0; i < mirrors->targets.size(); ++i) {
+      const MirrorTarget& target = mirrors->targets[i];
+      if (mesh_draw(seed, MESH_DRAW_MIRROR + i) % kWeightTotal < target.weight) {
+        clusters.push_back(target.cluster);
+      }
+    }
+  }
+  return clusters;
+}
+
 }  // namespace meshc::ir

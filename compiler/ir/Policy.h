@@ -125,8 +125,19 @@ struct Rewrite {
   PathRewrite path;
 };
 
+// A copy of the forwarded request goes to each target whose own draw,
+// `mesh_draw(request.seed, MESH_DRAW_MIRROR + i) % kWeightTotal` for the i-th target, is below its
+// weight (abi.h); the copy's response is discarded. Targets name distinct clusters, of any service.
+struct MirrorTarget {
+  uint32_t cluster = 0;  // index into Module::clusters
+  uint32_t weight = 0;   // basis points, 1-10000
+};
+struct Mirrors {
+  std::vector<MirrorTarget> targets;
+};
+
 using Action = std::variant<RequestTimeout, RequestHeaderEdits, ResponseHeaderEdits, DirectResponse,
-                            Redirect, Rewrite>;
+                            Redirect, Rewrite, Mirrors>;
 
 struct Rule {
   // The rule matches when any conjunction holds; `otherwise` is one empty conjunction.
