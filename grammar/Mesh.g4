@@ -21,7 +21,7 @@ name
   | 'split' | 'workload' | 'version' | 'calls' | 'test' | 'from' | 'request' | 'principal'
   | 'expect' | 'routed' | 'status' | 'no' | 'or' | 'not' | 'starts_with' | 'suffix' | 'matches'
   | 'absent' | 'query' | 'merge_slashes' | 'encoded_slashes' | 'redirect' | 'respond' | 'rewrite'
-  | 'set' | 'add' | 'remove' | 'response' | 'scheme' | 'host'
+  | 'set' | 'add' | 'remove' | 'response' | 'scheme' | 'host' | 'mirror' | 'mirrored'
   ;
 
 meshDecl
@@ -87,6 +87,7 @@ ruleSetting
   | 'port' INT ';'                                                  # settingPort
   | 'path' STRING ';'                                               # settingPath
   | 'prefix' STRING ';'                                             # settingPrefix
+  | 'mirror' clusterRef PERCENT? ';'                                # settingMirror
   ;
 
 // A rule matches when any of its groups does, a group when all its conditions hold: the shape
@@ -156,6 +157,7 @@ expectation
   | 'status' INT                                                 # expectStatus
   | 'timeout' DURATION                                           # expectTimeout
   | 'no' 'timeout'                                               # expectNoTimeout
+  | 'mirrored' clusterRef PERCENT?                               # expectMirrored
   ;
 
 clusterRef

@@ -312,6 +312,11 @@ class AstBuilder {
     if (auto* c = dynamic_cast<MeshParser::SettingPrefixContext*>(context)) {
       return RedirectSetting{RedirectSetting::Part::Prefix, string(c->STRING()).value, 0, at};
     }
+    if (auto* c = dynamic_cast<MeshParser::SettingMirrorContext*>(context)) {
+      MirrorSetting mirror{clusterRef(c->clusterRef()), std::nullopt, at};
+      if (c->PERCENT() != nullptr) mirror.percent = percent(c->PERCENT());
+      return mirror;
+    }
     throw std::logic_error("AstBuilder: a rule setting alternative of the grammar is not handled");
   }
 
@@ -451,6 +456,11 @@ class AstBuilder {
     }
     if (dynamic_cast<MeshParser::ExpectNoTimeoutContext*>(context) != nullptr) {
       return ExpectTimeout{};
+    }
+    if (auto* mirrored = dynamic_cast<MeshParser::ExpectMirroredContext*>(context)) {
+      ExpectMirrored expected{clusterRef(mirrored->clusterRef()), std::nullopt};
+      if (mirrored->PERCENT() != nullptr) expected.percent = percent(mirrored->PERCENT());
+      return expected;
     }
     throw std::logic_error("AstBuilder: an expectation alternative of the grammar is not handled");
   }

@@ -94,6 +94,10 @@ class Printer {
               line(3,
                    "Redirect" + redirectPartName(r.part) + " " + quoted(r.value) + " " + at(r.loc));
             },
+            [&](const MirrorSetting& m) {
+              line(3, "Mirror " + m.target.service.name + "." + m.target.subset.name +
+                          (m.percent ? " " + m.percent->text : "") + " " + at(m.loc));
+            },
         },
         setting);
   }
@@ -254,6 +258,11 @@ class Printer {
                      [&](const ExpectStatus& e) {
                        line(1,
                             "ExpectStatus " + std::to_string(e.status) + " " + at(expectation.loc));
+                     },
+                     [&](const ExpectMirrored& e) {
+                       line(1, "ExpectMirrored " + clusterRef(e.cluster) +
+                                   (e.percent ? " " + e.percent->text : "") + " " +
+                                   at(expectation.loc));
                      },
                      [&](const ExpectTimeout& e) {
                        line(1, "ExpectTimeout " +

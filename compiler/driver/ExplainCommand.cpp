@@ -87,6 +87,15 @@ void print(const ir::Module& module, const policytest::Explanation& explanation)
                   << module.clusters.at(explanation.drawnCluster).name() << "\n";
       }
       std::cout << "settings: " << policytest::describeTimeout(outcome.settings.timeoutMs) << "\n";
+      if (!outcome.settings.mirrors.empty()) {
+        std::cout << "mirrors: " << policytest::describeMirrors(module, outcome.settings)
+                  << "\n  this request's own draws: ";
+        std::string drawn;
+        for (const uint32_t cluster : explanation.drawnMirrors) {
+          drawn += (drawn.empty() ? "" : ", ") + module.clusters.at(cluster).name();
+        }
+        std::cout << (drawn.empty() ? "no copy" : "copies to " + drawn) << "\n";
+      }
       break;
     case policytest::Outcome::Kind::Answered:
       std::cout << " by the rule at " << outcome.settings.location << "\n";

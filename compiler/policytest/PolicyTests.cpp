@@ -100,6 +100,8 @@ TestResult PolicyTests::runOne(const ast::TestCase& test) {
     result.actual += " by the rule at " + result.decidingRule;
     if (outcome.kind == Outcome::Kind::Routed) {
       result.actual += ", " + describeTimeout(outcome.settings.timeoutMs);
+      const std::string mirrors = describeMirrors(module, outcome.settings);
+      if (!mirrors.empty()) result.actual += ", mirror " + mirrors;
     }
     reachedRules_[result.decidingRule] = true;
     for (const auto& [cluster, share] : outcome.shares) {
@@ -158,6 +160,17 @@ TestResult PolicyTests::runOne(const ast::TestCase& test) {
               const uint64_t ms = e.timeout ? e.timeout->milliseconds : 0;
               expected = describeTimeout(ms);
               return routed && outcome.settings.timeoutMs == ms;
+            },
+            [&](const ast::ExpectMirrored& e) {
+              const uint32_t weight = e.percent ? e.percent->basisPoints : ir::kWeightTotal;
+              expected = "mirror " + clusterName(e.cluster) + " " + formatPercent(weight);
+              return routed &&
+                     std::any_of(outcome.settings.mirrors.begin(), outcome.settings.mirrors.end(),
+                                 [&](const mesh::Mirror& mirror) {
+                                   return module.clusters.at(mirror.cluster).name() ==
+                                              clusterName(e.cluster) &&
+                                          mirror.weight == weight;
+                                 });
             },
         },
         expectation.kind);

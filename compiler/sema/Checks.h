@@ -28,6 +28,9 @@ void checkLiterals(const ast::Policy& policy, Diagnostics& diagnostics);
 // sidecar can use: statuses, schemes, hosts, paths, header edits.
 void checkRuleSettings(const ast::Policy& policy, Diagnostics& diagnostics);
 
+// A mirror's percentage (in a rule or a test's expectation) is over 0% and at most 100% (E0327).
+void checkMirrorPercent(const ast::Percent& percent, Diagnostics& diagnostics);
+
 // A split's weights total exactly 100%.
 void checkSplitWeights(const ast::Policy& policy, Diagnostics& diagnostics);
 

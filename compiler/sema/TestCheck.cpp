@@ -34,6 +34,8 @@ class TestChecker {
     }
     const ast::Expectation* destination = nullptr;
     const ast::Expectation* timeout = nullptr;
+    std::map<std::string, const ast::Expectation*> mirrors;  // by "service.subset"
+
     for (const ast::Expectation& expectation : test.expectations) {
       std::visit(Overloaded{
                      [&](const ast::ExpectRouted& e) {
@@ -57,6 +59,13 @@ class TestChecker {
                        }
                      },
                      [&](const ast::ExpectTimeout&) { once(timeout, expectation, "the timeout"); },
+                     [&](const ast::ExpectMirrored& e) {
+                       const std::string name =
+                           e.cluster.service.name + "." + e.cluster.subset.name;
+                       once(mirrors[name], expectation, "the mirror to " + name);
+                       checkCluster(e.cluster);
+                       if (e.percent) checkMirrorPercent(*e.percent, diagnostics_);
+                     },
                  },
                  expectation.kind);
     }

@@ -29,6 +29,7 @@ enum class DiagnosticCode {
   DuplicateWorkload,
   DuplicateCallee,
   UnknownWorkload,
+  DuplicateMirrorTarget,
   // Literals.
   UnknownEscape,
   NumberTooLarge,
@@ -52,6 +53,7 @@ enum class DiagnosticCode {
   InvalidRedirectScheme,
   MalformedHostName,
   ManagedHeaderEdit,
+  MirrorPercentOutOfRange,
   // Structure.
   MissingMeshHeader,
   MissingPort,
@@ -110,6 +112,7 @@ inline constexpr DiagnosticCodeInfo kDiagnosticCodes[] = {
     {DiagnosticCode::DuplicateWorkload, "E0206", "two workloads with the same name"},
     {DiagnosticCode::DuplicateCallee, "E0207", "a service named twice in one 'calls' list"},
     {DiagnosticCode::UnknownWorkload, "E0208", "a workload name the policy does not declare"},
+    {DiagnosticCode::DuplicateMirrorTarget, "E0213", "a subset mirrored twice by one rule"},
     {DiagnosticCode::UnknownEscape, "E0301", "an unknown escape sequence in a string"},
     {DiagnosticCode::NumberTooLarge, "E0302", "a number too large for its kind"},
     {DiagnosticCode::PercentTooPrecise, "E0303", "a percentage with more than two decimals"},
@@ -134,6 +137,7 @@ inline constexpr DiagnosticCodeInfo kDiagnosticCodes[] = {
     {DiagnosticCode::MalformedHostName, "E0321", "a redirect or rewrite host that is no DNS name"},
     {DiagnosticCode::ManagedHeaderEdit, "E0322",
      "a header edit of a header the sidecar manages (host, framing, hop-by-hop)"},
+    {DiagnosticCode::MirrorPercentOutOfRange, "E0327", "a mirror percentage of 0% or over 100%"},
     {DiagnosticCode::MissingMeshHeader, "E0401", "no 'mesh' header"},
     {DiagnosticCode::MissingPort, "E0402", "a service without a port"},
     {DiagnosticCode::MissingSubset, "E0403", "a service without a subset"},
