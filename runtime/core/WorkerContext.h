@@ -41,6 +41,7 @@ struct WorkerContext {
   Prng prng;
   SessionList sessions;
   MirrorBudget mirrorBudget;  // what mirrored requests in flight may hold
+  SessionList mirrors;        // mirrored requests in flight, which a drain cuts off
 };
 
 }  // namespace mesh

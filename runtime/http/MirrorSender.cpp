@@ -6,7 +6,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -29,18 +28,39 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
 // How one try on a connection ended.
 enum class TryResult {
-  kAnswered,  // a whole response came back
+  kReusable,  // a whole response came back, and the connection may carry another request
+  kAnswered,  // a whole response came back; the connection ends with it
   kNoAnswer,  // the connection failed before any byte of a response
   kBroken,    // the connection failed during the response
 };
 
-// One mirrored request in flight. Its deadline holds it weakly: when the time is up it closes the
-// connection, which ends whatever the coroutine waits on; once the coroutine is done, the deadline
-// finds nothing to close.
-struct MirrorSend {
+// Why a mirrored request was cut off before it was done.
+enum class Cut {
+  kNo,
+  kDeadline,  // its own time limit passed
+  kDrain,     // the sidecar drains: copies are not worth waiting for
+};
+
+// One mirrored request in flight, listed in its worker's `mirrors` so that a drain can cut it
+// off. Its deadline holds it weakly: when the time is up it closes the connection, which ends
+// whatever the coroutine waits on; once the coroutine is done, the deadline finds nothing to close.
+class MirrorSend final : public DrainableSession {
+ public:
   MirrorSend(WorkerContext& w, std::shared_ptr<const MirrorPayload> p, uint32_t c,
              const asio::any_io_executor& executor)
-      : worker(w), payload(std::move(p)), cluster(c), table(w.clusters), deadline(executor) {}
+      : worker(w), payload(std::move(p)), cluster(c), table(w.clusters), deadline(executor) {
+    worker.mirrors.add(this);
+  }
+  ~MirrorSend() override { worker.mirrors.remove(this); }
+  MirrorSend(const MirrorSend&) = delete;
+  MirrorSend& operator=(const MirrorSend&) = delete;
+
+  void closeIfIdle() override { cutOff(Cut::kDrain); }
+
+  void cutOff(Cut why) {
+    if (cut == Cut::kNo) cut = why;
+    if (connection) connection->stream.close();
+  }
 
   WorkerContext& worker;
   std::shared_ptr<const MirrorPayload> payload;
@@ -49,8 +69,7 @@ struct MirrorSend {
   const std::shared_ptr<const ClusterTable> table;
   std::unique_ptr<UpstreamConnection> connection;
   asio::steady_timer deadline;
-  bool expired = false;
-  bool keepAlive = false;
+  Cut cut = Cut::kNo;
 };
 
 void armDeadline(const std::shared_ptr<MirrorSend>& send, std::chrono::milliseconds timeout) {
@@ -58,9 +77,7 @@ void armDeadline(const std::shared_ptr<MirrorSend>& send, std::chrono::milliseco
   send->deadline.async_wait(
       [weak = std::weak_ptr<MirrorSend>(send)](const boost::system::error_code& ec) {
         const std::shared_ptr<MirrorSend> live = weak.lock();
-        if (ec || !live) return;
-        live->expired = true;
-        if (live->connection) live->connection->stream.close();
+        if (!ec && live) live->cutOff(Cut::kDeadline);
       });
 }
 
@@ -82,8 +99,8 @@ asio::awaitable<TryResult> readResponse(MirrorSend& send) {
                                                            parser, scratch.get(), headerFields);
       if (readError) co_return TryResult::kBroken;
     }
-    send.keepAlive = parser.get().keep_alive() && !parser.need_eof();
-    co_return TryResult::kAnswered;
+    co_return parser.get().keep_alive() && !parser.need_eof() ? TryResult::kReusable
+                                                              : TryResult::kAnswered;
   }
 }
 
@@ -100,10 +117,10 @@ asio::awaitable<TryResult> tryOnce(MirrorSend& send) {
 asio::awaitable<bool> connect(MirrorSend& send, const Endpoint& endpoint) {
   send.connection =
       std::make_unique<UpstreamConnection>(send.deadline.get_executor(), send.worker.stats);
-  const std::function<bool()> abandoned = [&send] { return send.expired; };
+  const std::function<bool()> abandoned = [&send] { return send.cut != Cut::kNo; };
   const beast::error_code ec =
       co_await connectUpstream(*send.connection, endpoint.address, abandoned);
-  if (ec || send.expired) {
+  if (ec || send.cut != Cut::kNo) {
     send.worker.stats.connectFailed();
     send.connection.reset();
     co_return false;
@@ -130,7 +147,7 @@ asio::awaitable<void> run(std::shared_ptr<MirrorSend> send, std::chrono::millise
   TryResult result = TryResult::kNoAnswer;
   // A pooled connection can have died unseen: then, as for the primary, one more try on a new
   // connection, which the peer cannot have acted on twice when nothing came back.
-  for (int tries = 0; tries < 2 && !send->expired; ++tries) {
+  for (int tries = 0; tries < 2 && send->cut == Cut::kNo; ++tries) {
     const bool pooled = send->connection != nullptr;
     if (!pooled && !co_await connect(*send, endpoint)) break;
     result = co_await tryOnce(*send);
@@ -138,13 +155,24 @@ asio::awaitable<void> run(std::shared_ptr<MirrorSend> send, std::chrono::millise
     send->connection.reset();
   }
   send->deadline.cancel();
-  const bool answered = result == TryResult::kAnswered && !send->expired;
+  bool answered = false;
+  switch (result) {
+    case TryResult::kReusable:
+      answered = true;
+      if (send->cut == Cut::kNo && send->connection->stream.isOpen()) {
+        send->connection->reused = false;
+        worker.pool.give(endpoint.id, std::move(send->connection));
+      }
+      break;
+    case TryResult::kAnswered:
+      answered = true;
+      break;
+    case TryResult::kNoAnswer:
+    case TryResult::kBroken:
+      break;
+  }
   worker.stats.recordMirror(send->cluster,
                             answered ? MirrorResult::kSucceeded : MirrorResult::kFailed);
-  if (answered && send->keepAlive && send->connection && send->connection->stream.isOpen()) {
-    send->connection->reused = false;
-    worker.pool.give(endpoint.id, std::move(send->connection));
-  }
   send->connection.reset();
 }
 
@@ -159,6 +187,8 @@ std::chrono::milliseconds mirrorTimeout(uint64_t ruleTimeoutMs) {
 
 void dispatchMirrors(MirrorCopy& copy, WorkerContext& worker, const asio::any_io_executor& executor,
                      uint64_t ruleTimeoutMs) {
+  // A draining sidecar starts nothing it would have to wait for.
+  if (worker.state.draining()) copy.abandon(worker.stats);
   const std::shared_ptr<const MirrorPayload> payload = copy.finish();
   if (!payload) return;
   const std::chrono::milliseconds timeout = mirrorTimeout(ruleTimeoutMs);

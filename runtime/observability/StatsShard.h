@@ -29,8 +29,8 @@ struct RequestSeriesKey {
 enum class MirrorResult : uint8_t {
   kSent,       // dispatched to the mirror cluster
   kSucceeded,  // a whole response came back, whatever its status
-  kFailed,     // no connection, an I/O error or the mirror's timeout
-  kSkipped,    // not sent: over a memory limit, or the request's body never arrived whole
+  kFailed,     // no connection, an I/O error, the mirror's timeout or a drain
+  kSkipped,    // not sent: over a memory limit, the body never arrived whole, or a drain
 };
 inline constexpr size_t kMirrorResultCount = 4;
 

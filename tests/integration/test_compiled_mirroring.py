@@ -10,6 +10,7 @@ tests/integration and tests/runtime)
 import os
 import queue
 import re
+import signal
 import socket
 import sys
 import tempfile
@@ -112,14 +113,20 @@ class Holds(FakeUpstream):
                 self.ended.put("closed by the sidecar")
 
 
+def compile_sidecar(group):
+    """The path of client-v1's sidecar, compiled into the group's scratch directory."""
+    out_dir = tempfile.mkdtemp(prefix="meshc-sidecars-", dir=group.workdir)
+    run = meshtest.run([MESHC, "compile", POLICY, "-o", out_dir, "--workload", "client-v1"],
+                       timeout=120)
+    if run.returncode != 0:
+        raise meshtest.MeshTestError(f"meshc compile failed:\n{run.stderr}")
+    return os.path.join(out_dir, "sidecar-client-v1")
+
+
 class CompiledMirroring(meshtest.MeshTestCase):
     @classmethod
     def start(cls):
-        out_dir = tempfile.mkdtemp(prefix="meshc-sidecars-", dir=cls.group.workdir)
-        run = meshtest.run([MESHC, "compile", POLICY, "-o", out_dir, "--workload", "client-v1"],
-                           timeout=120)
-        if run.returncode != 0:
-            raise meshtest.MeshTestError(f"meshc compile failed:\n{run.stderr}")
+        sidecar = compile_sidecar(cls.group)
         cls.primary = Recorder("primary")
         cls.shadow = Recorder("shadow")
         cls.sampled = Recorder("sampled")
@@ -129,9 +136,8 @@ class CompiledMirroring(meshtest.MeshTestCase):
                      f"sampled.v1 127.0.0.1:{cls.sampled.port}\n"
                      f"stuck.v1 127.0.0.1:{cls.stuck.port}\n"
                      f"dead.v1 127.0.0.1:{meshtest.unused_port()}\n")
-        _, cls.ports = meshtest.start_sidecar(
-            cls.group, os.path.join(out_dir, "sidecar-client-v1"), endpoints=endpoints,
-            workers=1, name="client-v1")
+        _, cls.ports = meshtest.start_sidecar(cls.group, sidecar, endpoints=endpoints, workers=1,
+                                              name="client-v1")
 
     @classmethod
     def tearDownClass(cls):
@@ -255,6 +261,43 @@ class CompiledMirroring(meshtest.MeshTestCase):
         self.primary_got()
         _, _, text = meshtest.http_request(self.ports["admin"], "/stats")
         self.assertIn(b"# TYPE mesh_mirror_requests_total counter", text)
+
+
+
+class DrainCutsOffMirrors(meshtest.MeshTestCase):
+    """A draining sidecar does not wait for copies nobody waits for: SIGTERM cuts off a mirrored
+    request held unanswered at once, long before its own 5 s timeout."""
+
+    @classmethod
+    def start(cls):
+        sidecar = compile_sidecar(cls.group)
+        cls.primary = Recorder("primary")
+        cls.stuck = Holds()
+        endpoints = (f"shop.v1 127.0.0.1:{cls.primary.port}\n"
+                     f"stuck.v1 127.0.0.1:{cls.stuck.port}\n")
+        cls.sidecar, cls.ports = meshtest.start_sidecar(cls.group, sidecar, endpoints=endpoints,
+                                                        workers=1, name="client-v1")
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            cls.stuck.release.set()
+            for upstream in (cls.primary, cls.stuck):
+                upstream.close()
+
+    def test_sigterm_cuts_off_a_held_mirror(self):
+        client = KeepAliveClient(self.ports["outbound"])
+        response, answer = client.exchange(b"GET /hangs HTTP/1.1\r\nHost: shop\r\n\r\n")
+        client.close()
+        self.assertEqual((response.status, answer), (200, b"primary"))
+        self.assertEqual(self.stuck.received.get(timeout=10), "GET /hangs HTTP/1.1")
+        started = time.monotonic()
+        self.sidecar.send_signal(signal.SIGTERM)
+        self.assertEqual(self.sidecar.wait(timeout=10), 0)
+        self.assertLess(time.monotonic() - started, 3.0, "the drain did not wait for the mirror")
+        self.assertEqual(self.stuck.ended.get(timeout=10), "closed by the sidecar")
 
 
 if __name__ == "__main__":
