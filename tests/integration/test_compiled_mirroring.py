@@ -231,6 +231,10 @@ class CompiledMirroring(meshtest.MeshTestCase):
             self.assertEqual(self.send("GET", f"/dead/{i}"), (200, b"primary"))
             self.primary_got()
         self.wait_for_mirrors("dead.v1", sent=5, failed=5, succeeded=0)
+        # A mirror cluster without endpoints fails the same way.
+        self.assertEqual(self.send("GET", "/nowhere"), (200, b"primary"))
+        self.primary_got()
+        self.wait_for_mirrors("nowhere.v1", sent=1, failed=1)
 
     def test_a_percentage_mirrors_about_that_share(self):
         before = self.mirrors("sampled.v1").get("sent", 0)
