@@ -83,7 +83,7 @@ void armDeadline(const std::shared_ptr<MirrorSend>& send, std::chrono::milliseco
 
 asio::awaitable<TryResult> readResponse(MirrorSend& send) {
   UpstreamConnection& connection = *send.connection;
-  auto scratch = std::make_unique<char[]>(kBodyPieceBytes);
+  std::unique_ptr<char[]> scratch;  // where a body passes on its way to nowhere
   for (;;) {
     ResponseParser parser;
     parser.header_limit(kMaxHeaderBytes);
@@ -94,6 +94,7 @@ asio::awaitable<TryResult> readResponse(MirrorSend& send) {
     if (headerError) co_return parser.got_some() ? TryResult::kBroken : TryResult::kNoAnswer;
     if (parser.get().result_int() < 200) continue;  // interim responses
     const HeaderFields headerFields(parser.get(), parser.chunked());
+    if (!parser.is_done()) scratch = std::make_unique<char[]>(kBodyPieceBytes);
     while (!parser.is_done()) {
       const auto [readError, got] = co_await readBodyPiece(connection.stream, connection.buffer,
                                                            parser, scratch.get(), headerFields);
