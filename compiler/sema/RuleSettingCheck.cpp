@@ -1,7 +1,7 @@
 // A rule's settings against its outcome. A rule that forwards takes a timeout, rewrites, header
 // edits and mirrors; a `redirect` rule takes the parts of its Location and response header edits; a
-// `respond` rule only response header edits. Each setting appears once at most, and every value is
-// one the sidecar can send.
+// `respond` rule only response header edits. Each setting appears once at most (a mirror once per
+// subset, DuplicateCheck), and every value is one the sidecar can send.
 
 #include <algorithm>
 #include <map>

@@ -35,7 +35,6 @@ class TestChecker {
     const ast::Expectation* destination = nullptr;
     const ast::Expectation* timeout = nullptr;
     std::map<std::string, const ast::Expectation*> mirrors;  // by "service.subset"
-
     for (const ast::Expectation& expectation : test.expectations) {
       std::visit(Overloaded{
                      [&](const ast::ExpectRouted& e) {
