@@ -232,7 +232,9 @@ asio::awaitable<bool> DownstreamConnection::forward(Exchange& exchange) {
   }
   timers_.endExchange();
   releaseUpstream(exchange, worker_.pool);
-  exchange.mirror.abandon(worker_.stats);  // the body never arrived whole
+  // A copy still waiting for the rest of the body will not get it: the client or the upstream
+  // stopped first.
+  exchange.mirror.abandon(worker_.stats);
 
   switch (outcomeOf(exchange)) {
     case Outcome::kRelayed:
