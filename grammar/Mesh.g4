@@ -23,7 +23,7 @@ name
   | 'absent' | 'query' | 'merge_slashes' | 'encoded_slashes' | 'redirect' | 'respond' | 'rewrite'
   | 'set' | 'add' | 'remove' | 'response' | 'scheme' | 'host' | 'hosts' | 'namespace'
   | 'cluster_domain' | 'source' | 'label' | 'service_account' | 'experiment' | 'variant'
-  | 'sticky' | 'cookie' | 'upstream'
+  | 'sticky' | 'cookie' | 'upstream' | 'mirror' | 'mirrored'
   ;
 
 meshDecl
@@ -105,6 +105,7 @@ ruleSetting
   | 'port' INT ';'                                                  # settingPort
   | 'path' STRING ';'                                               # settingPath
   | 'prefix' STRING ';'                                             # settingPrefix
+  | 'mirror' clusterRef PERCENT? ';'                                # settingMirror
   ;
 
 // A rule matches when any of its groups does, a group when all its conditions hold: the shape
@@ -184,6 +185,7 @@ expectation
   | 'timeout' DURATION                                           # expectTimeout
   | 'no' 'timeout'                                               # expectNoTimeout
   | 'variant' name                                               # expectVariant
+  | 'mirrored' clusterRef PERCENT?                               # expectMirrored
   | 'redirect' STRING                                            # expectRedirect
   | 'upstream' 'path' STRING                                     # expectUpstreamPath
   | 'upstream' 'host' STRING                                     # expectUpstreamHost

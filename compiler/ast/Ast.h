@@ -141,6 +141,12 @@ struct ExperimentTarget {
 using Target =
     std::variant<SubsetTarget, SplitTarget, RedirectTarget, RespondTarget, ExperimentTarget>;
 
+// `reviews.v2` in a test or a mirror: a subset of a service.
+struct ClusterRef {
+  Identifier service;
+  Identifier subset;
+};
+
 // The settings a rule's block may hold. Which fit depends on the rule's target (sema checks).
 struct TimeoutSetting {
   Duration timeout;
@@ -166,8 +172,15 @@ struct RedirectSetting {
   SourceLoc loc;
   bool malformed = false;
 };
+// `mirror reviews-shadow.v1 10%;`: a copy of the forwarded request goes to a subset of any
+// service; without a percentage, every request's.
+struct MirrorSetting {
+  ClusterRef target;
+  std::optional<Percent> percent;
+  SourceLoc loc;
+};
 using RuleSetting =
-    std::variant<TimeoutSetting, RewriteSetting, HeaderEditSetting, RedirectSetting>;
+    std::variant<TimeoutSetting, RewriteSetting, HeaderEditSetting, RedirectSetting, MirrorSetting>;
 
 struct RouteRule {
   bool otherwise = false;
@@ -252,12 +265,6 @@ struct Workload {
   SourceLoc loc;
 };
 
-// `reviews.v2` in a test: a subset of a service.
-struct ClusterRef {
-  Identifier service;
-  Identifier subset;
-};
-
 struct RequestHeader {
   StringLiteral name;
   StringLiteral value;
@@ -323,9 +330,16 @@ struct ExpectHeader {
   std::optional<StringLiteral> value;  // empty: `absent`
 };
 
-using ExpectationKind =
-    std::variant<ExpectRouted, ExpectSplit, ExpectStatus, ExpectTimeout, ExpectRedirect,
-                 ExpectUpstreamPath, ExpectUpstreamHost, ExpectHeader, ExpectVariant>;
+// `expect mirrored reviews-shadow.v1 10%;`: the deciding rule mirrors to the subset with that
+// percentage (100% when none is written).
+struct ExpectMirrored {
+  ClusterRef cluster;
+  std::optional<Percent> percent;
+};
+
+using ExpectationKind = std::variant<ExpectRouted, ExpectSplit, ExpectStatus, ExpectTimeout,
+                                     ExpectRedirect, ExpectUpstreamPath, ExpectUpstreamHost,
+                                     ExpectHeader, ExpectVariant, ExpectMirrored>;
 
 struct Expectation {
   ExpectationKind kind;

@@ -351,6 +351,11 @@ class AstBuilder {
     if (auto* c = dynamic_cast<MeshParser::SettingPrefixContext*>(context)) {
       return RedirectSetting{RedirectSetting::Part::Prefix, string(c->STRING()).value, 0, at};
     }
+    if (auto* c = dynamic_cast<MeshParser::SettingMirrorContext*>(context)) {
+      MirrorSetting mirror{clusterRef(c->clusterRef()), std::nullopt, at};
+      if (c->PERCENT() != nullptr) mirror.percent = percent(c->PERCENT());
+      return mirror;
+    }
     throw std::logic_error("AstBuilder: a rule setting alternative of the grammar is not handled");
   }
 
@@ -534,6 +539,11 @@ class AstBuilder {
       if (auto* equals = dynamic_cast<MeshParser::HeaderEqualsContext*>(header->headerIs())) {
         expected.value = string(equals->STRING());
       }
+      return expected;
+    }
+    if (auto* mirrored = dynamic_cast<MeshParser::ExpectMirroredContext*>(context)) {
+      ExpectMirrored expected{clusterRef(mirrored->clusterRef()), std::nullopt};
+      if (mirrored->PERCENT() != nullptr) expected.percent = percent(mirrored->PERCENT());
       return expected;
     }
     throw std::logic_error("AstBuilder: an expectation alternative of the grammar is not handled");

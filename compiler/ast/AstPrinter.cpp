@@ -132,6 +132,10 @@ class Printer {
               line(3,
                    "Redirect" + redirectPartName(r.part) + " " + quoted(r.value) + " " + at(r.loc));
             },
+            [&](const MirrorSetting& m) {
+              line(3, "Mirror " + m.target.service.name + "." + m.target.subset.name +
+                          (m.percent ? " " + m.percent->text : "") + " " + at(m.loc));
+            },
         },
         setting);
   }
@@ -342,6 +346,10 @@ class Printer {
               },
               [&](const ExpectVariant& e) {
                 line(1, "ExpectVariant " + e.variant.name + " " + at(expectation.loc));
+              },
+              [&](const ExpectMirrored& e) {
+                line(1, "ExpectMirrored " + clusterRef(e.cluster) +
+                            (e.percent ? " " + e.percent->text : "") + " " + at(expectation.loc));
               },
           },
           expectation.kind);

@@ -95,6 +95,8 @@ struct AbiTypes {
   llvm::StructType* rewrite;
   llvm::StructType* variant;
   llvm::StructType* experiment;
+  llvm::StructType* mirror;
+  llvm::StructType* mirrors;
   llvm::StructType* rule;
   llvm::StructType* module;
   llvm::FunctionType* routeFn;

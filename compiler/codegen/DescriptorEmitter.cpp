@@ -187,6 +187,9 @@ class DescriptorEmitter {
             [&](const ir::Experiment& e) -> std::pair<uint32_t, llvm::Constant*> {
               return {MESH_ACTION_EXPERIMENT, experiment(e, name)};
             },
+            [&](const ir::Mirrors& m) -> std::pair<uint32_t, llvm::Constant*> {
+              return {MESH_ACTION_MIRROR, mirrors(m.targets, name)};
+            },
         },
         action);
     auto* global = new llvm::GlobalVariable(module_, config->getType(), /*isConstant=*/true,
@@ -244,6 +247,20 @@ class DescriptorEmitter {
         return MESH_STICKY_CONSTANT;
     }
     throw CodegenError("codegen: unknown sticky key");
+  }
+
+  llvm::Constant* mirrors(const std::vector<ir::MirrorTarget>& targets, const std::string& name) {
+    llvm::Type* i32 = llvm::Type::getInt32Ty(context_);
+    std::vector<llvm::Constant*> entries;
+    for (const ir::MirrorTarget& target : targets) {
+      entries.push_back(
+          llvm::ConstantStruct::get(types_.mirror, {llvm::ConstantInt::get(i32, target.cluster),
+                                                    llvm::ConstantInt::get(i32, target.weight)}));
+    }
+    return llvm::ConstantStruct::get(
+        types_.mirrors,
+        {table(types_.mirror, entries, name + ".mirrors"),
+         llvm::ConstantInt::get(i32, targets.size()), llvm::ConstantInt::get(i32, 0)});
   }
 
   static uint32_t headerOp(ir::HeaderEdit::Op op) {

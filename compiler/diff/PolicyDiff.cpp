@@ -20,6 +20,8 @@ struct Outcome {
   bool routed = false;
   std::map<std::string, uint32_t> shares;  // empty for a rule without backends
   uint64_t timeoutMs = 0;
+  // Mirrored clusters by name (cluster indices differ between the two modules) -> weight.
+  std::map<std::string, uint32_t> mirrors;
   std::vector<std::string> settings;  // every other action, as the IR dump writes it
 
   bool operator==(const Outcome&) const = default;
@@ -39,6 +41,9 @@ struct Outcome {
     }
     if (!shares.empty()) {
       text += timeoutMs == 0 ? ", no timeout" : ", timeout " + formatDuration(timeoutMs);
+    }
+    for (const auto& [cluster, weight] : mirrors) {
+      text += ", mirror " + cluster + " " + formatPercent(weight);
     }
     for (const std::string& setting : settings) text += ", " + setting;
     return text;
@@ -64,7 +69,7 @@ Outcome outcomeOf(const ir::Module& module, const ir::Rule& rule) {
              },
              rule.target);
   for (const ir::Action& action : rule.actions) {
-    const auto describe = [&] { outcome.settings.push_back(ir::describe(action)); };
+    const auto describe = [&] { outcome.settings.push_back(ir::describe(module, action)); };
     std::visit(Overloaded{
                    [&](const ir::RequestTimeout& t) { outcome.timeoutMs = t.milliseconds; },
                    [&](const ir::RequestHeaderEdits&) { describe(); },
@@ -74,7 +79,7 @@ Outcome outcomeOf(const ir::Module& module, const ir::Rule& rule) {
                    [&](const ir::Rewrite&) { describe(); },
                    [&](const ir::Experiment& e) {
                      // Cluster names, not indices: the two versions may number clusters apart.
-                     std::string text = ir::describe(action);
+                     std::string text = ir::describe(module, action);
                      text = text.substr(0, text.find(" {")) + ":";
                      for (const ir::Variant& variant : e.variants) {
                        const std::string cluster = module.clusters.at(variant.cluster).name();
@@ -83,6 +88,11 @@ Outcome outcomeOf(const ir::Module& module, const ir::Rule& rule) {
                            " " + variant.name + " " + cluster + " " + formatPercent(variant.weight);
                      }
                      outcome.settings.push_back(text);
+                   },
+                   [&](const ir::Mirrors& m) {
+                     for (const ir::MirrorTarget& target : m.targets) {
+                       outcome.mirrors[module.clusters.at(target.cluster).name()] = target.weight;
+                     }
                    },
                },
                action);

@@ -51,7 +51,7 @@ policytest::RequestSpec parseSpec(const ExplainOptions& options) {
 
 // The deciding rule's actions in written order, but for its timeout (the settings line) and its
 // answer (the decision line).
-void printActions(const ir::Rule& rule) {
+void printActions(const ir::Module& module, const ir::Rule& rule) {
   std::string text;
   for (const ir::Action& action : rule.actions) {
     const bool shown = std::visit(Overloaded{
@@ -61,11 +61,13 @@ void printActions(const ir::Rule& rule) {
                                       [](const ir::DirectResponse&) { return false; },
                                       [](const ir::Redirect&) { return false; },
                                       [](const ir::Rewrite&) { return true; },
-                                      // Its own line: the variant and what decided it.
+                                      // Their own lines: the mirrors with this request's draws,
+                                      // the variant and what decided it.
+                                      [](const ir::Mirrors&) { return false; },
                                       [](const ir::Experiment&) { return false; },
                                   },
                                   action);
-    if (shown) text += (text.empty() ? "" : "; ") + ir::describe(action);
+    if (shown) text += (text.empty() ? "" : "; ") + ir::describe(module, action);
   }
   if (!text.empty()) std::cout << "actions: " << text << "\n";
 }
@@ -130,11 +132,20 @@ void print(const ir::Module& module, const policytest::Explanation& explanation,
                   << module.clusters.at(explanation.drawnCluster).name() << "\n";
       }
       std::cout << "settings: " << policytest::describeTimeout(outcome.settings.timeoutMs) << "\n";
-      printActions(*ir::ruleAt(module, outcome.rule));
+      if (!outcome.settings.mirrors.empty()) {
+        std::cout << "mirrors: " << policytest::describeMirrors(module, outcome.settings)
+                  << "\n  this request's own draws: ";
+        std::string drawn;
+        for (const uint32_t cluster : explanation.drawnMirrors) {
+          drawn += (drawn.empty() ? "" : ", ") + module.clusters.at(cluster).name();
+        }
+        std::cout << (drawn.empty() ? "no copy" : "copies to " + drawn) << "\n";
+      }
+      printActions(module, *ir::ruleAt(module, outcome.rule));
       break;
     case policytest::Outcome::Kind::Answered:
       std::cout << " by the rule at " << outcome.settings.location << "\n";
-      printActions(*ir::ruleAt(module, outcome.rule));
+      printActions(module, *ir::ruleAt(module, outcome.rule));
       break;
     case policytest::Outcome::Kind::NoService:
     case policytest::Outcome::Kind::NoRule:

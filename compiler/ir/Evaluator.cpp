@@ -63,9 +63,10 @@ struct TestPasses {
 
   bool operator()(const Equals& t) const { return value == t.value; }
   bool operator()(const Prefix& t) const { return value.starts_with(t.value); }
+  // The empty value (`path prefix "/"`) passes every path, `*` of `OPTIONS *` too (Policy.h).
   bool operator()(const SegmentPrefix& t) const {
-    return value.starts_with(t.value) &&
-           (value.size() == t.value.size() || value[t.value.size()] == '/');
+    return t.value.empty() || (value.starts_with(t.value) &&
+                               (value.size() == t.value.size() || value[t.value.size()] == '/'));
   }
   bool operator()(const Suffix& t) const { return value.ends_with(t.value); }
   bool operator()(const Regex& t) const {
@@ -148,6 +149,21 @@ uint32_t evaluateRoute(const Module& module, const mesh_request& request,
     return MESH_ROUTE_MATCHED;
   }
   return MESH_ROUTE_NO_RULE;
+}
+
+std::vector<uint32_t> mirroredClusters(const Rule& rule, uint64_t seed) {
+  std::vector<uint32_t> clusters;
+  for (const Action& action : rule.actions) {
+    const auto* mirrors = std::get_if<Mirrors>(&action);
+    if (mirrors == nullptr) continue;
+    for (size_t i = 0; i < mirrors->targets.size(); ++i) {
+      const MirrorTarget& target = mirrors->targets[i];
+      if (mesh_draw(seed, MESH_DRAW_MIRROR + i) % kWeightTotal < target.weight) {
+        clusters.push_back(target.cluster);
+      }
+    }
+  }
+  return clusters;
 }
 
 }  // namespace meshc::ir

@@ -3,6 +3,8 @@
 // The reference evaluator: the plain, obviously-correct reading of the Policy IR. It is the oracle
 // the compiled code is checked against, request by request.
 
+#include <vector>
+
 #include "ir/Policy.h"
 #include "mesh/abi.h"
 
@@ -21,5 +23,10 @@ int32_t findService(const Module& module, const mesh_request& request);
 // rule the decision names.
 uint32_t evaluateRoute(const Module& module, const mesh_request& request,
                        mesh_route_decision& decision);
+
+// The clusters that get a copy of a request with `seed` once `rule` decided it: each mirror
+// target whose own draw (abi.h, MESH_DRAW_MIRROR + its position) is below its weight, in order.
+// The runtime draws the same from the rule's descriptor, and the differential test compares them.
+std::vector<uint32_t> mirroredClusters(const Rule& rule, uint64_t seed);
 
 }  // namespace meshc::ir

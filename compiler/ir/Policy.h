@@ -131,6 +131,17 @@ struct Rewrite {
   PathRewrite path;
 };
 
+// A copy of the forwarded request goes to each target whose own draw,
+// `mesh_draw(request.seed, MESH_DRAW_MIRROR + i) % kWeightTotal` for the i-th target, is below its
+// weight (abi.h); the copy's response is discarded. Targets name distinct clusters, of any service.
+struct MirrorTarget {
+  uint32_t cluster = 0;  // index into Module::clusters
+  uint32_t weight = 0;   // basis points, 1-10000
+};
+struct Mirrors {
+  std::vector<MirrorTarget> targets;
+};
+
 // An A/B experiment: how the runtime assigns a request to a variant (abi.h mesh_experiment).
 struct Variant {
   std::string name;
@@ -147,7 +158,7 @@ struct Experiment {
 };
 
 using Action = std::variant<RequestTimeout, RequestHeaderEdits, ResponseHeaderEdits, DirectResponse,
-                            Redirect, Rewrite, Experiment>;
+                            Redirect, Rewrite, Mirrors, Experiment>;
 
 struct Rule {
   // The rule matches when any conjunction holds; `otherwise` is one empty conjunction.

@@ -93,6 +93,7 @@ std::string pathText(const PathRewrite& path) {
 }
 
 struct ActionText {
+  const Module& module;
   std::string operator()(const RequestTimeout& t) const {
     return "timeout " + std::to_string(t.milliseconds) + "ms";
   }
@@ -140,6 +141,15 @@ struct ActionText {
     }
     return out + " }";
   }
+  std::string operator()(const Mirrors& m) const {
+    std::string out = "mirror";
+    for (size_t i = 0; i < m.targets.size(); ++i) {
+      const MirrorTarget& target = m.targets[i];
+      out += (i == 0 ? " #" : ", #") + std::to_string(target.cluster) + " " +
+             module.clusters[target.cluster].name() + " " + formatPercent(target.weight);
+    }
+    return out;
+  }
 };
 
 }  // namespace
@@ -155,7 +165,9 @@ std::string describe(const Module& module, const Predicate& predicate) {
          testText(module, predicate);
 }
 
-std::string describe(const Action& action) { return std::visit(ActionText{}, action); }
+std::string describe(const Module& module, const Action& action) {
+  return std::visit(ActionText{module}, action);
+}
 
 std::string describe(const Module& module, const Conjunction& conjunction) {
   std::string text;
@@ -216,7 +228,7 @@ std::string print(const Module& module) {
       }
       out += "      then " + std::visit(TargetText{module}, rule.target) + "\n";
       for (const Action& action : rule.actions) {
-        out += "      with " + std::visit(ActionText{}, action) + "\n";
+        out += "      with " + describe(module, action) + "\n";
       }
     }
   }

@@ -13,8 +13,9 @@ std::string print(const Module& module);
 // language's words (the module holds the regexes' patterns).
 std::string describe(const Module& module, const Predicate& predicate);
 
-// An action as the IR dump writes it, e.g. `redirect 301 path "/new"`.
-std::string describe(const Action& action);
+// An action as the IR dump writes it, e.g. `redirect 301 path "/new"` (the module names the
+// clusters of a mirror).
+std::string describe(const Module& module, const Action& action);
 
 // A conjunction: its predicates joined by "and"; "always" when empty.
 std::string describe(const Module& module, const Conjunction& conjunction);

@@ -240,10 +240,32 @@ class ModuleVerifier {
                        verifyPath(r.path);
                      },
                      [&](const Experiment&) { needsBackends("an experiment"); },
+                     [&](const Mirrors& m) {
+                       needsBackends("mirrors");
+                       verifyMirrors(m);
+                     },
                  },
                  actions[a]);
     }
     if (answers > 1) fail("both a redirect and a direct response");
+  }
+
+  // A mirror may target any service's cluster; a cluster mirrored twice would be sent two copies.
+  void verifyMirrors(const Mirrors& mirrors) {
+    if (mirrors.targets.empty()) fail("mirrors without targets");
+    for (size_t i = 0; i < mirrors.targets.size(); ++i) {
+      const MirrorTarget& target = mirrors.targets[i];
+      if (target.cluster >= module_.clusters.size()) {
+        fail("mirror cluster #" + std::to_string(target.cluster) + " out of range");
+      }
+      if (target.weight == 0 || target.weight > kWeightTotal) {
+        fail("mirror weight " + std::to_string(target.weight) + " not within 1-" +
+             std::to_string(kWeightTotal));
+      }
+      for (size_t j = 0; j < i; ++j) {
+        if (mirrors.targets[j].cluster == target.cluster) fail("a cluster mirrored twice");
+      }
+    }
   }
 
   void verifyEdits(const std::vector<HeaderEdit>& edits) {

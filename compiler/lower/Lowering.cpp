@@ -50,6 +50,19 @@ class WorkloadLowering {
     const uint32_t ownIndex = addService(*own);
     module_.localService = static_cast<int32_t>(ownIndex);
     module_.localCluster = static_cast<int32_t>(clusterOf(ownIndex, workload.versions.at(0).name));
+    // A mirror may copy requests to a service the workload does not call: its clusters join the
+    // module, after the workload's own service, without becoming routable.
+    for (uint32_t s = 0; s < module_.routableServices; ++s) {
+      for (const ast::Route& route : sources_[s]->routes) {
+        for (const ast::RouteRule& rule : route.rules) {
+          for (const ast::RuleSetting& setting : rule.settings) {
+            if (const auto* mirror = std::get_if<ast::MirrorSetting>(&setting)) {
+              addService(*require(mirror->target.service.name));
+            }
+          }
+        }
+      }
+    }
     for (uint32_t s = 0; s < module_.routableServices; ++s) lowerRoute(s);
     return std::move(module_);
   }
@@ -142,13 +155,14 @@ class WorkloadLowering {
 
   // The rule's settings as actions, in the IR's order. A rule's own timeout overrides its route's,
   // which applies only to rules with backends (sema allows one route-level timeout at most).
-  static std::vector<ir::Action> lowerActions(const ast::Route& route, const ast::RouteRule& rule) {
+  std::vector<ir::Action> lowerActions(const ast::Route& route, const ast::RouteRule& rule) const {
     std::optional<uint64_t> timeout;
     if (rule.timeout) timeout = rule.timeout->milliseconds;
     ir::RequestHeaderEdits requestEdits;
     ir::ResponseHeaderEdits responseEdits;
     std::optional<ir::Rewrite> rewrite;
     ir::Redirect redirect;
+    ir::Mirrors mirrors;
     for (const ast::RuleSetting& setting : rule.settings) {
       std::visit(
           Overloaded{
@@ -197,6 +211,12 @@ class WorkloadLowering {
                     break;
                 }
               },
+              [&](const ast::MirrorSetting& m) {
+                const uint32_t cluster =
+                    clusterOf(serviceIndex_.at(m.target.service.name), m.target.subset.name);
+                mirrors.targets.push_back(
+                    {cluster, m.percent ? m.percent->basisPoints : ir::kWeightTotal});
+              },
           },
           setting);
     }
@@ -229,6 +249,7 @@ class WorkloadLowering {
                },
                rule.target);
     if (rewrite) actions.push_back(std::move(*rewrite));
+    if (!mirrors.targets.empty()) actions.push_back(std::move(mirrors));
     return actions;
   }
 

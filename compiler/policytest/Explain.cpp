@@ -80,6 +80,19 @@ Explanation explain(const ir::Module& policy, const mesh_module& compiled,
   explanation.outcome = decide(policy, compiled, rules, request);
   request.seed = seed;
   if (ownStatus == MESH_ROUTE_MATCHED) explanation.drawnCluster = own.cluster;
+  if (explanation.outcome.kind == Outcome::Kind::Routed) {
+    const std::vector<mesh::Mirror>& mirrors = explanation.outcome.settings.mirrors;
+    for (uint32_t i = 0; i < mirrors.size(); ++i) {
+      if (mesh::mirrorTaken(seed, i, mirrors[i].weight)) {
+        explanation.drawnMirrors.push_back(mirrors[i].cluster);
+      }
+    }
+    if (explanation.drawnMirrors !=
+        ir::mirroredClusters(*ir::ruleAt(policy, explanation.outcome.rule), seed)) {
+      throw DisagreementError(
+          "internal error: the sidecar's mirror draw and the reference evaluator's differ");
+    }
+  }
   explanation.destination = describeDestination(policy, request, explanation.outcome);
   return explanation;
 }

@@ -40,6 +40,9 @@ struct Explanation {
   Outcome outcome;
   std::string destination;    // describeDestination()
   uint32_t drawnCluster = 0;  // where this request's own seed goes, when routed
+  // The clusters this request's own seed sends copies to (the deciding rule's mirrors), drawn as
+  // the sidecar draws them and checked against the reference evaluator.
+  std::vector<uint32_t> drawnMirrors;
 };
 
 // `request.seed` is the request's own draw; it is restored after decide() tries every ticket.

@@ -149,6 +149,7 @@ Outcome decide(const ir::Module& policy, const mesh_module& compiled, const mesh
                      [&](const ir::Redirect& r) { outcome.answerStatus = r.status; },
                      [](const ir::Rewrite&) {},
                      [](const ir::Experiment&) {},
+                     [](const ir::Mirrors&) {},
                  },
                  action);
     }
@@ -191,10 +192,12 @@ static std::string describeAnswer(const ir::Module& policy, const Outcome& outco
                                         [](const ir::Redirect&) { return true; },
                                         [](const ir::Rewrite&) { return false; },
                                         [](const ir::Experiment&) { return false; },
+                                        [](const ir::Mirrors&) { return false; },
                                     },
                                     action);
     if (answers) {
-      return std::to_string(outcome.answerStatus) + " from the sidecar: " + ir::describe(action);
+      return std::to_string(outcome.answerStatus) +
+             " from the sidecar: " + ir::describe(policy, action);
     }
   }
   return "500 from the sidecar: the rule has no backends";
@@ -228,6 +231,15 @@ std::string describeDestination(const ir::Module& policy, const mesh_request& re
 
 std::string describeTimeout(uint64_t ms) {
   return ms == 0 ? "no timeout" : "timeout " + formatDuration(ms);
+}
+
+std::string describeMirrors(const ir::Module& policy, const mesh::RuleSettings& settings) {
+  std::string text;
+  for (const mesh::Mirror& mirror : settings.mirrors) {
+    text += (text.empty() ? "" : ", ") + policy.clusters.at(mirror.cluster).name() + " " +
+            formatPercent(mirror.weight);
+  }
+  return text;
 }
 
 }  // namespace meshc::policytest

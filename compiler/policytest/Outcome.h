@@ -49,4 +49,7 @@ std::string describeDestination(const ir::Module& policy, const mesh_request& re
 // "timeout 2s", "timeout 250ms", "no timeout" (0).
 std::string describeTimeout(uint64_t milliseconds);
 
+// "reviews-shadow.v1 10%, audit.v1 100%"; empty when the rule mirrors nowhere.
+std::string describeMirrors(const ir::Module& policy, const mesh::RuleSettings& settings);
+
 }  // namespace meshc::policytest

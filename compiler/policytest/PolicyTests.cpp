@@ -102,6 +102,8 @@ TestResult PolicyTests::runOne(const ast::TestCase& test) {
     if (outcome.kind == Outcome::Kind::Routed) {
       result.actual += ", " + describeTimeout(outcome.settings.timeoutMs);
       if (outcome.assignment) result.actual += "; " + describeAssignment(outcome);
+      const std::string mirrors = describeMirrors(module, outcome.settings);
+      if (!mirrors.empty()) result.actual += ", mirror " + mirrors;
     }
     reachedRules_[result.decidingRule] = true;
     for (const auto& [cluster, share] : outcome.shares) {
@@ -228,6 +230,17 @@ TestResult PolicyTests::runOne(const ast::TestCase& test) {
               actual = header.added.empty() ? "absent" : quoted(header.joined());
               return e.value ? !header.added.empty() && header.joined() == e.value->value
                              : header.added.empty();
+            },
+            [&](const ast::ExpectMirrored& e) {
+              const uint32_t weight = e.percent ? e.percent->basisPoints : ir::kWeightTotal;
+              expected = "mirror " + clusterName(e.cluster) + " " + formatPercent(weight);
+              return routed &&
+                     std::any_of(outcome.settings.mirrors.begin(), outcome.settings.mirrors.end(),
+                                 [&](const mesh::Mirror& mirror) {
+                                   return module.clusters.at(mirror.cluster).name() ==
+                                              clusterName(e.cluster) &&
+                                          mirror.weight == weight;
+                                 });
             },
         },
         expectation.kind);

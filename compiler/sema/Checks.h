@@ -14,7 +14,7 @@ namespace meshc::sema {
 // service and version.
 void checkStructure(const ast::Policy& policy, Diagnostics& diagnostics);
 
-// Services, workloads, subsets, split targets and callees declared twice.
+// Services, workloads, subsets, split targets, callees and a rule's mirror targets given twice.
 void checkDuplicates(const ast::Policy& policy, Diagnostics& diagnostics);
 
 // Every name used refers to something declared.
@@ -25,7 +25,7 @@ void checkNames(const ast::Policy& policy, const SymbolTable& symbols, Diagnosti
 void checkLiterals(const ast::Policy& policy, Diagnostics& diagnostics);
 
 // A rule's settings fit its outcome (forward, redirect, respond), appear once, and hold values the
-// sidecar can use: statuses, schemes, hosts, paths, header edits.
+// sidecar can use: statuses, schemes, hosts, paths, header edits, mirror percentages.
 void checkRuleSettings(const ast::Policy& policy, Diagnostics& diagnostics);
 
 // Hosts, namespaces, the cluster domain and ports: each host answers for one service, and a `port`
@@ -45,6 +45,9 @@ void checkExperiments(const ast::Policy& policy, Diagnostics& diagnostics);
 
 // Lint (warning): an experiment no rule runs.
 void lintExperiments(const ast::Policy& policy, Diagnostics& diagnostics);
+
+// A mirror's percentage (in a rule or a test's expectation) is over 0% and at most 100% (E0327).
+void checkMirrorPercent(const ast::Percent& percent, Diagnostics& diagnostics);
 
 // A split's weights total exactly 100%.
 void checkSplitWeights(const ast::Policy& policy, Diagnostics& diagnostics);

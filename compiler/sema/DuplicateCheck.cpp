@@ -51,6 +51,18 @@ void checkDuplicates(const ast::Policy& policy, Diagnostics& diagnostics) {
                        [](const ast::ExperimentTarget&) {},
                    },
                    rule.target);
+        // Compared as written: a miscased service name is reported where it is declared.
+        std::map<std::string, SourceLoc> mirrored;
+        for (const ast::RuleSetting& setting : rule.settings) {
+          const auto* mirror = std::get_if<ast::MirrorSetting>(&setting);
+          if (mirror == nullptr) continue;
+          const std::string name = mirror->target.service.name + "." + mirror->target.subset.name;
+          const auto [it, inserted] = mirrored.emplace(name, mirror->loc);
+          if (inserted) continue;
+          diagnostics.error(DiagnosticCode::DuplicateMirrorTarget, mirror->loc,
+                            "the rule already mirrors to " + name + "; one copy per subset");
+          diagnostics.note(it->second, "the first mirror is here");
+        }
       }
     }
   }

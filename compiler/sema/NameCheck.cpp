@@ -38,6 +38,17 @@ const ast::Service* resolveService(const ast::Identifier& name, const SymbolTabl
   return nullptr;
 }
 
+// A mirror names a subset of any service, called by the workload or not.
+void checkMirrorTargets(const ast::RouteRule& rule, const SymbolTable& symbols,
+                        Diagnostics& diagnostics) {
+  for (const ast::RuleSetting& setting : rule.settings) {
+    const auto* mirror = std::get_if<ast::MirrorSetting>(&setting);
+    if (mirror == nullptr) continue;
+    const ast::Service* service = resolveService(mirror->target.service, symbols, diagnostics);
+    if (service != nullptr) checkSubsetName(*service, mirror->target.subset, diagnostics);
+  }
+}
+
 }  // namespace
 
 void checkNames(const ast::Policy& policy, const SymbolTable& symbols, Diagnostics& diagnostics) {
@@ -57,6 +68,7 @@ void checkNames(const ast::Policy& policy, const SymbolTable& symbols, Diagnosti
                        [](const ast::ExperimentTarget&) {},  // ExperimentCheck
                    },
                    rule.target);
+        checkMirrorTargets(rule, symbols, diagnostics);
       }
     }
   }

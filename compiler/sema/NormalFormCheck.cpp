@@ -86,6 +86,7 @@ class NormalForms {
                      [&](const ast::RewriteSetting& r) { checkRewrite(r); },
                      [](const ast::HeaderEditSetting&) {},
                      [&](const ast::RedirectSetting& r) { checkRedirect(r); },
+                     [](const ast::MirrorSetting&) {},
                  },
                  setting);
     }

@@ -1,7 +1,7 @@
-// A rule's settings against its outcome. A rule that forwards takes a timeout, rewrites and header
-// edits; a `redirect` rule takes the parts of its Location and response header edits; a `respond`
-// rule only response header edits. Each setting appears once at most, and every value is one the
-// sidecar can send.
+// A rule's settings against its outcome. A rule that forwards takes a timeout, rewrites, header
+// edits and mirrors; a `redirect` rule takes the parts of its Location and response header edits; a
+// `respond` rule only response header edits. Each setting appears once at most (a mirror once per
+// subset, DuplicateCheck), and every value is one the sidecar can send.
 
 #include <algorithm>
 #include <map>
@@ -61,6 +61,7 @@ class RuleSettings {
                      [&](const ast::RewriteSetting& r) { checkRewrite(r); },
                      [&](const ast::HeaderEditSetting& h) { checkHeaderEdit(h); },
                      [&](const ast::RedirectSetting& r) { checkRedirectPart(r); },
+                     [&](const ast::MirrorSetting& m) { checkMirror(m); },
                  },
                  setting);
     }
@@ -177,6 +178,12 @@ class RuleSettings {
     }
   }
 
+  // Only a forwarded request has a copy to send; the sidecar's own answers are not mirrored.
+  void checkMirror(const ast::MirrorSetting& mirror) {
+    fits(mirror.loc, "a mirror", outcome_ == Outcome::Forward);
+    if (mirror.percent) checkMirrorPercent(*mirror.percent, diagnostics_);
+  }
+
   static std::string partName(ast::RedirectSetting::Part part) {
     switch (part) {
       case ast::RedirectSetting::Part::Scheme:
@@ -258,6 +265,13 @@ class RuleSettings {
 };
 
 }  // namespace
+
+void checkMirrorPercent(const ast::Percent& percent, Diagnostics& diagnostics) {
+  if (percent.malformed || (percent.basisPoints > 0 && percent.basisPoints <= 10000)) return;
+  diagnostics.error(DiagnosticCode::MirrorPercentOutOfRange, percent.loc,
+                    "a mirror takes more than 0% and at most 100% of the requests, not " +
+                        percent.text + "; without a percentage it takes all of them");
+}
 
 void checkRuleSettings(const ast::Policy& policy, Diagnostics& diagnostics) {
   for (const ast::Service& service : policy.services) {

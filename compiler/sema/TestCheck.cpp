@@ -55,6 +55,7 @@ class TestChecker {
     const ast::Expectation* destination = nullptr;
     const ast::Expectation* timeout = nullptr;
     const ast::Expectation* variant = nullptr;
+    std::map<std::string, const ast::Expectation*> mirrors;  // by "service.subset"
     const ast::Expectation* redirect = nullptr;
     const ast::Expectation* upstreamPath = nullptr;
     const ast::Expectation* upstreamHost = nullptr;
@@ -95,6 +96,13 @@ class TestChecker {
               [&](const ast::ExpectVariant&) {
                 once(variant, expectation, "the variant");
                 first(forwarded, expectation);
+              },
+              [&](const ast::ExpectMirrored& e) {
+                const std::string name = e.cluster.service.name + "." + e.cluster.subset.name;
+                once(mirrors[name], expectation, "the mirror to " + name);
+                first(forwarded, expectation);
+                checkCluster(e.cluster);
+                if (e.percent) checkMirrorPercent(*e.percent, diagnostics_);
               },
               [&](const ast::ExpectRedirect& e) {
                 once(redirect, expectation, "the redirect");

@@ -180,7 +180,13 @@ std::string renderConfigJson(const mesh_module& module, const RuleTable& rules,
     appendJsonString(out, rule.location);
     fmt::format_to(std::back_inserter(out), ", \"timeout_ms\": {}", rule.timeoutMs);
     appendActions(out, rule);
-    out += '}';
+    // Only on rules that mirror: where copies go is what an operator checks after a rollout.
+    for (size_t m = 0; m < rule.mirrors.size(); ++m) {
+      out += m == 0 ? ", \"mirrors\": [{\"cluster\": " : ", {\"cluster\": ";
+      appendJsonString(out, orEmpty(module.clusters[rule.mirrors[m].cluster].name));
+      fmt::format_to(std::back_inserter(out), ", \"weight\": {}}}", rule.mirrors[m].weight);
+    }
+    out += rule.mirrors.empty() ? "}" : "]}";
   }
   out += rules.size() ? "\n  ]" : "]";
 

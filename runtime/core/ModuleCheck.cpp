@@ -24,6 +24,17 @@ std::string checkRule(const mesh_module& module, uint32_t index) {
       return fmt::format("rule {} ({}): {}", index, rule.location, problem);
     }
   }
+  // The sidecar answers such a rule itself: there is no forwarded request to copy.
+  if (!scratch.mirrors.empty() && (scratch.redirect || scratch.directResponse)) {
+    return fmt::format("rule {} ({}) mirrors, but answers by itself: nothing is forwarded", index,
+                       rule.location);
+  }
+  for (const Mirror& mirror : scratch.mirrors) {
+    if (mirror.cluster >= module.cluster_count) {
+      return fmt::format("rule {} ({}) mirrors to cluster {} of {}", index, rule.location,
+                         mirror.cluster, module.cluster_count);
+    }
+  }
   return {};
 }
 

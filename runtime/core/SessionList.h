@@ -5,7 +5,8 @@
 
 namespace mesh {
 
-// A connection its worker can close when draining, if it is between requests.
+// A connection its worker can close when draining, if it is between requests (a mirrored
+// request, which no client waits for, always is).
 class DrainableSession {
  public:
   virtual ~DrainableSession() = default;
@@ -17,8 +18,9 @@ class DrainableSession {
   DrainableSession* next_ = nullptr;
 };
 
-// The live downstream connections of one worker: an intrusive list, so accepting a connection
-// costs no extra allocation. Only the worker thread changes it; size() may be read anywhere.
+// The live downstream connections (or mirrored requests) of one worker: an intrusive list, so
+// accepting a connection costs no extra allocation. Only the worker thread changes it; size() may
+// be read anywhere.
 class SessionList {
  public:
   void add(DrainableSession* session) {

@@ -55,7 +55,7 @@ class Sidecar {
         reloadSignal_(control_, SIGHUP),
         drainTimer_(control_) {
     for (unsigned i = 0; i < options.workers; ++i) {
-      shards_.push_back(std::make_unique<StatsShard>());
+      shards_.push_back(std::make_unique<StatsShard>(state_->module.cluster_count));
       workers_.push_back(std::make_unique<Worker>(i, *state_, *shards_.back()));
     }
   }

@@ -92,6 +92,7 @@ void Worker::beginDrain() {
     boost::system::error_code ignored;
     for (auto& acceptor : acceptors_) acceptor->close(ignored);
     context_.sessions.closeIdle();
+    context_.mirrors.closeIdle();
     context_.pool.close();
     sweepTimer_->cancel();
   });

@@ -5,6 +5,7 @@
 #include "core/Prng.h"
 #include "core/SessionList.h"
 #include "core/SidecarState.h"
+#include "http/MirrorBudget.h"
 #include "observability/StatsShard.h"
 #include "upstream/ConnectionPool.h"
 #include "upstream/UpstreamState.h"
@@ -39,6 +40,8 @@ struct WorkerContext {
   UpstreamState upstreams;
   Prng prng;
   SessionList sessions;
+  MirrorBudget mirrorBudget;  // what mirrored requests in flight may hold
+  SessionList mirrors;        // mirrored requests in flight, which a drain cuts off
 };
 
 }  // namespace mesh

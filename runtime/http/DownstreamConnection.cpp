@@ -16,6 +16,7 @@
 #include "core/WorkerContext.h"
 #include "http/LocalReply.h"
 #include "http/MessageFraming.h"
+#include "http/MirrorSender.h"
 #include "http/Router.h"
 #include "http/UpstreamRequest.h"
 
@@ -205,6 +206,12 @@ asio::awaitable<bool> DownstreamConnection::forward(Exchange& exchange) {
   exchange.facts.expectContinue = exchange.facts.clientVersion >= 11 &&
                                   beast::iequals(request[http::field::expect], "100-continue");
   prepareUpstreamRequest(request, policyRequest_.forwarded(), exchange.route.rule, worker_.prng);
+  // The copy starts from the request as forwarded; without a body it is whole already.
+  exchange.mirror.begin(request, std::move(exchange.route.mirrors), worker_.mirrorBudget,
+                        worker_.stats);
+  if (exchange.request.is_done()) {
+    dispatchMirrors(exchange.mirror, worker_, stream_.get_executor(), exchange.route.timeoutMs);
+  }
   if (exchange.route.timeoutMs > 0) {
     exchange.deadline =
         Exchange::Clock::now() + std::chrono::milliseconds(exchange.route.timeoutMs);
@@ -225,6 +232,9 @@ asio::awaitable<bool> DownstreamConnection::forward(Exchange& exchange) {
   }
   timers_.endExchange();
   releaseUpstream(exchange, worker_.pool);
+  // A copy still waiting for the rest of the body will not get it: the client or the upstream
+  // stopped first.
+  exchange.mirror.abandon(worker_.stats);
 
   switch (outcomeOf(exchange)) {
     case Outcome::kRelayed:

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string_view>
 
+#include "http/MirrorCopy.h"
 #include "http/ReadLimits.h"
 #include "http/Router.h"
 #include "upstream/UpstreamConnection.h"
@@ -94,6 +95,7 @@ struct Exchange {
   BodyState requestBody = BodyState::kPending;
   ResponseState responseState = ResponseState::kNothing;
   Abandoned abandoned = Abandoned::kNo;
+  MirrorCopy mirror;                       // what the drawn mirrors will be sent
   boost::beast::error_code connectError;   // no connection could be made
   boost::beast::error_code upstreamError;  // the first failure on an established connection
   // Decided from the response header: whether each side may carry another exchange afterwards.

@@ -111,6 +111,11 @@ class OutboundRouter final : public Router {
     const uint32_t pick = worker.upstreams.pick(chosen, cluster);
     decision.endpoint = &cluster.endpoints[pick];
     decision.timeoutMs = rule.timeoutMs;
+    for (uint32_t i = 0; i < rule.mirrors.size(); ++i) {
+      if (mirrorTaken(request.seed, i, rule.mirrors[i].weight)) {
+        decision.mirrors.push_back(rule.mirrors[i].cluster);
+      }
+    }
     return decision;
   }
 

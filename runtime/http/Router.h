@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "mesh/abi.h"
 #include "observability/StatsShard.h"
@@ -22,6 +23,8 @@ struct RouteDecision {
   // the exchange; null when none did (the inbound listener, no route).
   const RuleSettings* rule = nullptr;
   uint64_t timeoutMs = 0;  // 0: no deadline
+  // The clusters a copy of the request goes to: the rule's mirrors its draws took.
+  std::vector<uint32_t> mirrors;
   unsigned status = 0;
   std::string message;
   std::string location;   // a redirect's Location, else empty

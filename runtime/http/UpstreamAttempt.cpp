@@ -13,6 +13,7 @@
 #include "http/BodyReader.h"
 #include "http/HopByHop.h"
 #include "http/MessageFraming.h"
+#include "http/MirrorSender.h"
 #include "policy/HeaderEditing.h"
 #include "upstream/Connector.h"
 
@@ -118,6 +119,11 @@ asio::awaitable<void> UpstreamAttempt::pumpRequestBody() {
     }
     if (bodyInFlight(exchange_.requestBody)) exchange_.requestBody = BodyState::kWritingUpstream;
     timers_.touch();
+    exchange_.mirror.append(buffer, got, worker_.stats);
+    if (parser.is_done()) {
+      dispatchMirrors(exchange_.mirror, worker_, downstream_.stream.get_executor(),
+                      exchange_.route.timeoutMs);
+    }
     if (got == 0 && !parser.is_done()) continue;
     body.data = got > 0 ? buffer : nullptr;
     body.size = got;

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <iterator>
+#include <string_view>
 
 namespace mesh {
 namespace {
@@ -89,6 +91,21 @@ std::string renderPrometheus(const StatsSnapshot& snapshot, const MetricLabels& 
   out += "# TYPE meshc_upstream_connect_failures_total counter\n";
   fmt::format_to(sink, "meshc_upstream_connect_failures_total {}\n",
                  snapshot.upstreamConnectFailures);
+  out +=
+      "# HELP mesh_mirror_requests_total Mirrored copies of requests, by mirror cluster and "
+      "result.\n";
+  out += "# TYPE mesh_mirror_requests_total counter\n";
+  static constexpr std::array<std::string_view, kMirrorResultCount> kResults = {
+      "sent", "succeeded", "failed", "skipped"};
+  for (const auto& [cluster, counts] : snapshot.mirrors) {
+    const std::string name = cluster < labels.clusters.size()
+                                 ? escapeLabelValue(labels.clusters[cluster].cluster)
+                                 : std::string("unknown");
+    for (size_t r = 0; r < kMirrorResultCount; ++r) {
+      fmt::format_to(sink, "mesh_mirror_requests_total{{cluster=\"{}\",result=\"{}\"}} {}\n", name,
+                     kResults[r], counts[r]);
+    }
+  }
   out += "# HELP meshc_stats_dropped_samples_total Samples lost because a shard was full.\n";
   out += "# TYPE meshc_stats_dropped_samples_total counter\n";
   fmt::format_to(sink, "meshc_stats_dropped_samples_total {}\n", snapshot.droppedSamples);

@@ -2,7 +2,10 @@
 
 namespace mesh {
 
-StatsShard::StatsShard() : series_(std::make_unique<Series[]>(kMaxSeries)) {}
+StatsShard::StatsShard(uint32_t clusterCount)
+    : series_(std::make_unique<Series[]>(kMaxSeries)),
+      clusterCount_(clusterCount),
+      mirrors_(std::make_unique<std::atomic<uint64_t>[]>(clusterCount * kMirrorResultCount)) {}
 
 uint64_t StatsShard::packKey(RequestSeriesKey key) {
   return (static_cast<uint64_t>(key.reporter) << 63) |

@@ -25,6 +25,16 @@ struct RequestSeriesKey {
   auto operator<=>(const RequestSeriesKey&) const = default;
 };
 
+// What became of one mirrored request (mesh_mirror_requests_total's `result`). A copy that went
+// out counts as sent, then as succeeded or failed; a copy never sent counts only as skipped.
+enum class MirrorResult : uint8_t {
+  kSent,       // dispatched to the mirror cluster
+  kSucceeded,  // a whole response came back, whatever its status
+  kFailed,     // no connection, an I/O error, the mirror's timeout or a drain
+  kSkipped,    // not sent: over a memory limit, the body never arrived whole, or a drain
+};
+inline constexpr size_t kMirrorResultCount = 4;
+
 // Upper bounds in milliseconds, as Istio's istio_request_duration_milliseconds (+Inf is implied).
 inline constexpr std::array<double, 12> kDurationBucketsMs = {1,   5,   10,   25,   50,   100,
                                                               250, 500, 1000, 2500, 5000, 10000};
@@ -45,13 +55,17 @@ class StatsShard {
     std::atomic<double> sumMs{0};
   };
 
-  StatsShard();
+  // `clusterCount`: the module's clusters, which mirror counters are kept for.
+  explicit StatsShard(uint32_t clusterCount = 0);
 
   // Writer side: the owning worker only.
   void recordRequest(RequestSeriesKey key, double durationMs);
   void connectionOpened() { bump(connectionsOpened_, 1); }
   void connectionClosed() { bump(connectionsClosed_, 1); }
   void connectFailed() { bump(connectFailures_, 1); }
+  void recordMirror(uint32_t cluster, MirrorResult result) {
+    if (cluster < clusterCount_) bump(mirrors_[cluster * kMirrorResultCount + index(result)], 1);
+  }
 
   // Reader side: any thread.
   size_t seriesCount() const { return published_.load(std::memory_order_acquire); }
@@ -60,6 +74,10 @@ class StatsShard {
   uint64_t connectionsClosed() const { return connectionsClosed_.load(std::memory_order_relaxed); }
   uint64_t connectFailures() const { return connectFailures_.load(std::memory_order_relaxed); }
   uint64_t droppedSamples() const { return dropped_.load(std::memory_order_relaxed); }
+  uint32_t clusterCount() const { return clusterCount_; }
+  uint64_t mirrors(uint32_t cluster, MirrorResult result) const {
+    return mirrors_[cluster * kMirrorResultCount + index(result)].load(std::memory_order_relaxed);
+  }
 
  private:
   template <typename T>
@@ -67,6 +85,7 @@ class StatsShard {
     counter.store(counter.load(std::memory_order_relaxed) + amount, std::memory_order_relaxed);
   }
   static uint64_t packKey(RequestSeriesKey key);
+  static size_t index(MirrorResult result) { return static_cast<size_t>(result); }
 
   std::unique_ptr<Series[]> series_;
   std::atomic<size_t> published_{0};
@@ -77,6 +96,8 @@ class StatsShard {
   std::atomic<uint64_t> connectionsClosed_{0};
   std::atomic<uint64_t> connectFailures_{0};
   std::atomic<uint64_t> dropped_{0};
+  uint32_t clusterCount_ = 0;
+  std::unique_ptr<std::atomic<uint64_t>[]> mirrors_;  // [cluster][MirrorResult]
 };
 
 }  // namespace mesh

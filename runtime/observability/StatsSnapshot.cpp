@@ -23,6 +23,17 @@ StatsSnapshot collectStats(const std::vector<const StatsShard*>& shards) {
     opened += shard->connectionsOpened();
     snapshot.upstreamConnectFailures += shard->connectFailures();
     snapshot.droppedSamples += shard->droppedSamples();
+    for (uint32_t c = 0; c < shard->clusterCount(); ++c) {
+      std::array<uint64_t, kMirrorResultCount> counts{};
+      bool any = false;
+      for (size_t r = 0; r < kMirrorResultCount; ++r) {
+        counts[r] = shard->mirrors(c, static_cast<MirrorResult>(r));
+        any = any || counts[r] > 0;
+      }
+      if (!any) continue;
+      auto& totals = snapshot.mirrors[c];
+      for (size_t r = 0; r < kMirrorResultCount; ++r) totals[r] += counts[r];
+    }
   }
   snapshot.upstreamConnectionsActive = static_cast<int64_t>(opened) - static_cast<int64_t>(closed);
   return snapshot;

@@ -22,6 +22,8 @@ struct StatsSnapshot {
   int64_t upstreamConnectionsActive = 0;
   uint64_t upstreamConnectFailures = 0;
   uint64_t droppedSamples = 0;
+  // Mirrored requests by cluster index and MirrorResult; clusters never mirrored to are absent.
+  std::map<uint32_t, std::array<uint64_t, kMirrorResultCount>> mirrors;
 };
 
 StatsSnapshot collectStats(const std::vector<const StatsShard*>& shards);

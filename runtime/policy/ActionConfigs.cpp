@@ -169,6 +169,23 @@ std::string decodeRewrite(const mesh_rewrite& config, Rewrite& out) {
   return {};
 }
 
+std::string decodeMirrors(const mesh_mirrors& config, std::vector<Mirror>& out) {
+  if (config.count == 0 || !config.mirrors) return "an empty or null mirror list";
+  for (uint32_t i = 0; i < config.count; ++i) {
+    const mesh_mirror& mirror = config.mirrors[i];
+    if (mirror.weight == 0 || mirror.weight > 10000) {
+      return fmt::format("mirror {} has weight {}, not within 1-10000", i, mirror.weight);
+    }
+    for (const Mirror& earlier : out) {
+      if (earlier.cluster == mirror.cluster) {
+        return fmt::format("mirror {} names cluster {} a second time", i, mirror.cluster);
+      }
+    }
+    out.push_back({mirror.cluster, mirror.weight});
+  }
+  return {};
+}
+
 std::string decodePathRewrite(const mesh_path_rewrite& config, PathRewrite& out) {
   out = PathRewrite{};
   switch (config.kind) {

@@ -37,6 +37,19 @@ struct Rewrite {
   PathRewrite path;
 };
 
+// A copy of the forwarded request goes to `cluster` for the requests its draw takes (abi.h
+// mesh_mirror).
+struct Mirror {
+  uint32_t cluster = 0;  // index into the module's clusters
+  uint32_t weight = 0;   // basis points of 10000
+};
+
+// Whether the mirror at `position` in its rule's list takes a copy of the request with `seed`:
+// its own draw, independent of the split's and of the other mirrors' (abi.h MESH_DRAW_MIRROR).
+inline bool mirrorTaken(uint64_t seed, uint32_t position, uint32_t weight) {
+  return mesh_draw(seed, MESH_DRAW_MIRROR + position) % 10000 < weight;
+}
+
 // Whether `name` (lower-case) is one the sidecar keeps to itself, so that no header edit of a
 // rule touches it: Host (a rewrite's host is the way to change it), the framing fields
 // (content-length, transfer-encoding), the hop-by-hop fields (connection, keep-alive,
@@ -62,6 +75,10 @@ std::string decodeRedirect(const mesh_redirect& config, Redirect& out);
 
 // Refuses a host that is not an authority without user info, and a malformed path.
 std::string decodeRewrite(const mesh_rewrite& config, Rewrite& out);
+
+// Refuses an empty or null list, a weight outside 1-10000 and a cluster listed twice. Whether each
+// cluster exists is the module's to say (checkModule).
+std::string decodeMirrors(const mesh_mirrors& config, std::vector<Mirror>& out);
 
 // Refuses an unknown kind, null strings where the kind reads them, a FULL value that is not a
 // path, a PREFIX prefix other than the root ("" or "/") or a path without a trailing '/', and a

@@ -56,6 +56,10 @@ std::string applyAction(const mesh_action& action, RuleSettings& settings) {
       if (!before.empty()) return secondAnswer("a rewrite", before);
       return withContext("rewrite", decodeRewrite(*static_cast<const mesh_rewrite*>(config),
                                                   settings.rewrite.emplace()));
+    case MESH_ACTION_MIRROR:
+      if (!settings.mirrors.empty()) return "a second mirror list: a rule holds one";
+      return withContext(
+          "mirrors", decodeMirrors(*static_cast<const mesh_mirrors*>(config), settings.mirrors));
     case MESH_ACTION_EXPERIMENT:
       if (settings.experiment) return "a second experiment";
       return withContext("experiment",

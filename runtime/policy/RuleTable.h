@@ -25,6 +25,9 @@ struct RuleSettings {
   std::optional<DirectResponse> directResponse;
   std::optional<Redirect> redirect;
   std::optional<Rewrite> rewrite;
+  // Copies of the forwarded request, each taken by its own draw (mirrorTaken); only on a rule
+  // that forwards.
+  std::vector<Mirror> mirrors;
   // The rule's variant is assigned per request (route() decided MESH_EXPERIMENT_CLUSTER).
   std::optional<Experiment> experiment;
   uint32_t firstVariant = 0;  // the module-wide number of the experiment's first variant

@@ -61,11 +61,12 @@ typedef struct mesh_request {
   uint32_t reserved0;
 } mesh_request;
 
-/* Random draws. Each random choice a policy makes (a split's target now; faults, mirrors and trace
+/* Random draws. Each random choice a policy makes (a split's target, each mirror; faults and trace
  * sampling later) takes its own value from the request's seed, mesh_draw(seed, MESH_DRAW_*), so
- * the choices are independent: a request in a split's 10% is not for that reason in a fault's 10%.
+ * the choices are independent: a request in a split's 10% is not for that reason in a mirror's 10%.
+ * Mirror i of a rule draws from stream MESH_DRAW_MIRROR + i (mesh_mirrors).
  * The mix is SplitMix64's finalizer, a bijection that spreads every seed bit over the result. */
-enum { MESH_DRAW_SPLIT = 1, MESH_DRAW_EXPERIMENT = 2 };
+enum { MESH_DRAW_SPLIT = 1, MESH_DRAW_EXPERIMENT = 2, MESH_DRAW_MIRROR = 0x100 };
 
 static inline uint64_t mesh_draw(uint64_t seed, uint64_t stream) {
   uint64_t z = seed + stream * 0x9E3779B97F4A7C15ull;
@@ -108,6 +109,7 @@ enum {
   MESH_ACTION_DIRECT_RESPONSE = 4,  /* config: mesh_direct_response */
   MESH_ACTION_REDIRECT = 5,         /* config: mesh_redirect */
   MESH_ACTION_REWRITE = 6,          /* config: mesh_rewrite */
+  MESH_ACTION_MIRROR = 7,           /* config: mesh_mirrors */
   MESH_ACTION_EXPERIMENT = 8        /* config: mesh_experiment */
 };
 
@@ -174,6 +176,20 @@ typedef struct mesh_rewrite {
   const char* host; /* "" keeps the request's */
   mesh_path_rewrite path;
 } mesh_rewrite;
+
+/* A copy of the forwarded request also goes to an endpoint of `cluster`, its response discarded.
+ * Mirror i of the list is taken when mesh_draw(seed, MESH_DRAW_MIRROR + i) % 10000 < weight. */
+typedef struct mesh_mirror {
+  uint32_t cluster; /* index into mesh_module.clusters */
+  uint32_t weight;  /* basis points of 10000: 1-10000 */
+} mesh_mirror;
+
+/* The mirrors of a rule that forwards; distinct clusters, at least one. */
+typedef struct mesh_mirrors {
+  const mesh_mirror* mirrors;
+  uint32_t count;
+  uint32_t reserved0;
+} mesh_mirrors;
 
 /* An A/B experiment: the runtime assigns each request to a variant and routes it to the variant's
  * cluster, the same way on every sidecar and across restarts:

@@ -116,15 +116,18 @@ TEST(Parser, EveryKeywordIsAlsoAValidName) {
   ASSERT_GE(words.size(), 28u);  // guards against the list coming back empty
   for (const std::string& word : words) {
     SCOPED_TRACE(word);
-    // A service, a subset, a workload, a split target and a test all named after the keyword.
+    // A service, a subset, a workload, a split target, a mirror and a test all named after the
+    // keyword.
     const std::string policy =
         "mesh " + word + " { trust_domain \"m.local\"; }\n" + "service " + word +
         " {\n  port 80;\n  subset " + word +
         " { endpoints []; }\n  subset other { endpoints []; }\n" +
-        "  route {\n    when method GET => " + word + ";\n" + "    otherwise => split { " + word +
+        "  route {\n    when method GET => " + word + " { mirror " + word + ".other 50%; }\n" +
+        "    otherwise => split { " + word +
         " 50%, other 50% };\n  }\n}\n" + "workload " + word + " { service " + word + "; version " +
         word + "; calls " + word + "; }\n" + "test \"t\" {\n  from " + word +
-        " request GET \"http://" + word + "/\";\n  expect routed " + word + "." + word + ";\n}\n";
+        " request GET \"http://" + word + "/\";\n  expect routed " + word + "." + word +
+        ";\n  expect mirrored " + word + ".other 50%;\n}\n";
     const auto c = testing::check(policy);
     ASSERT_TRUE(c.ok) << c.rendered() << policy;
     EXPECT_EQ(c.policy.mesh->name.name, word);
@@ -132,6 +135,9 @@ TEST(Parser, EveryKeywordIsAlsoAValidName) {
     EXPECT_EQ(c.policy.services.at(0).subsets.at(0).name.name, word);
     EXPECT_EQ(std::get<ast::SubsetTarget>(c.policy.services[0].routes.at(0).rules.at(0).target)
                   .subset.name,
+              word);
+    EXPECT_EQ(std::get<ast::MirrorSetting>(
+                  c.policy.services[0].routes[0].rules[0].settings.at(0)).target.service.name,
               word);
     EXPECT_EQ(c.policy.workloads.at(0).name.name, word);
     EXPECT_EQ(c.policy.workloads.at(0).calls.at(0).name, word);

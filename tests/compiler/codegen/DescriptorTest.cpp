@@ -106,6 +106,16 @@ void expectRulesMirror(const ir::Module& policy, const mesh_module& module) {
                   EXPECT_EQ(config->variants[v].weight, e.variants[v].weight);
                 }
               },
+              [&](const ir::Mirrors& m) {
+                ASSERT_EQ(rule.actions[a].kind, uint32_t{MESH_ACTION_MIRROR});
+                const auto* config = static_cast<const mesh_mirrors*>(rule.actions[a].config);
+                ASSERT_EQ(config->count, m.targets.size());
+                EXPECT_EQ(config->reserved0, 0u);
+                for (size_t t = 0; t < m.targets.size(); ++t) {
+                  EXPECT_EQ(config->mirrors[t].cluster, m.targets[t].cluster);
+                  EXPECT_EQ(config->mirrors[t].weight, m.targets[t].weight);
+                }
+              },
           },
           source.actions[a]);
     }

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <optional>
 #include <random>
 #include <string>
@@ -164,6 +165,24 @@ class RandomPolicies {
     return split(std::move(targets));
   }
 
+  // Distinct clusters of any service, with weights from the smallest to all requests.
+  ir::Mirrors randomMirrors() {
+    ir::Mirrors mirrors;
+    const uint64_t count = 1 + below(3);
+    for (uint64_t m = 0; m < count; ++m) {
+      const auto cluster = static_cast<uint32_t>(below(kClusters));
+      const bool taken =
+          std::any_of(mirrors.targets.begin(), mirrors.targets.end(),
+                      [&](const ir::MirrorTarget& t) { return t.cluster == cluster; });
+      if (taken) continue;
+      const uint32_t weights[] = {1, 2500, 3333, 9999, ir::kWeightTotal};
+      const auto weight = below(2) == 0 ? weights[below(std::size(weights))]
+                                        : static_cast<uint32_t>(1 + below(ir::kWeightTotal));
+      mirrors.targets.push_back({cluster, weight});
+    }
+    return mirrors;
+  }
+
   ir::Rule randomRule() {
     std::vector<ir::Conjunction> conjunctions;
     // Now and then no group at all: a rule whose source conditions exclude the workload.
@@ -175,6 +194,7 @@ class RandomPolicies {
     }
     ir::Rule result = rule({}, randomTarget(), below(3) * 100);
     result.anyOf = std::move(conjunctions);
+    if (below(3) == 0) result.actions.push_back(randomMirrors());
     return result;
   }
 

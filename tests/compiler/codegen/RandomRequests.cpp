@@ -11,6 +11,7 @@
 #include "codegen/Codegen.h"
 #include "ir/DrawInverse.h"
 #include "ir/Evaluator.h"
+#include "policy/RuleTable.h"
 #include "support/Overloaded.h"
 
 namespace meshc::codegen::testing {
@@ -368,8 +369,33 @@ std::string describe(const mesh_request& request) {
   return out.str();
 }
 
-std::optional<std::string> differentialCheck(const ir::Module& module, mesh_route_fn route,
-                                             uint64_t seed, int count) {
+namespace {
+
+// The clusters the runtime sends copies to for a request the rule decided, drawn from the rule's
+// descriptor as a sidecar draws them.
+std::vector<uint32_t> runtimeMirrors(const mesh::RuleSettings& rule, uint64_t seed) {
+  std::vector<uint32_t> clusters;
+  for (uint32_t i = 0; i < rule.mirrors.size(); ++i) {
+    if (mesh::mirrorTaken(seed, i, rule.mirrors[i].weight)) {
+      clusters.push_back(rule.mirrors[i].cluster);
+    }
+  }
+  return clusters;
+}
+
+std::string describeClusters(const std::vector<uint32_t>& clusters) {
+  std::string text = "[";
+  for (const uint32_t cluster : clusters) {
+    text += (text == "[" ? "" : ", ") + std::to_string(cluster);
+  }
+  return text + "]";
+}
+
+// With `rules` (the compiled module's decoded descriptors), the mirrors a matched request is
+// copied to are compared too: the evaluator's draw from the IR against the runtime's from the
+// descriptor.
+std::optional<std::string> check(const ir::Module& module, mesh_route_fn route,
+                                 const mesh::RuleTable* rules, uint64_t seed, int count) {
   RandomRequests requests(module, seed);
   for (int i = 0; i < count; ++i) {
     const mesh_request& request = requests.next();
@@ -387,13 +413,32 @@ std::optional<std::string> differentialCheck(const ir::Module& module, mesh_rout
           << "\n  compiled:  " << describeResult(actualStatus, actual);
       return out.str();
     }
+    if (rules == nullptr || actualStatus != MESH_ROUTE_MATCHED) continue;
+    const std::vector<uint32_t> evaluated =
+        ir::mirroredClusters(*ir::ruleAt(module, expected.rule), request.seed);
+    const std::vector<uint32_t> drawn = runtimeMirrors((*rules)[actual.rule], request.seed);
+    if (evaluated != drawn) {
+      std::ostringstream out;
+      out << "request #" << i << " of differentialCheck(seed=" << seed << ") mirrors differ:\n"
+          << describe(request) << "\n  evaluator: " << describeClusters(evaluated)
+          << "\n  compiled:  " << describeClusters(drawn);
+      return out.str();
+    }
   }
   return std::nullopt;
 }
 
+}  // namespace
+
+std::optional<std::string> differentialCheck(const ir::Module& module, mesh_route_fn route,
+                                             uint64_t seed, int count) {
+  return check(module, route, nullptr, seed, count);
+}
+
 std::optional<std::string> differentialCheck(const ir::Module& module, uint64_t seed, int count) {
   const std::unique_ptr<JitModule> jit = JitModule::create(module);
-  return differentialCheck(module, jit->module().route, seed, count);
+  const mesh::RuleTable rules(jit->module());
+  return check(module, jit->module().route, &rules, seed, count);
 }
 
 }  // namespace meshc::codegen::testing

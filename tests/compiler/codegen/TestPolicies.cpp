@@ -291,6 +291,7 @@ ir::Module actionsPolicy() {
       {{Op::Remove, "x-internal", ""}, {Op::Set, "x-api", "1"}, {Op::Add, "x-via", "mesh"}}});
   api.actions.push_back(ir::ResponseHeaderEdits{{{Op::Add, "cache-control", "no-store"}}});
   api.actions.push_back(ir::Rewrite{"api.internal", {ir::PathRewrite::Kind::Prefix, "/", "/api"}});
+  api.actions.push_back(ir::Mirrors{{{2, 10000}, {0, 1250}}});
   ir::Rule checkout = rule({pathSegmentPrefix("/checkout")}, ir::ExperimentTarget{}, 800);
   checkout.actions.push_back(ir::Experiment{ir::Experiment::Sticky::Cookie,
                                             "new-checkout",
@@ -303,6 +304,9 @@ ir::Module actionsPolicy() {
       {service("site", {old, docs, health, api, rule({pathExact("/gone")}, ir::NoBackend{}),
                         checkout, rule({}, forward(0))})},
       {"main", "one-page"});
+  // A service only mirrored to: its cluster is in the module, the service is not routable.
+  module.services.push_back(service("site-shadow", {}));
+  module.clusters.push_back(cluster(module, 1, "next"));
   return module;
 }
 

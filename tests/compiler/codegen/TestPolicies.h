@@ -53,7 +53,8 @@ ir::Module hostsPolicy();
 // Segment prefixes, suffixes, regexes, query parameters, negations and `or` groups.
 ir::Module matchesPolicy();
 
-// Every action kind, and rules without backends (a redirect, a direct response, neither).
+// Every action kind, and rules without backends (a redirect, a direct response, neither); a
+// mirror to a service the module cannot route to.
 ir::Module actionsPolicy();
 
 // Every hand-built policy, named, for parameterised tests.

@@ -204,5 +204,31 @@ TEST(PolicyDiff, EveryRequestDecidedDifferentlyFallsInAListedClass) {
   EXPECT_GT(differing, 1000) << "the random pairs must differ often enough to test anything";
 }
 
+// Mirrors are compared by cluster name: a module that lists its clusters in another order mirrors
+// the same, and a changed percentage is a change.
+TEST(PolicyDiff, MirrorsCompareByClusterNameAndWeight) {
+  // Clusters "main" and "shadow", listed in either order.
+  auto version = [](bool shadowFirst, uint32_t weight) {
+    const uint32_t main = shadowFirst ? 1 : 0;
+    const uint32_t shadow = 1 - main;
+    ir::Rule mirrored = rule({pathExact("/x")}, forward(main));
+    mirrored.actions.push_back(ir::Mirrors{{{shadow, weight}}});
+    ir::Module module;
+    module.workload = "w";
+    module.services.push_back(service("a", {mirrored}));
+    module.routableServices = 1;
+    module.clusters.resize(2);
+    module.clusters[main] = {"a", "main", 0, {}};
+    module.clusters[shadow] = {"a", "shadow", 0, {}};
+    return module;
+  };
+  const ir::Module before = version(false, 1000);
+  EXPECT_TRUE(diffPolicies({before}, {version(true, 1000)}, "").changes.empty());
+  const PolicyDiff changed = diffPolicies({before}, {version(false, 2500)}, "");
+  ASSERT_EQ(changed.changes.size(), 1u);
+  EXPECT_EQ(changed.changes[0].oldOutcome, "routed to a.main, no timeout, mirror a.shadow 10%");
+  EXPECT_EQ(changed.changes[0].newOutcome, "routed to a.main, no timeout, mirror a.shadow 25%");
+}
+
 }  // namespace
 }  // namespace meshc::diff

@@ -79,5 +79,23 @@ TEST(Verifier, ReportsBrokenInvariants) {
                                 "service svc rule #6: a port test other than == PORT"}));
 }
 
+TEST(Verifier, MirrorsNeedBackendsKnownClustersAndWeights) {
+  ir::Module module = twoClusterModule();
+  module.services[0].rules.push_back(
+      {{{}}, ir::Forward{0}, {ir::Mirrors{{{1, 1}, {0, 10000}}}}, {}});
+  module.services[0].rules.push_back(
+      {{{}}, ir::Forward{0}, {ir::Mirrors{{{2, 100}, {1, 0}, {0, 10001}, {1, 5}}}}, {}});
+  module.services[0].rules.push_back({{{}}, ir::Forward{0}, {ir::Mirrors{}}, {}});
+  module.services[0].rules.push_back(
+      {{{}}, ir::NoBackend{}, {ir::DirectResponse{200, ""}, ir::Mirrors{{{1, 100}}}}, {}});
+  EXPECT_EQ(ir::verify(module),
+            (std::vector<std::string>{"service svc rule #1: mirror cluster #2 out of range",
+                                      "service svc rule #1: mirror weight 0 not within 1-10000",
+                                      "service svc rule #1: mirror weight 10001 not within 1-10000",
+                                      "service svc rule #1: a cluster mirrored twice",
+                                      "service svc rule #2: mirrors without targets",
+                                      "service svc rule #3: mirrors on a rule without backends"}));
+}
+
 }  // namespace
 }  // namespace meshc

@@ -98,5 +98,46 @@ TEST(Lowering, EvaluatorFollowsTheLoweredRules) {
   EXPECT_EQ(ir::evaluateRoute(edge, request, decision), MESH_ROUTE_NO_SERVICE);
 }
 
+// A mirror's service joins the module of every workload whose routes mirror to it, after the
+// workload's own service and without becoming routable; no `calls` is needed.
+TEST(Lowering, MirroredServicesJoinTheModuleWithoutBecomingRoutable) {
+  const auto c = testing::check(R"(
+mesh shop { }
+service web {
+  port 80;
+  subset blue { endpoints ["127.0.0.1:2"]; }
+  route {
+    when path prefix "/pay" => blue { mirror shadow.next 12.5%; mirror web.blue; }
+    otherwise => blue;
+  }
+}
+service shadow {
+  port 81;
+  subset next { endpoints ["127.0.0.1:4"]; }
+  subset old { }
+}
+service edge { port 82; subset v1 { } }
+workload edge-v1 { service edge; version v1; calls web; }
+)");
+  ASSERT_TRUE(c.ok) << c.rendered();
+  const ir::Module module = lower::lowerWorkload(c.policy, c.policy.workloads[0], "sha256:x");
+  ASSERT_EQ(module.services.size(), 3u);
+  EXPECT_EQ(module.services[0].name, "web");
+  EXPECT_EQ(module.services[1].name, "edge");
+  EXPECT_EQ(module.services[2].name, "shadow");
+  EXPECT_EQ(module.routableServices, 1u);
+  EXPECT_EQ(module.localService, 1);
+  EXPECT_TRUE(module.services[2].rules.empty());
+  const ir::Rule& pay = module.services[0].rules.at(0);
+  ASSERT_EQ(pay.actions.size(), 1u);
+  const auto& mirrors = std::get<ir::Mirrors>(pay.actions[0]);
+  ASSERT_EQ(mirrors.targets.size(), 2u);
+  EXPECT_EQ(module.clusters.at(mirrors.targets[0].cluster).name(), "shadow.next");
+  EXPECT_EQ(mirrors.targets[0].weight, 1250u);
+  EXPECT_EQ(module.clusters.at(mirrors.targets[1].cluster).name(), "web.blue");
+  EXPECT_EQ(mirrors.targets[1].weight, ir::kWeightTotal);
+  EXPECT_EQ(module.clusters.at(2).endpoints, std::vector<std::string>{"127.0.0.1:4"});
+}
+
 }  // namespace
 }  // namespace meshc

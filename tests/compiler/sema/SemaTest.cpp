@@ -388,5 +388,33 @@ TEST(Sema, DiagnosticsComeOutInPositionOrderWithTheirNotes) {
             "2:9: note: first declared here\n");
 }
 
+TEST(Sema, MirrorsNameDeclaredSubsetsOnRulesThatForward) {
+  const std::string shadow = "service shadow { port 81; subset v1 {} subset v2 {} }\n";
+  auto c = check(
+      withRoute("    when path prefix \"/a\" => v1 { mirror shadow.v1; mirror r.v3 12.5%; }\n"
+                "    otherwise => split { v2 50%, v3 50% } { mirror shadow.v2 100%; }\n") +
+      shadow);
+  EXPECT_TRUE(c.ok) << c.rendered();
+  EXPECT_TRUE(c.diagnostics.all().empty()) << "a mirrored subset is in use: " << c.rendered();
+  c = check(withRoute("    when path == \"/a\" => v1 { mirror shadoww.v1; mirror shadow.v9; }\n"
+                      "    when path == \"/b\" => v1 { mirror shadow.v1 0%; mirror r.v2 100.5%; }\n"
+                      "    when path == \"/c\" => v1 { mirror shadow.v1 10%; mirror shadow.v1; }\n"
+                      "    when path == \"/d\" => respond 200 { mirror shadow.v1; }\n"
+                      "    when path == \"/e\" => redirect 301 { path \"/f\"; mirror shadow.v1; }"
+                      "\n") +
+            shadow);
+  EXPECT_EQ(c.summary(),
+            "8:38: error[E0201]: unknown service 'shadoww'; did you mean 'shadow'?\n"
+            "8:64: error[E0202]: unknown subset 'v9' of service 'shadow'; did you mean 'v1'?\n"
+            "9:48: error[E0327]: a mirror takes more than 0% and at most 100% of the requests, not "
+            "0%; without a percentage it takes all of them\n"
+            "9:64: error[E0327]: a mirror takes more than 0% and at most 100% of the requests, not "
+            "100.5%; without a percentage it takes all of them\n"
+            "10:53: error[E0213]: the rule already mirrors to shadow.v1; one copy per subset\n"
+            "10:31: note: the first mirror is here\n"
+            "11:40: error[E0409]: a mirror does not fit a 'respond' rule\n"
+            "12:52: error[E0409]: a mirror does not fit a 'redirect' rule\n");
+}
+
 }  // namespace
 }  // namespace meshc

@@ -119,5 +119,22 @@ TEST(TestCheck, MalformedAndContradictoryExpectationsOfARulesEffects) {
             "at line 16 needs it answered by the sidecar\n");
 }
 
+TEST(TestCheck, MirroredExpectations) {
+  auto c =
+      check(withTests("test \"a\" { from w request GET \"http://r/\"; expect mirrored r.v2; expect "
+                      "mirrored r.v1 5%; }\n"));
+  EXPECT_TRUE(c.ok) << c.rendered();
+  c =
+      check(withTests("test \"a\" { from w request GET \"http://r/\"; expect mirrored r.v2; expect "
+                      "mirrored r.v2 5%; "
+                      "expect mirrored q.v1; expect mirrored r.v1 0%; }\n"));
+  EXPECT_EQ(c.summary(),
+            "9:66: error[E0604]: a second expectation of the mirror to r.v2; the first is at line "
+            "9\n"
+            "9:107: error[E0201]: unknown service 'q'; known services: r\n"
+            "9:134: error[E0327]: a mirror takes more than 0% and at most 100% of the requests, "
+            "not 0%; without a percentage it takes all of them\n");
+}
+
 }  // namespace
 }  // namespace meshc

@@ -91,5 +91,29 @@ TEST(ConfigJson, DescribesEveryActionOfARule) {
     {"service": "reviews", "location": "test.mesh:4:5", "timeout_ms": 0, "request_headers": [], "response_headers": [], "direct_response": {"status": 200, "body": "ok\n"}, "redirect": null, "rewrite": null})");
 }
 
+TEST(ConfigJson, ListsARulesMirrorsWithTheirWeights) {
+  TestModule module;
+  const mesh_mirror list[] = {{1, 1250}, {0, 10000}};
+  const mesh_mirrors mirrors{list, 2, 0};
+  const mesh_action actions[] = {{MESH_ACTION_MIRROR, 0, &mirrors}};
+  module.rules[1].actions = actions;
+  module.rules[1].action_count = 1;
+  EndpointIds ids;
+  const ClusterTable table(module.module, {}, std::nullopt, ids);
+  const std::string json = renderConfigJson(module.module, RuleTable(module.module), table);
+  EXPECT_NE(json.find(R"({"service": "reviews", "location": "test.mesh:4:5", "timeout_ms": 0, )"
+                      R"("request_headers": [], "response_headers": [], "direct_response": null, )"
+                      R"("redirect": null, "rewrite": null, )"
+                      R"("mirrors": [{"cluster": "reviews.v2", "weight": 1250}, )"
+                      R"({"cluster": "reviews.v1", "weight": 10000}]})"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find(R"("location": "test.mesh:3:5", "timeout_ms": 250, "request_headers": [], )"
+                      R"("response_headers": [], "direct_response": null, "redirect": null, )"
+                      R"("rewrite": null},)"),
+            std::string::npos)
+      << "a rule without mirrors has no list";
+}
+
 }  // namespace
 }  // namespace mesh

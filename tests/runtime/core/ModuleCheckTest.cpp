@@ -128,5 +128,38 @@ TEST(ModuleCheck, RefusesMalformedActionsNamingTheRule) {
   }
 }
 
+TEST(ModuleCheck, RefusesMirrorsToUnknownClustersAndOnRulesThatAnswer) {
+  {
+    TestModule module;
+    const mesh_mirror list[] = {{1, 500}};
+    const mesh_mirrors mirrors{list, 1, 0};
+    const mesh_action actions[] = {{MESH_ACTION_MIRROR, 0, &mirrors}};
+    module.rules[1].actions = actions;
+    module.rules[1].action_count = 1;
+    EXPECT_EQ(checkModule(module.module), "");
+  }
+  {
+    TestModule module;
+    const mesh_mirror list[] = {{2, 500}};
+    const mesh_mirrors mirrors{list, 1, 0};
+    const mesh_action actions[] = {{MESH_ACTION_MIRROR, 0, &mirrors}};
+    module.rules[1].actions = actions;
+    module.rules[1].action_count = 1;
+    EXPECT_EQ(checkModule(module.module), "rule 1 (test.mesh:4:5) mirrors to cluster 2 of 2");
+  }
+  {
+    TestModule module;
+    const mesh_mirror list[] = {{1, 500}};
+    const mesh_mirrors mirrors{list, 1, 0};
+    const mesh_direct_response direct{"", 200, 0};
+    const mesh_action actions[] = {{MESH_ACTION_MIRROR, 0, &mirrors},
+                                   {MESH_ACTION_DIRECT_RESPONSE, 0, &direct}};
+    module.rules[0].actions = actions;
+    module.rules[0].action_count = 2;
+    EXPECT_EQ(checkModule(module.module),
+              "rule 0 (test.mesh:3:5) mirrors, but answers by itself: nothing is forwarded");
+  }
+}
+
 }  // namespace
 }  // namespace mesh

@@ -122,5 +122,29 @@ TEST(Stats, EscapesLabelValues) {
   EXPECT_NE(text.find("source_workload=\"a\\\"b\\\\c\\nd\""), std::string::npos) << text;
 }
 
+TEST(Stats, CountsMirrorsPerClusterAndResult) {
+  StatsShard first(2);
+  StatsShard second(2);
+  first.recordMirror(1, MirrorResult::kSent);
+  first.recordMirror(1, MirrorResult::kSucceeded);
+  second.recordMirror(1, MirrorResult::kSent);
+  second.recordMirror(1, MirrorResult::kFailed);
+  second.recordMirror(1, MirrorResult::kSkipped);
+  second.recordMirror(7, MirrorResult::kSent);  // not a cluster of the module: ignored
+  const StatsSnapshot snapshot = collectStats({&first, &second});
+  ASSERT_EQ(snapshot.mirrors.size(), 1u) << "a cluster never mirrored to has no series";
+  const std::string text = renderPrometheus(snapshot, kLabels);
+  for (const std::string& line : std::vector<std::string>{
+           "# TYPE mesh_mirror_requests_total counter\n",
+           "mesh_mirror_requests_total{cluster=\"reviews.v2\",result=\"sent\"} 2\n",
+           "mesh_mirror_requests_total{cluster=\"reviews.v2\",result=\"succeeded\"} 1\n",
+           "mesh_mirror_requests_total{cluster=\"reviews.v2\",result=\"failed\"} 1\n",
+           "mesh_mirror_requests_total{cluster=\"reviews.v2\",result=\"skipped\"} 1\n",
+       }) {
+    EXPECT_NE(text.find(line), std::string::npos) << "missing: " << line << "in:\n" << text;
+  }
+  EXPECT_EQ(text.find("cluster=\"reviews.v1\""), std::string::npos);
+}
+
 }  // namespace
 }  // namespace mesh

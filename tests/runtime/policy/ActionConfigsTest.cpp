@@ -170,5 +170,53 @@ TEST(ActionConfigs, PathRewrites) {
             "'#')");
 }
 
+TEST(ActionConfigs, MirrorsDecodeInOrder) {
+  const mesh_mirror list[] = {{3, 1000}, {0, 10000}, {5, 1}};
+  std::vector<Mirror> mirrors;
+  EXPECT_EQ(decodeMirrors({list, 3, 0}, mirrors), "");
+  ASSERT_EQ(mirrors.size(), 3u);
+  EXPECT_EQ(mirrors[0].cluster, 3u);
+  EXPECT_EQ(mirrors[0].weight, 1000u);
+  EXPECT_EQ(mirrors[1].cluster, 0u);
+  EXPECT_EQ(mirrors[2].weight, 1u);
+}
+
+TEST(ActionConfigs, MirrorsRefuseWeightsOutOfRangeAndRepeatedClusters) {
+  std::vector<Mirror> scratch;
+  EXPECT_EQ(decodeMirrors({nullptr, 0, 0}, scratch), "an empty or null mirror list");
+  const mesh_mirror one[] = {{1, 100}};
+  EXPECT_EQ(decodeMirrors({one, 0, 0}, scratch), "an empty or null mirror list");
+  EXPECT_EQ(decodeMirrors({nullptr, 1, 0}, scratch), "an empty or null mirror list");
+  const mesh_mirror zero[] = {{1, 0}};
+  EXPECT_EQ(decodeMirrors({zero, 1, 0}, scratch), "mirror 0 has weight 0, not within 1-10000");
+  scratch.clear();
+  const mesh_mirror over[] = {{1, 100}, {2, 10001}};
+  EXPECT_EQ(decodeMirrors({over, 2, 0}, scratch), "mirror 1 has weight 10001, not within 1-10000");
+  scratch.clear();
+  const mesh_mirror twice[] = {{1, 100}, {2, 100}, {1, 200}};
+  EXPECT_EQ(decodeMirrors({twice, 3, 0}, scratch), "mirror 2 names cluster 1 a second time");
+}
+
+// Each mirror has its own draw: over many seeds a mirror takes its share, and two mirrors of the
+// same weight do not take the same requests.
+TEST(ActionConfigs, EachMirrorTakesItsShareOnItsOwnDraw) {
+  int first = 0;
+  int second = 0;
+  int both = 0;
+  for (uint64_t seed = 0; seed < 100000; ++seed) {
+    const bool a = mirrorTaken(seed * 0x9E3779B97F4A7C15ull, 0, 2500);
+    const bool b = mirrorTaken(seed * 0x9E3779B97F4A7C15ull, 1, 2500);
+    first += a;
+    second += b;
+    both += a && b;
+  }
+  EXPECT_NEAR(first, 25000, 1000);
+  EXPECT_NEAR(second, 25000, 1000);
+  EXPECT_NEAR(both, 6250, 600) << "the draws are independent";
+  EXPECT_FALSE(mirrorTaken(0, 0, 0));
+  EXPECT_TRUE(mirrorTaken(12345, 7, 10000));
+  EXPECT_EQ(mirrorTaken(42, 2, 3000), mesh_draw(42, MESH_DRAW_MIRROR + 2) % 10000 < 3000);
+}
+
 }  // namespace
 }  // namespace mesh

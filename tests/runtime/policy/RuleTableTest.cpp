@@ -26,8 +26,8 @@ TEST(RuleTable, ApplyActionNamesWhatItRefuses) {
   EXPECT_EQ(applyAction({0, 0, &timeout}, settings),
             "action kind 0 is unknown to this runtime; rebuild the sidecar with the meshc that "
             "compiled the policy");
-  EXPECT_EQ(applyAction({7, 0, &timeout}, settings),
-            "action kind 7 is unknown to this runtime; rebuild the sidecar with the meshc that "
+  EXPECT_EQ(applyAction({9, 0, &timeout}, settings),
+            "action kind 9 is unknown to this runtime; rebuild the sidecar with the meshc that "
             "compiled the policy");
   EXPECT_EQ(applyAction({MESH_ACTION_TIMEOUT, 0, nullptr}, settings),
             "action of kind 1 has no config");
@@ -139,6 +139,23 @@ TEST(RuleTable, DecodesEveryActionOfARule) {
   ASSERT_TRUE(rules[1].rewrite);
   EXPECT_EQ(rules[1].rewrite->path.value, "/v2");
   EXPECT_FALSE(rules[0].rewrite);
+}
+
+TEST(RuleTable, DecodesOneMirrorListPerRule) {
+  const mesh_mirror list[] = {{1, 1000}, {0, 10000}};
+  const mesh_mirrors mirrors{list, 2, 0};
+  RuleSettings settings;
+  EXPECT_EQ(applyAction({MESH_ACTION_MIRROR, 0, &mirrors}, settings), "");
+  ASSERT_EQ(settings.mirrors.size(), 2u);
+  EXPECT_EQ(settings.mirrors[0].cluster, 1u);
+  EXPECT_EQ(settings.mirrors[1].weight, 10000u);
+  EXPECT_EQ(applyAction({MESH_ACTION_MIRROR, 0, &mirrors}, settings),
+            "a second mirror list: a rule holds one");
+  const mesh_mirror zero[] = {{1, 0}};
+  const mesh_mirrors malformed{zero, 1, 0};
+  RuleSettings fresh;
+  EXPECT_EQ(applyAction({MESH_ACTION_MIRROR, 0, &malformed}, fresh),
+            "mirrors: mirror 0 has weight 0, not within 1-10000");
 }
 
 }  // namespace
