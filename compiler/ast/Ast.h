@@ -45,6 +45,27 @@ struct Percent {
 // RE2 full match. `Present` and `Absent` exist only for headers and query parameters.
 enum class StringTest { Equals, Prefix, StartsWith, Suffix, Matches, Present, Absent };
 
+// The test as a policy spells it: "==", "prefix", "starts_with", ...
+inline const char* spelling(StringTest test) {
+  switch (test) {
+    case StringTest::Equals:
+      return "==";
+    case StringTest::Prefix:
+      return "prefix";
+    case StringTest::StartsWith:
+      return "starts_with";
+    case StringTest::Suffix:
+      return "suffix";
+    case StringTest::Matches:
+      return "matches";
+    case StringTest::Present:
+      return "present";
+    case StringTest::Absent:
+      return "absent";
+  }
+  return "";
+}
+
 struct PathMatch {
   StringTest test;
   StringLiteral value;

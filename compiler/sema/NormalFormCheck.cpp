@@ -37,26 +37,6 @@ std::string segmentPrefix(std::string value) {
   return value.empty() ? "/" : value;
 }
 
-const char* testText(ast::StringTest test) {
-  switch (test) {
-    case ast::StringTest::Equals:
-      return "==";
-    case ast::StringTest::Prefix:
-      return "prefix";
-    case ast::StringTest::StartsWith:
-      return "starts_with";
-    case ast::StringTest::Suffix:
-      return "suffix";
-    case ast::StringTest::Matches:
-      return "matches";
-    case ast::StringTest::Present:
-      return "present";
-    case ast::StringTest::Absent:
-      return "absent";
-  }
-  return "";
-}
-
 class NormalForms {
  public:
   NormalForms(const ast::Policy& policy, Diagnostics& diagnostics)
@@ -141,7 +121,7 @@ class NormalForms {
     const bool suggestible = literal.front() == '/';
     diagnostics_.warning(
         DiagnosticCode::PathLiteralNeverMatches, match.value.loc,
-        "'path " + std::string(testText(match.test)) + " " + quoted(literal) +
+        "'path " + std::string(ast::spelling(match.test)) + " " + quoted(literal) +
             "' never matches: the sidecar matches the normalised path, which " +
             (match.test == ast::StringTest::Equals   ? "never is"
              : match.test == ast::StringTest::Suffix ? "never ends with"
@@ -172,8 +152,8 @@ class NormalForms {
     }
     if (whereTrimmed.empty()) return;
     diagnostics_.warning(DiagnosticCode::HeaderLiteralNeverMatches, match.value.loc,
-                         "'header " + quoted(match.name.value) + " " + testText(match.test) + " " +
-                             quoted(literal) +
+                         "'header " + quoted(match.name.value) + " " + ast::spelling(match.test) +
+                             " " + quoted(literal) +
                              "' never matches: a header value has no spaces or tabs " +
                              whereTrimmed + " it (the sidecar trims them); write " +
                              quoted(std::string(mesh::withoutOws(literal))));

@@ -83,29 +83,9 @@ Test testOf(ast::StringTest test, Subject subject) {
   throw std::logic_error("unknown string test");
 }
 
-std::string operatorText(ast::StringTest test) {
-  switch (test) {
-    case ast::StringTest::Equals:
-      return "==";
-    case ast::StringTest::Prefix:
-      return "prefix";
-    case ast::StringTest::StartsWith:
-      return "starts_with";
-    case ast::StringTest::Suffix:
-      return "suffix";
-    case ast::StringTest::Matches:
-      return "matches";
-    case ast::StringTest::Present:
-      return "present";
-    case ast::StringTest::Absent:
-      return "absent";
-  }
-  throw std::logic_error("unknown string test");
-}
-
 std::string compared(ast::StringTest test, const ast::StringLiteral& value) {
   const bool unary = test == ast::StringTest::Present || test == ast::StringTest::Absent;
-  return operatorText(test) + (unary ? "" : " " + quoted(value.value));
+  return ast::spelling(test) + (unary ? "" : " " + quoted(value.value));
 }
 
 Atom toAtom(const ast::Condition& condition) {
