@@ -110,6 +110,45 @@ void appendActions(std::string& out, const RuleSettings& rule) {
   }
 }
 
+const char* stickyName(Experiment::Sticky sticky) {
+  switch (sticky) {
+    case Experiment::Sticky::kNone:
+      return "none";
+    case Experiment::Sticky::kHeader:
+      return "header";
+    case Experiment::Sticky::kCookie:
+      return "cookie";
+    case Experiment::Sticky::kConstant:
+      return "constant";
+  }
+  return "unknown";
+}
+
+// Only on rules that run an experiment: its variants, where each goes, and what keeps a user on
+// one, as an operator checks them while the experiment runs.
+void appendExperiment(std::string& out, const mesh_module& module, const Experiment& experiment) {
+  out += ", \"experiment\": {\"name\": ";
+  appendJsonString(out, experiment.name);
+  fmt::format_to(std::back_inserter(out),
+                 ", \"sticky\": \"{}\", \"sticky_key\": ", stickyName(experiment.sticky));
+  appendStringOrNull(out, experiment.stickyName);
+  out += ", \"cookie\": ";
+  appendStringOrNull(out, experiment.cookie);
+  fmt::format_to(std::back_inserter(out), ", \"cookie_max_age_s\": {}, \"variants\": [",
+                 experiment.cookieMaxAgeSeconds);
+  for (size_t v = 0; v < experiment.variants.size(); ++v) {
+    const Variant& variant = experiment.variants[v];
+    out += v == 0 ? "{\"name\": " : ", {\"name\": ";
+    appendJsonString(out, variant.name);
+    out += ", \"cluster\": ";
+    appendJsonString(out, variant.cluster < module.cluster_count
+                              ? orEmpty(module.clusters[variant.cluster].name)
+                              : "");
+    fmt::format_to(std::back_inserter(out), ", \"weight\": {}}}", variant.weight);
+  }
+  out += "]}";
+}
+
 }  // namespace
 
 void appendJsonString(std::string& out, std::string_view text) {
@@ -180,6 +219,7 @@ std::string renderConfigJson(const mesh_module& module, const RuleTable& rules,
     appendJsonString(out, rule.location);
     fmt::format_to(std::back_inserter(out), ", \"timeout_ms\": {}", rule.timeoutMs);
     appendActions(out, rule);
+    if (rule.experiment) appendExperiment(out, module, *rule.experiment);
     // Only on rules that mirror: where copies go is what an operator checks after a rollout.
     for (size_t m = 0; m < rule.mirrors.size(); ++m) {
       out += m == 0 ? ", \"mirrors\": [{\"cluster\": " : ", {\"cluster\": ";

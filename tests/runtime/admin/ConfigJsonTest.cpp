@@ -91,6 +91,23 @@ TEST(ConfigJson, DescribesEveryActionOfARule) {
     {"service": "reviews", "location": "test.mesh:4:5", "timeout_ms": 0, "request_headers": [], "response_headers": [], "direct_response": {"status": 200, "body": "ok\n"}, "redirect": null, "rewrite": null})");
 }
 
+TEST(ConfigJson, ShowsARulesExperimentWithItsVariants) {
+  TestModule module;
+  const mesh_variant variants[] = {{"control", 0, 9000}, {"big-stars", 1, 1000}};
+  const mesh_experiment experiment{"stars", "session", "exp-stars",       variants,
+                                   3600,    2,         MESH_STICKY_COOKIE};
+  const mesh_action actions[] = {{MESH_ACTION_EXPERIMENT, 0, &experiment}};
+  module.rules[1].actions = actions;
+  module.rules[1].action_count = 1;
+  EXPECT_NE(rulesOf(module).find(
+                R"("rewrite": null, "experiment": {"name": "stars", "sticky": "cookie", )"
+                R"("sticky_key": "session", "cookie": "exp-stars", "cookie_max_age_s": 3600, )"
+                R"("variants": [{"name": "control", "cluster": "reviews.v1", "weight": 9000}, )"
+                R"({"name": "big-stars", "cluster": "reviews.v2", "weight": 1000}]}})"),
+            std::string::npos)
+      << rulesOf(module);
+}
+
 TEST(ConfigJson, ListsARulesMirrorsWithTheirWeights) {
   TestModule module;
   const mesh_mirror list[] = {{1, 1250}, {0, 10000}};
