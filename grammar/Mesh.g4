@@ -23,7 +23,8 @@ name
   | 'absent' | 'query' | 'merge_slashes' | 'encoded_slashes' | 'redirect' | 'respond' | 'rewrite'
   | 'set' | 'add' | 'remove' | 'response' | 'scheme' | 'host' | 'hosts' | 'namespace'
   | 'cluster_domain' | 'source' | 'label' | 'service_account' | 'experiment' | 'variant'
-  | 'sticky' | 'cookie' | 'upstream' | 'mirror' | 'mirrored'
+  | 'sticky' | 'cookie' | 'upstream' | 'mirror' | 'mirrored' | 'cors' | 'origins' | 'methods'
+  | 'headers' | 'expose' | 'max_age' | 'credentials'
   ;
 
 meshDecl
@@ -51,6 +52,16 @@ serviceItem
   | 'namespace' name ';'                        # serviceNamespace
   | 'hosts' '[' (STRING (',' STRING)* ','?)? ']' ';'   # serviceHosts  // extra names it answers to
   | 'experiment' name '{' experimentItem* '}'   # serviceExperiment
+  | 'cors' name '{' corsItem* '}'               # serviceCors
+  ;
+
+// A CORS policy: which origins a browser may call the service from, and what the sidecar says in
+// answer to their preflight requests. Lists are strings; "*" in a list allows any.
+corsItem
+  : kind=('origins' | 'methods' | 'headers' | 'expose') '[' (STRING (',' STRING)* ','?)? ']' ';'
+                                                 # corsList
+  | 'max_age' DURATION ';'                       # corsMaxAge
+  | 'credentials' ';'                            # corsCredentials
   ;
 
 // An A/B experiment: variants with weights, each routed to a subset; a request's variant is
@@ -71,6 +82,7 @@ routeItem
   : 'when' anyOf '=>' outcome ruleEnd                                  # whenRule
   | 'otherwise' '=>' outcome ruleEnd                                   # otherwiseRule
   | 'timeout' DURATION ';'                                             # routeTimeout
+  | 'cors' name ';'                                                    # routeCors
   ;
 
 // Where a matched request goes: to backends, or answered by the sidecar itself. `redirect` and
@@ -106,6 +118,7 @@ ruleSetting
   | 'path' STRING ';'                                               # settingPath
   | 'prefix' STRING ';'                                             # settingPrefix
   | 'mirror' clusterRef PERCENT? ';'                                # settingMirror
+  | 'cors' name ';'                                                 # settingCors
   ;
 
 // A rule matches when any of its groups does, a group when all its conditions hold: the shape

@@ -200,8 +200,13 @@ struct MirrorSetting {
   std::optional<Percent> percent;
   SourceLoc loc;
 };
-using RuleSetting =
-    std::variant<TimeoutSetting, RewriteSetting, HeaderEditSetting, RedirectSetting, MirrorSetting>;
+// `cors NAME;`: the service's CORS policy applies to the rule's requests and responses.
+struct CorsSetting {
+  Identifier policy;
+  SourceLoc loc;
+};
+using RuleSetting = std::variant<TimeoutSetting, RewriteSetting, HeaderEditSetting, RedirectSetting,
+                                 MirrorSetting, CorsSetting>;
 
 struct RouteRule {
   bool otherwise = false;
@@ -215,6 +220,7 @@ struct RouteRule {
 struct Route {
   std::vector<RouteRule> rules;
   std::vector<Duration> timeouts;  // route-level `timeout` statements (at most one is valid)
+  std::vector<Identifier> cors;    // route-level `cors` statements (at most one is valid)
   SourceLoc loc;
 };
 
@@ -260,6 +266,21 @@ struct Experiment {
   SourceLoc loc;
 };
 
+// One list of a CORS policy: `origins [...]`, `methods [...]`, `headers [...]` or `expose [...]`.
+struct CorsList {
+  enum class Kind { Origins, Methods, Headers, Expose } kind = Kind::Origins;
+  std::vector<StringLiteral> values;
+  SourceLoc loc;
+};
+
+struct CorsPolicy {
+  Identifier name;
+  std::vector<CorsList> lists;         // at most one of each kind is valid
+  std::vector<Duration> maxAges;       // at most one is valid
+  std::vector<SourceLoc> credentials;  // `credentials;` statements (at most one is valid)
+  SourceLoc loc;
+};
+
 struct Service {
   Identifier name;
   std::vector<ServicePort> ports;      // the first is the service's main port
@@ -267,6 +288,7 @@ struct Service {
   std::vector<StringLiteral> hosts;    // extra names from `hosts` lists
   std::vector<Subset> subsets;
   std::vector<Experiment> experiments;
+  std::vector<CorsPolicy> corsPolicies;
   std::vector<Route> routes;
   SourceLoc loc;
 };

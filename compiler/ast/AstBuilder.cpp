@@ -211,9 +211,35 @@ class AstBuilder {
         for (auto* host : hosts->STRING()) service.hosts.push_back(string(host));
       } else if (auto* experiment = dynamic_cast<MeshParser::ServiceExperimentContext*>(item)) {
         service.experiments.push_back(buildExperiment(experiment));
+      } else if (auto* cors = dynamic_cast<MeshParser::ServiceCorsContext*>(item)) {
+        service.corsPolicies.push_back(buildCors(cors));
       }
     }
     return service;
+  }
+
+  CorsPolicy buildCors(MeshParser::ServiceCorsContext* context) {
+    CorsPolicy policy;
+    policy.name = identifier(context->name());
+    policy.loc = loc(context);
+    for (auto* item : context->corsItem()) {
+      if (auto* l = dynamic_cast<MeshParser::CorsListContext*>(item)) {
+        CorsList list;
+        const std::string kind = l->kind->getText();
+        list.kind = kind == "origins"   ? CorsList::Kind::Origins
+                    : kind == "methods" ? CorsList::Kind::Methods
+                    : kind == "headers" ? CorsList::Kind::Headers
+                                        : CorsList::Kind::Expose;
+        for (auto* value : l->STRING()) list.values.push_back(string(value));
+        list.loc = loc(l);
+        policy.lists.push_back(std::move(list));
+      } else if (auto* m = dynamic_cast<MeshParser::CorsMaxAgeContext*>(item)) {
+        policy.maxAges.push_back(duration(m->DURATION()));
+      } else if (auto* c = dynamic_cast<MeshParser::CorsCredentialsContext*>(item)) {
+        policy.credentials.push_back(loc(c));
+      }
+    }
+    return policy;
   }
 
   Experiment buildExperiment(MeshParser::ServiceExperimentContext* context) {
@@ -273,6 +299,8 @@ class AstBuilder {
         route.rules.push_back(std::move(rule));
       } else if (auto* timeout = dynamic_cast<MeshParser::RouteTimeoutContext*>(item)) {
         route.timeouts.push_back(duration(timeout->DURATION()));
+      } else if (auto* cors = dynamic_cast<MeshParser::RouteCorsContext*>(item)) {
+        route.cors.push_back(identifier(cors->name()));
       }
     }
     return route;
@@ -355,6 +383,9 @@ class AstBuilder {
       MirrorSetting mirror{clusterRef(c->clusterRef()), std::nullopt, at};
       if (c->PERCENT() != nullptr) mirror.percent = percent(c->PERCENT());
       return mirror;
+    }
+    if (auto* c = dynamic_cast<MeshParser::SettingCorsContext*>(context)) {
+      return CorsSetting{identifier(c->name()), at};
     }
     throw std::logic_error("AstBuilder: a rule setting alternative of the grammar is not handled");
   }

@@ -61,7 +61,36 @@ class Printer {
       }
     }
     for (const Experiment& experiment : service.experiments) printExperiment(experiment);
+    for (const CorsPolicy& policy : service.corsPolicies) printCors(policy);
     for (const Route& route : service.routes) printRoute(route);
+  }
+
+  void printCors(const CorsPolicy& policy) {
+    line(1, "Cors " + policy.name.name + " " + at(policy.loc));
+    for (const CorsList& list : policy.lists) {
+      std::string values;
+      for (const StringLiteral& value : list.values) values += " " + quoted(value.value);
+      line(2, corsListName(list.kind) + values + " " + at(list.loc));
+    }
+    for (const Duration& maxAge : policy.maxAges) {
+      line(2, "MaxAge " + std::to_string(maxAge.milliseconds) + "ms " + at(maxAge.loc));
+    }
+    for (const SourceLoc& credentials : policy.credentials)
+      line(2, "Credentials " + at(credentials));
+  }
+
+  static std::string corsListName(CorsList::Kind kind) {
+    switch (kind) {
+      case CorsList::Kind::Origins:
+        return "Origins";
+      case CorsList::Kind::Methods:
+        return "Methods";
+      case CorsList::Kind::Headers:
+        return "Headers";
+      case CorsList::Kind::Expose:
+        return "Expose";
+    }
+    return "?";
   }
 
   void printExperiment(const Experiment& experiment) {
@@ -94,6 +123,7 @@ class Printer {
     for (const Duration& timeout : route.timeouts) {
       line(2, "Timeout " + std::to_string(timeout.milliseconds) + "ms " + at(timeout.loc));
     }
+    for (const Identifier& cors : route.cors) line(2, "Cors " + cors.name + " " + at(cors.loc));
     for (const RouteRule& rule : route.rules) {
       line(2, std::string(rule.otherwise ? "Otherwise " : "When ") + at(rule.loc));
       for (const ConditionGroup& group : rule.groups) {
@@ -136,6 +166,7 @@ class Printer {
               line(3, "Mirror " + m.target.service.name + "." + m.target.subset.name +
                           (m.percent ? " " + m.percent->text : "") + " " + at(m.loc));
             },
+            [&](const CorsSetting& c) { line(3, "Cors " + c.policy.name + " " + at(c.loc)); },
         },
         setting);
   }

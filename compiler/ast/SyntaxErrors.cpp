@@ -90,8 +90,6 @@ std::string_view plannedFeature(std::string_view word) {
       {"outlier_detection", "outlier detection"},
       {"load_balancer", "load balancers"},
       {"fault", "fault injection rules"},
-      {"mirror", "mirrors"},
-      {"cors", "CORS policies"},
       {"mtls", "mTLS settings"},
       {"tls", "TLS settings"},
       {"authorize", "authorization policies"},

@@ -48,6 +48,8 @@ AbiTypes AbiTypes::get(llvm::LLVMContext& context) {
   t.variant = namedStruct(context, "mesh_variant", {charPtr, i32, i32});
   t.experiment = namedStruct(context, "mesh_experiment",
                              {charPtr, charPtr, charPtr, t.variant->getPointerTo(), i64, i32, i32});
+  t.cors = namedStruct(context, "mesh_cors",
+                       {charPtr->getPointerTo(), charPtr, charPtr, charPtr, i64, i32, i32});
   t.mirror = namedStruct(context, "mesh_mirror", {i32, i32});
   t.mirrors = namedStruct(context, "mesh_mirrors", {t.mirror->getPointerTo(), i32, i32});
   t.rule =
@@ -73,8 +75,8 @@ std::vector<StructLayoutReport> abiStructLayouts() {
         types.decision,      types.cluster,    types.service,      types.action,
         types.timeoutAction, types.headerEdit, types.headerEdits,  types.directResponse,
         types.pathRewrite,   types.redirect,   types.rewrite,      types.mirror,
-        types.mirrors,       types.variant,    types.experiment,   types.rule,
-        types.module}) {
+        types.mirrors,       types.variant,    types.experiment,   types.cors,
+        types.rule,          types.module}) {
     const llvm::StructLayout* structLayout = layout.getStructLayout(type);
     StructLayoutReport report;
     report.name = type->getName().str();

@@ -95,6 +95,7 @@ struct AbiTypes {
   llvm::StructType* rewrite;
   llvm::StructType* variant;
   llvm::StructType* experiment;
+  llvm::StructType* cors;
   llvm::StructType* mirror;
   llvm::StructType* mirrors;
   llvm::StructType* rule;

@@ -184,6 +184,9 @@ class DescriptorEmitter {
                       llvm::ConstantStruct::get(
                           types_.rewrite, {cString(r.host, "rewrite host"), pathRewrite(r.path)})};
             },
+            [&](const ir::Cors& c) -> std::pair<uint32_t, llvm::Constant*> {
+              return {MESH_ACTION_CORS, cors(c, name)};
+            },
             [&](const ir::Experiment& e) -> std::pair<uint32_t, llvm::Constant*> {
               return {MESH_ACTION_EXPERIMENT, experiment(e, name)};
             },
@@ -233,6 +236,21 @@ class DescriptorEmitter {
                             llvm::ConstantInt::get(i64, e.cookieMaxAgeSeconds),
                             llvm::ConstantInt::get(i32, e.variants.size()),
                             llvm::ConstantInt::get(i32, stickyKind(e.sticky))});
+  }
+
+  llvm::Constant* cors(const ir::Cors& c, const std::string& name) {
+    llvm::Type* i32 = llvm::Type::getInt32Ty(context_);
+    llvm::Type* i64 = llvm::Type::getInt64Ty(context_);
+    std::vector<llvm::Constant*> origins;
+    for (const std::string& origin : c.origins) origins.push_back(cString(origin, "CORS origin"));
+    return llvm::ConstantStruct::get(
+        types_.cors,
+        {table(llvm::Type::getInt8PtrTy(context_), origins, name + ".origins"),
+         cString(c.allowMethods, "CORS methods"), cString(c.allowHeaders, "CORS headers"),
+         cString(c.exposeHeaders, "CORS exposed headers"),
+         llvm::ConstantInt::get(i64, c.maxAgeSeconds),
+         llvm::ConstantInt::get(i32, c.origins.size()),
+         llvm::ConstantInt::get(i32, c.credentials ? 1 : 0)});
   }
 
   static uint32_t stickyKind(ir::Experiment::Sticky sticky) {

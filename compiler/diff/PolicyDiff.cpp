@@ -77,6 +77,7 @@ Outcome outcomeOf(const ir::Module& module, const ir::Rule& rule) {
                    [&](const ir::DirectResponse&) { describe(); },
                    [&](const ir::Redirect&) { describe(); },
                    [&](const ir::Rewrite&) { describe(); },
+                   [&](const ir::Cors&) { describe(); },
                    [&](const ir::Experiment& e) {
                      // Cluster names, not indices: the two versions may number clusters apart.
                      std::string text = ir::describe(module, action);

@@ -61,6 +61,7 @@ void printActions(const ir::Module& module, const ir::Rule& rule) {
                                       [](const ir::DirectResponse&) { return false; },
                                       [](const ir::Redirect&) { return false; },
                                       [](const ir::Rewrite&) { return true; },
+                                      [](const ir::Cors&) { return true; },
                                       // Their own lines: the mirrors with this request's draws,
                                       // the variant and what decided it.
                                       [](const ir::Mirrors&) { return false; },

@@ -131,14 +131,24 @@ class Printer {
   }
 
  private:
-  // Tokens of a statement on one line; a line comment inside it breaks the line.
+  // Tokens of a statement on one line; a line comment inside it breaks the line, and so does a
+  // clause (a request part, a condition after `and` or `or`, the `=>` of a rule) that would run
+  // past the column limit: it goes on a line of its own, indented twice.
   std::string joined(const Item& item, size_t depth) {
     std::string line;
+    size_t lineStart = 0;
+    const size_t firstIndent = indent(depth).size();
     const SourceToken* previous = nullptr;
-    for (const SourceToken* token : item.tokens) {
+    for (size_t i = 0; i < item.tokens.size(); ++i) {
+      const SourceToken* token = item.tokens[i];
       if (previous != nullptr) {
+        const size_t column = line.size() - lineStart + (lineStart == 0 ? firstIndent : 0);
         if (previous->kind == SourceToken::Kind::LineComment) {
           line += "\n" + indent(depth + 2);
+          lineStart = line.size() - indent(depth + 2).size();
+        } else if (i > 1 && breaksBefore(item, i) && column + 1 + clauseWidth(item, i) > kColumns) {
+          line += "\n" + indent(depth + 2);
+          lineStart = line.size() - indent(depth + 2).size();
         } else if (!noSpaceBefore(token->text) && !noSpaceAfter(previous->text)) {
           line += ' ';
         }
@@ -147,6 +157,31 @@ class Printer {
       previous = token;
     }
     return line;
+  }
+
+  static bool startsClause(const SourceToken& token) {
+    return token.kind == SourceToken::Kind::Code &&
+           (token.text == "header" || token.text == "principal" || token.text == "and" ||
+            token.text == "or" || token.text == "=>");
+  }
+
+  // `and header ...` is one clause: a line may break before `and`, not after it.
+  static bool breaksBefore(const Item& item, size_t i) {
+    return startsClause(*item.tokens[i]) && !startsClause(*item.tokens[i - 1]);
+  }
+
+  // The width of the clause starting at token `first`, up to the next clause or the end.
+  static size_t clauseWidth(const Item& item, size_t first) {
+    size_t width = 0;
+    for (size_t i = first; i < item.tokens.size(); ++i) {
+      if (i > first && breaksBefore(item, i)) break;
+      if (i > first && !noSpaceBefore(item.tokens[i]->text) &&
+          !noSpaceAfter(item.tokens[i - 1]->text)) {
+        ++width;
+      }
+      width += item.tokens[i]->text.size();
+    }
+    return width;
   }
 
   static std::string indent(size_t depth) {

@@ -157,8 +157,20 @@ struct Experiment {
   std::vector<Variant> variants;
 };
 
+// CORS for the rule's requests (abi.h mesh_cors): a preflight is answered by the sidecar, an
+// allowed origin's responses get Access-Control-* fields. The lists are the values sent.
+struct Cors {
+  std::string name;  // the policy's, for people reading the IR
+  std::vector<std::string> origins;
+  std::string allowMethods;  // ", "-joined; "*" echoes the requested method; "" sends none
+  std::string allowHeaders;  // likewise for the requested headers
+  std::string exposeHeaders;
+  uint64_t maxAgeSeconds = 0;
+  bool credentials = false;
+};
+
 using Action = std::variant<RequestTimeout, RequestHeaderEdits, ResponseHeaderEdits, DirectResponse,
-                            Redirect, Rewrite, Mirrors, Experiment>;
+                            Redirect, Rewrite, Mirrors, Cors, Experiment>;
 
 struct Rule {
   // The rule matches when any conjunction holds; `otherwise` is one empty conjunction.

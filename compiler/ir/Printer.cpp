@@ -141,6 +141,15 @@ struct ActionText {
     }
     return out + " }";
   }
+  std::string operator()(const Cors& c) const {
+    std::string out = "cors " + c.name + " origins";
+    for (const std::string& origin : c.origins) out += " " + quoted(origin);
+    if (!c.allowMethods.empty()) out += " methods " + quoted(c.allowMethods);
+    if (!c.allowHeaders.empty()) out += " headers " + quoted(c.allowHeaders);
+    if (!c.exposeHeaders.empty()) out += " expose " + quoted(c.exposeHeaders);
+    out += " max_age " + std::to_string(c.maxAgeSeconds) + "s";
+    return c.credentials ? out + " credentials" : out;
+  }
   std::string operator()(const Mirrors& m) const {
     std::string out = "mirror";
     for (size_t i = 0; i < m.targets.size(); ++i) {

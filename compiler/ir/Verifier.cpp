@@ -4,7 +4,9 @@
 #include <cctype>
 #include <set>
 
+#include "policy/Cors.h"
 #include "support/Overloaded.h"
+#include "support/Text.h"
 
 namespace meshc::ir {
 namespace {
@@ -240,6 +242,7 @@ class ModuleVerifier {
                        verifyPath(r.path);
                      },
                      [&](const Experiment&) { needsBackends("an experiment"); },
+                     [&](const Cors& c) { verifyCors(c); },
                      [&](const Mirrors& m) {
                        needsBackends("mirrors");
                        verifyMirrors(m);
@@ -248,6 +251,21 @@ class ModuleVerifier {
                  actions[a]);
     }
     if (answers > 1) fail("both a redirect and a direct response");
+  }
+
+  // The runtime refuses a module whose origins it cannot read (policy/Cors.h), so meshc must
+  // never emit one.
+  void verifyCors(const Cors& cors) {
+    if (cors.origins.empty()) fail("a CORS policy without origins");
+    for (const std::string& origin : cors.origins) {
+      mesh::OriginPattern pattern;
+      if (const std::string problem = mesh::parseOriginPattern(origin, pattern); !problem.empty()) {
+        fail("CORS origin: " + problem);
+      }
+    }
+    for (const std::string* value : {&cors.allowMethods, &cors.allowHeaders, &cors.exposeHeaders}) {
+      if (hasControlCharacter(*value)) fail("a CORS value with a control character");
+    }
   }
 
   // A mirror may target any service's cluster; a cluster mirrored twice would be sent two copies.

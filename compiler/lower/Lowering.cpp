@@ -217,6 +217,7 @@ class WorkloadLowering {
                 mirrors.targets.push_back(
                     {cluster, m.percent ? m.percent->basisPoints : ir::kWeightTotal});
               },
+              [](const ast::CorsSetting&) {},  // see corsOf
           },
           setting);
     }
@@ -273,12 +274,67 @@ class WorkloadLowering {
       if (rule.otherwise) lowered.anyOf.emplace_back();
       lowered.target = lowerTarget(index, rule.target);
       lowered.actions = lowerActions(route, rule);
+      if (const ast::Identifier* cors = corsOf(route, rule)) {
+        lowered.actions.push_back(lowerCors(source, cors->name));
+      }
       if (const auto* experiment = std::get_if<ast::ExperimentTarget>(&rule.target)) {
         lowered.actions.push_back(lowerExperiment(index, source, experiment->experiment.name));
       }
       lowered.loc = rule.loc;
       service.rules.push_back(std::move(lowered));
     }
+  }
+
+  // A rule's own `cors` wins over its route's.
+  static const ast::Identifier* corsOf(const ast::Route& route, const ast::RouteRule& rule) {
+    for (const ast::RuleSetting& setting : rule.settings) {
+      if (const auto* cors = std::get_if<ast::CorsSetting>(&setting)) return &cors->policy;
+    }
+    return route.cors.empty() ? nullptr : &route.cors[0];
+  }
+
+  // Values as the sidecar sends them: a list joined with ", ", or "*" when it allows any.
+  static std::string fieldValue(const std::vector<ast::StringLiteral>& values) {
+    std::string out;
+    for (const ast::StringLiteral& value : values) {
+      if (value.value == "*") return "*";
+      out += (out.empty() ? "" : ", ") + value.value;
+    }
+    return out;
+  }
+
+  // Sema has checked the policy exists and its values. Without `max_age`, Gateway API's default
+  // of 5 s applies (browsers would otherwise apply their own).
+  static ir::Cors lowerCors(const ast::Service& source, const std::string& name) {
+    const ast::CorsPolicy* declared = nullptr;
+    for (const ast::CorsPolicy& policy : source.corsPolicies) {
+      if (policy.name.name == name && declared == nullptr) declared = &policy;
+    }
+    if (declared == nullptr) throw std::logic_error("lowering an unchecked CORS policy: " + name);
+    ir::Cors lowered;
+    lowered.name = name;
+    lowered.maxAgeSeconds = 5;
+    for (const ast::CorsList& list : declared->lists) {
+      switch (list.kind) {
+        case ast::CorsList::Kind::Origins:
+          for (const ast::StringLiteral& origin : list.values)
+            lowered.origins.push_back(origin.value);
+          break;
+        case ast::CorsList::Kind::Methods:
+          lowered.allowMethods = fieldValue(list.values);
+          break;
+        case ast::CorsList::Kind::Headers:
+          lowered.allowHeaders = fieldValue(list.values);
+          break;
+        case ast::CorsList::Kind::Expose:
+          lowered.exposeHeaders = fieldValue(list.values);
+          break;
+      }
+    }
+    if (!declared->maxAges.empty())
+      lowered.maxAgeSeconds = declared->maxAges[0].milliseconds / 1000;
+    lowered.credentials = !declared->credentials.empty();
+    return lowered;
   }
 
   // Sema has checked that the experiment exists and that its variants name subsets. A principal

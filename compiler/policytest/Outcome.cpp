@@ -3,6 +3,7 @@
 #include "ir/DrawInverse.h"
 #include "ir/Evaluator.h"
 #include "ir/Printer.h"
+#include "policy/Cors.h"
 #include "support/Overloaded.h"
 #include "support/Text.h"
 
@@ -137,6 +138,13 @@ Outcome decide(const ir::Module& policy, const mesh_module& compiled, const mesh
   if (outcome.rule >= rules.size()) throw std::logic_error("route() returned an unknown rule");
   outcome.settings = rules[outcome.rule];
   const ir::Rule& rule = *ir::ruleAt(policy, outcome.rule);
+  // As the sidecar does (OutboundRouter): the preflight is answered whatever else the rule does.
+  if (outcome.settings.cors && mesh::isPreflight(mesh::corsRequestOf(request))) {
+    outcome.kind = Outcome::Kind::Answered;
+    outcome.answerStatus = 200;
+    outcome.preflight = true;
+    return outcome;
+  }
   if (std::holds_alternative<ir::NoBackend>(rule.target)) {
     outcome.kind = Outcome::Kind::Answered;
     outcome.answerStatus = 500;
@@ -148,6 +156,7 @@ Outcome decide(const ir::Module& policy, const mesh_module& compiled, const mesh
                      [&](const ir::DirectResponse& d) { outcome.answerStatus = d.status; },
                      [&](const ir::Redirect& r) { outcome.answerStatus = r.status; },
                      [](const ir::Rewrite&) {},
+                     [](const ir::Cors&) {},
                      [](const ir::Experiment&) {},
                      [](const ir::Mirrors&) {},
                  },
@@ -181,8 +190,23 @@ Outcome decide(const ir::Module& policy, const mesh_module& compiled, const mesh
   return outcome;
 }
 
+// "200 from the sidecar: the CORS preflight of policy web, from an allowed origin".
+static std::string describePreflight(const ir::Module& policy, const mesh_request& request,
+                                     const Outcome& outcome) {
+  std::string name;
+  for (const ir::Action& action : ir::ruleAt(policy, outcome.rule)->actions) {
+    if (const auto* cors = std::get_if<ir::Cors>(&action)) name = cors->name;
+  }
+  const mesh::CorsRequest cors = mesh::corsRequestOf(request);
+  const bool allowed = mesh::originAllowed(*outcome.settings.cors, cors.origin);
+  return "200 from the sidecar: the CORS preflight of policy " + name + ", " +
+         (allowed ? "from an allowed origin" : "from an origin it does not allow (no CORS fields)");
+}
+
 // "301: redirect 301 path \"/new\"", "200: respond 200 \"ok\"", "500: the rule has no backends".
-static std::string describeAnswer(const ir::Module& policy, const Outcome& outcome) {
+static std::string describeAnswer(const ir::Module& policy, const mesh_request& request,
+                                  const Outcome& outcome) {
+  if (outcome.preflight) return describePreflight(policy, request, outcome);
   for (const ir::Action& action : ir::ruleAt(policy, outcome.rule)->actions) {
     const bool answers = std::visit(Overloaded{
                                         [](const ir::RequestTimeout&) { return false; },
@@ -191,6 +215,7 @@ static std::string describeAnswer(const ir::Module& policy, const Outcome& outco
                                         [](const ir::DirectResponse&) { return true; },
                                         [](const ir::Redirect&) { return true; },
                                         [](const ir::Rewrite&) { return false; },
+                                        [](const ir::Cors&) { return false; },
                                         [](const ir::Experiment&) { return false; },
                                         [](const ir::Mirrors&) { return false; },
                                     },
@@ -214,7 +239,7 @@ std::string describeDestination(const ir::Module& policy, const mesh_request& re
     case Outcome::Kind::NoRule:
       return "404: no rule of service " + quoted(host) + " matches";
     case Outcome::Kind::Answered:
-      return describeAnswer(policy, outcome);
+      return describeAnswer(policy, request, outcome);
     case Outcome::Kind::Routed:
       break;
   }

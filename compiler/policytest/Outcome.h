@@ -14,11 +14,12 @@ namespace meshc::policytest {
 // What a sidecar decides for one request: found by running the compiled route() on the request,
 // on every ticket of a split, and checked against the reference evaluator on each call.
 struct Outcome {
-  // Answered: the rule has no backends; the sidecar answers `answerStatus` itself (its redirect,
-  // its direct response, or 500).
+  // Answered: the sidecar answers `answerStatus` itself: a CORS preflight (`preflight`), or a
+  // rule without backends (its redirect, its direct response, or 500).
   enum class Kind { Routed, Answered, NoService, NoRule };
   Kind kind = Kind::NoService;
   uint32_t answerStatus = 0;
+  bool preflight = false;
   uint32_t rule = 0;                    // module-wide rule index, when routed
   std::map<uint32_t, uint32_t> shares;  // cluster -> basis points (of 10000), when routed
   mesh::RuleSettings settings;          // the rule's actions, decoded as the runtime decodes them

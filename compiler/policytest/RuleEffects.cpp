@@ -1,5 +1,6 @@
 #include "policytest/RuleEffects.h"
 
+#include "policy/Cors.h"
 #include "policy/ForwardedRequest.h"
 #include "policy/RedirectLocation.h"
 #include "support/Text.h"
@@ -11,9 +12,20 @@ RuleEffects ruleEffects(const Outcome& outcome, const mesh_request& request,
                         const std::vector<std::pair<std::string, std::string>>& sent) {
   const mesh::RuleSettings& rule = outcome.settings;
   RuleEffects effects;
+  if (rule.cors) {
+    // The answer to a preflight is the sidecar's own: no field of it is left unknown.
+    if (outcome.preflight) {
+      for (std::string_view name : mesh::kCorsFieldNames) effects.response.erase(name);
+    }
+    const mesh::CorsRequest cors = mesh::corsRequestOf(request);
+    mesh::applyCorsFields(effects.response, outcome.preflight
+                                                ? mesh::preflightFields(*rule.cors, cors)
+                                                : mesh::responseFields(*rule.cors, cors));
+  }
   mesh::applyHeaderEdits(effects.response, rule.responseHeaders);
   if (outcome.kind == Outcome::Kind::Answered) {
-    if (rule.redirect) effects.location = mesh::redirectLocation(request, *rule.redirect);
+    if (rule.redirect && !outcome.preflight)
+      effects.location = mesh::redirectLocation(request, *rule.redirect);
     return effects;
   }
   ForwardedRequest upstream;

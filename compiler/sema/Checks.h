@@ -46,6 +46,13 @@ void checkExperiments(const ast::Policy& policy, Diagnostics& diagnostics);
 // Lint (warning): an experiment no rule runs.
 void lintExperiments(const ast::Policy& policy, Diagnostics& diagnostics);
 
+// CORS policies: well-formed origins, methods, headers and max age, lists given once, and routes
+// and rules that name declared policies.
+void checkCors(const ast::Policy& policy, Diagnostics& diagnostics);
+
+// Lint (warning): a CORS policy no route or rule applies.
+void lintCors(const ast::Policy& policy, Diagnostics& diagnostics);
+
 // A mirror's percentage (in a rule or a test's expectation) is over 0% and at most 100% (E0327).
 void checkMirrorPercent(const ast::Percent& percent, Diagnostics& diagnostics);
 

@@ -4,20 +4,13 @@
 #include <set>
 
 #include "sema/Checks.h"
+#include "sema/RepeatedStatements.h"
 #include "support/Overloaded.h"
 #include "support/Suggest.h"
 #include "support/Text.h"
 
 namespace meshc::sema {
 namespace {
-
-template <typename T>
-void atMostOnce(const std::vector<T>& items, const std::string& what, Diagnostics& diagnostics) {
-  for (size_t i = 1; i < items.size(); ++i) {
-    diagnostics.error(DiagnosticCode::RepeatedStatement, items[i].loc, "duplicate " + what);
-    diagnostics.note(items[0].loc, "first " + what + " is here");
-  }
-}
 
 void checkVariants(const ast::Service& service, const ast::Experiment& experiment,
                    Diagnostics& diagnostics) {
@@ -56,8 +49,10 @@ void checkVariants(const ast::Service& service, const ast::Experiment& experimen
 }
 
 void checkKeys(const ast::Experiment& experiment, Diagnostics& diagnostics) {
-  atMostOnce(experiment.stickyKeys, "sticky key", diagnostics);
-  atMostOnce(experiment.cookies, "assignment cookie", diagnostics);
+  atMostOnce(experiment.stickyKeys, "sticky key", diagnostics,
+             [](const ast::StickyKey& key) { return key.loc; });
+  atMostOnce(experiment.cookies, "assignment cookie", diagnostics,
+             [](const ast::AssignmentCookie& cookie) { return cookie.loc; });
   for (const ast::StickyKey& key : experiment.stickyKeys) {
     switch (key.kind) {
       case ast::StickyKey::Kind::Header:
@@ -99,25 +94,19 @@ void checkKeys(const ast::Experiment& experiment, Diagnostics& diagnostics) {
 
 void checkExperiments(const ast::Policy& policy, Diagnostics& diagnostics) {
   for (const ast::Service& service : policy.services) {
-    std::map<std::string, SourceLoc> declared;
-    std::vector<std::string> names;
+    const std::vector<std::string> names =
+        declaredOnce(service.experiments, DiagnosticCode::DuplicateExperiment, "experiment",
+                     service.name.name, diagnostics);
     for (const ast::Experiment& experiment : service.experiments) {
-      const auto [it, inserted] = declared.emplace(experiment.name.name, experiment.name.loc);
-      if (!inserted) {
-        diagnostics.error(DiagnosticCode::DuplicateExperiment, experiment.name.loc,
-                          "duplicate experiment '" + experiment.name.name + "' in service '" +
-                              service.name.name + "'");
-        diagnostics.note(it->second, "first declared here");
-      } else {
-        names.push_back(experiment.name.name);
-      }
       checkVariants(service, experiment, diagnostics);
       checkKeys(experiment, diagnostics);
     }
     for (const ast::Route& route : service.routes) {
       for (const ast::RouteRule& rule : route.rules) {
         const auto* target = std::get_if<ast::ExperimentTarget>(&rule.target);
-        if (target == nullptr || declared.count(target->experiment.name) > 0) continue;
+        if (target == nullptr || std::count(names.begin(), names.end(), target->experiment.name)) {
+          continue;
+        }
         diagnostics.error(DiagnosticCode::UnknownExperiment, target->experiment.loc,
                           "unknown experiment '" + target->experiment.name + "' of service '" +
                               service.name.name + "'; " +

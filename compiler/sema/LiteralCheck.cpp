@@ -72,11 +72,8 @@ void checkPath(const ast::PathMatch& match, Diagnostics& diagnostics) {
 
 void checkMethod(const ast::MethodMatch& method, Diagnostics& diagnostics) {
   const std::string& name = method.method.name;
-  const bool upper = std::none_of(
-      name.begin(), name.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); });
-  if (!upper) {
-    std::string suggestion = name;
-    for (char& c : suggestion) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const std::string suggestion = toUpperAscii(name);
+  if (suggestion != name) {
     diagnostics.error(DiagnosticCode::LowerCaseMethod, method.method.loc,
                       "HTTP methods are case-sensitive and '" + name +
                           "' would not match clients' '" + suggestion + "'; did you mean '" +

@@ -67,6 +67,7 @@ class NormalForms {
                      [](const ast::HeaderEditSetting&) {},
                      [&](const ast::RedirectSetting& r) { checkRedirect(r); },
                      [](const ast::MirrorSetting&) {},
+                     [](const ast::CorsSetting&) {},
                  },
                  setting);
     }

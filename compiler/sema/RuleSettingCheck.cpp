@@ -62,6 +62,9 @@ class RuleSettings {
                      [&](const ast::HeaderEditSetting& h) { checkHeaderEdit(h); },
                      [&](const ast::RedirectSetting& r) { checkRedirectPart(r); },
                      [&](const ast::MirrorSetting& m) { checkMirror(m); },
+                     // A preflight is answered whatever the rule does, and every response to
+                     // the rule's requests gets the fields: it fits any rule (CorsCheck).
+                     [&](const ast::CorsSetting& c) { once("CORS policy", c.loc); },
                  },
                  setting);
     }

@@ -15,6 +15,7 @@ bool check(const ast::Policy& policy, Diagnostics& diagnostics) {
   checkAddresses(policy, diagnostics);
   checkSources(policy, symbols, diagnostics);
   checkExperiments(policy, diagnostics);
+  checkCors(policy, diagnostics);
   checkSplitWeights(policy, diagnostics);
   checkRuleSettings(policy, diagnostics);
   checkReachability(policy, diagnostics);
@@ -26,6 +27,7 @@ void lint(const ast::Policy& policy, Diagnostics& diagnostics) {
   checkUsage(policy, diagnostics);
   lintSources(policy, diagnostics);
   lintExperiments(policy, diagnostics);
+  lintCors(policy, diagnostics);
   checkNormalForms(policy, diagnostics);
 }
 

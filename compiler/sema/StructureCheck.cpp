@@ -1,20 +1,11 @@
 #include <algorithm>
 
 #include "sema/Checks.h"
+#include "sema/RepeatedStatements.h"
 #include "support/Overloaded.h"
 
 namespace meshc::sema {
 namespace {
-
-template <typename T>
-void atMostOnce(const std::vector<T>& items, const char* what, Diagnostics& diagnostics,
-                SourceLoc (*locOf)(const T&)) {
-  for (size_t i = 1; i < items.size(); ++i) {
-    diagnostics.error(DiagnosticCode::RepeatedStatement, locOf(items[i]),
-                      std::string("duplicate ") + what);
-    diagnostics.note(locOf(items[0]), std::string("first ") + what + " is here");
-  }
-}
 
 // A route timeout is only a default for rules that forward and have no timeout of their own; when
 // there are none, the author most likely expects it to apply somewhere.
@@ -54,24 +45,23 @@ void checkService(const ast::Service& service, Diagnostics& diagnostics) {
     diagnostics.error(DiagnosticCode::MissingPort, service.name.loc,
                       "service '" + name + "' has no port; add e.g. 'port 9080 http;'");
   }
-  atMostOnce<ast::Identifier>(service.namespaces, "namespace", diagnostics,
-                              [](const ast::Identifier& i) { return i.loc; });
+  atMostOnce(service.namespaces, "namespace", diagnostics,
+             [](const ast::Identifier& i) { return i.loc; });
   if (service.subsets.empty()) {
     diagnostics.error(DiagnosticCode::MissingSubset, service.name.loc,
                       "service '" + name +
                           "' has no subset; declare at least one, e.g. "
                           "'subset v1 { endpoints [\"127.0.0.1:9080\"]; }'");
   }
-  atMostOnce<ast::Route>(service.routes, "route block", diagnostics,
-                         [](const ast::Route& r) { return r.loc; });
+  atMostOnce(service.routes, "route block", diagnostics, [](const ast::Route& r) { return r.loc; });
   for (const ast::Route& route : service.routes) {
-    atMostOnce<ast::Duration>(route.timeouts, "route timeout", diagnostics,
-                              [](const ast::Duration& d) { return d.loc; });
+    atMostOnce(route.timeouts, "route timeout", diagnostics,
+               [](const ast::Duration& d) { return d.loc; });
     checkRouteTimeoutUsed(route, diagnostics);
   }
   for (const ast::Subset& subset : service.subsets) {
-    atMostOnce<SourceLoc>(subset.endpointLists, "endpoints list", diagnostics,
-                          [](const SourceLoc& l) { return l; });
+    atMostOnce(subset.endpointLists, "endpoints list", diagnostics,
+               [](const SourceLoc& l) { return l; });
   }
 }
 
@@ -89,12 +79,12 @@ void checkWorkload(const ast::Workload& workload, Diagnostics& diagnostics) {
                           "' does not say which version (subset) it runs; "
                           "add 'version NAME;'");
   }
-  atMostOnce<ast::Identifier>(workload.services, "'service' statement", diagnostics,
-                              [](const ast::Identifier& i) { return i.loc; });
-  atMostOnce<ast::Identifier>(workload.versions, "'version' statement", diagnostics,
-                              [](const ast::Identifier& i) { return i.loc; });
-  atMostOnce<ast::Identifier>(workload.serviceAccounts, "'service_account' statement", diagnostics,
-                              [](const ast::Identifier& i) { return i.loc; });
+  atMostOnce(workload.services, "'service' statement", diagnostics,
+             [](const ast::Identifier& i) { return i.loc; });
+  atMostOnce(workload.versions, "'version' statement", diagnostics,
+             [](const ast::Identifier& i) { return i.loc; });
+  atMostOnce(workload.serviceAccounts, "'service_account' statement", diagnostics,
+             [](const ast::Identifier& i) { return i.loc; });
 }
 
 }  // namespace
@@ -105,16 +95,16 @@ void checkStructure(const ast::Policy& policy, Diagnostics& diagnostics) {
                       "missing mesh header; a policy starts with e.g. 'mesh shop { trust_domain "
                       "\"shop.local\"; }'");
   } else {
-    atMostOnce<ast::StringLiteral>(policy.mesh->trustDomains, "trust_domain", diagnostics,
-                                   [](const ast::StringLiteral& s) { return s.loc; });
-    atMostOnce<SourceLoc>(policy.mesh->mergeSlashes, "merge_slashes", diagnostics,
-                          [](const SourceLoc& loc) { return loc; });
-    atMostOnce<ast::Identifier>(policy.mesh->encodedSlashes, "encoded_slashes", diagnostics,
-                                [](const ast::Identifier& i) { return i.loc; });
-    atMostOnce<ast::Identifier>(policy.mesh->namespaces, "namespace", diagnostics,
-                                [](const ast::Identifier& i) { return i.loc; });
-    atMostOnce<ast::StringLiteral>(policy.mesh->clusterDomains, "cluster_domain", diagnostics,
-                                   [](const ast::StringLiteral& s) { return s.loc; });
+    atMostOnce(policy.mesh->trustDomains, "trust_domain", diagnostics,
+               [](const ast::StringLiteral& s) { return s.loc; });
+    atMostOnce(policy.mesh->mergeSlashes, "merge_slashes", diagnostics,
+               [](const SourceLoc& loc) { return loc; });
+    atMostOnce(policy.mesh->encodedSlashes, "encoded_slashes", diagnostics,
+               [](const ast::Identifier& i) { return i.loc; });
+    atMostOnce(policy.mesh->namespaces, "namespace", diagnostics,
+               [](const ast::Identifier& i) { return i.loc; });
+    atMostOnce(policy.mesh->clusterDomains, "cluster_domain", diagnostics,
+               [](const ast::StringLiteral& s) { return s.loc; });
     for (const ast::Identifier& action : policy.mesh->encodedSlashes) {
       if (action.name == "keep" || action.name == "decode" || action.name == "reject") continue;
       diagnostics.error(DiagnosticCode::UnknownEncodedSlashesAction, action.loc,

@@ -13,6 +13,13 @@ std::string toLowerAscii(std::string text) {
   return text;
 }
 
+std::string toUpperAscii(std::string text) {
+  for (char& c : text) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return text;
+}
+
 std::string quoted(const std::string& value) {
   std::string out = "\"";
   for (char c : value) {

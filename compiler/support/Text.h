@@ -9,6 +9,9 @@ namespace meshc {
 // ASCII lower-case: header names and hosts are case-insensitive and compared lower-case.
 std::string toLowerAscii(std::string text);
 
+// ASCII upper-case: what a method written in lower case most likely meant.
+std::string toUpperAscii(std::string text);
+
 // `value` in double quotes with ", \, newline and tab escaped as the language writes them.
 std::string quoted(const std::string& value);
 

@@ -149,6 +149,24 @@ void appendExperiment(std::string& out, const mesh_module& module, const Experim
   out += "]}";
 }
 
+// Only on rules with a CORS policy: who may call from a browser is what an operator checks when a
+// web page's request is refused.
+void appendCors(std::string& out, const Cors& cors) {
+  out += ", \"cors\": {\"origins\": [";
+  for (size_t o = 0; o < cors.origins.size(); ++o) {
+    if (o > 0) out += ", ";
+    appendJsonString(out, cors.origins[o].text);
+  }
+  out += "], \"allow_methods\": ";
+  appendJsonString(out, cors.allowMethods);
+  out += ", \"allow_headers\": ";
+  appendJsonString(out, cors.allowHeaders);
+  out += ", \"expose_headers\": ";
+  appendJsonString(out, cors.exposeHeaders);
+  fmt::format_to(std::back_inserter(out), ", \"max_age_s\": {}, \"credentials\": {}}}",
+                 cors.maxAgeS, cors.credentials);
+}
+
 }  // namespace
 
 void appendJsonString(std::string& out, std::string_view text) {
@@ -220,6 +238,7 @@ std::string renderConfigJson(const mesh_module& module, const RuleTable& rules,
     fmt::format_to(std::back_inserter(out), ", \"timeout_ms\": {}", rule.timeoutMs);
     appendActions(out, rule);
     if (rule.experiment) appendExperiment(out, module, *rule.experiment);
+    if (rule.cors) appendCors(out, *rule.cors);
     // Only on rules that mirror: where copies go is what an operator checks after a rollout.
     for (size_t m = 0; m < rule.mirrors.size(); ++m) {
       out += m == 0 ? ", \"mirrors\": [{\"cluster\": " : ", {\"cluster\": ";

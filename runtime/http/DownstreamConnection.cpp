@@ -265,14 +265,14 @@ asio::awaitable<bool> DownstreamConnection::answer(Exchange& exchange, const Loc
   if (router_.tagsResponses() && exchange.route.cluster >= 0) {
     clusterTag = worker_.clusters->cluster(exchange.route.cluster).name;
   }
-  // The deciding rule's response header edits go on every response to its requests, the
-  // sidecar's own 5xx included (as Envoy applies a route's response_headers_to_add to its local
-  // replies).
-  std::span<const HeaderEdit> edits;
-  if (exchange.route.rule) edits = exchange.route.rule->responseHeaders;
+  // The deciding rule's CORS fields and response header edits go on every response to its
+  // requests, the sidecar's own 5xx included (as Envoy applies a route's response_headers_to_add
+  // to its local replies): a browser reads no error its CORS policy does not let it see.
+  RuleResponseFields rule{exchange.route.corsFields, {}};
+  if (exchange.route.rule) rule.edits = exchange.route.rule->responseHeaders;
   const bool keep = keepAlive && !worker_.state.draining();
   auto [written, reusable] =
-      co_await writeLocalReply(stream_, exchange.facts, reply, clusterTag, edits, keep);
+      co_await writeLocalReply(stream_, exchange.facts, reply, clusterTag, rule, keep);
   if (written && !reusable) phase_ = Phase::kRefused;
   record(exchange, reply.status);
   co_return reusable;

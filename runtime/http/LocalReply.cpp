@@ -52,7 +52,7 @@ LocalReply describeFailure(const Exchange& exchange, const Router& router,
 http::response<http::string_body> makeLocalResponse(const RequestFacts& facts,
                                                     const LocalReply& reply,
                                                     std::string_view clusterTag,
-                                                    std::span<const HeaderEdit> edits,
+                                                    const RuleResponseFields& rule,
                                                     bool keepAlive) {
   http::response<http::string_body> response{static_cast<http::status>(reply.status),
                                              facts.clientVersion < 11 ? 10u : 11u};
@@ -65,7 +65,8 @@ http::response<http::string_body> makeLocalResponse(const RequestFacts& facts,
   // Beast says "Content-Length: 0", which RFC 9110 §8.6 forbids for a 204; for a 304 it would
   // claim the length of the resource, which the sidecar does not know.
   if (reply.status == 204 || reply.status == 304) response.erase(http::field::content_length);
-  applyHeaderEdits(response, edits);
+  applyCorsFields(response, rule.cors);
+  applyHeaderEdits(response, rule.edits);
   if (facts.head) response.body().clear();
   return response;
 }
@@ -73,9 +74,8 @@ http::response<http::string_body> makeLocalResponse(const RequestFacts& facts,
 asio::awaitable<std::pair<bool, bool>> writeLocalReply(Stream& stream, const RequestFacts& facts,
                                                        const LocalReply& reply,
                                                        std::string_view clusterTag,
-                                                       std::span<const HeaderEdit> edits,
-                                                       bool keepAlive) {
-  auto response = makeLocalResponse(facts, reply, clusterTag, edits, keepAlive);
+                                                       RuleResponseFields rule, bool keepAlive) {
+  auto response = makeLocalResponse(facts, reply, clusterTag, rule, keepAlive);
   auto [ec, bytes] =
       co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
   co_return std::pair{!ec, !ec && keepAlive};

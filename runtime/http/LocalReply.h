@@ -16,6 +16,7 @@
 #include "http/Exchange.h"
 #include "http/Stream.h"
 #include "policy/ActionConfigs.h"
+#include "policy/Cors.h"
 
 namespace mesh {
 
@@ -32,13 +33,19 @@ struct LocalReply {
   std::string location;  // a redirect's Location, else empty
 };
 
+// What the deciding rule adds to every response to its requests: CORS fields, then its response
+// header edits (which leave framing alone).
+struct RuleResponseFields {
+  std::span<const ResponseField> cors;
+  std::span<const HeaderEdit> edits;
+};
+
 // The response for `reply`, in the client's HTTP version: text/plain when it has a body,
-// `clusterTag` (when not empty) as x-mesh-upstream-cluster, the Location, framing, then `edits`
-// (the deciding rule's response header edits, which leave framing alone). A HEAD request's reply
-// keeps its Content-Length but loses its body.
+// `clusterTag` (when not empty) as x-mesh-upstream-cluster, the Location, framing, then the rule's
+// fields. A HEAD request's reply keeps its Content-Length but loses its body.
 boost::beast::http::response<boost::beast::http::string_body> makeLocalResponse(
     const RequestFacts& facts, const LocalReply& reply, std::string_view clusterTag,
-    std::span<const HeaderEdit> edits, bool keepAlive);
+    const RuleResponseFields& rule, bool keepAlive);
 
 // The reply for a request whose header could not be read (400, or 431 when too large).
 LocalReply badRequestHeader(const boost::beast::error_code& ec);
@@ -52,6 +59,6 @@ LocalReply describeFailure(const Exchange& exchange, const Router& router,
 // connection may carry another request.
 boost::asio::awaitable<std::pair<bool, bool>> writeLocalReply(
     Stream& stream, const RequestFacts& facts, const LocalReply& reply, std::string_view clusterTag,
-    std::span<const HeaderEdit> edits, bool keepAlive);
+    RuleResponseFields rule, bool keepAlive);
 
 }  // namespace mesh

@@ -2,12 +2,12 @@
 
 #include "core/WorkerContext.h"
 #include "http/Router.h"
+#include "policy/Cors.h"
 #include "policy/RedirectLocation.h"
+#include "policy/RequestFields.h"
 
 namespace mesh {
 namespace {
-
-std::string_view view(const mesh_str& s) { return {s.data, s.len}; }
 
 class OutboundRouter final : public Router {
  public:
@@ -60,6 +60,17 @@ class OutboundRouter final : public Router {
     const RuleSettings& rule = state_.rules[policy.rule];
     RouteDecision decision;
     decision.rule = &rule;
+    if (rule.cors) {
+      const CorsRequest cors = corsRequestOf(request);
+      // A preflight asks the sidecar, not the service: it is answered here whatever else the rule
+      // does, as Envoy's CORS filter answers ahead of its router.
+      if (isPreflight(cors)) {
+        decision.status = 200;
+        decision.corsFields = preflightFields(*rule.cors, cors);
+        return decision;
+      }
+      decision.corsFields = responseFields(*rule.cors, cors);
+    }
     // A rule that answers itself does so whatever cluster it names: nothing goes upstream.
     if (rule.redirect) {
       decision.status = rule.redirect->status;

@@ -30,6 +30,8 @@ struct RouteDecision {
   std::string location;   // a redirect's Location, else empty
   int32_t variant = -1;   // an experiment's variant, module-wide (RuleTable), for metrics; or -1
   std::string setCookie;  // a Set-Cookie value for the upstream's response (an assignment), or ''
+  // The rule's CORS fields for whatever response the request gets, the sidecar's own included.
+  std::vector<ResponseField> corsFields;
   // The table `endpoint` points into, kept alive for the exchange across an endpoint reload.
   std::shared_ptr<const ClusterTable> table;
 };

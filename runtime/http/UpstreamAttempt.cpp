@@ -14,6 +14,7 @@
 #include "http/HopByHop.h"
 #include "http/MessageFraming.h"
 #include "http/MirrorSender.h"
+#include "policy/Cors.h"
 #include "policy/HeaderEditing.h"
 #include "upstream/Connector.h"
 
@@ -189,6 +190,7 @@ asio::awaitable<void> UpstreamAttempt::relayResponseBody() {
   removeHopByHopHeaders(response);
   normalizeContentLength(response, parser.content_length());
   // Before the cluster tag, which states a fact no policy should be able to blur.
+  applyCorsFields(response, exchange_.route.corsFields);
   if (exchange_.route.rule) applyHeaderEdits(response, exchange_.route.rule->responseHeaders);
   if (!exchange_.route.setCookie.empty()) {
     response.insert(boost::beast::http::field::set_cookie, exchange_.route.setCookie);

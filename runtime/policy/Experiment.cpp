@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "policy/RequestFields.h"
+
 namespace mesh {
 namespace {
-
-std::string_view view(const mesh_str& s) { return {s.data, static_cast<size_t>(s.len)}; }
 
 bool isTokenChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
@@ -23,13 +23,6 @@ std::string_view trimmed(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   return text;
-}
-
-std::optional<std::string_view> headerValue(const mesh_request& request, std::string_view name) {
-  for (uint64_t i = 0; i < request.header_count; ++i) {
-    if (view(request.headers[i].name) == name) return view(request.headers[i].value);
-  }
-  return std::nullopt;
 }
 
 uint32_t variantOfTicket(const Experiment& experiment, uint64_t ticket) {

@@ -2,12 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "policy/RequestFields.h"
+
 namespace mesh {
-namespace {
-
-std::string_view view(const mesh_str& s) { return {s.data, s.len}; }
-
-}  // namespace
 
 uint32_t defaultPort(std::string_view scheme) {
   if (scheme == "http") return 80;

@@ -65,6 +65,10 @@ std::string applyAction(const mesh_action& action, RuleSettings& settings) {
       return withContext("experiment",
                          decodeExperiment(*static_cast<const mesh_experiment*>(config),
                                           settings.experiment.emplace()));
+    case MESH_ACTION_CORS:
+      if (settings.cors) return "a second CORS policy";
+      return withContext(
+          "cors", decodeCors(*static_cast<const mesh_cors*>(config), settings.cors.emplace()));
   }
   return fmt::format(
       "action kind {} is unknown to this runtime; rebuild the sidecar with the meshc that "

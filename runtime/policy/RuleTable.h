@@ -8,6 +8,7 @@
 
 #include "mesh/abi.h"
 #include "policy/ActionConfigs.h"
+#include "policy/Cors.h"
 #include "policy/Experiment.h"
 
 namespace mesh {
@@ -31,6 +32,8 @@ struct RuleSettings {
   // The rule's variant is assigned per request (route() decided MESH_EXPERIMENT_CLUSTER).
   std::optional<Experiment> experiment;
   uint32_t firstVariant = 0;  // the module-wide number of the experiment's first variant
+  // Browsers' cross-origin requests: preflights answered by the sidecar, responses marked.
+  std::optional<Cors> cors;
 };
 
 // A variant as metrics label it.

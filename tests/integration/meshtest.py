@@ -219,6 +219,19 @@ class ProcessGroup(contextlib.AbstractContextManager):
         return False
 
 
+def compile_sidecars(meshc, policy, workdir, workload=None, timeout=120):
+    """Runs `meshc compile` on `policy`, for one workload or all; returns the directory that
+    holds the sidecars (sidecar-WORKLOAD each)."""
+    out_dir = tempfile.mkdtemp(prefix="meshc-sidecars-", dir=workdir)
+    args = [meshc, "compile", policy, "-o", out_dir]
+    if workload is not None:
+        args += ["--workload", workload]
+    run_ = run(args, timeout=timeout)
+    if run_.returncode != 0:
+        raise MeshTestError(f"meshc compile failed:\n{run_.stderr}")
+    return out_dir
+
+
 def start_demo_backend(group, binary, service, version, name=None):
     """Starts tools/demo-backend on a free port; returns (process, port)."""
     name = name or f"backend-{service}-{version}"

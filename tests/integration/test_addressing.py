@@ -14,7 +14,6 @@ tests/integration and tests/runtime)
 """
 import os
 import sys
-import tempfile
 import unittest
 
 import meshtest
@@ -29,10 +28,7 @@ CALLERS = ("web-v1", "mobile-bff-v1", "mobile-bff-beta", "reports-v1")
 class Addressing(meshtest.MeshTestCase):
     @classmethod
     def start(cls):
-        out_dir = tempfile.mkdtemp(prefix="meshc-sidecars-", dir=cls.group.workdir)
-        run = meshtest.run([MESHC, "compile", POLICY, "-o", out_dir], timeout=180)
-        if run.returncode != 0:
-            raise meshtest.MeshTestError(f"meshc compile failed:\n{run.stderr}")
+        out_dir = meshtest.compile_sidecars(MESHC, POLICY, cls.group.workdir, timeout=180)
         cls.upstreams = {name: EchoesRequestLine(name) for name in SUBSETS}
         endpoints = "".join(f"{name} 127.0.0.1:{upstream.port}\n"
                             for name, upstream in cls.upstreams.items())

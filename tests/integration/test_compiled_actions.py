@@ -10,7 +10,6 @@ tests/integration and tests/runtime)
 """
 import os
 import sys
-import tempfile
 import unittest
 
 import meshtest
@@ -34,11 +33,7 @@ def received(body):
 class CompiledActions(meshtest.MeshTestCase):
     @classmethod
     def start(cls):
-        out_dir = tempfile.mkdtemp(prefix="meshc-sidecars-", dir=cls.group.workdir)
-        run = meshtest.run([MESHC, "compile", POLICY, "-o", out_dir, "--workload", "client-v1"],
-                           timeout=120)
-        if run.returncode != 0:
-            raise meshtest.MeshTestError(f"meshc compile failed:\n{run.stderr}")
+        out_dir = meshtest.compile_sidecars(MESHC, POLICY, cls.group.workdir, "client-v1")
         cls.upstream = EchoesRequestHead()
         endpoints = "".join(f"{name} 127.0.0.1:{cls.upstream.port}\n"
                             for name in ("shop.v1", "files.v1"))

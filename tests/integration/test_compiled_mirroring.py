@@ -13,7 +13,6 @@ import re
 import signal
 import socket
 import sys
-import tempfile
 import threading
 import time
 import unittest
@@ -115,11 +114,7 @@ class Holds(FakeUpstream):
 
 def compile_sidecar(group):
     """The path of client-v1's sidecar, compiled into the group's scratch directory."""
-    out_dir = tempfile.mkdtemp(prefix="meshc-sidecars-", dir=group.workdir)
-    run = meshtest.run([MESHC, "compile", POLICY, "-o", out_dir, "--workload", "client-v1"],
-                       timeout=120)
-    if run.returncode != 0:
-        raise meshtest.MeshTestError(f"meshc compile failed:\n{run.stderr}")
+    out_dir = meshtest.compile_sidecars(MESHC, POLICY, group.workdir, "client-v1")
     return os.path.join(out_dir, "sidecar-client-v1")
 
 

@@ -11,7 +11,6 @@ tests/integration and tests/runtime)
 import collections
 import os
 import sys
-import tempfile
 import unittest
 
 import meshtest
@@ -25,11 +24,7 @@ SUBSETS = ("storefront.v1", "storefront.checkout-v2", "storefront.ranking-b")
 class Experiments(meshtest.MeshTestCase):
     @classmethod
     def start(cls):
-        out_dir = tempfile.mkdtemp(prefix="meshc-sidecars-", dir=cls.group.workdir)
-        run = meshtest.run([MESHC, "compile", POLICY, "-o", out_dir, "--workload", "gateway-v1"],
-                           timeout=120)
-        if run.returncode != 0:
-            raise meshtest.MeshTestError(f"meshc compile failed:\n{run.stderr}")
+        out_dir = meshtest.compile_sidecars(MESHC, POLICY, cls.group.workdir, "gateway-v1")
         cls.upstreams = {name: EchoesRequestLine(name) for name in SUBSETS}
         endpoints = "".join(f"{name} 127.0.0.1:{upstream.port}\n"
                             for name, upstream in cls.upstreams.items())

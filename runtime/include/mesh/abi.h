@@ -110,7 +110,8 @@ enum {
   MESH_ACTION_REDIRECT = 5,         /* config: mesh_redirect */
   MESH_ACTION_REWRITE = 6,          /* config: mesh_rewrite */
   MESH_ACTION_MIRROR = 7,           /* config: mesh_mirrors */
-  MESH_ACTION_EXPERIMENT = 8        /* config: mesh_experiment */
+  MESH_ACTION_EXPERIMENT = 8,       /* config: mesh_experiment */
+  MESH_ACTION_CORS = 9              /* config: mesh_cors */
 };
 
 typedef struct mesh_action {
@@ -223,6 +224,25 @@ typedef struct mesh_experiment {
   uint32_t variant_count;
   uint32_t sticky; /* MESH_STICKY_* */
 } mesh_experiment;
+
+/* CORS (the Fetch standard's protocol): which browser origins may use the rule's responses.
+ * A preflight (OPTIONS with Origin and Access-Control-Request-Method) is answered by the sidecar
+ * with 200 and nothing is forwarded: with the Access-Control-Allow-* fields below when its Origin
+ * is allowed, without them when not. Other requests go on as usual; when their Origin is allowed,
+ * the response gets Access-Control-Allow-Origin (the request's Origin), -Allow-Credentials and
+ * -Expose-Headers. An origin is "*" (any), or "SCHEME://HOST[:PORT]": SCHEME "http" or "https",
+ * HOST a lower-case name or address, or "*" or "*.DOMAIN" (any name below DOMAIN); without a
+ * port, the scheme's default. Values hold no control characters. */
+typedef struct mesh_cors {
+  const char* const* origins;
+  const char* allow_methods;  /* Access-Control-Allow-Methods as sent, e.g. "GET, PUT"; "*" sends
+                               * the preflight's requested method; "" none */
+  const char* allow_headers;  /* likewise; "*" sends the preflight's requested headers */
+  const char* expose_headers; /* Access-Control-Expose-Headers as sent; "" none */
+  uint64_t max_age_s;         /* Access-Control-Max-Age on preflight answers; 0 none */
+  uint32_t origin_count;      /* at least 1 */
+  uint32_t allow_credentials; /* 1: Access-Control-Allow-Credentials: true */
+} mesh_cors;
 
 /* One rule of a service's route, as constant data. */
 typedef struct mesh_rule {

@@ -107,7 +107,7 @@ TEST(ParserErrors, UnexpectedTokenListsWhatIsValid) {
   const auto c = parseOnly(std::string(kMeshHeader) + "service s { prot 80; }\n");
   EXPECT_EQ(c.summary(),
             "2:13: error[E0103]: unexpected 'prot'; expected one of 'port', 'subset', 'route', "
-            "'hosts', 'namespace', 'experiment' or '}'\n");
+            "'hosts', 'namespace', 'experiment', 'cors' or '}'\n");
 }
 
 // A keyword added to the language must never break a policy that uses the word as a name.
@@ -208,11 +208,11 @@ TEST(ParserErrors, UnknownWordAtTheStartOfALinePointsAtIt) {
   auto c = parseOnly(std::string(kMeshHeader) + "service s {\n  port 1;\n  weight 5;\n}\n");
   EXPECT_EQ(c.summary(),
             "4:3: error[E0103]: unexpected 'weight'; expected one of 'port', 'subset', 'route', "
-            "'hosts', 'namespace', 'experiment' or '}'\n");
+            "'hosts', 'namespace', 'experiment', 'cors' or '}'\n");
   c = parseOnly(std::string(kMeshHeader) + "service s {\n  weight 5;\n}\n");
   EXPECT_EQ(c.summary(),
             "3:3: error[E0103]: unexpected 'weight'; expected one of 'port', 'subset', 'route', "
-            "'hosts', 'namespace', 'experiment' or '}'\n");
+            "'hosts', 'namespace', 'experiment', 'cors' or '}'\n");
 }
 
 // Words for features the language does not have yet name the feature, not a token list.
@@ -223,10 +223,10 @@ TEST(ParserErrors, PlannedFeaturesAreNamedAsNotYetSupported) {
             "2:37: error[E0108]: 'retries' is not supported yet: retries are planned; see "
             "docs/language.md for what a policy can say today\n");
   c = parseOnly(std::string(kMeshHeader) +
-                "service s { route { when path == \"/a\" => v mirror \"/b\"; } }\n");
+                "service s { route { when path == \"/a\" => v fault \"/b\"; } }\n");
   EXPECT_EQ(c.summary(),
-            "2:44: error[E0108]: 'mirror' is not supported yet: mirrors are planned; see "
-            "docs/language.md for what a policy can say today\n");
+            "2:44: error[E0108]: 'fault' is not supported yet: fault injection rules are planned; "
+            "see docs/language.md for what a policy can say today\n");
   c = parseOnly("import \"common.mesh\";\n" + std::string(kMeshHeader));
   EXPECT_EQ(c.summary(),
             "1:1: error[E0108]: 'import' is not supported yet: imports are planned; see "

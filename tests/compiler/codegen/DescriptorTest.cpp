@@ -106,6 +106,19 @@ void expectRulesMirror(const ir::Module& policy, const mesh_module& module) {
                   EXPECT_EQ(config->variants[v].weight, e.variants[v].weight);
                 }
               },
+              [&](const ir::Cors& c) {
+                ASSERT_EQ(rule.actions[a].kind, uint32_t{MESH_ACTION_CORS});
+                const auto* config = static_cast<const mesh_cors*>(rule.actions[a].config);
+                ASSERT_EQ(config->origin_count, c.origins.size());
+                for (size_t o = 0; o < c.origins.size(); ++o) {
+                  EXPECT_EQ(std::string(config->origins[o]), c.origins[o]);
+                }
+                EXPECT_EQ(std::string(config->allow_methods), c.allowMethods);
+                EXPECT_EQ(std::string(config->allow_headers), c.allowHeaders);
+                EXPECT_EQ(std::string(config->expose_headers), c.exposeHeaders);
+                EXPECT_EQ(config->max_age_s, c.maxAgeSeconds);
+                EXPECT_EQ(config->allow_credentials, c.credentials ? 1u : 0u);
+              },
               [&](const ir::Mirrors& m) {
                 ASSERT_EQ(rule.actions[a].kind, uint32_t{MESH_ACTION_MIRROR});
                 const auto* config = static_cast<const mesh_mirrors*>(rule.actions[a].config);

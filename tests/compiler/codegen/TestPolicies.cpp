@@ -292,6 +292,13 @@ ir::Module actionsPolicy() {
   api.actions.push_back(ir::ResponseHeaderEdits{{{Op::Add, "cache-control", "no-store"}}});
   api.actions.push_back(ir::Rewrite{"api.internal", {ir::PathRewrite::Kind::Prefix, "/", "/api"}});
   api.actions.push_back(ir::Mirrors{{{2, 10000}, {0, 1250}}});
+  api.actions.push_back(ir::Cors{"web",
+                                 {"https://app.example.com", "https://*.example.org", "*"},
+                                 "GET, PUT",
+                                 "*",
+                                 "x-trace",
+                                 600,
+                                 true});
   ir::Rule checkout = rule({pathSegmentPrefix("/checkout")}, ir::ExperimentTarget{}, 800);
   checkout.actions.push_back(ir::Experiment{ir::Experiment::Sticky::Cookie,
                                             "new-checkout",

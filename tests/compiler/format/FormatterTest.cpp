@@ -160,6 +160,32 @@ TEST(Formatter, ParenthesesHugTheirGroup) {
   EXPECT_EQ(format(formatted), formatted);
 }
 
+// A statement past 100 columns breaks before the clauses that would cross it (a test request's
+// header, a condition after `and` or `or`, a rule's `=>`), never inside one.
+TEST(Formatter, LongStatementsBreakBeforeAClause) {
+  const std::string text =
+      "mesh m { }\nservice a { port 80; subset v1 { endpoints []; }\n"
+      "route { when header \"x-first-long-header-name\" == \"a-rather-long-value\" and header "
+      "\"x-second-long-header-name\" prefix \"another-long-value\" => v1; } }\n"
+      "workload w { service a; version v1; calls a; }\n"
+      "test \"t\" { from w request OPTIONS \"http://a/items/7\" header \"origin\" = "
+      "\"http://app.localhost\" header \"access-control-request-method\" = \"DELETE\"; "
+      "expect routed a.v1; }\n";
+  const std::string formatted = format(text);
+  EXPECT_EQ(formatted,
+            "mesh m {}\n\nservice a {\n  port 80;\n  subset v1 { endpoints []; }\n  route {\n"
+            "    when header \"x-first-long-header-name\" == \"a-rather-long-value\"\n"
+            "        and header \"x-second-long-header-name\" prefix \"another-long-value\" "
+            "=> v1;\n"
+            "  }\n}\n\nworkload w { service a; version v1; calls a; }\n\ntest \"t\" {\n"
+            "  from w request OPTIONS \"http://a/items/7\" header \"origin\" = "
+            "\"http://app.localhost\"\n"
+            "      header \"access-control-request-method\" = \"DELETE\";\n"
+            "  expect routed a.v1;\n}\n");
+  EXPECT_EQ(digest(formatted), digest(text));
+  EXPECT_EQ(format(formatted), formatted);
+}
+
 TEST(Formatter, MultiLineTrailingCommentsAndDocumentingComments) {
   const std::string text = "mesh m { trust_domain \"x\"; }\n// the web tier\nservice a {\n"
                            "  port 80;  /* one\n  two */\n  subset v1 { endpoints []; }\n}\n";

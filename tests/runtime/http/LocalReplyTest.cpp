@@ -113,13 +113,27 @@ TEST(LocalReply, ADirectResponseIsPlainTextAndItsRulesEditsApply) {
                               {"x-served-by", "mesh", HeaderEdit::Op::kAdd},
                               {"content-length", "", HeaderEdit::Op::kRemove},
                               {"connection", "keep-alive", HeaderEdit::Op::kSet}};
-  const auto response = makeLocalResponse(facts, {418, "{}"}, "", edits, false);
+  const auto response = makeLocalResponse(facts, {418, "{}"}, "", {{}, edits}, false);
   EXPECT_EQ(response.result_int(), 418u);
   EXPECT_EQ(response[http::field::content_type], "application/json");
   EXPECT_EQ(response["x-served-by"], "mesh");
   EXPECT_EQ(response[http::field::content_length], "2");
   EXPECT_EQ(response[http::field::connection], "close");
   EXPECT_EQ(response.body(), "{}");
+}
+
+// A browser reads no answer of the sidecar's its CORS policy does not let it see: the rule's CORS
+// fields go on the sidecar's own replies, before its edits, which may still change them.
+TEST(LocalReply, TheRulesCorsFieldsGoOnBeforeItsEdits) {
+  const RequestFacts facts{11, true, false, false, false};
+  const ResponseField cors[] = {{"access-control-allow-origin", "https://app.example"},
+                                {"access-control-expose-headers", "x-a"},
+                                {"vary", "Origin"}};
+  const HeaderEdit edits[] = {{"access-control-expose-headers", "x-b", HeaderEdit::Op::kSet}};
+  const auto response = makeLocalResponse(facts, {503, "down\n"}, "", {cors, edits}, true);
+  EXPECT_EQ(response["access-control-allow-origin"], "https://app.example");
+  EXPECT_EQ(response["access-control-expose-headers"], "x-b");
+  EXPECT_EQ(response[http::field::vary], "Origin");
 }
 
 TEST(LocalReply, HeadKeepsTheLengthAndHttp10TheVersion) {

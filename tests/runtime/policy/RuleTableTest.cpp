@@ -26,8 +26,8 @@ TEST(RuleTable, ApplyActionNamesWhatItRefuses) {
   EXPECT_EQ(applyAction({0, 0, &timeout}, settings),
             "action kind 0 is unknown to this runtime; rebuild the sidecar with the meshc that "
             "compiled the policy");
-  EXPECT_EQ(applyAction({9, 0, &timeout}, settings),
-            "action kind 9 is unknown to this runtime; rebuild the sidecar with the meshc that "
+  EXPECT_EQ(applyAction({10, 0, &timeout}, settings),
+            "action kind 10 is unknown to this runtime; rebuild the sidecar with the meshc that "
             "compiled the policy");
   EXPECT_EQ(applyAction({MESH_ACTION_TIMEOUT, 0, nullptr}, settings),
             "action of kind 1 has no config");
