@@ -33,8 +33,8 @@ from sidecar_testing import KeepAliveClient
 MESHC, ROOT = sys.argv[1:3]
 EXAMPLES = os.path.join(ROOT, "examples", "gateway-conformance")
 # The policies whose test blocks are replayed; gateway-timeouts is checked on its own below.
-REPLAYED = ("gateway-matching", "gateway-hostnames", "gateway-redirects", "gateway-rewrites",
-            "gateway-headers", "gateway-mirrors", "gateway-backends")
+REPLAYED = ("gateway-matching", "gateway-hostnames", "gateway-ports", "gateway-redirects",
+            "gateway-rewrites", "gateway-headers", "gateway-mirrors", "gateway-backends")
 POLICIES = REPLAYED + ("gateway-timeouts",)
 BACKENDS = ("v1", "v2", "v3")
 
