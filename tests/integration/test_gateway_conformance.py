@@ -114,13 +114,14 @@ class EchoBackend(FakeUpstream):
 
     def wait_for(self, predicate, what):
         """The first received request the predicate accepts, waiting for it to arrive."""
+        def first():
+            return next((r for r in self.received if predicate(r)), None)
+
         with self.changed:
-            found = []
-            if not self.changed.wait_for(
-                    lambda: found.extend(r for r in self.received if predicate(r)) or found,
-                    timeout=10):
-                raise meshtest.MeshTestError(f"{self.name} never received {what}")
-            return found[0]
+            found = self.changed.wait_for(first, timeout=10)
+        if found is None:
+            raise meshtest.MeshTestError(f"{self.name} never received {what}")
+        return found
 
 
 class Scenario:
