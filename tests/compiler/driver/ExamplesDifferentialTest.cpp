@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <filesystem>
 
 #include "RandomRequests.h"
@@ -35,10 +36,18 @@ TEST_P(ExamplePolicy, CompiledRoutingMatchesTheEvaluator) {
   }
 }
 
+// GoogleTest takes only letters, digits and '_' in a test's name, and aborts test discovery on
+// anything else: an example named gateway-matching.mesh is the test gateway_matching.
+std::string testName(const std::string& policy) {
+  std::string name = std::filesystem::path(policy).stem().string();
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
+}
+
 INSTANTIATE_TEST_SUITE_P(Examples, ExamplePolicy, ::testing::ValuesIn(examplePolicies()),
-                         [](const auto& info) {
-                           return std::filesystem::path(info.param).stem().string();
-                         });
+                         [](const auto& info) { return testName(info.param); });
 
 }  // namespace
 }  // namespace meshc
