@@ -14,6 +14,7 @@
 #include "http/HopByHop.h"
 #include "http/MessageFraming.h"
 #include "http/MirrorSender.h"
+#include "http/UpstreamProtocolError.h"
 #include "policy/HeaderEditing.h"
 #include "upstream/Connector.h"
 
@@ -170,7 +171,15 @@ asio::awaitable<void> UpstreamAttempt::relayResponse() {
   }
   if (haveFinalHeader) {
     exchange_.responseState = ResponseState::kHeaderReceived;
-    co_await relayResponseBody();
+    const ResponseParser& parser = *exchange_.response;
+    if (responseFramingIsAmbiguous(parser.get(), parser.chunked())) {
+      // Relaying it would hand the client the same ambiguity: refuse it, and the connection,
+      // whose next bytes may be this body or the next response.
+      exchange_.upstreamError = UpstreamProtocolError::kAmbiguousFraming;
+      upstream.stream.close();
+    } else {
+      co_await relayResponseBody();
+    }
   }
   if (bodyInFlight(exchange_.requestBody)) {
     // The response is over while the client is still uploading: the rest of the body can go

@@ -19,7 +19,8 @@ import unittest
 import meshtest
 from fake_upstreams import (BrokenUpstream, ClosesSecondRequest, ScriptedUpstream, send_endless,
                             wait_for_close)
-from sidecar_testing import BACKEND, SIDECAR, SidecarTestCase, curl, upstream_connections
+from sidecar_testing import (BACKEND, SIDECAR, KeepAliveClient, SidecarTestCase, curl,
+                             upstream_connections)
 
 TEN_MB = 10 * 1024 * 1024
 
@@ -430,6 +431,16 @@ def answer_gzip_chunked(connection):
                        b"3\r\nabc\r\n0\r\n\r\n")
 
 
+def answer_identity_with_length(connection):
+    connection.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\nContent-Length: 3\r\n"
+                       b"\r\nabcdef")
+
+
+def answer_gzip_with_length(connection):
+    connection.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 3\r\n"
+                       b"\r\nabcdef")
+
+
 def answer_endless_extension(connection):
     send_endless(connection, b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;x=")
     wait_for_close(connection)
@@ -455,7 +466,9 @@ def answer_slowly(connection):
 SCRIPTS = {"/trailers": answer_with_trailers, "/gzip-chunked": answer_gzip_chunked,
            "/header-named-trailers": answer_with_header_named_trailers,
            "/endless-extension": answer_endless_extension, "/silent": answer_nothing,
-           "/stall": answer_then_stall, "/slow": answer_slowly}
+           "/stall": answer_then_stall, "/slow": answer_slowly,
+           "/identity-with-length": answer_identity_with_length,
+           "/gzip-with-length": answer_gzip_with_length}
 
 
 class FramingTest(SidecarTestCase):
@@ -555,6 +568,19 @@ class FramingTest(SidecarTestCase):
         self.assertNotIn(b"x-kept: 2", head)
         self.assertIn(b"x-mesh-upstream-cluster: details.v1", head)
         self.assertEqual(body, b"3\r\nabc\r\n0\r\n\r\n")
+
+    def test_response_with_transfer_encoding_not_chunked_and_a_length_gets_502(self):
+        # No real server sends this (the fake upstream is unavoidable): its body ends only at
+        # close (RFC 9112 §6.3), so relaying it framed by the length, with both headers, would
+        # let the client and the sidecar disagree on where the next response starts.
+        for path in (b"/identity-with-length", b"/gzip-with-length"):
+            client = KeepAliveClient(self.ports["outbound"])
+            try:
+                status, body, _ = client.send(b"GET %s HTTP/1.1\r\nHost: details\r\n\r\n" % path)
+            finally:
+                client.close()
+            self.assertEqual(status, 502, (path, body))
+            self.assertIn(b"Transfer-Encoding not ending in chunked", body)
 
     def test_http10_client_gets_no_100_continue(self):
         reply = self.exchange(b"POST /sha256 HTTP/1.0\r\nHost: reviews\r\n"
