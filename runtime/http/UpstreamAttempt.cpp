@@ -248,7 +248,15 @@ asio::awaitable<void> UpstreamAttempt::relayResponseBody() {
     upstream.stream.close();
     co_return;
   }
-  if (!co_await writeResponsePiece(buffer, kBodyPieceBytes - response.body().size)) co_return;
+  const size_t buffered = kBodyPieceBytes - response.body().size;
+  if (buffered == 0 && !parser.is_done()) {
+    // Without body bytes the serializer would hold the header back until some arrive, and an
+    // upstream may send its head long before its body (server-sent events, long polls): the
+    // client must see the head now.
+    if (!co_await writeResponseHeader()) co_return;
+  } else if (!co_await writeResponsePiece(buffer, buffered)) {
+    co_return;
+  }
   while (!parser.is_done()) {
     const auto [readError, got] =
         co_await readBodyPiece(upstream.stream, upstream.buffer, parser, buffer, headerFields);
@@ -263,6 +271,18 @@ asio::awaitable<void> UpstreamAttempt::relayResponseBody() {
     if (!co_await writeResponsePiece(buffer, got)) co_return;
   }
   exchange_.responseState = ResponseState::kDone;
+}
+
+asio::awaitable<bool> UpstreamAttempt::writeResponseHeader() {
+  auto [ec, bytes] =
+      co_await http::async_write_header(downstream_.stream, *exchange_.responseWriter, kNoThrow);
+  if (ec) {
+    exchange_.responseState = ResponseState::kDownstreamFailed;
+    exchange_.upstream->stream.close();
+    co_return false;
+  }
+  timers_.touch();
+  co_return true;
 }
 
 asio::awaitable<bool> UpstreamAttempt::writeResponsePiece(char* data, size_t size) {

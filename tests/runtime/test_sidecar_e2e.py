@@ -13,6 +13,7 @@ import os
 import re
 import socket
 import subprocess
+import threading
 import time
 import unittest
 
@@ -463,6 +464,20 @@ def answer_slowly(connection):
     wait_for_close(connection)
 
 
+class HeadThenEvents:
+    """A server-sent event stream: the head at once, the first event only once the test says
+    so (events_may_start), the way a stream with nothing to report yet behaves."""
+
+    def __init__(self):
+        self.events_may_start = threading.Event()
+
+    def __call__(self, connection):
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                           b"Transfer-Encoding: chunked\r\n\r\n")
+        if self.events_may_start.wait(timeout=10):
+            connection.sendall(b"d\r\ndata: hello\n\n\r\n0\r\n\r\n")
+
+
 SCRIPTS = {"/trailers": answer_with_trailers, "/gzip-chunked": answer_gzip_chunked,
            "/header-named-trailers": answer_with_header_named_trailers,
            "/endless-extension": answer_endless_extension, "/silent": answer_nothing,
@@ -477,7 +492,8 @@ class FramingTest(SidecarTestCase):
     @classmethod
     def start(cls):
         _, port = meshtest.start_demo_backend(cls.group, BACKEND, "reviews", "v1")
-        cls.scripted = ScriptedUpstream(SCRIPTS)
+        cls.events = HeadThenEvents()
+        cls.scripted = ScriptedUpstream({**SCRIPTS, "/events": cls.events})
         cls.sidecar, cls.ports = meshtest.start_sidecar(
             cls.group, SIDECAR, workers=1,
             endpoints=(f"reviews.v1 127.0.0.1:{port}\n"
@@ -581,6 +597,27 @@ class FramingTest(SidecarTestCase):
                 client.close()
             self.assertEqual(status, 502, (path, body))
             self.assertIn(b"Transfer-Encoding not ending in chunked", body)
+
+    def test_response_head_goes_out_before_any_body_bytes(self):
+        # The upstream (a fake: its first event must wait for the test) sends its first event
+        # only once the client has the head: a head held back for body bytes never arrives.
+        self.addCleanup(self.events.events_may_start.set)  # ends the exchange however this ends
+        with socket.create_connection(("127.0.0.1", self.ports["outbound"]), timeout=5) as s:
+            s.sendall(b"GET /events HTTP/1.1\r\nHost: details\r\n\r\n")
+            reply = b""
+            while b"\r\n\r\n" not in reply:
+                chunk = s.recv(65536)
+                self.assertTrue(chunk, reply)
+                reply += chunk
+            head, body = split_response(reply)
+            self.assertTrue(head.startswith(b"http/1.1 200"), reply)
+            self.assertIn(b"content-type: text/event-stream", head)
+            self.events.events_may_start.set()
+            while not body.endswith(b"0\r\n\r\n"):
+                chunk = s.recv(65536)
+                self.assertTrue(chunk, body)
+                body += chunk
+            self.assertEqual(body, b"d\r\ndata: hello\n\n\r\n0\r\n\r\n")
 
     def test_http10_client_gets_no_100_continue(self):
         reply = self.exchange(b"POST /sha256 HTTP/1.0\r\nHost: reviews\r\n"
