@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -17,6 +18,7 @@
 #include "http/LocalReply.h"
 #include "http/MessageFraming.h"
 #include "http/MirrorSender.h"
+#include "http/RequestHeadCheck.h"
 #include "http/Router.h"
 #include "http/UpstreamRequest.h"
 
@@ -172,6 +174,12 @@ asio::awaitable<bool> DownstreamConnection::serve(Exchange& exchange) {
   exchange.facts.clientKeepAlive = request.keep_alive();
   exchange.facts.head = request.method() == http::verb::head;
   exchange.facts.hadBody = !exchange.request.is_done();
+  if (const std::optional<HeadRefusal> refusal = refuseRequestHead(request)) {
+    // What follows such a head (a tunnel's bytes, a body framed some other way) cannot be
+    // trusted to be the next request: the connection closes.
+    const LocalReply reply{refusal->status, fmt::format("meshc: {}\n", refusal->reason)};
+    co_return co_await answer(exchange, reply, false);
+  }
   const std::string_view framingProblem =
       requestFramingProblem(request, request.version(), exchange.request.chunked());
   if (!framingProblem.empty()) {

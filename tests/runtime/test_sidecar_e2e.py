@@ -522,6 +522,16 @@ class FramingTest(SidecarTestCase):
                               b"Transfer-Encoding: chunked\r\n\r\n" + smuggled)
         self.assertTrue(reply.startswith(b"HTTP/1.0 400 Bad Request\r\n"), reply)
 
+    def test_connect_gets_501_and_the_connection_closes(self):
+        # No route enables tunnelling: forwarded, the CONNECT would reach the upstream as an
+        # ordinary request. The reply ends the connection (the exchange returns at its close).
+        for target in (b"/headers", b"http://reviews/headers", b"reviews:9080"):
+            reply = self.exchange(b"CONNECT %s HTTP/1.1\r\nHost: reviews\r\n\r\n" % target)
+            self.assertTrue(reply.startswith(b"HTTP/1.1 501 Not Implemented\r\n"), reply)
+            self.assertIn(b"connection: close", reply.lower())
+            self.assertTrue(reply.endswith(b"meshc: CONNECT is not supported: no route enables "
+                                           b"tunnelling\n"), reply)
+
     def test_more_than_one_host_gets_400(self):
         reply = self.exchange(b"GET / HTTP/1.1\r\nHost: reviews\r\nHost: details\r\n\r\n")
         self.assertTrue(reply.startswith(b"HTTP/1.1 400 Bad Request\r\n"), reply)

@@ -1,0 +1,15 @@
+#include "http/RequestHeadCheck.h"
+
+namespace mesh {
+namespace http = boost::beast::http;
+
+std::optional<HeadRefusal> refuseRequestHead(const http::request_header<>& head) {
+  // Forwarded as an ordinary request, a CONNECT would reach an upstream that may open a tunnel
+  // the policy never saw. 501, not 405: no resource of any service allows it.
+  if (head.method() == http::verb::connect) {
+    return HeadRefusal{501, "CONNECT is not supported: no route enables tunnelling"};
+  }
+  return std::nullopt;
+}
+
+}  // namespace mesh

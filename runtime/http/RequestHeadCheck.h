@@ -1,0 +1,21 @@
+#pragma once
+
+// Requests the sidecar refuses from their head alone, before the request model or the policy sees
+// them. Pure logic over a Beast header: no I/O.
+
+#include <boost/beast/http/message.hpp>
+#include <optional>
+#include <string_view>
+
+namespace mesh {
+
+struct HeadRefusal {
+  unsigned status = 0;
+  std::string_view reason;  // one line, without its '\n'
+};
+
+// Why `head` is refused, or nothing when it may go on to the request model: CONNECT gets 501, as
+// no route can tunnel yet.
+std::optional<HeadRefusal> refuseRequestHead(const boost::beast::http::request_header<>& head);
+
+}  // namespace mesh

@@ -1,0 +1,31 @@
+#include <gtest/gtest.h>
+
+#include "http/RequestHeadCheck.h"
+
+namespace mesh {
+namespace {
+namespace http = boost::beast::http;
+
+http::request_header<> head(http::verb method, std::string_view target) {
+  http::request_header<> request;
+  request.method(method);
+  request.target(target);
+  request.version(11);
+  request.set(http::field::host, "reviews");
+  return request;
+}
+
+TEST(RequestHeadCheck, AnOrdinaryRequestGoesOn) {
+  EXPECT_FALSE(refuseRequestHead(head(http::verb::get, "/")));
+  EXPECT_FALSE(refuseRequestHead(head(http::verb::options, "*")));
+}
+
+TEST(RequestHeadCheck, ConnectIsNotImplemented) {
+  const auto refusal = refuseRequestHead(head(http::verb::connect, "reviews:9080"));
+  ASSERT_TRUE(refusal);
+  EXPECT_EQ(refusal->status, 501u);
+  EXPECT_EQ(refusal->reason, "CONNECT is not supported: no route enables tunnelling");
+}
+
+}  // namespace
+}  // namespace mesh
