@@ -111,6 +111,10 @@ asio::awaitable<void> DownstreamConnection::run() {
     phase_ = Phase::kExchanging;
     if (ec) {
       if (isMalformedMessage(ec)) {
+        if (const size_t emptyLines = leadingEmptyLines(received())) {
+          buffer_.consume(emptyLines);
+          continue;
+        }
         const LocalReply reply = badRequestHeader(ec);
         co_await answer(exchange, reply, false);
       }
@@ -130,6 +134,10 @@ asio::awaitable<void> DownstreamConnection::run() {
       break;
   }
   stream_.shutdownAndClose();
+}
+
+std::string_view DownstreamConnection::received() const {
+  return {static_cast<const char*>(buffer_.data().data()), buffer_.size()};
 }
 
 void DownstreamConnection::closeIfIdle() {

@@ -12,4 +12,10 @@ std::optional<HeadRefusal> refuseRequestHead(const http::request_header<>& head)
   return std::nullopt;
 }
 
+size_t leadingEmptyLines(std::string_view received) {
+  size_t skipped = 0;
+  while (received.substr(skipped, 2) == "\r\n") skipped += 2;
+  return skipped;
+}
+
 }  // namespace mesh

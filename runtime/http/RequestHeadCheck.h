@@ -4,6 +4,7 @@
 // them. Pure logic over a Beast header: no I/O.
 
 #include <boost/beast/http/message.hpp>
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
@@ -17,5 +18,10 @@ struct HeadRefusal {
 // Why `head` is refused, or nothing when it may go on to the request model: CONNECT gets 501, as
 // no route can tunnel yet.
 std::optional<HeadRefusal> refuseRequestHead(const boost::beast::http::request_header<>& head);
+
+// How many bytes of empty lines (CRLF) `received` starts with. RFC 9112 §2.2: a server ignores
+// them before a request line (some clients send a CRLF after a POST body); the parser would take
+// them for a malformed request line.
+size_t leadingEmptyLines(std::string_view received);
 
 }  // namespace mesh

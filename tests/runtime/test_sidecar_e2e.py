@@ -532,6 +532,22 @@ class FramingTest(SidecarTestCase):
             self.assertTrue(reply.endswith(b"meshc: CONNECT is not supported: no route enables "
                                            b"tunnelling\n"), reply)
 
+    def test_empty_lines_before_a_request_line_are_ignored(self):
+        # RFC 9112 §2.2. A client may end a POST body with an extra CRLF: the next request on the
+        # connection then starts with it.
+        client = KeepAliveClient(self.ports["outbound"])
+        try:
+            status, _, kept = client.send(b"POST /sha256 HTTP/1.1\r\nHost: reviews\r\n"
+                                          b"Content-Length: 3\r\n\r\nabc\r\n")
+            self.assertEqual((status, kept), (200, True))
+            status, body, _ = client.send(b"GET /headers HTTP/1.1\r\nHost: reviews\r\n\r\n")
+            self.assertEqual(status, 200, body)
+        finally:
+            client.close()
+        reply = self.exchange(b"\r\n\r\nGET / HTTP/1.1\r\nHost: reviews\r\n"
+                              b"Connection: close\r\n\r\n")
+        self.assertTrue(reply.startswith(b"HTTP/1.1 200 OK\r\n"), reply)
+
     def test_more_than_one_host_gets_400(self):
         reply = self.exchange(b"GET / HTTP/1.1\r\nHost: reviews\r\nHost: details\r\n\r\n")
         self.assertTrue(reply.startswith(b"HTTP/1.1 400 Bad Request\r\n"), reply)

@@ -27,5 +27,13 @@ TEST(RequestHeadCheck, ConnectIsNotImplemented) {
   EXPECT_EQ(refusal->reason, "CONNECT is not supported: no route enables tunnelling");
 }
 
+TEST(RequestHeadCheck, EmptyLinesBeforeTheRequestLineAreSkipped) {
+  EXPECT_EQ(leadingEmptyLines("GET / HTTP/1.1\r\n\r\n"), 0u);
+  EXPECT_EQ(leadingEmptyLines("\r\nGET / HTTP/1.1\r\n\r\n"), 2u);
+  EXPECT_EQ(leadingEmptyLines("\r\n\r\nGET"), 4u);
+  EXPECT_EQ(leadingEmptyLines("\r\r\nGET"), 0u) << "a lone CR is no empty line";
+  EXPECT_EQ(leadingEmptyLines(""), 0u);
+}
+
 }  // namespace
 }  // namespace mesh
