@@ -228,7 +228,7 @@ int runSidecar(const mesh_module& module, const SidecarOptions& options) {
         std::chrono::duration<double>(options.streamIdleTimeoutSeconds));
     state = std::make_unique<SidecarState>(
         module, std::make_shared<const ClusterTable>(module, overrides, options.app, ids),
-        streamIdle);
+        streamIdle, options.maxRequestHeaders);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return kConfigError;

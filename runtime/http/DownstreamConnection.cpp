@@ -182,7 +182,8 @@ asio::awaitable<bool> DownstreamConnection::serve(Exchange& exchange) {
   exchange.facts.clientKeepAlive = request.keep_alive();
   exchange.facts.head = request.method() == http::verb::head;
   exchange.facts.hadBody = !exchange.request.is_done();
-  if (const std::optional<HeadRefusal> refusal = refuseRequestHead(request)) {
+  if (const std::optional<HeadRefusal> refusal =
+          refuseRequestHead(request, worker_.state.maxRequestHeaderFields)) {
     // What follows such a head (a tunnel's bytes, a body framed some other way) cannot be
     // trusted to be the next request: the connection closes.
     const LocalReply reply{refusal->status, fmt::format("meshc: {}\n", refusal->reason)};

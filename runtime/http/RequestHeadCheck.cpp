@@ -1,9 +1,16 @@
 #include "http/RequestHeadCheck.h"
 
+#include <fmt/format.h>
+
+#include "http/MessageFraming.h"
+
 namespace mesh {
 namespace http = boost::beast::http;
 
-std::optional<HeadRefusal> refuseRequestHead(const http::request_header<>& head) {
+std::optional<HeadRefusal> refuseRequestHead(const http::request_header<>& head, size_t maxFields) {
+  if (countFields(head) > maxFields) {
+    return HeadRefusal{431, fmt::format("bad request: more than {} header fields", maxFields)};
+  }
   // Forwarded as an ordinary request, a CONNECT would reach an upstream that may open a tunnel
   // the policy never saw. 501, not 405: no resource of any service allows it.
   if (head.method() == http::verb::connect) {

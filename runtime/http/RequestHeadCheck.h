@@ -6,18 +6,21 @@
 #include <boost/beast/http/message.hpp>
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace mesh {
 
 struct HeadRefusal {
   unsigned status = 0;
-  std::string_view reason;  // one line, without its '\n'
+  std::string reason;  // one line, without its '\n'
 };
 
-// Why `head` is refused, or nothing when it may go on to the request model: CONNECT gets 501, as
-// no route can tunnel yet.
-std::optional<HeadRefusal> refuseRequestHead(const boost::beast::http::request_header<>& head);
+// Why `head` is refused, or nothing when it may go on to the request model: more than
+// `maxFields` header fields get 431 (the header's size alone bounds only its bytes, and every
+// field costs work on the request path), CONNECT gets 501, as no route can tunnel yet.
+std::optional<HeadRefusal> refuseRequestHead(const boost::beast::http::request_header<>& head,
+                                             size_t maxFields);
 
 // How many bytes of empty lines (CRLF) `received` starts with. RFC 9112 §2.2: a server ignores
 // them before a request line (some clients send a CRLF after a POST body); the parser would take

@@ -548,6 +548,17 @@ class FramingTest(SidecarTestCase):
                               b"Connection: close\r\n\r\n")
         self.assertTrue(reply.startswith(b"HTTP/1.1 200 OK\r\n"), reply)
 
+    def test_more_than_100_header_fields_get_431(self):
+        # Only the header's size was bounded: 64 KiB hold over a thousand short fields.
+        head = b"GET / HTTP/1.1\r\nHost: reviews\r\nConnection: close\r\n"
+        fields = [b"x-field-%d: 1\r\n" % i for i in range(99)]
+        reply = self.exchange(head + b"".join(fields[:98]) + b"\r\n")  # 100 in all
+        self.assertTrue(reply.startswith(b"HTTP/1.1 200 OK\r\n"), reply)
+        reply = self.exchange(head + b"".join(fields) + b"\r\n")
+        self.assertTrue(reply.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n"),
+                        reply)
+        self.assertTrue(reply.endswith(b"meshc: bad request: more than 100 header fields\n"), reply)
+
     def test_more_than_one_host_gets_400(self):
         reply = self.exchange(b"GET / HTTP/1.1\r\nHost: reviews\r\nHost: details\r\n\r\n")
         self.assertTrue(reply.startswith(b"HTTP/1.1 400 Bad Request\r\n"), reply)
@@ -657,6 +668,25 @@ class FramingTest(SidecarTestCase):
         self.assertTrue(head.startswith(b"http/1.0 200"), reply)
         self.assertNotIn(b"transfer-encoding", head)
         self.assertEqual(body, b"abc")
+
+
+class HeaderCountLimitTest(SidecarTestCase):
+    """--max-request-headers sets how many header fields a request may have."""
+
+    @classmethod
+    def start(cls):
+        _, port = meshtest.start_demo_backend(cls.group, BACKEND, "reviews", "v1")
+        cls.sidecar, cls.ports = meshtest.start_sidecar(
+            cls.group, SIDECAR, workers=1, extra=["--max-request-headers", "3"],
+            endpoints=f"reviews.v1 127.0.0.1:{port}\n")
+
+    def test_the_option_sets_the_limit(self):
+        head = b"GET / HTTP/1.1\r\nHost: reviews\r\nConnection: close\r\nx-a: 1\r\n"
+        reply = meshtest.raw_exchange(self.ports["outbound"], head + b"\r\n")
+        self.assertTrue(reply.startswith(b"HTTP/1.1 200 OK\r\n"), reply)
+        reply = meshtest.raw_exchange(self.ports["outbound"], head + b"x-b: 1\r\n\r\n")
+        self.assertTrue(reply.startswith(b"HTTP/1.1 431 "), reply)
+        self.assertTrue(reply.endswith(b"meshc: bad request: more than 3 header fields\n"), reply)
 
 
 class StreamIdleTimeoutTest(SidecarTestCase):

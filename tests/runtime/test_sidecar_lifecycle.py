@@ -252,6 +252,11 @@ class StartupTest(unittest.TestCase):
         self.assertIn("inbound listener is off", sidecar.log())
         self.assertEqual(sidecar.stop(), 0)
 
+    def test_header_field_limit_must_be_positive(self):
+        result = meshtest.run([SIDECAR, "--max-request-headers", "0"])
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("--max-request-headers", result.stderr)
+
     def test_bad_listen_address_is_a_usage_error(self):
         result = meshtest.run([SIDECAR, "--outbound", "localhost"])
         self.assertEqual(result.returncode, 2)

@@ -15,16 +15,29 @@ http::request_header<> head(http::verb method, std::string_view target) {
   return request;
 }
 
+constexpr size_t kMaxFields = 100;
+
 TEST(RequestHeadCheck, AnOrdinaryRequestGoesOn) {
-  EXPECT_FALSE(refuseRequestHead(head(http::verb::get, "/")));
-  EXPECT_FALSE(refuseRequestHead(head(http::verb::options, "*")));
+  EXPECT_FALSE(refuseRequestHead(head(http::verb::get, "/"), kMaxFields));
+  EXPECT_FALSE(refuseRequestHead(head(http::verb::options, "*"), kMaxFields));
 }
 
 TEST(RequestHeadCheck, ConnectIsNotImplemented) {
-  const auto refusal = refuseRequestHead(head(http::verb::connect, "reviews:9080"));
+  const auto refusal = refuseRequestHead(head(http::verb::connect, "reviews:9080"), kMaxFields);
   ASSERT_TRUE(refusal);
   EXPECT_EQ(refusal->status, 501u);
   EXPECT_EQ(refusal->reason, "CONNECT is not supported: no route enables tunnelling");
+}
+
+TEST(RequestHeadCheck, TooManyHeaderFieldsGet431) {
+  http::request_header<> request = head(http::verb::get, "/");  // Host is one field
+  for (int i = 1; i < 3; ++i) request.insert("x-field", "1");
+  EXPECT_FALSE(refuseRequestHead(request, 3)) << "as many as allowed";
+  request.insert("x-field", "1");
+  const auto refusal = refuseRequestHead(request, 3);
+  ASSERT_TRUE(refusal);
+  EXPECT_EQ(refusal->status, 431u);
+  EXPECT_EQ(refusal->reason, "bad request: more than 3 header fields");
 }
 
 TEST(RequestHeadCheck, EmptyLinesBeforeTheRequestLineAreSkipped) {
