@@ -115,7 +115,10 @@ asio::awaitable<void> DownstreamConnection::run() {
           buffer_.consume(emptyLines);
           continue;
         }
-        const LocalReply reply = badRequestHeader(ec);
+        const std::optional<HeadRefusal> refusal = refuseUnreadableHead(ec, received());
+        const LocalReply reply =
+            refusal ? LocalReply{refusal->status, fmt::format("meshc: {}\n", refusal->reason)}
+                    : badRequestHeader(ec);
         co_await answer(exchange, reply, false);
       }
       break;

@@ -4,6 +4,7 @@
 // them. Pure logic over a Beast header: no I/O.
 
 #include <boost/beast/http/message.hpp>
+#include <boost/system/error_code.hpp>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -21,6 +22,12 @@ struct HeadRefusal {
 // field costs work on the request path), CONNECT gets 501, as no route can tunnel yet.
 std::optional<HeadRefusal> refuseRequestHead(const boost::beast::http::request_header<>& head,
                                              size_t maxFields);
+
+// Why a request head the parser failed on (`ec`, with `received` still starting with the head)
+// gets something other than 400: a well-formed HTTP version other than 1.0 and 1.1
+// ("HTTP/1.2", "HTTP/2.0", an HTTP/2 preface) gets 505, rather than being read as HTTP/1.1.
+std::optional<HeadRefusal> refuseUnreadableHead(const boost::system::error_code& ec,
+                                                std::string_view received);
 
 // How many bytes of empty lines (CRLF) `received` starts with. RFC 9112 §2.2: a server ignores
 // them before a request line (some clients send a CRLF after a POST body); the parser would take

@@ -559,6 +559,18 @@ class FramingTest(SidecarTestCase):
                         reply)
         self.assertTrue(reply.endswith(b"meshc: bad request: more than 100 header fields\n"), reply)
 
+    def test_other_http_versions_get_505(self):
+        for version in (b"HTTP/1.2", b"HTTP/2.0"):
+            reply = self.exchange(b"GET / %s\r\nHost: reviews\r\n\r\n" % version)
+            self.assertTrue(reply.startswith(b"HTTP/1.1 505 HTTP Version Not Supported\r\n"),
+                            reply)
+            self.assertIn(b"connection: close", reply.lower())
+            self.assertTrue(reply.endswith(b"meshc: HTTP version not supported: %s (only "
+                                           b"HTTP/1.0 and HTTP/1.1)\n" % version), reply)
+        # A version that is not one at all is malformed.
+        reply = self.exchange(b"GET / HTTP/1.x\r\nHost: reviews\r\n\r\n")
+        self.assertTrue(reply.startswith(b"HTTP/1.1 400 Bad Request\r\n"), reply)
+
     def test_more_than_one_host_gets_400(self):
         reply = self.exchange(b"GET / HTTP/1.1\r\nHost: reviews\r\nHost: details\r\n\r\n")
         self.assertTrue(reply.startswith(b"HTTP/1.1 400 Bad Request\r\n"), reply)

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <boost/beast/http/error.hpp>
+
 #include "http/RequestHeadCheck.h"
 
 namespace mesh {
@@ -38,6 +40,25 @@ TEST(RequestHeadCheck, TooManyHeaderFieldsGet431) {
   ASSERT_TRUE(refusal);
   EXPECT_EQ(refusal->status, 431u);
   EXPECT_EQ(refusal->reason, "bad request: more than 3 header fields");
+}
+
+TEST(RequestHeadCheck, AnotherHttpVersionGets505) {
+  for (const char* line : {"GET / HTTP/1.2\r\nHost: a\r\n\r\n", "GET / HTTP/2.0\r\n\r\n",
+                           "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "GET / HTTP/0.9\r\n\r\n"}) {
+    const auto refusal = refuseUnreadableHead(http::error::bad_version, line);
+    ASSERT_TRUE(refusal) << line;
+    EXPECT_EQ(refusal->status, 505u) << line;
+  }
+  EXPECT_EQ(refuseUnreadableHead(http::error::bad_version, "GET / HTTP/1.2\r\n\r\n")->reason,
+            "HTTP version not supported: HTTP/1.2 (only HTTP/1.0 and HTTP/1.1)");
+}
+
+TEST(RequestHeadCheck, AMalformedVersionOrAnotherErrorIsLeftTo400) {
+  for (const char* line : {"GET / HTTP/1.x\r\n\r\n", "GET / HTTP/10.0\r\n\r\n",
+                           "GET / FTP/1.1\r\n\r\n", "GET /\r\n\r\n"}) {
+    EXPECT_FALSE(refuseUnreadableHead(http::error::bad_version, line)) << line;
+  }
+  EXPECT_FALSE(refuseUnreadableHead(http::error::bad_method, "GET / HTTP/1.2\r\n\r\n"));
 }
 
 TEST(RequestHeadCheck, EmptyLinesBeforeTheRequestLineAreSkipped) {
