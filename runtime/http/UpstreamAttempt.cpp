@@ -145,6 +145,7 @@ asio::awaitable<void> UpstreamAttempt::pumpRequestBody() {
 asio::awaitable<void> UpstreamAttempt::relayResponse() {
   UpstreamConnection& upstream = *exchange_.upstream;
   bool haveFinalHeader = false;
+  unsigned interimResponses = 0;
   while (!haveFinalHeader) {
     ResponseParser& parser = exchange_.response.emplace();
     parser.header_limit(kMaxHeaderBytes);
@@ -168,6 +169,11 @@ asio::awaitable<void> UpstreamAttempt::relayResponse() {
     // Interim responses (100 Continue, 103 Early Hints) are dropped: the sidecar already
     // answered the client's Expect itself.
     haveFinalHeader = status >= 200;
+    if (!haveFinalHeader && ++interimResponses > kMaxInterimResponses) {
+      exchange_.upstreamError = UpstreamProtocolError::kTooManyInterimResponses;
+      upstream.stream.close();
+      break;
+    }
   }
   if (haveFinalHeader) {
     exchange_.responseState = ResponseState::kHeaderReceived;

@@ -1,6 +1,10 @@
 #include "http/UpstreamProtocolError.h"
 
+#include <fmt/format.h>
+
 #include <string>
+
+#include "http/ReadLimits.h"
 
 namespace mesh {
 namespace {
@@ -14,6 +18,8 @@ class UpstreamProtocolCategory final : public boost::system::error_category {
       case UpstreamProtocolError::kAmbiguousFraming:
         return "response with both a Transfer-Encoding not ending in chunked and a "
                "Content-Length";
+      case UpstreamProtocolError::kTooManyInterimResponses:
+        return fmt::format("more than {} interim (1xx) responses", kMaxInterimResponses);
     }
     return "unknown upstream protocol error";
   }

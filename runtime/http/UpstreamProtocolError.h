@@ -11,6 +11,8 @@ enum class UpstreamProtocolError {
   // Transfer-Encoding not ending in chunked, and a Content-Length: the body ends only at close
   // (RFC 9112 §6.3), yet the parser would go by the length, and the next hop could go by either.
   kAmbiguousFraming = 1,
+  // More than kMaxInterimResponses 1xx responses before the final one.
+  kTooManyInterimResponses,
 };
 
 boost::system::error_code make_error_code(UpstreamProtocolError error);

@@ -442,6 +442,14 @@ def answer_gzip_with_length(connection):
                        b"\r\nabcdef")
 
 
+def answer_after_interim_responses(count):
+    hint = b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
+
+    def answer(connection):
+        connection.sendall(hint * count + b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n")
+    return answer
+
+
 def answer_endless_extension(connection):
     send_endless(connection, b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;x=")
     wait_for_close(connection)
@@ -483,7 +491,9 @@ SCRIPTS = {"/trailers": answer_with_trailers, "/gzip-chunked": answer_gzip_chunk
            "/endless-extension": answer_endless_extension, "/silent": answer_nothing,
            "/stall": answer_then_stall, "/slow": answer_slowly,
            "/identity-with-length": answer_identity_with_length,
-           "/gzip-with-length": answer_gzip_with_length}
+           "/gzip-with-length": answer_gzip_with_length,
+           "/16-interim": answer_after_interim_responses(16),
+           "/17-interim": answer_after_interim_responses(17)}
 
 
 class FramingTest(SidecarTestCase):
@@ -667,6 +677,17 @@ class FramingTest(SidecarTestCase):
                 self.assertTrue(chunk, body)
                 body += chunk
             self.assertEqual(body, b"d\r\ndata: hello\n\n\r\n0\r\n\r\n")
+
+    def test_at_most_16_interim_responses_are_taken_from_an_upstream(self):
+        # A fake upstream: no real server sends so many. Without a bound, an upstream sending
+        # them for ever would hold the exchange for ever.
+        status, _, body = meshtest.http_request(self.ports["outbound"], "/16-interim",
+                                                headers={"Host": "details"})
+        self.assertEqual((status, body), (200, b"ok\n"))
+        status, _, body = meshtest.http_request(self.ports["outbound"], "/17-interim",
+                                                headers={"Host": "details"})
+        self.assertEqual(status, 502, body)
+        self.assertIn(b"more than 16 interim (1xx) responses", body)
 
     def test_http10_client_gets_no_100_continue(self):
         reply = self.exchange(b"POST /sha256 HTTP/1.0\r\nHost: reviews\r\n"
