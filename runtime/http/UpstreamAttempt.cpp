@@ -10,12 +10,14 @@
 #include <string_view>
 
 #include "core/WorkerContext.h"
+#include "http/BeastFields.h"
 #include "http/BodyReader.h"
 #include "http/HopByHop.h"
 #include "http/MessageFraming.h"
 #include "http/MirrorSender.h"
 #include "http/UpstreamProtocolError.h"
 #include "policy/HeaderEditing.h"
+#include "request/Via.h"
 #include "upstream/Connector.h"
 
 namespace mesh {
@@ -202,6 +204,8 @@ asio::awaitable<void> UpstreamAttempt::relayResponseBody() {
   auto& response = parser.get();
   exchange_.upstreamKeepAlive = response.keep_alive() && !parser.need_eof();
   removeHopByHopHeaders(response);
+  BeastFields fields(response);
+  appendVia(fields, response.version());  // before the version becomes the client's
   normalizeContentLength(response, parser.content_length());
   // Before the cluster tag, which states a fact no policy should be able to blur.
   if (exchange_.route.rule) applyHeaderEdits(response, exchange_.route.rule->responseHeaders);

@@ -11,6 +11,7 @@
 #include "policy/HeaderEditing.h"
 #include "policy/RuleTable.h"
 #include "request/HopByHop.h"
+#include "request/Via.h"
 
 namespace mesh {
 
@@ -21,14 +22,17 @@ std::string_view rewrittenTarget(std::string_view target, const RuleSettings& ru
                                  std::string& storage);
 
 // The sidecar's own changes to the header fields of a request it forwards, before the rule's: no
-// hop-by-hop fields, no Expect (the sidecar answers 100-continue itself), and an x-request-id,
-// `newRequestId()` (a string_view) when the request has none. `Fields` as for
-// removeHopByHopFields(), plus contains(name) and set(name, value).
+// hop-by-hop fields, no Expect (the sidecar answers 100-continue itself), an x-request-id,
+// `newRequestId()` (a string_view) when the request has none, and this hop in Via for a request
+// that came in as HTTP/`receivedVersion` (10, 11). `Fields` as for removeHopByHopFields(), plus
+// contains(name) and set(name, value).
 template <typename Fields, typename NewRequestId>
-void applySidecarForwardedChanges(Fields& fields, NewRequestId newRequestId) {
+void applySidecarForwardedChanges(Fields& fields, NewRequestId newRequestId,
+                                  unsigned receivedVersion) {
   removeHopByHopFields(fields);
   fields.erase("expect");
   if (!fields.contains("x-request-id")) fields.set("x-request-id", newRequestId());
+  appendVia(fields, receivedVersion);
 }
 
 // The rule's own changes to the forwarded request's header fields, after the sidecar's (Host from

@@ -284,6 +284,18 @@ class ProxyTest(SidecarTestCase):
                                            headers={"Host": "reviews", "x-request-id": "abc"})
         self.assertIn(b"x-request-id: abc\n", body)
 
+    def test_via_names_the_sidecar_on_requests_and_responses(self):
+        status, headers, body = meshtest.http_request(self.ports["outbound"], "/headers",
+                                                      headers={"Host": "reviews"})
+        self.assertEqual(status, 200)
+        self.assertIn(b"via: 1.1 meshc\n", body)
+        self.assertEqual(headers["via"], "1.1 meshc")
+        # Appended to the list the request carries; the version is the one the client spoke.
+        reply = meshtest.raw_exchange(self.ports["outbound"],
+                                      b"GET /headers HTTP/1.0\r\nHost: reviews\r\n"
+                                      b"Via: 1.1 fred\r\nVia: 1.0 edge\r\n\r\n")
+        self.assertIn(b"via: 1.1 fred, 1.0 edge, 1.0 meshc\n", reply)
+
     def test_http10_and_connection_close_are_honoured(self):
         reply = meshtest.raw_exchange(self.ports["outbound"],
                                       b"GET /bytes?n=300 HTTP/1.0\r\nHost: reviews\r\n\r\n")

@@ -33,6 +33,7 @@ TEST(UpstreamRequest, WithoutARuleTheUpstreamGetsWhatThePolicySaw) {
   EXPECT_EQ(request.count("x-secret"), 0u);
   EXPECT_EQ(request.count(http::field::expect), 0u);
   EXPECT_EQ(request["x-request-id"], "given");
+  EXPECT_EQ(request[http::field::via], "1.0 meshc") << "the version the client spoke";
 }
 
 TEST(UpstreamRequest, AddsARequestIdWhenThereIsNone) {
