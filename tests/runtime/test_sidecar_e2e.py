@@ -284,6 +284,23 @@ class ProxyTest(SidecarTestCase):
                                            headers={"Host": "reviews", "x-request-id": "abc"})
         self.assertIn(b"x-request-id: abc\n", body)
 
+    def test_an_unusable_request_id_is_replaced(self):
+        fresh = rb"x-request-id: [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}\n"
+
+        def forwarded(request_id):
+            return meshtest.raw_exchange(
+                self.ports["outbound"], b"GET /headers HTTP/1.1\r\nHost: reviews\r\n"
+                b"x-request-id: %s\r\nConnection: close\r\n\r\n" % request_id)
+
+        # (A control character never gets this far: the parser refuses it with 400.)
+        for given in (b"a" * 129, b"caf\xc3\xa9", b"a b"):
+            reply = forwarded(given)
+            self.assertTrue(reply.startswith(b"HTTP/1.1 200 OK\r\n"), reply)
+            self.assertRegex(reply, fresh)
+            self.assertNotIn(given, reply)
+        longest = b"a" * 128
+        self.assertIn(b"x-request-id: %s\n" % longest, forwarded(longest))
+
     def test_via_names_the_sidecar_on_requests_and_responses(self):
         status, headers, body = meshtest.http_request(self.ports["outbound"], "/headers",
                                                       headers={"Host": "reviews"})
