@@ -20,15 +20,31 @@ namespace mesh {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-tcp::acceptor openListener(const asio::any_io_executor& executor, const tcp::endpoint& endpoint) {
+tcp::acceptor openListener(const asio::any_io_executor& executor, const tcp::endpoint& endpoint,
+                           PortSharing sharing) {
   using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
   tcp::acceptor acceptor(executor);
   acceptor.open(endpoint.protocol());
   acceptor.set_option(tcp::acceptor::reuse_address(true));
-  acceptor.set_option(ReusePort(true));
+  switch (sharing) {
+    case PortSharing::kNone:
+      break;
+    case PortSharing::kAllWorkers:
+      acceptor.set_option(ReusePort(true));
+      break;
+  }
   acceptor.bind(endpoint);
   acceptor.listen(asio::socket_base::max_listen_connections);
   return acceptor;
+}
+
+void checkPortIsFree(const asio::any_io_executor& executor, const tcp::endpoint& endpoint) {
+  // Without SO_REUSEPORT the bind fails on a port with any listener; SO_REUSEADDR keeps the
+  // connections an earlier run left in TIME_WAIT from counting.
+  tcp::acceptor probe(executor);
+  probe.open(endpoint.protocol());
+  probe.set_option(tcp::acceptor::reuse_address(true));
+  probe.bind(endpoint);
 }
 
 asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor, WorkerContext& worker,

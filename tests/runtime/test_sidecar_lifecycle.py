@@ -257,6 +257,22 @@ class StartupTest(unittest.TestCase):
         self.assertEqual(result.returncode, 2)
         self.assertIn("--max-request-headers", result.stderr)
 
+    def test_a_port_another_sidecar_listens_on_is_refused(self):
+        _, ports = meshtest.start_sidecar(self.group, SIDECAR, workers=2, name="first")
+        for taken in ("outbound", "inbound", "admin"):
+            addresses = {"outbound": "127.0.0.1:0", "inbound": "127.0.0.1:0",
+                         "admin": "127.0.0.1:0", taken: f"127.0.0.1:{ports[taken]}"}
+            args = [SIDECAR, "--workers", "2"]
+            for listener, address in addresses.items():
+                args += [f"--{listener}", address]
+            # Sharing the port, the second sidecar would run (and take part of the traffic).
+            result = meshtest.run(args, timeout=10)
+            self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+            self.assertIn(f"cannot listen on 127.0.0.1:{ports[taken]}: the port is in use by "
+                          "another process", result.stdout + result.stderr)
+        status, _, _ = meshtest.http_request(ports["admin"], "/ready")
+        self.assertEqual(status, 200)
+
     def test_bad_listen_address_is_a_usage_error(self):
         result = meshtest.run([SIDECAR, "--outbound", "localhost"])
         self.assertEqual(result.returncode, 2)
