@@ -32,8 +32,9 @@ RuleEffects ruleEffects(const Outcome& outcome, const mesh_request& request,
   std::string storage;
   upstream.target = std::string(mesh::rewrittenTarget(forwarded.target, rule, storage));
   for (const auto& [name, value] : sent) upstream.headers.insert(name, value);
-  // A test request is origin-form with a Host header: the sidecar keeps its Host.
-  mesh::applySidecarForwardedChanges(upstream.headers, [] { return kRandomRequestId; });
+  // A test request is origin-form HTTP/1.1 with a Host header: the sidecar keeps its Host.
+  mesh::applySidecarForwardedChanges(
+      upstream.headers, [] { return kRandomRequestId; }, 11);
   mesh::applyForwardedHeaderChanges(upstream.headers, rule);
   effects.upstream = std::move(upstream);
   return effects;

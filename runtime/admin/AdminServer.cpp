@@ -42,7 +42,7 @@ void logFailure(const std::exception_ptr& error) {
 
 struct AdminServer::Impl : std::enable_shared_from_this<AdminServer::Impl> {
   Impl(asio::io_context& context, const tcp::endpoint& endpoint, AdminSources adminSources)
-      : acceptor(openListener(context.get_executor(), endpoint)),
+      : acceptor(openListener(context.get_executor(), endpoint, PortSharing::kNone)),
         sources(std::move(adminSources)) {}
 
   asio::awaitable<void> acceptLoop() {

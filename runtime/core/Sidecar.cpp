@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "admin/AdminServer.h"
+#include "core/Listener.h"
 #include "core/ReadyFile.h"
 #include "core/SidecarState.h"
 #include "core/Worker.h"
@@ -28,6 +29,11 @@ namespace {
 
 constexpr int kConfigError = 2;
 constexpr int kStartError = 1;
+
+std::string describeListenFailure(const boost::system::error_code& ec) {
+  if (ec == asio::error::address_in_use) return "the port is in use by another process";
+  return ec.message();
+}
 
 MetricLabels metricLabels(const SidecarState& state) {
   MetricLabels labels;
@@ -70,7 +76,7 @@ class Sidecar {
       }
       AdminSources sources{*state_, {}, metricLabels(*state_)};
       for (const auto& shard : shards_) sources.shards.push_back(shard.get());
-      admin_ = std::make_unique<AdminServer>(control_, resolve(options_.admin), std::move(sources));
+      admin_ = openAdminServer(std::move(sources));
       ports += fmt::format("admin={}\n", admin_->port());
     } catch (const std::exception& e) {
       spdlog::error("cannot start: {}", e.what());
@@ -116,12 +122,23 @@ class Sidecar {
   uint16_t listenOnAllWorkers(const HostPort& address, const Router& router) {
     tcp::endpoint endpoint = resolve(address);
     try {
+      // A port the kernel picks is free; a given one may be another sidecar's.
+      if (endpoint.port() != 0) checkPortIsFree(control_.get_executor(), endpoint);
       for (auto& worker : workers_) endpoint.port(worker->listen(endpoint, router));
     } catch (const boost::system::system_error& e) {
       throw std::runtime_error("cannot listen on " + address.toString() + ": " +
-                               e.code().message());
+                               describeListenFailure(e.code()));
     }
     return endpoint.port();
+  }
+
+  std::unique_ptr<AdminServer> openAdminServer(AdminSources sources) {
+    try {
+      return std::make_unique<AdminServer>(control_, resolve(options_.admin), std::move(sources));
+    } catch (const boost::system::system_error& e) {
+      throw std::runtime_error("cannot listen on " + options_.admin.toString() + ": " +
+                               describeListenFailure(e.code()));
+    }
   }
 
   void logStart(const std::string& ports) const {
@@ -228,7 +245,7 @@ int runSidecar(const mesh_module& module, const SidecarOptions& options) {
         std::chrono::duration<double>(options.streamIdleTimeoutSeconds));
     state = std::make_unique<SidecarState>(
         module, std::make_shared<const ClusterTable>(module, overrides, options.app, ids),
-        streamIdle);
+        streamIdle, options.maxRequestHeaders);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return kConfigError;

@@ -68,6 +68,10 @@ ParsedCommandLine parseCommandLine(int argc, char** argv, const mesh_module& mod
                  "response header arriving (where a route timeout is set, it bounds that wait)")
       ->check(CLI::Range(0.001, 86400.0))
       ->capture_default_str();
+  app.add_option("--max-request-headers", options.maxRequestHeaders,
+                 "header fields a request may have; more get 431")
+      ->check(CLI::Range(1u, 10000u))
+      ->capture_default_str();
   app.add_option("--log-level", options.logLevel, "log level")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();

@@ -18,6 +18,7 @@ struct SidecarOptions {
   std::string readyFile;
   double drainTimeoutSeconds = 15;
   double streamIdleTimeoutSeconds = 300;  // Envoy's stream_idle_timeout default
+  unsigned maxRequestHeaders = 100;       // header fields; Envoy's max_headers_count default
   std::string logLevel = "info";
 };
 

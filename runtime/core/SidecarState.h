@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <mutex>
 
@@ -18,11 +19,12 @@ namespace mesh {
 // thread and reloads.
 struct SidecarState {
   SidecarState(const mesh_module& policy, std::shared_ptr<const ClusterTable> table,
-               std::chrono::milliseconds streamIdle)
+               std::chrono::milliseconds streamIdle, size_t maxHeaderFields)
       : module(policy),
         rules(policy),
         regexes(policy.regexes, policy.regex_count),
         streamIdleTimeout(streamIdle),
+        maxRequestHeaderFields(maxHeaderFields),
         clusters_(std::move(table)) {}
 
   bool draining() const { return drainFlag.load(std::memory_order_relaxed); }
@@ -41,6 +43,8 @@ struct SidecarState {
   const RegexSet regexes;  // compiled once; matching is read-only, so workers share them
   // How long a request may go without a byte moving in either direction (--stream-idle-timeout).
   const std::chrono::milliseconds streamIdleTimeout;
+  // How many header fields a request may have (--max-request-headers); more get 431.
+  const size_t maxRequestHeaderFields;
   std::atomic<bool> drainFlag{false};
 
  private:

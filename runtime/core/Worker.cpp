@@ -51,8 +51,8 @@ Worker::~Worker() {
 }
 
 uint16_t Worker::listen(const tcp::endpoint& endpoint, const Router& router) {
-  acceptors_.push_back(
-      std::make_unique<tcp::acceptor>(openListener(ioContext_->get_executor(), endpoint)));
+  acceptors_.push_back(std::make_unique<tcp::acceptor>(
+      openListener(ioContext_->get_executor(), endpoint, PortSharing::kAllWorkers)));
   routers_.push_back(&router);
   return acceptors_.back()->local_endpoint().port();
 }

@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -17,6 +18,7 @@
 #include "http/LocalReply.h"
 #include "http/MessageFraming.h"
 #include "http/MirrorSender.h"
+#include "http/RequestHeadCheck.h"
 #include "http/Router.h"
 #include "http/UpstreamRequest.h"
 
@@ -109,7 +111,14 @@ asio::awaitable<void> DownstreamConnection::run() {
     phase_ = Phase::kExchanging;
     if (ec) {
       if (isMalformedMessage(ec)) {
-        const LocalReply reply = badRequestHeader(ec);
+        if (const size_t emptyLines = leadingEmptyLines(received())) {
+          buffer_.consume(emptyLines);
+          continue;
+        }
+        const std::optional<HeadRefusal> refusal = refuseUnreadableHead(ec, received());
+        const LocalReply reply =
+            refusal ? LocalReply{refusal->status, fmt::format("meshc: {}\n", refusal->reason)}
+                    : badRequestHeader(ec);
         co_await answer(exchange, reply, false);
       }
       break;
@@ -128,6 +137,10 @@ asio::awaitable<void> DownstreamConnection::run() {
       break;
   }
   stream_.shutdownAndClose();
+}
+
+std::string_view DownstreamConnection::received() const {
+  return {static_cast<const char*>(buffer_.data().data()), buffer_.size()};
 }
 
 void DownstreamConnection::closeIfIdle() {
@@ -172,6 +185,13 @@ asio::awaitable<bool> DownstreamConnection::serve(Exchange& exchange) {
   exchange.facts.clientKeepAlive = request.keep_alive();
   exchange.facts.head = request.method() == http::verb::head;
   exchange.facts.hadBody = !exchange.request.is_done();
+  if (const std::optional<HeadRefusal> refusal =
+          refuseRequestHead(request, worker_.state.maxRequestHeaderFields)) {
+    // What follows such a head (a tunnel's bytes, a body framed some other way) cannot be
+    // trusted to be the next request: the connection closes.
+    const LocalReply reply{refusal->status, fmt::format("meshc: {}\n", refusal->reason)};
+    co_return co_await answer(exchange, reply, false);
+  }
   const std::string_view framingProblem =
       requestFramingProblem(request, request.version(), exchange.request.chunked());
   if (!framingProblem.empty()) {

@@ -5,6 +5,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/SessionList.h"
 #include "http/ConnectionTimers.h"
@@ -47,6 +48,8 @@ class DownstreamConnection final : public std::enable_shared_from_this<Downstrea
   boost::asio::awaitable<bool> answer(Exchange& exchange, const LocalReply& reply, bool keepAlive);
   void record(const Exchange& exchange, unsigned status);
   boost::asio::awaitable<void> linger();
+  // What the read buffer holds and no parser has taken yet.
+  std::string_view received() const;
 
   void idleTimedOut() override;
   void abandon(Exchange& exchange, Abandoned why) override;

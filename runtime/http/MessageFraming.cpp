@@ -22,6 +22,11 @@ std::string_view requestFramingProblem(const http::fields& fields, unsigned vers
   return {};
 }
 
+bool responseFramingIsAmbiguous(const http::fields& fields, bool chunked) {
+  return !chunked && fields.count(http::field::transfer_encoding) > 0 &&
+         fields.count(http::field::content_length) > 0;
+}
+
 void normalizeContentLength(http::fields& fields, const boost::optional<uint64_t>& length) {
   if (!length) return;
   const auto value = fields.find(http::field::content_length);

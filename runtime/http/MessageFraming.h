@@ -19,6 +19,11 @@ namespace mesh {
 std::string_view requestFramingProblem(const boost::beast::http::fields& fields, unsigned version,
                                        bool chunked);
 
+// Whether a response header could be framed two ways: a Transfer-Encoding that does not end in
+// chunked, so the body ends only at close (RFC 9112 §6.3), and a Content-Length, which Beast's
+// parser goes by when it comes second. `chunked` is the parser's verdict.
+bool responseFramingIsAmbiguous(const boost::beast::http::fields& fields, bool chunked);
+
 // Replaces a Content-Length given as a list of equal values or as repeated fields (which the
 // parser accepted as `length`) with the single value, so the next hop cannot read it otherwise.
 void normalizeContentLength(boost::beast::http::fields& fields,

@@ -10,12 +10,15 @@
 #include <string_view>
 
 #include "core/WorkerContext.h"
+#include "http/BeastFields.h"
 #include "http/BodyReader.h"
 #include "http/HopByHop.h"
 #include "http/MessageFraming.h"
 #include "http/MirrorSender.h"
+#include "http/UpstreamProtocolError.h"
 #include "policy/Cors.h"
 #include "policy/HeaderEditing.h"
+#include "request/Via.h"
 #include "upstream/Connector.h"
 
 namespace mesh {
@@ -145,6 +148,7 @@ asio::awaitable<void> UpstreamAttempt::pumpRequestBody() {
 asio::awaitable<void> UpstreamAttempt::relayResponse() {
   UpstreamConnection& upstream = *exchange_.upstream;
   bool haveFinalHeader = false;
+  unsigned interimResponses = 0;
   while (!haveFinalHeader) {
     ResponseParser& parser = exchange_.response.emplace();
     parser.header_limit(kMaxHeaderBytes);
@@ -168,10 +172,23 @@ asio::awaitable<void> UpstreamAttempt::relayResponse() {
     // Interim responses (100 Continue, 103 Early Hints) are dropped: the sidecar already
     // answered the client's Expect itself.
     haveFinalHeader = status >= 200;
+    if (!haveFinalHeader && ++interimResponses > kMaxInterimResponses) {
+      exchange_.upstreamError = UpstreamProtocolError::kTooManyInterimResponses;
+      upstream.stream.close();
+      break;
+    }
   }
   if (haveFinalHeader) {
     exchange_.responseState = ResponseState::kHeaderReceived;
-    co_await relayResponseBody();
+    const ResponseParser& parser = *exchange_.response;
+    if (responseFramingIsAmbiguous(parser.get(), parser.chunked())) {
+      // Relaying it would hand the client the same ambiguity: refuse it, and the connection,
+      // whose next bytes may be this body or the next response.
+      exchange_.upstreamError = UpstreamProtocolError::kAmbiguousFraming;
+      upstream.stream.close();
+    } else {
+      co_await relayResponseBody();
+    }
   }
   if (bodyInFlight(exchange_.requestBody)) {
     // The response is over while the client is still uploading: the rest of the body can go
@@ -188,6 +205,8 @@ asio::awaitable<void> UpstreamAttempt::relayResponseBody() {
   auto& response = parser.get();
   exchange_.upstreamKeepAlive = response.keep_alive() && !parser.need_eof();
   removeHopByHopHeaders(response);
+  BeastFields fields(response);
+  appendVia(fields, response.version());  // before the version becomes the client's
   normalizeContentLength(response, parser.content_length());
   // Before the cluster tag, which states a fact no policy should be able to blur.
   applyCorsFields(response, exchange_.route.corsFields);
@@ -241,7 +260,15 @@ asio::awaitable<void> UpstreamAttempt::relayResponseBody() {
     upstream.stream.close();
     co_return;
   }
-  if (!co_await writeResponsePiece(buffer, kBodyPieceBytes - response.body().size)) co_return;
+  const size_t buffered = kBodyPieceBytes - response.body().size;
+  if (buffered == 0 && !parser.is_done()) {
+    // Without body bytes the serializer would hold the header back until some arrive, and an
+    // upstream may send its head long before its body (server-sent events, long polls): the
+    // client must see the head now.
+    if (!co_await writeResponseHeader()) co_return;
+  } else if (!co_await writeResponsePiece(buffer, buffered)) {
+    co_return;
+  }
   while (!parser.is_done()) {
     const auto [readError, got] =
         co_await readBodyPiece(upstream.stream, upstream.buffer, parser, buffer, headerFields);
@@ -256,6 +283,18 @@ asio::awaitable<void> UpstreamAttempt::relayResponseBody() {
     if (!co_await writeResponsePiece(buffer, got)) co_return;
   }
   exchange_.responseState = ResponseState::kDone;
+}
+
+asio::awaitable<bool> UpstreamAttempt::writeResponseHeader() {
+  auto [ec, bytes] =
+      co_await http::async_write_header(downstream_.stream, *exchange_.responseWriter, kNoThrow);
+  if (ec) {
+    exchange_.responseState = ResponseState::kDownstreamFailed;
+    exchange_.upstream->stream.close();
+    co_return false;
+  }
+  timers_.touch();
+  co_return true;
 }
 
 asio::awaitable<bool> UpstreamAttempt::writeResponsePiece(char* data, size_t size) {

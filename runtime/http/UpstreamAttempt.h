@@ -56,6 +56,7 @@ class UpstreamAttempt {
   boost::asio::awaitable<void> pumpRequestBody();
   boost::asio::awaitable<void> relayResponse();
   boost::asio::awaitable<void> relayResponseBody();
+  boost::asio::awaitable<bool> writeResponseHeader();
   boost::asio::awaitable<bool> writeResponsePiece(char* data, size_t size);
 
   Exchange& exchange_;

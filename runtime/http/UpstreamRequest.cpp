@@ -23,7 +23,8 @@ void prepareUpstreamRequest(http::request<http::buffer_body>& request,
   if (request.target() != target) request.target(target);
   BeastFields fields(request);
   std::optional<RequestId> id;  // drawn only for a request without one
-  applySidecarForwardedChanges(fields, [&] { return id.emplace(prng.next(), prng.next()).view(); });
+  applySidecarForwardedChanges(
+      fields, [&] { return id.emplace(prng.next(), prng.next()).view(); }, request.version());
   request.version(11);
   if (rule) applyForwardedHeaderChanges(request, *rule);
 }

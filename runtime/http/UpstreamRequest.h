@@ -11,7 +11,8 @@ namespace mesh {
 
 // Turns the client's request into the one the upstream gets: the target the policy saw
 // (origin-form, normalised path, query as received) and an absolute-form's authority as Host, no
-// hop-by-hop headers, no Expect (the sidecar answers 100-continue itself), a request id, HTTP/1.1.
+// hop-by-hop headers, no Expect (the sidecar answers 100-continue itself), a request id, this hop
+// in Via, HTTP/1.1.
 // Then, when a rule decided the request (`rule` is not null), its rewrite (the path changed, the
 // query kept, the Host replaced) and its request header edits, which have the last word on every
 // header the sidecar does not keep to itself (policy/ForwardedRequest.h).

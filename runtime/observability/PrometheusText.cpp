@@ -92,6 +92,12 @@ std::string renderPrometheus(const StatsSnapshot& snapshot, const MetricLabels& 
   fmt::format_to(sink, "meshc_upstream_connect_failures_total {}\n",
                  snapshot.upstreamConnectFailures);
   out +=
+      "# HELP meshc_downstream_accept_failures_total Connections the listeners failed to accept "
+      "(e.g. out of file descriptors).\n";
+  out += "# TYPE meshc_downstream_accept_failures_total counter\n";
+  fmt::format_to(sink, "meshc_downstream_accept_failures_total {}\n",
+                 snapshot.downstreamAcceptFailures);
+  out +=
       "# HELP mesh_mirror_requests_total Mirrored copies of requests, by mirror cluster and "
       "result.\n";
   out += "# TYPE mesh_mirror_requests_total counter\n";

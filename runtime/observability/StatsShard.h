@@ -63,6 +63,7 @@ class StatsShard {
   void connectionOpened() { bump(connectionsOpened_, 1); }
   void connectionClosed() { bump(connectionsClosed_, 1); }
   void connectFailed() { bump(connectFailures_, 1); }
+  void acceptFailed() { bump(acceptFailures_, 1); }
   void recordMirror(uint32_t cluster, MirrorResult result) {
     if (cluster < clusterCount_) bump(mirrors_[cluster * kMirrorResultCount + index(result)], 1);
   }
@@ -73,6 +74,7 @@ class StatsShard {
   uint64_t connectionsOpened() const { return connectionsOpened_.load(std::memory_order_relaxed); }
   uint64_t connectionsClosed() const { return connectionsClosed_.load(std::memory_order_relaxed); }
   uint64_t connectFailures() const { return connectFailures_.load(std::memory_order_relaxed); }
+  uint64_t acceptFailures() const { return acceptFailures_.load(std::memory_order_relaxed); }
   uint64_t droppedSamples() const { return dropped_.load(std::memory_order_relaxed); }
   uint32_t clusterCount() const { return clusterCount_; }
   uint64_t mirrors(uint32_t cluster, MirrorResult result) const {
@@ -95,6 +97,7 @@ class StatsShard {
   std::atomic<uint64_t> connectionsOpened_{0};
   std::atomic<uint64_t> connectionsClosed_{0};
   std::atomic<uint64_t> connectFailures_{0};
+  std::atomic<uint64_t> acceptFailures_{0};  // of a listener's accept(), e.g. out of descriptors
   std::atomic<uint64_t> dropped_{0};
   uint32_t clusterCount_ = 0;
   std::unique_ptr<std::atomic<uint64_t>[]> mirrors_;  // [cluster][MirrorResult]

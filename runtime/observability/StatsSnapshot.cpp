@@ -22,6 +22,7 @@ StatsSnapshot collectStats(const std::vector<const StatsShard*>& shards) {
     closed += shard->connectionsClosed();
     opened += shard->connectionsOpened();
     snapshot.upstreamConnectFailures += shard->connectFailures();
+    snapshot.downstreamAcceptFailures += shard->acceptFailures();
     snapshot.droppedSamples += shard->droppedSamples();
     for (uint32_t c = 0; c < shard->clusterCount(); ++c) {
       std::array<uint64_t, kMirrorResultCount> counts{};

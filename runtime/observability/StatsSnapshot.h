@@ -21,6 +21,7 @@ struct StatsSnapshot {
   std::map<RequestSeriesKey, SeriesTotals> requests;  // ordered, so output is stable
   int64_t upstreamConnectionsActive = 0;
   uint64_t upstreamConnectFailures = 0;
+  uint64_t downstreamAcceptFailures = 0;
   uint64_t droppedSamples = 0;
   // Mirrored requests by cluster index and MirrorResult; clusters never mirrored to are absent.
   std::map<uint32_t, std::array<uint64_t, kMirrorResultCount>> mirrors;

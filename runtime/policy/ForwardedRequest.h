@@ -11,6 +11,8 @@
 #include "policy/HeaderEditing.h"
 #include "policy/RuleTable.h"
 #include "request/HopByHop.h"
+#include "request/RequestIdCheck.h"
+#include "request/Via.h"
 
 namespace mesh {
 
@@ -21,14 +23,25 @@ std::string_view rewrittenTarget(std::string_view target, const RuleSettings& ru
                                  std::string& storage);
 
 // The sidecar's own changes to the header fields of a request it forwards, before the rule's: no
-// hop-by-hop fields, no Expect (the sidecar answers 100-continue itself), and an x-request-id,
-// `newRequestId()` (a string_view) when the request has none. `Fields` as for
-// removeHopByHopFields(), plus contains(name) and set(name, value).
+// hop-by-hop fields, no Expect (the sidecar answers 100-continue itself), an x-request-id,
+// `newRequestId()` (a string_view) when the request has no single usable one
+// (request/RequestIdCheck.h), and this hop in Via for a request that came in as
+// HTTP/`receivedVersion` (10, 11). `Fields` as for removeHopByHopFields(), plus set(name, value).
 template <typename Fields, typename NewRequestId>
-void applySidecarForwardedChanges(Fields& fields, NewRequestId newRequestId) {
+void applySidecarForwardedChanges(Fields& fields, NewRequestId newRequestId,
+                                  unsigned receivedVersion) {
   removeHopByHopFields(fields);
   fields.erase("expect");
-  if (!fields.contains("x-request-id")) fields.set("x-request-id", newRequestId());
+  size_t clientIds = 0;
+  bool usable = false;
+  fields.forEach([&](std::string_view name, std::string_view value) {
+    if (!isRequestIdField(name)) return;
+    ++clientIds;
+    usable = isUsableRequestId(value);
+  });
+  // Two ids would leave the upstream to pick one, and its logs to disagree with the sidecar's.
+  if (clientIds != 1 || !usable) fields.set("x-request-id", newRequestId());
+  appendVia(fields, receivedVersion);
 }
 
 // The rule's own changes to the forwarded request's header fields, after the sidecar's (Host from

@@ -241,9 +241,11 @@ def start_demo_backend(group, binary, service, version, name=None):
     return process, int(process.wait_ready()["port"])
 
 
-def start_sidecar(group, binary, endpoints=None, app=None, workers=2, extra=(), name="sidecar"):
-    """Starts a sidecar with all listeners on port 0; returns (process, ports dict of ints)."""
-    args = [binary, "--outbound", "127.0.0.1:0", "--inbound", "127.0.0.1:0", "--admin",
+def start_sidecar(group, binary, endpoints=None, app=None, workers=2, extra=(), name="sidecar",
+                  wrapper=()):
+    """Starts a sidecar with all listeners on port 0; returns (process, ports dict of ints).
+    `wrapper`: a command that runs the sidecar's command line (e.g. prlimit with its options)."""
+    args = [*wrapper, binary, "--outbound", "127.0.0.1:0", "--inbound", "127.0.0.1:0", "--admin",
             "127.0.0.1:0", "--workers", str(workers), "--ready-file",
             os.path.join(group.workdir, f"{name}.ready")]
     if endpoints is not None:

@@ -13,13 +13,15 @@ import os
 import re
 import socket
 import subprocess
+import threading
 import time
 import unittest
 
 import meshtest
 from fake_upstreams import (BrokenUpstream, ClosesSecondRequest, ScriptedUpstream, send_endless,
                             wait_for_close)
-from sidecar_testing import BACKEND, SIDECAR, SidecarTestCase, curl, upstream_connections
+from sidecar_testing import (BACKEND, SIDECAR, KeepAliveClient, SidecarTestCase, curl,
+                             upstream_connections)
 
 TEN_MB = 10 * 1024 * 1024
 
@@ -282,6 +284,35 @@ class ProxyTest(SidecarTestCase):
                                            headers={"Host": "reviews", "x-request-id": "abc"})
         self.assertIn(b"x-request-id: abc\n", body)
 
+    def test_an_unusable_request_id_is_replaced(self):
+        fresh = rb"x-request-id: [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}\n"
+
+        def forwarded(request_id):
+            return meshtest.raw_exchange(
+                self.ports["outbound"], b"GET /headers HTTP/1.1\r\nHost: reviews\r\n"
+                b"x-request-id: %s\r\nConnection: close\r\n\r\n" % request_id)
+
+        # (A control character never gets this far: the parser refuses it with 400.)
+        for given in (b"a" * 129, b"caf\xc3\xa9", b"a b"):
+            reply = forwarded(given)
+            self.assertTrue(reply.startswith(b"HTTP/1.1 200 OK\r\n"), reply)
+            self.assertRegex(reply, fresh)
+            self.assertNotIn(given, reply)
+        longest = b"a" * 128
+        self.assertIn(b"x-request-id: %s\n" % longest, forwarded(longest))
+
+    def test_via_names_the_sidecar_on_requests_and_responses(self):
+        status, headers, body = meshtest.http_request(self.ports["outbound"], "/headers",
+                                                      headers={"Host": "reviews"})
+        self.assertEqual(status, 200)
+        self.assertIn(b"via: 1.1 meshc\n", body)
+        self.assertEqual(headers["via"], "1.1 meshc")
+        # Appended to the list the request carries; the version is the one the client spoke.
+        reply = meshtest.raw_exchange(self.ports["outbound"],
+                                      b"GET /headers HTTP/1.0\r\nHost: reviews\r\n"
+                                      b"Via: 1.1 fred\r\nVia: 1.0 edge\r\n\r\n")
+        self.assertIn(b"via: 1.1 fred, 1.0 edge, 1.0 meshc\n", reply)
+
     def test_http10_and_connection_close_are_honoured(self):
         reply = meshtest.raw_exchange(self.ports["outbound"],
                                       b"GET /bytes?n=300 HTTP/1.0\r\nHost: reviews\r\n\r\n")
@@ -430,6 +461,24 @@ def answer_gzip_chunked(connection):
                        b"3\r\nabc\r\n0\r\n\r\n")
 
 
+def answer_identity_with_length(connection):
+    connection.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\nContent-Length: 3\r\n"
+                       b"\r\nabcdef")
+
+
+def answer_gzip_with_length(connection):
+    connection.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 3\r\n"
+                       b"\r\nabcdef")
+
+
+def answer_after_interim_responses(count):
+    hint = b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
+
+    def answer(connection):
+        connection.sendall(hint * count + b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n")
+    return answer
+
+
 def answer_endless_extension(connection):
     send_endless(connection, b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;x=")
     wait_for_close(connection)
@@ -452,10 +501,28 @@ def answer_slowly(connection):
     wait_for_close(connection)
 
 
+class HeadThenEvents:
+    """A server-sent event stream: the head at once, the first event only once the test says
+    so (events_may_start), the way a stream with nothing to report yet behaves."""
+
+    def __init__(self):
+        self.events_may_start = threading.Event()
+
+    def __call__(self, connection):
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                           b"Transfer-Encoding: chunked\r\n\r\n")
+        if self.events_may_start.wait(timeout=10):
+            connection.sendall(b"d\r\ndata: hello\n\n\r\n0\r\n\r\n")
+
+
 SCRIPTS = {"/trailers": answer_with_trailers, "/gzip-chunked": answer_gzip_chunked,
            "/header-named-trailers": answer_with_header_named_trailers,
            "/endless-extension": answer_endless_extension, "/silent": answer_nothing,
-           "/stall": answer_then_stall, "/slow": answer_slowly}
+           "/stall": answer_then_stall, "/slow": answer_slowly,
+           "/identity-with-length": answer_identity_with_length,
+           "/gzip-with-length": answer_gzip_with_length,
+           "/16-interim": answer_after_interim_responses(16),
+           "/17-interim": answer_after_interim_responses(17)}
 
 
 class FramingTest(SidecarTestCase):
@@ -464,7 +531,8 @@ class FramingTest(SidecarTestCase):
     @classmethod
     def start(cls):
         _, port = meshtest.start_demo_backend(cls.group, BACKEND, "reviews", "v1")
-        cls.scripted = ScriptedUpstream(SCRIPTS)
+        cls.events = HeadThenEvents()
+        cls.scripted = ScriptedUpstream({**SCRIPTS, "/events": cls.events})
         cls.sidecar, cls.ports = meshtest.start_sidecar(
             cls.group, SIDECAR, workers=1,
             endpoints=(f"reviews.v1 127.0.0.1:{port}\n"
@@ -492,6 +560,55 @@ class FramingTest(SidecarTestCase):
         reply = self.exchange(b"POST /sha256 HTTP/1.0\r\nHost: reviews\r\n"
                               b"Transfer-Encoding: chunked\r\n\r\n" + smuggled)
         self.assertTrue(reply.startswith(b"HTTP/1.0 400 Bad Request\r\n"), reply)
+
+    def test_connect_gets_501_and_the_connection_closes(self):
+        # No route enables tunnelling: forwarded, the CONNECT would reach the upstream as an
+        # ordinary request. The reply ends the connection (the exchange returns at its close).
+        for target in (b"/headers", b"http://reviews/headers", b"reviews:9080"):
+            reply = self.exchange(b"CONNECT %s HTTP/1.1\r\nHost: reviews\r\n\r\n" % target)
+            self.assertTrue(reply.startswith(b"HTTP/1.1 501 Not Implemented\r\n"), reply)
+            self.assertIn(b"connection: close", reply.lower())
+            self.assertTrue(reply.endswith(b"meshc: CONNECT is not supported: no route enables "
+                                           b"tunnelling\n"), reply)
+
+    def test_empty_lines_before_a_request_line_are_ignored(self):
+        # RFC 9112 §2.2. A client may end a POST body with an extra CRLF: the next request on the
+        # connection then starts with it.
+        client = KeepAliveClient(self.ports["outbound"])
+        try:
+            status, _, kept = client.send(b"POST /sha256 HTTP/1.1\r\nHost: reviews\r\n"
+                                          b"Content-Length: 3\r\n\r\nabc\r\n")
+            self.assertEqual((status, kept), (200, True))
+            status, body, _ = client.send(b"GET /headers HTTP/1.1\r\nHost: reviews\r\n\r\n")
+            self.assertEqual(status, 200, body)
+        finally:
+            client.close()
+        reply = self.exchange(b"\r\n\r\nGET / HTTP/1.1\r\nHost: reviews\r\n"
+                              b"Connection: close\r\n\r\n")
+        self.assertTrue(reply.startswith(b"HTTP/1.1 200 OK\r\n"), reply)
+
+    def test_more_than_100_header_fields_get_431(self):
+        # Only the header's size was bounded: 64 KiB hold over a thousand short fields.
+        head = b"GET / HTTP/1.1\r\nHost: reviews\r\nConnection: close\r\n"
+        fields = [b"x-field-%d: 1\r\n" % i for i in range(99)]
+        reply = self.exchange(head + b"".join(fields[:98]) + b"\r\n")  # 100 in all
+        self.assertTrue(reply.startswith(b"HTTP/1.1 200 OK\r\n"), reply)
+        reply = self.exchange(head + b"".join(fields) + b"\r\n")
+        self.assertTrue(reply.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n"),
+                        reply)
+        self.assertTrue(reply.endswith(b"meshc: bad request: more than 100 header fields\n"), reply)
+
+    def test_other_http_versions_get_505(self):
+        for version in (b"HTTP/1.2", b"HTTP/2.0"):
+            reply = self.exchange(b"GET / %s\r\nHost: reviews\r\n\r\n" % version)
+            self.assertTrue(reply.startswith(b"HTTP/1.1 505 HTTP Version Not Supported\r\n"),
+                            reply)
+            self.assertIn(b"connection: close", reply.lower())
+            self.assertTrue(reply.endswith(b"meshc: HTTP version not supported: %s (only "
+                                           b"HTTP/1.0 and HTTP/1.1)\n" % version), reply)
+        # A version that is not one at all is malformed.
+        reply = self.exchange(b"GET / HTTP/1.x\r\nHost: reviews\r\n\r\n")
+        self.assertTrue(reply.startswith(b"HTTP/1.1 400 Bad Request\r\n"), reply)
 
     def test_more_than_one_host_gets_400(self):
         reply = self.exchange(b"GET / HTTP/1.1\r\nHost: reviews\r\nHost: details\r\n\r\n")
@@ -556,6 +673,51 @@ class FramingTest(SidecarTestCase):
         self.assertIn(b"x-mesh-upstream-cluster: details.v1", head)
         self.assertEqual(body, b"3\r\nabc\r\n0\r\n\r\n")
 
+    def test_response_with_transfer_encoding_not_chunked_and_a_length_gets_502(self):
+        # No real server sends this (the fake upstream is unavoidable): its body ends only at
+        # close (RFC 9112 §6.3), so relaying it framed by the length, with both headers, would
+        # let the client and the sidecar disagree on where the next response starts.
+        for path in (b"/identity-with-length", b"/gzip-with-length"):
+            client = KeepAliveClient(self.ports["outbound"])
+            try:
+                status, body, _ = client.send(b"GET %s HTTP/1.1\r\nHost: details\r\n\r\n" % path)
+            finally:
+                client.close()
+            self.assertEqual(status, 502, (path, body))
+            self.assertIn(b"Transfer-Encoding not ending in chunked", body)
+
+    def test_response_head_goes_out_before_any_body_bytes(self):
+        # The upstream (a fake: its first event must wait for the test) sends its first event
+        # only once the client has the head: a head held back for body bytes never arrives.
+        self.addCleanup(self.events.events_may_start.set)  # ends the exchange however this ends
+        with socket.create_connection(("127.0.0.1", self.ports["outbound"]), timeout=5) as s:
+            s.sendall(b"GET /events HTTP/1.1\r\nHost: details\r\n\r\n")
+            reply = b""
+            while b"\r\n\r\n" not in reply:
+                chunk = s.recv(65536)
+                self.assertTrue(chunk, reply)
+                reply += chunk
+            head, body = split_response(reply)
+            self.assertTrue(head.startswith(b"http/1.1 200"), reply)
+            self.assertIn(b"content-type: text/event-stream", head)
+            self.events.events_may_start.set()
+            while not body.endswith(b"0\r\n\r\n"):
+                chunk = s.recv(65536)
+                self.assertTrue(chunk, body)
+                body += chunk
+            self.assertEqual(body, b"d\r\ndata: hello\n\n\r\n0\r\n\r\n")
+
+    def test_at_most_16_interim_responses_are_taken_from_an_upstream(self):
+        # A fake upstream: no real server sends so many. Without a bound, an upstream sending
+        # them for ever would hold the exchange for ever.
+        status, _, body = meshtest.http_request(self.ports["outbound"], "/16-interim",
+                                                headers={"Host": "details"})
+        self.assertEqual((status, body), (200, b"ok\n"))
+        status, _, body = meshtest.http_request(self.ports["outbound"], "/17-interim",
+                                                headers={"Host": "details"})
+        self.assertEqual(status, 502, body)
+        self.assertIn(b"more than 16 interim (1xx) responses", body)
+
     def test_http10_client_gets_no_100_continue(self):
         reply = self.exchange(b"POST /sha256 HTTP/1.0\r\nHost: reviews\r\n"
                               b"Expect: 100-continue\r\nContent-Length: 3\r\n\r\nabc")
@@ -568,6 +730,25 @@ class FramingTest(SidecarTestCase):
         self.assertTrue(head.startswith(b"http/1.0 200"), reply)
         self.assertNotIn(b"transfer-encoding", head)
         self.assertEqual(body, b"abc")
+
+
+class HeaderCountLimitTest(SidecarTestCase):
+    """--max-request-headers sets how many header fields a request may have."""
+
+    @classmethod
+    def start(cls):
+        _, port = meshtest.start_demo_backend(cls.group, BACKEND, "reviews", "v1")
+        cls.sidecar, cls.ports = meshtest.start_sidecar(
+            cls.group, SIDECAR, workers=1, extra=["--max-request-headers", "3"],
+            endpoints=f"reviews.v1 127.0.0.1:{port}\n")
+
+    def test_the_option_sets_the_limit(self):
+        head = b"GET / HTTP/1.1\r\nHost: reviews\r\nConnection: close\r\nx-a: 1\r\n"
+        reply = meshtest.raw_exchange(self.ports["outbound"], head + b"\r\n")
+        self.assertTrue(reply.startswith(b"HTTP/1.1 200 OK\r\n"), reply)
+        reply = meshtest.raw_exchange(self.ports["outbound"], head + b"x-b: 1\r\n\r\n")
+        self.assertTrue(reply.startswith(b"HTTP/1.1 431 "), reply)
+        self.assertTrue(reply.endswith(b"meshc: bad request: more than 3 header fields\n"), reply)
 
 
 class StreamIdleTimeoutTest(SidecarTestCase):

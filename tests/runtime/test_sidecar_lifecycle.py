@@ -7,8 +7,10 @@ Environment (set by CMake): MESHTEST_SIDECAR, MESHTEST_SIDECAR_WRONG_ABI, MESHTE
 MESHTEST_DEMO_BACKEND; PYTHONPATH must include tests/integration (for meshtest).
 """
 
+import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -150,6 +152,48 @@ class DrainTest(SidecarTestCase):
                 slow.wait(timeout=5)
 
 
+class AcceptFailureTest(SidecarTestCase):
+    """Out of file descriptors, accept() fails for as long as connections wait in the backlog:
+    every failure is counted in /stats, the log reports them only every 10 s."""
+
+    @classmethod
+    def start(cls):
+        _, port = meshtest.start_demo_backend(cls.group, BACKEND, "reviews", "v1")
+        # An idle sidecar with one worker holds 14 descriptors.
+        cls.sidecar, cls.ports = meshtest.start_sidecar(
+            cls.group, SIDECAR, workers=1, endpoints=f"reviews.v1 127.0.0.1:{port}\n",
+            wrapper=["prlimit", "--nofile=32:32"])
+
+    def accept_failures(self, admin):
+        admin.request("GET", "/stats")
+        body = admin.getresponse().read()
+        found = re.search(rb"meshc_downstream_accept_failures_total (\d+)", body)
+        return int(found.group(1)) if found else 0
+
+    def test_accept_failures_are_counted_and_their_log_throttled(self):
+        # Opened first: once the descriptors are gone the admin server cannot accept either.
+        admin = http.client.HTTPConnection("127.0.0.1", self.ports["admin"], timeout=5)
+        clients = []
+        try:
+            self.assertEqual(self.accept_failures(admin), 0)
+            for _ in range(40):
+                clients.append(socket.create_connection(("127.0.0.1", self.ports["outbound"])))
+            # About a second of failures (one every 50 ms).
+            meshtest.wait_until(lambda: self.accept_failures(admin) >= 20, timeout=10,
+                                what="20 accept failures in /stats")
+            log = self.sidecar.log()
+            self.assertIn("Too many open files", log)
+            self.assertEqual(log.count("accept failed"), 1, log)
+        finally:
+            for client in clients:
+                client.close()
+            admin.close()
+        # With the descriptors back, the sidecar serves again.
+        status, _, body = meshtest.http_request(self.ports["outbound"], "/",
+                                                headers={"Host": "reviews"})
+        self.assertEqual((status, body), (200, b"reviews v1\n"))
+
+
 class StartupTest(unittest.TestCase):
     def setUp(self):
         if not os.access(SIDECAR, os.X_OK):
@@ -207,6 +251,27 @@ class StartupTest(unittest.TestCase):
         self.assertEqual(sorted(ports), ["admin", "outbound"])
         self.assertIn("inbound listener is off", sidecar.log())
         self.assertEqual(sidecar.stop(), 0)
+
+    def test_header_field_limit_must_be_positive(self):
+        result = meshtest.run([SIDECAR, "--max-request-headers", "0"])
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("--max-request-headers", result.stderr)
+
+    def test_a_port_another_sidecar_listens_on_is_refused(self):
+        _, ports = meshtest.start_sidecar(self.group, SIDECAR, workers=2, name="first")
+        for taken in ("outbound", "inbound", "admin"):
+            addresses = {"outbound": "127.0.0.1:0", "inbound": "127.0.0.1:0",
+                         "admin": "127.0.0.1:0", taken: f"127.0.0.1:{ports[taken]}"}
+            args = [SIDECAR, "--workers", "2"]
+            for listener, address in addresses.items():
+                args += [f"--{listener}", address]
+            # Sharing the port, the second sidecar would run (and take part of the traffic).
+            result = meshtest.run(args, timeout=10)
+            self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+            self.assertIn(f"cannot listen on 127.0.0.1:{ports[taken]}: the port is in use by "
+                          "another process", result.stdout + result.stderr)
+        status, _, _ = meshtest.http_request(ports["admin"], "/ready")
+        self.assertEqual(status, 200)
 
     def test_bad_listen_address_is_a_usage_error(self):
         result = meshtest.run([SIDECAR, "--outbound", "localhost"])

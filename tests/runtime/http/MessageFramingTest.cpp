@@ -41,6 +41,24 @@ TEST(MessageFraming, TransferEncodingMustEndInChunkedAndNeedsHttp11) {
   EXPECT_EQ(requestFramingProblem(chunked, 10, true), "Transfer-Encoding in an HTTP/1.0 request");
 }
 
+TEST(MessageFraming, AResponseWithANonChunkedTransferEncodingAndALengthIsAmbiguous) {
+  for (const char* coding : {"identity", "gzip", "chunked, gzip"}) {
+    http::fields both;
+    both.set(http::field::transfer_encoding, coding);
+    both.set(http::field::content_length, "3");
+    EXPECT_TRUE(responseFramingIsAmbiguous(both, false)) << coding;
+  }
+  http::fields untilClose;
+  untilClose.set(http::field::transfer_encoding, "gzip");
+  EXPECT_FALSE(responseFramingIsAmbiguous(untilClose, false));
+  http::fields length;
+  length.set(http::field::content_length, "3");
+  EXPECT_FALSE(responseFramingIsAmbiguous(length, false));
+  http::fields chunked;
+  chunked.set(http::field::transfer_encoding, "gzip, chunked");
+  EXPECT_FALSE(responseFramingIsAmbiguous(chunked, true));
+}
+
 TEST(MessageFraming, ContentLengthListBecomesOneValue) {
   http::fields list;
   list.set(http::field::content_length, "5, 5");

@@ -33,6 +33,7 @@ TEST(UpstreamRequest, WithoutARuleTheUpstreamGetsWhatThePolicySaw) {
   EXPECT_EQ(request.count("x-secret"), 0u);
   EXPECT_EQ(request.count(http::field::expect), 0u);
   EXPECT_EQ(request["x-request-id"], "given");
+  EXPECT_EQ(request[http::field::via], "1.0 meshc") << "the version the client spoke";
 }
 
 TEST(UpstreamRequest, AddsARequestIdWhenThereIsNone) {
@@ -40,6 +41,23 @@ TEST(UpstreamRequest, AddsARequestIdWhenThereIsNone) {
   Request request{http::verb::get, "/", 11};
   prepareUpstreamRequest(request, ForwardedTarget{"/", ""}, nullptr, prng);
   EXPECT_EQ(request["x-request-id"].size(), 36u);
+}
+
+TEST(UpstreamRequest, AnUnusableOrRepeatedRequestIdIsReplaced) {
+  Prng prng;
+  for (const std::string& given : {std::string("a\x01forged log line"), std::string(129, 'a'),
+                                   std::string("caf\xc3\xa9"), std::string()}) {
+    Request request = clientRequest("/");
+    request.set("x-request-id", given);
+    prepareUpstreamRequest(request, ForwardedTarget{"/", ""}, nullptr, prng);
+    EXPECT_EQ(request.count("x-request-id"), 1u);
+    EXPECT_EQ(request["x-request-id"].size(), 36u) << given;
+  }
+  Request repeated = clientRequest("/");
+  repeated.insert("X-Request-Id", "other");
+  prepareUpstreamRequest(repeated, ForwardedTarget{"/", ""}, nullptr, prng);
+  EXPECT_EQ(repeated.count("x-request-id"), 1u);
+  EXPECT_EQ(repeated["x-request-id"].size(), 36u);
 }
 
 TEST(UpstreamRequest, TheRulesRewriteChangesPathAndHostAndKeepsTheQuery) {

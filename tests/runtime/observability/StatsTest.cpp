@@ -55,6 +55,8 @@ TEST(Stats, ShardsAddUpPerSeries) {
   second.connectionOpened();
   first.connectionClosed();
   second.connectFailed();
+  second.acceptFailed();
+  second.acceptFailed();
 
   const StatsSnapshot snapshot = collectStats({&first, &second});
   ASSERT_EQ(snapshot.requests.size(), 2u);
@@ -66,6 +68,7 @@ TEST(Stats, ShardsAddUpPerSeries) {
   EXPECT_EQ(ok.buckets[10], 1u) << "5000 ms falls in (2500, 5000]";
   EXPECT_EQ(snapshot.upstreamConnectionsActive, 2);
   EXPECT_EQ(snapshot.upstreamConnectFailures, 1u);
+  EXPECT_EQ(snapshot.downstreamAcceptFailures, 2u);
 }
 
 TEST(Stats, FullShardDropsNewSeriesButKeepsCounting) {
@@ -107,6 +110,8 @@ TEST(Stats, RendersPrometheusText) {
            "istio_request_duration_milliseconds_bucket{" + destination + ",le=\"+Inf\"} 1\n",
            "# TYPE meshc_upstream_connections_active gauge\nmeshc_upstream_connections_active 0\n",
            "meshc_upstream_connect_failures_total 0\n",
+           "# TYPE meshc_downstream_accept_failures_total counter\n"
+           "meshc_downstream_accept_failures_total 0\n",
        }) {
     EXPECT_NE(text.find(line), std::string::npos) << "missing: " << line << "in:\n" << text;
   }
