@@ -33,7 +33,8 @@ MESHC, ROOT = sys.argv[1:3]
 EXAMPLES = os.path.join(ROOT, "examples", "gateway-conformance")
 # The policies whose test blocks are replayed; gateway-timeouts is checked on its own below.
 REPLAYED = ("gateway-matching", "gateway-hostnames", "gateway-ports", "gateway-redirects",
-            "gateway-rewrites", "gateway-headers", "gateway-mirrors", "gateway-backends")
+            "gateway-rewrites", "gateway-headers", "gateway-mirrors", "gateway-backends",
+            "gateway-cors")
 POLICIES = REPLAYED + ("gateway-timeouts",)
 BACKENDS = ("v1", "v2", "v3")
 
