@@ -183,6 +183,29 @@ class RandomPolicies {
     return mirrors;
   }
 
+  // Origins of every form (exact, wildcard, any host, any origin, with ports), some lists empty
+  // and some wildcards, credentials or not.
+  ir::Cors randomCors() {
+    static const char* const kOrigins[] = {"https://app.example.com",
+                                           "https://*.example.org",
+                                           "http://localhost:3000",
+                                           "http://*:8080",
+                                           "*",
+                                           "http://[::1]:9000"};
+    static const char* const kLists[] = {"", "*", "GET, PUT", "x-a, x-b"};
+    ir::Cors cors;
+    cors.name = "random";
+    const uint64_t count = 1 + below(3);
+    for (uint64_t o = 0; o < count; ++o)
+      cors.origins.push_back(kOrigins[below(std::size(kOrigins))]);
+    cors.allowMethods = kLists[below(std::size(kLists))];
+    cors.allowHeaders = kLists[below(std::size(kLists))];
+    cors.exposeHeaders = kLists[below(std::size(kLists))];
+    cors.maxAgeSeconds = below(2) == 0 ? 5 : below(86401);
+    cors.credentials = below(2) == 0;
+    return cors;
+  }
+
   ir::Rule randomRule() {
     std::vector<ir::Conjunction> conjunctions;
     // Now and then no group at all: a rule whose source conditions exclude the workload.
@@ -195,6 +218,7 @@ class RandomPolicies {
     ir::Rule result = rule({}, randomTarget(), below(3) * 100);
     result.anyOf = std::move(conjunctions);
     if (below(3) == 0) result.actions.push_back(randomMirrors());
+    if (below(4) == 0) result.actions.push_back(randomCors());
     return result;
   }
 

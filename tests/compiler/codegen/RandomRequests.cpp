@@ -11,6 +11,7 @@
 #include "codegen/Codegen.h"
 #include "ir/DrawInverse.h"
 #include "ir/Evaluator.h"
+#include "policy/Cors.h"
 #include "policy/RuleTable.h"
 #include "support/Overloaded.h"
 
@@ -391,9 +392,64 @@ std::string describeClusters(const std::vector<uint32_t>& clusters) {
   return text + "]";
 }
 
+// A request's Origin for a rule's CORS policy: one of its origins made concrete (a wildcard's
+// '*' becomes a label), or one no policy allows, picked by `seed`.
+std::string originFor(const ir::Cors& cors, uint64_t seed) {
+  const uint64_t pick = seed % (cors.origins.size() + 1);
+  if (pick == cors.origins.size()) return "https://foreign.test";
+  std::string origin = cors.origins[pick];
+  if (origin == "*") return "http://any.test:8080";
+  if (const size_t star = origin.find('*'); star != std::string::npos) origin[star] = 'x';
+  return origin;
+}
+
+// The CORS fields of a preflight's answer and of a response, as the runtime computes them from
+// `cors` for a request from `origin`.
+std::string corsAnswer(const mesh::Cors& cors, const std::string& origin) {
+  const mesh::CorsRequest preflight{"OPTIONS", origin, true, "PUT", "x-a"};
+  std::string text;
+  for (const auto& fields : {mesh::preflightFields(cors, preflight),
+                             mesh::responseFields(cors, {"GET", origin, false, "", ""})}) {
+    for (const mesh::ResponseField& field : fields) {
+      text += std::string(field.name) + ": " + field.value + "\n";
+    }
+    text += "--\n";
+  }
+  return text;
+}
+
+// The CORS answers for a request to a rule with a CORS policy: from the policy meshc meant (the
+// IR's strings, decoded as the runtime decodes a descriptor) and from the compiled descriptor.
+// Empty when they agree.
+std::string corsMismatch(const ir::Rule& rule, const mesh::RuleSettings& compiled, uint64_t seed) {
+  const ir::Cors* cors = nullptr;
+  for (const ir::Action& action : rule.actions) {
+    if (const auto* c = std::get_if<ir::Cors>(&action)) cors = c;
+  }
+  if (cors == nullptr) return compiled.cors ? "the descriptor has a CORS policy the IR lacks" : "";
+  if (!compiled.cors) return "the descriptor lacks the IR's CORS policy";
+  std::vector<const char*> origins;
+  for (const std::string& origin : cors->origins) origins.push_back(origin.c_str());
+  const mesh_cors config{origins.data(),
+                         cors->allowMethods.c_str(),
+                         cors->allowHeaders.c_str(),
+                         cors->exposeHeaders.c_str(),
+                         cors->maxAgeSeconds,
+                         static_cast<uint32_t>(origins.size()),
+                         cors->credentials ? 1u : 0u};
+  mesh::Cors intended;
+  if (const std::string problem = mesh::decodeCors(config, intended); !problem.empty()) {
+    return "the IR's CORS policy does not decode: " + problem;
+  }
+  const std::string origin = originFor(*cors, seed);
+  const std::string want = corsAnswer(intended, origin);
+  const std::string got = corsAnswer(*compiled.cors, origin);
+  return want == got ? "" : "origin " + origin + ":\n  IR:\n" + want + "  compiled:\n" + got;
+}
+
 // With `rules` (the compiled module's decoded descriptors), the mirrors a matched request is
-// copied to are compared too: the evaluator's draw from the IR against the runtime's from the
-// descriptor.
+// copied to are compared too (the evaluator's draw from the IR against the runtime's from the
+// descriptor), and the CORS answers of the rule's policy.
 std::optional<std::string> check(const ir::Module& module, mesh_route_fn route,
                                  const mesh::RuleTable* rules, uint64_t seed, int count) {
   RandomRequests requests(module, seed);
@@ -422,6 +478,15 @@ std::optional<std::string> check(const ir::Module& module, mesh_route_fn route,
       out << "request #" << i << " of differentialCheck(seed=" << seed << ") mirrors differ:\n"
           << describe(request) << "\n  evaluator: " << describeClusters(evaluated)
           << "\n  compiled:  " << describeClusters(drawn);
+      return out.str();
+    }
+    const std::string cors =
+        corsMismatch(*ir::ruleAt(module, expected.rule), (*rules)[actual.rule], request.seed);
+    if (!cors.empty()) {
+      std::ostringstream out;
+      out << "request #" << i << " of differentialCheck(seed=" << seed << ") CORS differs:\n"
+          << describe(request) << "\n"
+          << cors;
       return out.str();
     }
   }
