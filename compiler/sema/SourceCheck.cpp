@@ -102,6 +102,7 @@ bool hasSourceCondition(const ast::RouteRule& rule) {
 
 // Whether some group of the rule is left to the caller once its source conditions are decided.
 bool appliesTo(const ast::RouteRule& rule, const WorkloadIdentity& caller) {
+  if (rule.otherwise) return true;
   return std::any_of(rule.groups.begin(), rule.groups.end(), [&](const ast::ConditionGroup& g) {
     return std::all_of(g.conditions.begin(), g.conditions.end(), [&](const ast::Condition& c) {
       return sourceConditionHolds(c, caller).value_or(true);
@@ -130,15 +131,17 @@ void lintSources(const ast::Policy& policy, Diagnostics& diagnostics) {
   const SymbolTable symbols(policy);
   for (const ast::Service& service : policy.services) {
     std::vector<WorkloadIdentity> callers;
+    std::vector<const ast::Identifier*> calls;  // each caller's `calls` entry for the service
     std::string names;
     for (const ast::Workload& workload : policy.workloads) {
-      const bool calls =
-          std::any_of(workload.calls.begin(), workload.calls.end(),
-                      [&](const ast::Identifier& c) { return c.name == service.name.name; });
-      if (!calls) continue;
+      const auto call =
+          std::find_if(workload.calls.begin(), workload.calls.end(),
+                       [&](const ast::Identifier& c) { return c.name == service.name.name; });
+      if (call == workload.calls.end()) continue;
       const ast::Service* own =
           workload.services.empty() ? nullptr : symbols.service(workload.services[0].name);
       callers.push_back(identityOf(policy, workload, own));
+      calls.push_back(&*call);
       names += (names.empty() ? "" : ", ") + workload.name.name;
     }
     if (callers.empty()) continue;  // nothing calls the service: W0403's concern
@@ -154,6 +157,19 @@ void lintSources(const ast::Policy& policy, Diagnostics& diagnostics) {
                                 "request; its callers are " +
                                 names);
       }
+    }
+    // A caller every rule excludes gets 404 for each request it sends the service.
+    if (service.routes.empty() || service.routes[0].rules.empty()) continue;
+    const std::vector<ast::RouteRule>& rules = service.routes[0].rules;
+    for (size_t c = 0; c < callers.size(); ++c) {
+      const bool routed = std::any_of(rules.begin(), rules.end(), [&](const auto& rule) {
+        return appliesTo(rule, callers[c]);
+      });
+      if (routed) continue;
+      diagnostics.warning(DiagnosticCode::CalleeNeverRouted, calls[c]->loc,
+                          "workload '" + callers[c].name + "' calls service '" + service.name.name +
+                              "', but the source conditions of every rule of its route exclude "
+                              "it: each of its requests would get 404");
     }
   }
 }

@@ -89,6 +89,7 @@ enum class DiagnosticCode {
   NoCallerMatches,
   UnusedExperiment,
   UnusedCorsPolicy,
+  CalleeNeverRouted,
   // Reachability.
   ContradictoryConditions,
   RuleAfterOtherwise,
@@ -206,6 +207,7 @@ inline constexpr DiagnosticCodeInfo kDiagnosticCodes[] = {
     {DiagnosticCode::NoCallerMatches, "W0404", "source conditions no calling workload meets"},
     {DiagnosticCode::UnusedExperiment, "W0405", "an experiment no rule runs"},
     {DiagnosticCode::UnusedCorsPolicy, "W0406", "a CORS policy no rule applies"},
+    {DiagnosticCode::CalleeNeverRouted, "W0407", "a called service no rule routes the caller to"},
     {DiagnosticCode::ContradictoryConditions, "E0501", "a rule whose conditions contradict"},
     {DiagnosticCode::RuleAfterOtherwise, "E0502", "a rule after 'otherwise'"},
     {DiagnosticCode::ShadowedRule, "E0503", "a rule every request of which an earlier rule takes"},

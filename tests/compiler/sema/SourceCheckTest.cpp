@@ -93,5 +93,27 @@ TEST(SourceCheck, SourceConditionsTakePartInShadowing) {
             "4:5: note: the earlier rule is here\n");
 }
 
+// A caller every rule excludes would get 404 for all it sends; an `otherwise` or a rule without
+// source conditions keeps a caller routed.
+TEST(SourceCheck, ACallerEveryRuleExcludesIsALint) {
+  auto c = testing::check(
+      "mesh m { }\n"
+      "service api { port 80; subset v1 {}\n"
+      "  route { when source workload web-v1 => v1; when source label \"tier\" == \"x\" => v1; }\n"
+      "}\n"
+      "service web { port 80; subset v1 {} route { when source workload web-v1 => v1; otherwise => "
+      "v1; } }\n"
+      "workload web-v1 { service web; version v1; calls api, web; }\n"
+      "workload batch-v1 { service web; version v1; calls web, api; }\n");
+  ASSERT_TRUE(c.ok) << c.rendered();
+  sema::lint(c.policy, c.diagnostics);
+  EXPECT_EQ(c.summary(),
+            "3:46: warning[W0404]: no workload that calls service 'api' meets this rule's source "
+            "conditions, so it applies to no request; its callers are web-v1, batch-v1\n"
+            "7:57: warning[W0407]: workload 'batch-v1' calls service 'api', but the source "
+            "conditions of every rule of its route exclude it: each of its requests would get "
+            "404\n");
+}
+
 }  // namespace
 }  // namespace meshc
