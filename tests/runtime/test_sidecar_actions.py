@@ -185,7 +185,7 @@ class ActionsTest(SidecarTestCase):
         admin = self.ports["admin"]
         for code in (301, 410, 500):
             counted = re.compile(rb'istio_requests_total\{reporter="source",[^}]*'
-                                 rb'response_code="%d"\} [1-9]' % code)
+                                 rb'response_code="%d",response_flags="-"\} [1-9]' % code)
             # A request is counted once its response is out: the client may ask first.
             meshtest.wait_until(lambda: counted.search(meshtest.http_request(admin, "/stats")[2]),
                                 timeout=5, what=f"a {code} in /stats")
