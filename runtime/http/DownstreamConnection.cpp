@@ -102,7 +102,10 @@ DownstreamConnection::~DownstreamConnection() { worker_.sessions.remove(this); }
 
 asio::awaitable<void> DownstreamConnection::run() {
   timers_.start(std::weak_ptr<TimerOwner>(shared_from_this()));
-  while (!worker_.state.draining()) {
+  // A connection accepted as the drain begins has its request on the way, or already here:
+  // closing it unread would reset it. Its first request is answered (with Connection: close).
+  bool servedOne = false;
+  while (!servedOne || !worker_.state.draining()) {
     Exchange exchange;
     phase_ = Phase::kAwaitingRequest;
     timers_.setIdle(true);
@@ -125,6 +128,7 @@ asio::awaitable<void> DownstreamConnection::run() {
       break;
     }
     exchange.start = Exchange::Clock::now();
+    servedOne = true;
     if (!co_await serve(exchange)) break;
   }
   timers_.cancel();
@@ -146,10 +150,14 @@ std::string_view DownstreamConnection::received() const {
 
 void DownstreamConnection::closeIfIdle() {
   switch (phase_) {
-    case Phase::kAwaitingRequest:
-      // A partly received request header is an in-flight request: let it finish.
-      if (buffer_.size() == 0) stream_.shutdownAndClose();
+    case Phase::kAwaitingRequest: {
+      // A partly received request header is an in-flight request: let it finish. So are bytes
+      // the kernel holds that the sidecar has not read yet; closing on them would reset.
+      boost::system::error_code ec;
+      const size_t unread = stream_.socket().available(ec);
+      if (buffer_.size() == 0 && (ec || unread == 0)) stream_.shutdownAndClose();
       return;
+    }
     case Phase::kLingering:
       stream_.shutdownAndClose();
       return;
