@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -301,13 +302,25 @@ asio::awaitable<bool> DownstreamConnection::answer(Exchange& exchange, const Loc
   RuleResponseFields rule{exchange.route.corsFields, {}};
   if (exchange.route.rule) rule.edits = exchange.route.rule->responseHeaders;
   const bool keep = keepAlive && !worker_.state.draining();
+  // No exchange timer watches this write, and a client that stops reading (pipelining without
+  // reading, or before a large direct response) would hold it, and the connection, for ever.
+  auto stalled = std::make_shared<bool>(false);
+  asio::steady_timer bound(stream_.get_executor(), worker_.state.streamIdleTimeout);
+  bound.async_wait([this, stalled, self = shared_from_this()](const boost::system::error_code& ec) {
+    if (ec) return;
+    *stalled = true;
+    stream_.shutdownAndClose();
+  });
   auto [written, reusable] =
       co_await writeLocalReply(stream_, exchange.facts, reply, clusterTag, rule, keep);
+  bound.cancel();
   if (written && !reusable) phase_ = Phase::kRefused;
   if (written) {
     record(exchange, reply.status, flag);
   } else {
-    record(exchange, 0, ResponseFlag::kDownstreamConnectionTermination);
+    record(exchange, 0,
+           *stalled ? ResponseFlag::kStreamIdleTimeout
+                    : ResponseFlag::kDownstreamConnectionTermination);
   }
   co_return reusable;
 }
