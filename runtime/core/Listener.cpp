@@ -47,6 +47,25 @@ void checkPortIsFree(const asio::any_io_executor& executor, const tcp::endpoint&
   probe.bind(endpoint);
 }
 
+namespace {
+
+void serve(tcp::socket socket, WorkerContext& worker, const Router& router) {
+  boost::system::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  const asio::any_io_executor executor = socket.get_executor();
+  auto session = std::make_shared<DownstreamConnection>(std::move(socket), worker, router);
+  asio::co_spawn(executor, session->run(), [session](const std::exception_ptr& error) {
+    if (!error) return;
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      spdlog::error("connection dropped by internal error: {}", e.what());
+    }
+  });
+}
+
+}  // namespace
+
 asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor, WorkerContext& worker,
                                  const Router& router) {
   constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
@@ -55,8 +74,8 @@ asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor, WorkerContext& worker,
   LogThrottle failureLog(std::chrono::seconds(10));
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(kNoThrow);
-    if (!acceptor.is_open()) co_return;  // drain closed it
     if (ec) {
+      if (!acceptor.is_open()) co_return;  // drain closed it
       worker.stats.acceptFailed();
       if (const std::optional<uint64_t> heldBack = failureLog.admit(LogThrottle::Clock::now())) {
         spdlog::warn("worker {}: accept failed: {} ({} more failures since the last report)",
@@ -67,18 +86,17 @@ asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor, WorkerContext& worker,
       co_await pause.async_wait(kNoThrow);
       continue;
     }
-    boost::system::error_code ignored;
-    socket.set_option(tcp::no_delay(true), ignored);
-    auto session = std::make_shared<DownstreamConnection>(std::move(socket), worker, router);
-    asio::co_spawn(acceptor.get_executor(), session->run(),
-                   [session](const std::exception_ptr& error) {
-                     if (!error) return;
-                     try {
-                       std::rethrow_exception(error);
-                     } catch (const std::exception& e) {
-                       spdlog::error("connection dropped by internal error: {}", e.what());
-                     }
-                   });
+    // Served even if a drain closed the listener meanwhile: dropping it would reset it.
+    serve(std::move(socket), worker, router);
+  }
+}
+
+void acceptBacklog(tcp::acceptor& acceptor, WorkerContext& worker, const Router& router) {
+  boost::system::error_code ec;
+  acceptor.non_blocking(true, ec);
+  for (int taken = 0; !ec && taken < asio::socket_base::max_listen_connections; ++taken) {
+    tcp::socket socket = acceptor.accept(ec);
+    if (!ec) serve(std::move(socket), worker, router);
   }
 }
 

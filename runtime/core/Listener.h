@@ -32,4 +32,11 @@ void checkPortIsFree(const boost::asio::any_io_executor& executor,
 boost::asio::awaitable<void> acceptLoop(boost::asio::ip::tcp::acceptor& acceptor,
                                         WorkerContext& worker, const Router& router);
 
+// Before a drain closes the listener: closing it resets every connection the kernel has completed
+// into its backlog but the sidecar has not accepted, though their clients may have sent a
+// request already. This accepts them without waiting, until the backlog is empty or, under a
+// flood, after as many as a backlog holds; each gets one request answered with Connection: close.
+void acceptBacklog(boost::asio::ip::tcp::acceptor& acceptor, WorkerContext& worker,
+                   const Router& router);
+
 }  // namespace mesh

@@ -89,9 +89,13 @@ void Worker::adopt(std::shared_ptr<const ClusterTable> table) {
 
 void Worker::beginDrain() {
   asio::post(*ioContext_, [this] {
-    boost::system::error_code ignored;
-    for (auto& acceptor : acceptors_) acceptor->close(ignored);
+    // Idle sessions first: those the backlog brings have not read their request yet.
     context_.sessions.closeIdle();
+    boost::system::error_code ignored;
+    for (size_t i = 0; i < acceptors_.size(); ++i) {
+      acceptBacklog(*acceptors_[i], context_, *routers_[i]);
+      acceptors_[i]->close(ignored);
+    }
     context_.mirrors.closeIdle();
     context_.pool.close();
     sweepTimer_->cancel();

@@ -9,12 +9,14 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
 #include <utility>
 
 #include "core/WorkerContext.h"
+#include "http/ExchangeFlag.h"
 #include "http/LocalReply.h"
 #include "http/MessageFraming.h"
 #include "http/MirrorSender.h"
@@ -101,7 +103,10 @@ DownstreamConnection::~DownstreamConnection() { worker_.sessions.remove(this); }
 
 asio::awaitable<void> DownstreamConnection::run() {
   timers_.start(std::weak_ptr<TimerOwner>(shared_from_this()));
-  while (!worker_.state.draining()) {
+  // A connection accepted as the drain begins has its request on the way, or already here:
+  // closing it unread would reset it. Its first request is answered (with Connection: close).
+  bool servedOne = false;
+  while (!servedOne || !worker_.state.draining()) {
     Exchange exchange;
     phase_ = Phase::kAwaitingRequest;
     timers_.setIdle(true);
@@ -119,11 +124,12 @@ asio::awaitable<void> DownstreamConnection::run() {
         const LocalReply reply =
             refusal ? LocalReply{refusal->status, fmt::format("meshc: {}\n", refusal->reason)}
                     : badRequestHeader(ec);
-        co_await answer(exchange, reply, false);
+        co_await answer(exchange, reply, false, ResponseFlag::kDownstreamProtocolError);
       }
       break;
     }
     exchange.start = Exchange::Clock::now();
+    servedOne = true;
     if (!co_await serve(exchange)) break;
   }
   timers_.cancel();
@@ -145,10 +151,14 @@ std::string_view DownstreamConnection::received() const {
 
 void DownstreamConnection::closeIfIdle() {
   switch (phase_) {
-    case Phase::kAwaitingRequest:
-      // A partly received request header is an in-flight request: let it finish.
-      if (buffer_.size() == 0) stream_.shutdownAndClose();
+    case Phase::kAwaitingRequest: {
+      // A partly received request header is an in-flight request: let it finish. So are bytes
+      // the kernel holds that the sidecar has not read yet; closing on them would reset.
+      boost::system::error_code ec;
+      const size_t unread = stream_.socket().available(ec);
+      if (buffer_.size() == 0 && (ec || unread == 0)) stream_.shutdownAndClose();
       return;
+    }
     case Phase::kLingering:
       stream_.shutdownAndClose();
       return;
@@ -190,13 +200,13 @@ asio::awaitable<bool> DownstreamConnection::serve(Exchange& exchange) {
     // What follows such a head (a tunnel's bytes, a body framed some other way) cannot be
     // trusted to be the next request: the connection closes.
     const LocalReply reply{refusal->status, fmt::format("meshc: {}\n", refusal->reason)};
-    co_return co_await answer(exchange, reply, false);
+    co_return co_await answer(exchange, reply, false, ResponseFlag::kDownstreamProtocolError);
   }
   const std::string_view framingProblem =
       requestFramingProblem(request, request.version(), exchange.request.chunked());
   if (!framingProblem.empty()) {
     const LocalReply reply{400, fmt::format("meshc: bad request: {}\n", framingProblem)};
-    co_return co_await answer(exchange, reply, false);
+    co_return co_await answer(exchange, reply, false, ResponseFlag::kDownstreamProtocolError);
   }
   normalizeContentLength(request, exchange.request.content_length());
   const RequestHead head{request.method_string(), request.target(), &request};
@@ -206,7 +216,7 @@ asio::awaitable<bool> DownstreamConnection::serve(Exchange& exchange) {
     // The message itself was read whole: without a body, the connection can carry another.
     const LocalReply reply{400, fmt::format("meshc: bad request: {}\n", describe(problem))};
     const bool keep = exchange.facts.clientKeepAlive && !exchange.facts.hadBody;
-    co_return co_await answer(exchange, reply, keep);
+    co_return co_await answer(exchange, reply, keep, ResponseFlag::kDownstreamProtocolError);
   }
   exchange.route = router_.route(seen, worker_);
   if (!exchange.route.endpoint) {
@@ -214,8 +224,8 @@ asio::awaitable<bool> DownstreamConnection::serve(Exchange& exchange) {
     // The decision is done with: its text moves into the reply.
     const LocalReply reply{exchange.route.status, std::move(exchange.route.message),
                            std::move(exchange.route.location)};
-    co_return co_await answer(exchange, reply,
-                              exchange.facts.clientKeepAlive && !exchange.facts.hadBody);
+    const bool keep = exchange.facts.clientKeepAlive && !exchange.facts.hadBody;
+    co_return co_await answer(exchange, reply, keep, exchange.route.flag);
   }
   co_return co_await forward(exchange);
 }
@@ -256,14 +266,15 @@ asio::awaitable<bool> DownstreamConnection::forward(Exchange& exchange) {
   // stopped first.
   exchange.mirror.abandon(worker_.stats);
 
+  const ResponseFlag flag = responseFlagOf(exchange);
   switch (outcomeOf(exchange)) {
     case Outcome::kRelayed:
-      record(exchange, exchange.status);
+      record(exchange, exchange.status, flag);
       co_return exchange.responseState ==
           ResponseState::kDone&& exchange.downstreamKeepAlive&& exchange.requestBody ==
           BodyState::kDone;
     case Outcome::kClientGone:
-      record(exchange, 0);
+      record(exchange, 0, flag);
       co_return false;
     case Outcome::kUnanswered:
       break;
@@ -276,11 +287,11 @@ asio::awaitable<bool> DownstreamConnection::forward(Exchange& exchange) {
                 reason.substr(0, reason.size() - 1));
   // (GCC 12 mishandles temporaries inside co_await expressions: arguments are named locals.)
   const bool keep = keepAlive && reply.status != 400;
-  co_return co_await answer(exchange, reply, keep);
+  co_return co_await answer(exchange, reply, keep, flag);
 }
 
 asio::awaitable<bool> DownstreamConnection::answer(Exchange& exchange, const LocalReply& reply,
-                                                   bool keepAlive) {
+                                                   bool keepAlive, ResponseFlag flag) {
   std::string_view clusterTag;
   if (router_.tagsResponses() && exchange.route.cluster >= 0) {
     clusterTag = worker_.clusters->cluster(exchange.route.cluster).name;
@@ -291,19 +302,35 @@ asio::awaitable<bool> DownstreamConnection::answer(Exchange& exchange, const Loc
   RuleResponseFields rule{exchange.route.corsFields, {}};
   if (exchange.route.rule) rule.edits = exchange.route.rule->responseHeaders;
   const bool keep = keepAlive && !worker_.state.draining();
+  // No exchange timer watches this write, and a client that stops reading (pipelining without
+  // reading, or before a large direct response) would hold it, and the connection, for ever.
+  auto stalled = std::make_shared<bool>(false);
+  asio::steady_timer bound(stream_.get_executor(), worker_.state.streamIdleTimeout);
+  bound.async_wait([this, stalled, self = shared_from_this()](const boost::system::error_code& ec) {
+    if (ec) return;
+    *stalled = true;
+    stream_.shutdownAndClose();
+  });
   auto [written, reusable] =
       co_await writeLocalReply(stream_, exchange.facts, reply, clusterTag, rule, keep);
+  bound.cancel();
   if (written && !reusable) phase_ = Phase::kRefused;
-  record(exchange, reply.status);
+  if (written) {
+    record(exchange, reply.status, flag);
+  } else {
+    record(exchange, 0,
+           *stalled ? ResponseFlag::kStreamIdleTimeout
+                    : ResponseFlag::kDownstreamConnectionTermination);
+  }
   co_return reusable;
 }
 
-void DownstreamConnection::record(const Exchange& exchange, unsigned status) {
+void DownstreamConnection::record(const Exchange& exchange, unsigned status, ResponseFlag flag) {
   const double elapsedMs =
       std::chrono::duration<double, std::milli>(Exchange::Clock::now() - exchange.start).count();
   worker_.stats.recordRequest(
       RequestSeriesKey{router_.reporter(), exchange.route.cluster, static_cast<uint16_t>(status),
-                       static_cast<int16_t>(exchange.route.variant)},
+                       static_cast<int16_t>(exchange.route.variant), flag},
       elapsedMs);
 }
 

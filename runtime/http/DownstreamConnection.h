@@ -45,8 +45,12 @@ class DownstreamConnection final : public std::enable_shared_from_this<Downstrea
 
   boost::asio::awaitable<bool> serve(Exchange& exchange);
   boost::asio::awaitable<bool> forward(Exchange& exchange);
-  boost::asio::awaitable<bool> answer(Exchange& exchange, const LocalReply& reply, bool keepAlive);
-  void record(const Exchange& exchange, unsigned status);
+  // `flag` says why the sidecar answers itself; a reply that cannot be written is counted as
+  // none, the client having left.
+  boost::asio::awaitable<bool> answer(Exchange& exchange, const LocalReply& reply, bool keepAlive,
+                                      ResponseFlag flag);
+  // `status` is what the client got: 0 for nothing, and then `flag` says why.
+  void record(const Exchange& exchange, unsigned status, ResponseFlag flag);
   boost::asio::awaitable<void> linger();
   // What the read buffer holds and no parser has taken yet.
   std::string_view received() const;

@@ -21,17 +21,19 @@ class OutboundRouter final : public Router {
       case MESH_ROUTE_MATCHED:
         return matched(request, decision, worker);
       case MESH_ROUTE_NO_SERVICE:
-        return reject(404, fmt::format("meshc: no route: host \"{}{}\" is not a service "
-                                       "workload \"{}\" may call\n",
-                                       view(request.host),
-                                       request.port != 0 ? fmt::format(":{}", request.port) : "",
-                                       module.workload));
+        return reject(404, ResponseFlag::kNoRoute,
+                      fmt::format("meshc: no route: host \"{}{}\" is not a service "
+                                  "workload \"{}\" may call\n",
+                                  view(request.host),
+                                  request.port != 0 ? fmt::format(":{}", request.port) : "",
+                                  module.workload));
       case MESH_ROUTE_NO_RULE:
-        return reject(404,
+        return reject(404, ResponseFlag::kNoRoute,
                       fmt::format("meshc: no route: no rule of service \"{}\" matches {} {}\n",
                                   view(request.host), view(request.method), view(request.path)));
       default:
-        return reject(500, fmt::format("meshc: policy returned unknown route result {}\n", result));
+        return reject(500, ResponseFlag::kNone,
+                      fmt::format("meshc: policy returned unknown route result {}\n", result));
     }
   }
 
@@ -43,9 +45,10 @@ class OutboundRouter final : public Router {
   }
 
  private:
-  static RouteDecision reject(unsigned status, std::string message) {
+  static RouteDecision reject(unsigned status, ResponseFlag flag, std::string message) {
     RouteDecision decision;
     decision.status = status;
+    decision.flag = flag;
     decision.message = std::move(message);
     return decision;
   }
@@ -54,8 +57,9 @@ class OutboundRouter final : public Router {
                         WorkerContext& worker) const {
     const auto& clusters = worker.clusters->clusters();
     if (policy.rule >= state_.rules.size()) {
-      return reject(500, fmt::format("meshc: policy chose rule {} of {}\n", policy.rule,
-                                     state_.rules.size()));
+      return reject(
+          500, ResponseFlag::kNone,
+          fmt::format("meshc: policy chose rule {} of {}\n", policy.rule, state_.rules.size()));
     }
     const RuleSettings& rule = state_.rules[policy.rule];
     RouteDecision decision;
@@ -92,9 +96,10 @@ class OutboundRouter final : public Router {
     uint32_t chosen = policy.cluster;
     if (chosen == MESH_EXPERIMENT_CLUSTER) {
       if (!rule.experiment) {
-        return reject(500, fmt::format("meshc: the route rule at {} has an experiment's decision "
-                                       "but no experiment\n",
-                                       rule.location));
+        return reject(500, ResponseFlag::kNone,
+                      fmt::format("meshc: the route rule at {} has an experiment's decision "
+                                  "but no experiment\n",
+                                  rule.location));
       }
       const VariantAssignment assignment = assignVariant(*rule.experiment, request);
       chosen = rule.experiment->variants[assignment.variant].cluster;
@@ -116,6 +121,7 @@ class OutboundRouter final : public Router {
     decision.table = worker.clusters;
     if (cluster.endpoints.empty()) {
       decision.status = 503;
+      decision.flag = ResponseFlag::kNoHealthyUpstream;
       decision.message = fmt::format("meshc: no healthy endpoints for cluster {}\n", cluster.name);
       return decision;
     }

@@ -26,6 +26,7 @@ struct RouteDecision {
   // The clusters a copy of the request goes to: the rule's mirrors its draws took.
   std::vector<uint32_t> mirrors;
   unsigned status = 0;
+  ResponseFlag flag = ResponseFlag::kNone;  // why the sidecar answers with `status`
   std::string message;
   std::string location;   // a redirect's Location, else empty
   int32_t variant = -1;   // an experiment's variant, module-wide (RuleTable), for metrics; or -1

@@ -36,10 +36,11 @@ std::string seriesLabels(const RequestSeriesKey& key, const MetricLabels& labels
       key.reporter == Reporter::kSource ? std::string_view(labels.workload) : "unknown";
   std::string text = fmt::format(
       "reporter=\"{}\",source_workload=\"{}\",destination_service_name=\"{}\","
-      "destination_version=\"{}\",destination_cluster=\"{}\",response_code=\"{}\"",
+      "destination_version=\"{}\",destination_cluster=\"{}\",response_code=\"{}\",response_flags="
+      "\"{}\"",
       key.reporter == Reporter::kSource ? "source" : "destination", escapeLabelValue(source),
       escapeLabelValue(destination.service), escapeLabelValue(destination.version),
-      escapeLabelValue(destination.cluster), key.responseCode);
+      escapeLabelValue(destination.cluster), key.responseCode, envoyName(key.flag));
   // Only an experiment's requests carry its labels, so its variants' series compare directly.
   if (key.variant >= 0 && static_cast<size_t>(key.variant) < labels.variants.size()) {
     const VariantLabels& variant = labels.variants[static_cast<size_t>(key.variant)];
@@ -55,7 +56,9 @@ std::string renderPrometheus(const StatsSnapshot& snapshot, const MetricLabels& 
   std::string out;
   auto sink = std::back_inserter(out);
 
-  out += "# HELP istio_requests_total Requests handled, by reporter, destination and code.\n";
+  out +=
+      "# HELP istio_requests_total Requests handled, by reporter, destination, code and "
+      "flags.\n";
   out += "# TYPE istio_requests_total counter\n";
   for (const auto& [key, totals] : snapshot.requests) {
     fmt::format_to(sink, "istio_requests_total{{{}}} {}\n", seriesLabels(key, labels),

@@ -7,10 +7,14 @@ StatsShard::StatsShard(uint32_t clusterCount)
       clusterCount_(clusterCount),
       mirrors_(std::make_unique<std::atomic<uint64_t>[]>(clusterCount * kMirrorResultCount)) {}
 
+// HTTP status codes have three digits, so ten bits hold one and the flag takes the other six.
+static_assert(kResponseFlagCount <= 64);
+
 uint64_t StatsShard::packKey(RequestSeriesKey key) {
   return (static_cast<uint64_t>(key.reporter) << 63) |
          (static_cast<uint64_t>(static_cast<uint16_t>(key.variant) & 0x7fff) << 48) |
-         (static_cast<uint64_t>(static_cast<uint32_t>(key.cluster)) << 16) | key.responseCode;
+         (static_cast<uint64_t>(static_cast<uint32_t>(key.cluster)) << 16) |
+         (static_cast<uint64_t>(key.flag) << 10) | (key.responseCode & 0x3ffu);
 }
 
 void StatsShard::recordRequest(RequestSeriesKey key, double durationMs) {

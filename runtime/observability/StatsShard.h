@@ -7,6 +7,8 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "observability/ResponseFlag.h"
+
 namespace mesh {
 
 enum class Reporter : uint8_t {
@@ -18,8 +20,9 @@ enum class Reporter : uint8_t {
 struct RequestSeriesKey {
   Reporter reporter = Reporter::kSource;
   int32_t cluster = -1;       // index into the module's clusters; -1 when no route was found
-  uint16_t responseCode = 0;  // 0 when no response was sent (the client went away first)
+  uint16_t responseCode = 0;  // what the client got; 0 when it got no response (see `flag`)
   int16_t variant = -1;       // an experiment's variant (RuleTable::variants()), or -1
+  ResponseFlag flag = ResponseFlag::kNone;
 
   bool operator==(const RequestSeriesKey&) const = default;
   auto operator<=>(const RequestSeriesKey&) const = default;

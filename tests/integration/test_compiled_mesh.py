@@ -7,7 +7,9 @@ Usage: test_compiled_mesh.py MESHC DEMO_BACKEND REPO_ROOT   (ctest passes them)
 import collections
 import hashlib
 import os
+import re
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -222,6 +224,46 @@ class EdgeCases(CompiledMeshTestCase):
         reply = meshtest.raw_exchange(self.ports["outbound"], b"GARBAGE\r\n\r\n")
         self.assertTrue(reply.startswith(b"HTTP/1.1 400"), reply[:80])
         self.assertEqual(self.request("/x")[0], 200)
+
+    def series(self, code, flags):
+        """The count of the outbound series of api with this code and flags in /stats, or 0."""
+        _, _, body = meshtest.http_request(self.ports["admin"], "/stats")
+        pattern = re.compile(r'istio_requests_total\{reporter="source",[^}]*'
+                             r'destination_service_name="api",[^}]*'
+                             rf'response_code="{code}",response_flags="{flags}"\}} (\d+)')
+        return sum(int(count) for count in pattern.findall(body.decode()))
+
+    def test_the_sidecars_own_answers_are_flagged(self):
+        self.assertEqual(self.request("/", case="dead")[0], 502)
+        self.assertEqual(self.request("/", case="empty")[0], 503)
+        self.assertEqual(self.request("/x")[0], 200)
+        # A request is counted once its exchange ends, which may be just after the client reads.
+        meshtest.wait_until(lambda: self.series(502, "UF") > 0, timeout=5,
+                            what="a 502 with UF (upstream connection failure) in /stats")
+        meshtest.wait_until(lambda: self.series(503, "UH") > 0, timeout=5,
+                            what="a 503 with UH (no healthy upstream) in /stats")
+        meshtest.wait_until(lambda: self.series(200, "-") > 0, timeout=5,
+                            what="a 200 without flags in /stats")
+        self.assertEqual(self.request("/", host="nobody")[0], 404)
+        meshtest.wait_until(
+            lambda: re.search(rb'destination_cluster="unknown",response_code="404",'
+                              rb'response_flags="NR"\} [1-9]',
+                              meshtest.http_request(self.ports["admin"], "/stats")[2]),
+            timeout=5, what="a 404 with NR (no route) in /stats")
+
+    def test_a_client_gone_mid_upload_counts_as_0_with_dc(self):
+        before = self.series(0, "DC")
+        # /sha256 answers only after the whole body: the client leaves while the sidecar waits.
+        with socket.create_connection(("127.0.0.1", self.ports["outbound"]), timeout=5) as client:
+            client.sendall(b"POST /sha256 HTTP/1.1\r\nHost: api\r\n"
+                           b"Content-Length: 1000000\r\n\r\n")
+            client.sendall(b"x" * 50000)
+        # It got no response: code 0, and the flag says the client left (Envoy's DC).
+        meshtest.wait_until(lambda: self.series(0, "DC") == before + 1, timeout=5,
+                            what="the abandoned upload as code 0 with DC in /stats")
+        _, _, body = meshtest.http_request(self.ports["admin"], "/stats")
+        self.assertNotRegex(body.decode(), r'response_code="0"\}',
+                            "a code-0 series without a flag saying why")
 
     def test_z_drain_on_sigterm_finishes_in_flight_requests(self):
         # Runs last in this class (unittest orders by name): the sidecar does not survive it.

@@ -90,9 +90,11 @@ class Experiments(meshtest.MeshTestCase):
             self.assertEqual(self.get("/search", "x-user-id: u-1")[0], "storefront.v1")
         # A request is counted once its exchange ends, which may be just after curl has its answer.
         expected = ('destination_cluster="storefront.ranking-b",response_code="200",'
-                    'experiment="search-ranking",destination_variant="learned"} 4\n',
+                    'response_flags="-",experiment="search-ranking",'
+                    'destination_variant="learned"} 4\n',
                     'destination_cluster="storefront.v1",response_code="200",'
-                    'experiment="search-ranking",destination_variant="classic"} 4\n')
+                    'response_flags="-",experiment="search-ranking",'
+                    'destination_variant="classic"} 4\n')
         stats = lambda: meshtest.http_request(self.ports["admin"], "/stats")[2].decode()
         meshtest.wait_until(lambda: all(line in stats() for line in expected),
                             meshtest.DEFAULT_TIMEOUT, what="the variants' series in /stats")

@@ -9,6 +9,8 @@ Environment (set by CMake): MESHTEST_SIDECAR; PYTHONPATH must include tests/inte
 """
 
 import re
+import socket
+import threading
 import unittest
 
 import meshtest
@@ -185,10 +187,48 @@ class ActionsTest(SidecarTestCase):
         admin = self.ports["admin"]
         for code in (301, 410, 500):
             counted = re.compile(rb'istio_requests_total\{reporter="source",[^}]*'
-                                 rb'response_code="%d"\} [1-9]' % code)
+                                 rb'response_code="%d",response_flags="-"\} [1-9]' % code)
             # A request is counted once its response is out: the client may ask first.
             meshtest.wait_until(lambda: counted.search(meshtest.http_request(admin, "/stats")[2]),
                                 timeout=5, what=f"a {code} in /stats")
+
+
+class LocalReplyWriteBoundTest(SidecarTestCase):
+    """The sidecar's own answers are written within the stream idle timeout: a client that stops
+    reading cannot hold a connection (and its memory) for ever."""
+
+    @classmethod
+    def start(cls):
+        cls.sidecar, cls.ports = meshtest.start_sidecar(
+            cls.group, SIDECAR, workers=1, name="write-bound",
+            endpoints=f"web.v1 127.0.0.1:{meshtest.unused_port()}\n",
+            extra=["--stream-idle-timeout", "0.5"])
+
+    def test_a_client_that_pipelines_without_reading_is_cut(self):
+        client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # A small window fills sooner; what the sidecar answers piles up in its send buffer.
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        client.connect(("127.0.0.1", self.ports["outbound"]))
+        pipelined = request(b"/gone") * 100000  # 3.5 MB of requests, 30 MB of answers
+
+        def flood():
+            try:
+                client.sendall(pipelined)
+            except OSError:
+                pass  # the sidecar cut the connection: what this test waits for
+
+        sender = threading.Thread(target=flood, daemon=True)
+        sender.start()
+        try:
+            cut = re.compile(rb'istio_requests_total\{reporter="source",[^}]*'
+                             rb'response_code="0",response_flags="SI"\} 1\n')
+            meshtest.wait_until(
+                lambda: cut.search(meshtest.http_request(self.ports["admin"], "/stats")[2]),
+                timeout=10, what="the stalled reply counted as code 0 with SI in /stats")
+            sender.join(timeout=10)
+            self.assertFalse(sender.is_alive(), "the sidecar still holds the connection")
+        finally:
+            client.close()
 
 
 if __name__ == "__main__":

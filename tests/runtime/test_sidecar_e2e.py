@@ -351,9 +351,10 @@ class ProxyTest(SidecarTestCase):
         self.assertRegex(text, r'istio_requests_total\{reporter="source",source_workload='
                                r'"productpage-v1",destination_service_name="reviews",'
                                r'destination_version="v1",destination_cluster="reviews.v1",'
-                               r'response_code="200"\} [1-9]')
+                               r'response_code="200",response_flags="-"\} [1-9]')
         self.assertRegex(text, r'istio_requests_total\{reporter="destination",[^}]*'
-                               r'destination_service_name="productpage"[^}]*response_code="200"\}')
+                               r'destination_service_name="productpage"[^}]*response_code="200",'
+                               r'response_flags="-"\}')
         self.assertRegex(text, r'istio_request_duration_milliseconds_bucket\{[^}]*le="\+Inf"\}')
         self.assertRegex(text, r"meshc_upstream_connections_active \d+")
         self.assertRegex(text, r"meshc_upstream_connect_failures_total \d+")

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "observability/PrometheusText.h"
@@ -26,18 +28,18 @@ TEST(Stats, AnExperimentsRequestsCarryItsVariant) {
       "\"reviews\",";
   EXPECT_NE(text.find("istio_requests_total{" + common +
                       "destination_version=\"v1\",destination_cluster=\"reviews.v1\","
-                      "response_code=\"200\"} 1\n"),
+                      "response_code=\"200\",response_flags=\"-\"} 1\n"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("istio_requests_total{" + common +
                       "destination_version=\"v1\",destination_cluster=\"reviews.v1\","
-                      "response_code=\"200\",experiment=\"stars\","
+                      "response_code=\"200\",response_flags=\"-\",experiment=\"stars\","
                       "destination_variant=\"control\"} 1\n"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("istio_requests_total{" + common +
                       "destination_version=\"v2\",destination_cluster=\"reviews.v2\","
-                      "response_code=\"200\",experiment=\"stars\","
+                      "response_code=\"200\",response_flags=\"-\",experiment=\"stars\","
                       "destination_variant=\"big-stars\"} 2\n"),
             std::string::npos)
       << text;
@@ -71,6 +73,43 @@ TEST(Stats, ShardsAddUpPerSeries) {
   EXPECT_EQ(snapshot.downstreamAcceptFailures, 2u);
 }
 
+TEST(Stats, TheSameCodeWithAnotherFlagIsAnotherSeries) {
+  StatsShard shard;
+  shard.recordRequest({Reporter::kSource, 0, 502}, 1);
+  shard.recordRequest({Reporter::kSource, 0, 502, -1, ResponseFlag::kUpstreamConnectionFailure}, 1);
+  shard.recordRequest({Reporter::kSource, 0, 502, -1, ResponseFlag::kUpstreamConnectionFailure}, 1);
+  shard.recordRequest({Reporter::kSource, 0, 0, -1, ResponseFlag::kNoHealthyUpstream}, 1);
+  const StatsSnapshot snapshot = collectStats({&shard});
+  ASSERT_EQ(snapshot.requests.size(), 3u);
+  EXPECT_EQ(snapshot.requests.at({Reporter::kSource, 0, 502}).count, 1u);
+  EXPECT_EQ(snapshot.requests
+                .at({Reporter::kSource, 0, 502, -1, ResponseFlag::kUpstreamConnectionFailure})
+                .count,
+            2u);
+  const std::string text = renderPrometheus(snapshot, kLabels);
+  EXPECT_NE(text.find("response_code=\"502\",response_flags=\"UF\"} 2\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("response_code=\"0\",response_flags=\"UH\"} 1\n"), std::string::npos) << text;
+}
+
+TEST(Stats, EveryFlagHasItsEnvoyName) {
+  // The names Envoy's access log gives (%RESPONSE_FLAGS%), which Istio's label carries.
+  const std::vector<std::pair<ResponseFlag, std::string_view>> names = {
+      {ResponseFlag::kNone, "-"},
+      {ResponseFlag::kDownstreamConnectionTermination, "DC"},
+      {ResponseFlag::kUpstreamRequestTimeout, "UT"},
+      {ResponseFlag::kStreamIdleTimeout, "SI"},
+      {ResponseFlag::kUpstreamConnectionFailure, "UF"},
+      {ResponseFlag::kUpstreamConnectionTermination, "UC"},
+      {ResponseFlag::kUpstreamProtocolError, "UPE"},
+      {ResponseFlag::kDownstreamProtocolError, "DPE"},
+      {ResponseFlag::kNoRoute, "NR"},
+      {ResponseFlag::kNoHealthyUpstream, "UH"},
+  };
+  ASSERT_EQ(names.size(), kResponseFlagCount);
+  for (const auto& [flag, name] : names) EXPECT_EQ(envoyName(flag), name);
+}
+
 TEST(Stats, FullShardDropsNewSeriesButKeepsCounting) {
   StatsShard shard;
   for (size_t i = 0; i < StatsShard::kMaxSeries; ++i) {
@@ -86,15 +125,17 @@ TEST(Stats, FullShardDropsNewSeriesButKeepsCounting) {
 TEST(Stats, RendersPrometheusText) {
   StatsShard shard;
   shard.recordRequest({Reporter::kSource, 1, 200}, 12.5);
-  shard.recordRequest({Reporter::kDestination, -1, 0}, 20000);
+  shard.recordRequest(
+      {Reporter::kDestination, -1, 0, -1, ResponseFlag::kDownstreamConnectionTermination}, 20000);
   const std::string text = renderPrometheus(collectStats({&shard}), kLabels);
   const std::string source =
       "reporter=\"source\",source_workload=\"productpage-v1\",destination_service_name="
       "\"reviews\",destination_version=\"v2\",destination_cluster=\"reviews.v2\","
-      "response_code=\"200\"";
+      "response_code=\"200\",response_flags=\"-\"";
   const std::string destination =
       "reporter=\"destination\",source_workload=\"unknown\",destination_service_name=\"unknown\","
-      "destination_version=\"unknown\",destination_cluster=\"unknown\",response_code=\"0\"";
+      "destination_version=\"unknown\",destination_cluster=\"unknown\",response_code=\"0\","
+      "response_flags=\"DC\"";
   for (const std::string& line : std::vector<std::string>{
            "# TYPE istio_requests_total counter\n",
            "istio_requests_total{" + source + "} 1\n",
