@@ -6,23 +6,14 @@
 
 #include "policy/RedirectLocation.h"
 #include "policy/RequestFields.h"
+#include "request/AsciiCase.h"
 
 namespace mesh {
 namespace {
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool equalsIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 bool endsWithIgnoringCase(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() &&
-         equalsIgnoringCase(text.substr(text.size() - suffix.size()), suffix);
+         equalsNoCase(text.substr(text.size() - suffix.size()), suffix);
 }
 
 // An origin split into its parts (RFC 6454 §6.1 serialisation): SCHEME "://" HOST [":" PORT].
@@ -90,7 +81,7 @@ bool patternMatches(const OriginPattern& pattern, const OriginParts& origin) {
     case OriginPattern::Host::kAny:
       return true;
     case OriginPattern::Host::kExact:
-      return equalsIgnoringCase(pattern.host, origin.host);
+      return equalsNoCase(pattern.host, origin.host);
     case OriginPattern::Host::kBelow:
       // "*.example.com" is any name with at least one label in front of ".example.com".
       return origin.host.size() > pattern.host.size() + 1 &&

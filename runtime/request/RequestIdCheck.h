@@ -6,20 +6,14 @@
 #include <cstddef>
 #include <string_view>
 
+#include "request/AsciiCase.h"
+
 namespace mesh {
 
 inline constexpr size_t kMaxRequestIdLength = 128;
 
 // x-request-id, in any case.
-inline bool isRequestIdField(std::string_view name) {
-  static constexpr std::string_view kName = "x-request-id";
-  if (name.size() != kName.size()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    const char c = name[i];
-    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != kName[i]) return false;
-  }
-  return true;
-}
+inline bool isRequestIdField(std::string_view name) { return equalsNoCase(name, "x-request-id"); }
 
 // Whether a client's request id is forwarded (and so logged and traced) as it is: 1 to
 // kMaxRequestIdLength visible ASCII characters. Anything else is replaced with a fresh id: a

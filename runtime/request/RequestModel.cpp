@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "request/AsciiCase.h"
 #include "request/PercentEncoding.h"
 #include "request/RequestTarget.h"
 
@@ -12,16 +13,6 @@ namespace {
 // behaviour even with length 0.
 mesh_str toMeshStr(std::string_view s) {
   return s.empty() ? mesh_str{"", 0} : mesh_str{s.data(), s.size()};
-}
-
-char toLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool equalsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (toLower(a[i]) != toLower(b[i])) return false;
-  }
-  return true;
 }
 
 // The Host header's value; nullopt when it is sent twice (RFC 9112 §3.2: a server answers 400).
@@ -79,7 +70,7 @@ RequestProblem RequestModel::build(const RequestInput& input, mesh_request& out)
 
   auto appendLower = [this](std::string_view s) {
     const size_t start = arena_.size();
-    for (char c : s) arena_.push_back(toLower(c));
+    for (char c : s) arena_.push_back(lowerAscii(c));
     return std::string_view(arena_.data() + start, s.size());
   };
   const std::string_view host = appendLower(hostPort.host);

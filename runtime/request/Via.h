@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "request/AsciiCase.h"
+
 namespace mesh {
 
 // How the sidecar names itself in Via: a pseudonym, the same on every sidecar and release, so that
@@ -19,13 +21,9 @@ inline constexpr std::string_view kViaPseudonym = "meshc";
 // case-insensitive.
 template <typename Fields>
 void appendVia(Fields& fields, unsigned receivedVersion) {
-  const auto isVia = [](std::string_view name) {
-    return name.size() == 3 && (name[0] | 0x20) == 'v' && (name[1] | 0x20) == 'i' &&
-           (name[2] | 0x20) == 'a';
-  };
   std::string via;
   fields.forEach([&](std::string_view name, std::string_view value) {
-    if (!isVia(name) || value.empty()) return;
+    if (!equalsNoCase(name, "via") || value.empty()) return;
     via.append(value);
     via.append(", ");
   });
