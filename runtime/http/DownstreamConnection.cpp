@@ -105,10 +105,10 @@ asio::awaitable<void> DownstreamConnection::run() {
   timers_.start(std::weak_ptr<TimerOwner>(shared_from_this()));
   // A connection accepted as the drain begins has its request on the way, or already here:
   // closing it unread would reset it. Its first request is answered (with Connection: close).
-  bool servedOne = false;
-  while (!servedOne || !worker_.state.draining()) {
+  Phase awaiting = Phase::kAwaitingFirstRequest;
+  while (awaiting == Phase::kAwaitingFirstRequest || !worker_.state.draining()) {
     Exchange exchange;
-    phase_ = Phase::kAwaitingRequest;
+    phase_ = awaiting;
     timers_.setIdle(true);
     auto [ec, bytes] =
         co_await http::async_read_header(stream_, buffer_, exchange.request, kNoThrow);
@@ -129,7 +129,7 @@ asio::awaitable<void> DownstreamConnection::run() {
       break;
     }
     exchange.start = Exchange::Clock::now();
-    servedOne = true;
+    awaiting = Phase::kAwaitingRequest;
     if (!co_await serve(exchange)) break;
   }
   timers_.cancel();
@@ -137,6 +137,7 @@ asio::awaitable<void> DownstreamConnection::run() {
     case Phase::kRefused:
       co_await linger();
       break;
+    case Phase::kAwaitingFirstRequest:
     case Phase::kAwaitingRequest:
     case Phase::kExchanging:
     case Phase::kLingering:
@@ -151,6 +152,8 @@ std::string_view DownstreamConnection::received() const {
 
 void DownstreamConnection::closeIfIdle() {
   switch (phase_) {
+    case Phase::kAwaitingFirstRequest:
+      return;
     case Phase::kAwaitingRequest: {
       // A partly received request header is an in-flight request: let it finish. So are bytes
       // the kernel holds that the sidecar has not read yet; closing on them would reset.

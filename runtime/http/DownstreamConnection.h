@@ -37,6 +37,10 @@ class DownstreamConnection final : public std::enable_shared_from_this<Downstrea
  private:
   // Where the connection is in its life; what closeIfIdle and the end of run() go by.
   enum class Phase {
+    // Accepted, nothing served yet: the client connected to send a request, which may be in the
+    // sidecar's read already. The drain answers it instead of closing it; the idle timeout
+    // bounds a client that sends nothing.
+    kAwaitingFirstRequest,
     kAwaitingRequest,
     kExchanging,
     kRefused,    // a local reply that closes the connection went out; the request may be unread
@@ -67,7 +71,7 @@ class DownstreamConnection final : public std::enable_shared_from_this<Downstrea
   PolicyRequestBuilder policyRequest_;
   ConnectionTimers timers_;
   BodyBuffers bodies_;
-  Phase phase_ = Phase::kAwaitingRequest;
+  Phase phase_ = Phase::kAwaitingFirstRequest;
 };
 
 }  // namespace mesh

@@ -151,7 +151,6 @@ class DrainTest(SidecarTestCase):
                 client.sendall(b"GET / HTTP/1.1\r\nHost: reviews\r\n\r\n")
             sidecar.send_signal(signal.SIGTERM)
             sidecar.send_signal(signal.SIGCONT)
-            answered = 0
             for index, client in enumerate(clients):
                 received = b""
                 try:
@@ -159,14 +158,10 @@ class DrainTest(SidecarTestCase):
                         received += chunk
                 except ConnectionResetError:
                     self.fail(f"connection {index} reset after {received!r}")
-                if received:
-                    self.assertTrue(received.startswith(b"HTTP/1.1 200"), received)
-                    self.assertIn(b"connection: close", received.lower())
-                    self.assertTrue(received.endswith(b"reviews v1\n"), received)
-                    answered += 1
-            # A clean close is allowed (a read in progress as the drain looks at a connection
-            # leaves it looking idle), but the backlog is served, not dropped.
-            self.assertGreater(answered, len(clients) // 2)
+                # Every one is answered, then closed: those the worker accepted before the drain
+                # began may be answered with keep-alive and then closed as idle.
+                self.assertTrue(received.startswith(b"HTTP/1.1 200"), (index, received))
+                self.assertTrue(received.endswith(b"reviews v1\n"), (index, received))
             self.assertEqual(sidecar.wait(timeout=10), 0)
         finally:
             sidecar.send_signal(signal.SIGCONT)
