@@ -4,12 +4,14 @@ of `meshc explain POLICY ARGS...` when STAGE is "explain", or of `meshc diff OLD
 STAGE is "diff" (OLD is the first ARG).
 
 Usage: check_golden.py MESHC POLICY STAGE GOLDEN_FILE [ARGS...]
-Set MESHC_UPDATE_GOLDEN=1 to rewrite the golden file from the current output instead of comparing.
+Run from tools/scripts/update-golden.py, it rewrites the golden file instead of comparing.
 """
 import difflib
 import os
 import subprocess
 import sys
+
+from golden_mode import updating
 
 
 def main() -> int:
@@ -36,7 +38,7 @@ def main() -> int:
     if run.returncode not in accepted:
         print(f"meshc exited {run.returncode}:\n{run.stderr}", file=sys.stderr)
         return 1
-    if os.environ.get("MESHC_UPDATE_GOLDEN") == "1":
+    if updating():
         with open(golden, "w", encoding="utf-8") as out:
             out.write(run.stdout)
         print(f"updated {golden}")
@@ -45,15 +47,16 @@ def main() -> int:
         with open(golden, encoding="utf-8") as expected_file:
             expected = expected_file.read()
     except FileNotFoundError:
-        print(f"{golden} is missing; run with MESHC_UPDATE_GOLDEN=1 to create it", file=sys.stderr)
+        print(f"{golden} is missing; create it with tools/scripts/update-golden.py",
+              file=sys.stderr)
         return 1
     if run.stdout == expected:
         return 0
     sys.stdout.writelines(difflib.unified_diff(
         expected.splitlines(keepends=True), run.stdout.splitlines(keepends=True),
         fromfile=golden, tofile=f"meshc --emit={stage}"))
-    print("\noutput differs from the golden file; if the change is intended, rerun with "
-          "MESHC_UPDATE_GOLDEN=1", file=sys.stderr)
+    print("\noutput differs from the golden file; if the change is intended, rewrite it with "
+          "tools/scripts/update-golden.py", file=sys.stderr)
     return 1
 
 

@@ -11,8 +11,11 @@ import sys
 import tempfile
 import unittest
 
+from golden_mode import updating
+
 MESHC, EXAMPLE, BUILD_DIR = sys.argv[1:4]
-GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden")
+HERE = os.path.dirname(os.path.abspath(__file__))
+GOLDEN = os.path.join(HERE, "golden")
 
 
 def meshc(*args, env=None, binary=None, stdin=None):
@@ -125,7 +128,7 @@ class Cli(unittest.TestCase):
         self.assertEqual(run.returncode, 1)
         self.assertEqual(run.stdout, "")
         golden = os.path.join(GOLDEN, "diagnostics.json")
-        if os.environ.get("MESHC_UPDATE_GOLDEN") == "1":
+        if updating():
             with open(golden, "w", encoding="utf-8") as out:
                 out.write(run.stderr)
         with open(golden, encoding="utf-8") as f:
@@ -136,6 +139,17 @@ class Cli(unittest.TestCase):
                          ["severity", "code", "message", "file", "line", "column", "end_line",
                           "end_column", "notes"])
         self.assertEqual((document["errors"], document["warnings"]), (5, 1))
+
+    def test_golden_files_are_never_rewritten_under_ctest(self):
+        golden = self.write("stale.ir", "stale\n")
+        env = dict(os.environ, MESHC_UPDATE_GOLDEN="1", MESHC_GOLDEN_UNDER_CTEST="1")
+        run = subprocess.run([sys.executable, os.path.join(HERE, "check_golden.py"), MESHC,
+                              EXAMPLE, "ir", golden], env=env, capture_output=True, text=True,
+                             timeout=120, check=False)
+        self.assertNotEqual(run.returncode, 0)
+        self.assertIn("MESHC_UPDATE_GOLDEN=1 is refused under ctest", run.stderr)
+        with open(golden, encoding="utf-8") as f:
+            self.assertEqual(f.read(), "stale\n")
 
     def test_json_on_compile_and_a_clean_policy(self):
         run = meshc("compile", EXAMPLE, "--emit=ir", "--format=json")
