@@ -207,6 +207,30 @@ class ProxyTest(SidecarTestCase):
         self.assertEqual(body, b'meshc: no route: host "nope.example" is not a service workload '
                                b'"productpage-v1" may call\n')
 
+    def test_a_local_answer_never_takes_the_request_body_for_the_next_request(self):
+        # The sidecar answers these itself without reading the body: keeping the connection
+        # would parse the body (here, a whole request) as the next request.
+        smuggled = b"GET /smuggled HTTP/1.1\r\nHost: reviews\r\n\r\n"
+        chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(smuggled), smuggled)
+        cases = {
+            b"POST / HTTP/1.1\r\nHost: nope.example\r\n": b"HTTP/1.1 404",
+            b"POST /forbidden/x HTTP/1.1\r\nHost: details\r\n": b"HTTP/1.1 404",
+            b"POST /a#fragment HTTP/1.1\r\nHost: reviews\r\n": b"HTTP/1.1 400",
+        }
+        for head, status in cases.items():
+            for framing, body in ((b"Content-Length: %d\r\n" % len(smuggled), smuggled),
+                                  (b"Transfer-Encoding: chunked\r\n", chunked)):
+                with socket.create_connection(("127.0.0.1", self.ports["outbound"]),
+                                              timeout=10) as s:
+                    s.sendall(head + framing + b"\r\n" + body)
+                    s.shutdown(socket.SHUT_WR)
+                    reply = b""
+                    while chunk := s.recv(65536):
+                        reply += chunk
+                self.assertTrue(reply.startswith(status), (head, framing, reply))
+                self.assertEqual(reply.count(b"HTTP/1.1 "), 1, (head, framing, reply))
+                self.assertIn(b"\r\nconnection: close\r\n", reply.lower())
+
     def test_no_matching_rule_gets_404(self):
         status, _, body = meshtest.http_request(self.ports["outbound"], "/forbidden/x",
                                                 headers={"Host": "details"})
@@ -472,6 +496,13 @@ def answer_gzip_with_length(connection):
                        b"\r\nabcdef")
 
 
+def answer_with_hop_by_hop_fields(connection):
+    connection.sendall(b"HTTP/1.1 200 OK\r\nConnection: keep-alive, X-Private\r\nX-Private: 1\r\n"
+                       b"Keep-Alive: timeout=5, max=100\r\nProxy-Connection: keep-alive\r\n"
+                       b"Upgrade: h2c\r\nTrailer: X-Checksum\r\nX-Kept: yes\r\n"
+                       b"Content-Length: 3\r\n\r\nok\n")
+
+
 def answer_after_interim_responses(count):
     hint = b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
 
@@ -522,6 +553,7 @@ SCRIPTS = {"/trailers": answer_with_trailers, "/gzip-chunked": answer_gzip_chunk
            "/stall": answer_then_stall, "/slow": answer_slowly,
            "/identity-with-length": answer_identity_with_length,
            "/gzip-with-length": answer_gzip_with_length,
+           "/hop-by-hop": answer_with_hop_by_hop_fields,
            "/16-interim": answer_after_interim_responses(16),
            "/17-interim": answer_after_interim_responses(17)}
 
@@ -686,6 +718,19 @@ class FramingTest(SidecarTestCase):
                 client.close()
             self.assertEqual(status, 502, (path, body))
             self.assertIn(b"Transfer-Encoding not ending in chunked", body)
+
+    def test_hop_by_hop_fields_of_a_response_are_dropped(self):
+        reply = self.exchange(b"GET /hop-by-hop HTTP/1.1\r\nHost: details\r\n"
+                              b"Connection: close\r\n\r\n")
+        head, body = split_response(reply)
+        self.assertTrue(head.startswith(b"http/1.1 200"), reply)
+        self.assertEqual(body, b"ok\n")
+        names = [line.split(b":")[0] for line in head.split(b"\r\n")[1:]]
+        for dropped in (b"x-private", b"keep-alive", b"proxy-connection", b"upgrade",
+                        b"trailer"):
+            self.assertNotIn(dropped, names, reply)
+        self.assertIn(b"x-kept", names)
+        self.assertIn(b"connection: close", head.split(b"\r\n"))
 
     def test_response_head_goes_out_before_any_body_bytes(self):
         # The upstream (a fake: its first event must wait for the test) sends its first event
