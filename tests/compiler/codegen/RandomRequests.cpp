@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <variant>
 
+#include "LinkedModule.h"
 #include "codegen/Codegen.h"
 #include "ir/DrawInverse.h"
 #include "ir/Evaluator.h"
@@ -447,47 +448,51 @@ std::string corsMismatch(const ir::Rule& rule, const mesh::RuleSettings& compile
   return want == got ? "" : "origin " + origin + ":\n  IR:\n" + want + "  compiled:\n" + got;
 }
 
-// With `rules` (the compiled module's decoded descriptors), the mirrors a matched request is
-// copied to are compared too (the evaluator's draw from the IR against the runtime's from the
-// descriptor), and the CORS answers of the rule's policy.
-std::optional<std::string> check(const ir::Module& module, mesh_route_fn route,
-                                 const mesh::RuleTable* rules, uint64_t seed, int count) {
+// One compiled form of the module. With `rules` (its decoded descriptors), the mirrors a matched
+// request is copied to are compared too (the evaluator's draw from the IR against the runtime's
+// from the descriptor), and the CORS answers of the rule's policy.
+struct Compiled {
+  const char* name;
+  mesh_route_fn route;
+  const mesh::RuleTable* rules;
+};
+
+// The evaluator runs once per request, for every compiled form.
+std::optional<std::string> check(const ir::Module& module, const std::vector<Compiled>& forms,
+                                 uint64_t seed, int count) {
   RandomRequests requests(module, seed);
   for (int i = 0; i < count; ++i) {
     const mesh_request& request = requests.next();
     // A recognisable pattern shows whether a non-matched result left the decision untouched.
     mesh_route_decision expected;
     std::memset(&expected, 0xA5, sizeof expected);
-    mesh_route_decision actual = expected;
-
     const uint32_t expectedStatus = ir::evaluateRoute(module, request, expected);
-    const uint32_t actualStatus = route(&request, &actual);
-    if (expectedStatus != actualStatus || !sameDecision(expected, actual)) {
-      std::ostringstream out;
-      out << "request #" << i << " of differentialCheck(seed=" << seed << ") differs:\n"
-          << describe(request) << "\n  evaluator: " << describeResult(expectedStatus, expected)
-          << "\n  compiled:  " << describeResult(actualStatus, actual);
-      return out.str();
-    }
-    if (rules == nullptr || actualStatus != MESH_ROUTE_MATCHED) continue;
-    const std::vector<uint32_t> evaluated =
-        ir::mirroredClusters(*ir::ruleAt(module, expected.rule), request.seed);
-    const std::vector<uint32_t> drawn = runtimeMirrors((*rules)[actual.rule], request.seed);
-    if (evaluated != drawn) {
-      std::ostringstream out;
-      out << "request #" << i << " of differentialCheck(seed=" << seed << ") mirrors differ:\n"
-          << describe(request) << "\n  evaluator: " << describeClusters(evaluated)
-          << "\n  compiled:  " << describeClusters(drawn);
-      return out.str();
-    }
-    const std::string cors =
-        corsMismatch(*ir::ruleAt(module, expected.rule), (*rules)[actual.rule], request.seed);
-    if (!cors.empty()) {
-      std::ostringstream out;
-      out << "request #" << i << " of differentialCheck(seed=" << seed << ") CORS differs:\n"
-          << describe(request) << "\n"
-          << cors;
-      return out.str();
+    for (const Compiled& compiled : forms) {
+      const auto differs = [&](std::string_view what) {
+        std::ostringstream out;
+        out << compiled.name << ": request #" << i << " of differentialCheck(seed=" << seed << ") "
+            << what << ":\n"
+            << describe(request) << "\n";
+        return out.str();
+      };
+      mesh_route_decision actual;
+      std::memset(&actual, 0xA5, sizeof actual);
+      const uint32_t actualStatus = compiled.route(&request, &actual);
+      if (expectedStatus != actualStatus || !sameDecision(expected, actual)) {
+        return differs("differs") + "  evaluator: " + describeResult(expectedStatus, expected) +
+               "\n  compiled:  " + describeResult(actualStatus, actual);
+      }
+      if (compiled.rules == nullptr || actualStatus != MESH_ROUTE_MATCHED) continue;
+      const ir::Rule& rule = *ir::ruleAt(module, expected.rule);
+      const mesh::RuleSettings& descriptor = (*compiled.rules)[actual.rule];
+      const std::vector<uint32_t> evaluated = ir::mirroredClusters(rule, request.seed);
+      const std::vector<uint32_t> drawn = runtimeMirrors(descriptor, request.seed);
+      if (evaluated != drawn) {
+        return differs("mirrors differ") + "  evaluator: " + describeClusters(evaluated) +
+               "\n  compiled:  " + describeClusters(drawn);
+      }
+      const std::string cors = corsMismatch(rule, descriptor, request.seed);
+      if (!cors.empty()) return differs("CORS differs") + cors;
     }
   }
   return std::nullopt;
@@ -497,13 +502,18 @@ std::optional<std::string> check(const ir::Module& module, mesh_route_fn route,
 
 std::optional<std::string> differentialCheck(const ir::Module& module, mesh_route_fn route,
                                              uint64_t seed, int count) {
-  return check(module, route, nullptr, seed, count);
+  return check(module, {{"compiled", route, nullptr}}, seed, count);
 }
 
 std::optional<std::string> differentialCheck(const ir::Module& module, uint64_t seed, int count) {
   const std::unique_ptr<JitModule> jit = JitModule::create(module);
-  const mesh::RuleTable rules(jit->module());
-  return check(module, jit->module().route, &rules, seed, count);
+  const std::unique_ptr<LinkedModule> linked = LinkedModule::create(module);
+  const mesh::RuleTable jitRules(jit->module());
+  const mesh::RuleTable linkedRules(linked->module());
+  return check(module,
+               {{"JIT", jit->module().route, &jitRules},
+                {"emitted object", linked->module().route, &linkedRules}},
+               seed, count);
 }
 
 }  // namespace meshc::codegen::testing

@@ -114,8 +114,9 @@ std::string describe(const mesh_request& request);
 std::optional<std::string> differentialCheck(const ir::Module& module, mesh_route_fn route,
                                              uint64_t seed, int count);
 
-// The same against the module compiled by the JIT, and for matched requests the mirrors too: the
-// evaluator's draw (ir::mirroredClusters) against the runtime's from the compiled descriptor.
+// The same against both ways `module` is compiled, the JIT and the emitted object a sidecar links,
+// and for matched requests the mirrors and CORS too: the evaluator's draw (ir::mirroredClusters)
+// against the runtime's from each compiled descriptor.
 std::optional<std::string> differentialCheck(const ir::Module& module, uint64_t seed, int count);
 
 }  // namespace meshc::codegen::testing

@@ -1,5 +1,6 @@
 // The conformance check on real policies: every example, every workload, compiled by the JIT and
-// run against the reference evaluator on 100,000 seeded random requests. A mismatch prints the
+// as the object a sidecar links, run against the reference evaluator on 100,000 seeded random
+// requests. A mismatch prints the
 // request and both decisions.
 
 #include <gtest/gtest.h>
