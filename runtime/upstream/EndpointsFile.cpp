@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -82,6 +83,11 @@ std::vector<EndpointsFileEntry> parseEndpointsFile(std::string_view text, std::s
 
 std::vector<EndpointsFileEntry> loadEndpointsFile(const std::string& path,
                                                   const std::vector<std::string>& knownClusters) {
+  // An ifstream opens a directory, and then reads nothing from it: it would load as empty.
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) {
+    throw EndpointsFileError(path + ": is a directory, not an endpoints file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw EndpointsFileError(path + ": cannot open endpoints file: " + std::strerror(errno));

@@ -14,7 +14,7 @@ import re
 import signal
 import socket
 import subprocess
-import time
+import threading
 import unittest
 
 import meshtest
@@ -173,19 +173,43 @@ class DrainTest(SidecarTestCase):
                                                 name="cut-sidecar",
                                                 extra=["--drain-timeout", "0.5"])
         slow = subprocess.Popen(
+            ["curl", "-sS", "-m", "90", "-H", "Host: reviews",
+             f"http://127.0.0.1:{ports['outbound']}/delay?ms=60000"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            meshtest.wait_until(lambda: upstream_connections(ports["admin"]) == 1, timeout=5,
+                                what="the slow request to reach the backend")
+            sidecar.send_signal(signal.SIGTERM)
+            # Long before the 60 s request could end on its own.
+            self.assertEqual(sidecar.wait(timeout=20), 0)
+            slow.communicate(timeout=10)
+            self.assertNotEqual(slow.returncode, 0, "the cut request cannot have succeeded")
+            self.assertIn("drain timeout: cutting 1 connection(s) still open", sidecar.log())
+        finally:
+            if slow.poll() is None:
+                slow.kill()
+                slow.wait(timeout=5)
+
+    def test_a_second_signal_during_drain_cuts_it_short(self):
+        sidecar, ports = meshtest.start_sidecar(self.group, SIDECAR, endpoints=self.endpoints,
+                                                name="twice-sidecar")
+        slow = subprocess.Popen(
             ["curl", "-sS", "-m", "20", "-H", "Host: reviews",
              f"http://127.0.0.1:{ports['outbound']}/delay?ms=10000"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             meshtest.wait_until(lambda: upstream_connections(ports["admin"]) == 1, timeout=5,
                                 what="the slow request to reach the backend")
-            started = time.monotonic()
             sidecar.send_signal(signal.SIGTERM)
-            self.assertEqual(sidecar.wait(timeout=10), 0)
-            self.assertLess(time.monotonic() - started, 3)
+            meshtest.wait_until(lambda: "draining for up to 15 s" in sidecar.log(), timeout=5,
+                                what="the drain to begin")
+            sidecar.send_signal(signal.SIGTERM)
+            # Well before the 10 s request or the 15 s drain timeout could end it.
+            self.assertEqual(sidecar.wait(timeout=5), 0)
+            self.assertIn("signal 15 during drain: cutting 1 connection(s) still open",
+                          sidecar.log())
             slow.communicate(timeout=10)
             self.assertNotEqual(slow.returncode, 0, "the cut request cannot have succeeded")
-            self.assertIn("drain timeout: cutting 1 connection(s) still open", sidecar.log())
         finally:
             if slow.poll() is None:
                 slow.kill()
@@ -236,8 +260,8 @@ class AcceptFailureTest(SidecarTestCase):
 
 class StartupTest(unittest.TestCase):
     def setUp(self):
-        if not os.access(SIDECAR, os.X_OK):
-            self.skipTest("run through ctest")
+        for fixture in (SIDECAR, SIDECAR_WRONG_ABI, SIDECAR_NO_LOCAL):
+            self.assertTrue(os.access(fixture, os.X_OK), f"{fixture}: run through ctest")
         self.group = meshtest.ProcessGroup(prefix="meshtest-startup-")
 
     def tearDown(self):
@@ -250,8 +274,6 @@ class StartupTest(unittest.TestCase):
         self.assertRegex(result.stdout, r"policy_digest: sha256:[0-9a-f]{64}\n")
 
     def test_module_of_another_abi_version_is_refused(self):
-        if not os.access(SIDECAR_WRONG_ABI, os.X_OK):
-            self.skipTest("no wrong-ABI fixture")
         result = meshtest.run([SIDECAR_WRONG_ABI, "--outbound", "127.0.0.1:0"])
         self.assertEqual(result.returncode, 2)
         self.assertIn("refusing to start: the policy module was built for runtime ABI version 99",
@@ -271,22 +293,63 @@ class StartupTest(unittest.TestCase):
             self.assertEqual(result.returncode, 2, result.stderr)
             self.assertIn(path + message, result.stderr)
 
+    def test_endpoints_that_are_no_file_are_refused(self):
+        directory = self.group.path("endpoints.d")
+        os.mkdir(directory)
+        dangling = self.group.path("dangling.txt")
+        os.symlink(self.group.path("absent.txt"), dangling)
+        for path, message in ((directory, ": is a directory, not an endpoints file"),
+                              (dangling, ": cannot open endpoints file: No such file or directory"),
+                              (self.group.path("absent.txt"),
+                               ": cannot open endpoints file: No such file or directory")):
+            result = meshtest.run([SIDECAR, "--endpoints", path, "--outbound", "127.0.0.1:0",
+                                   "--inbound", "127.0.0.1:0", "--admin", "127.0.0.1:0"],
+                                  timeout=10)
+            self.assertEqual(result.returncode, 2, result.stderr)
+            self.assertIn(path + message, result.stderr)
+
+    def test_a_ready_file_that_cannot_be_written_is_refused(self):
+        directory = self.group.path("ready.d")
+        os.mkdir(directory)
+        for path, message in ((self.group.path("absent/ready"),
+                               "cannot create {}: No such file or directory"),
+                              (directory, "cannot rename into {}: Is a directory")):
+            result = meshtest.run([SIDECAR, "--outbound", "127.0.0.1:0", "--inbound",
+                                   "127.0.0.1:0", "--admin", "127.0.0.1:0", "--ready-file", path],
+                                  timeout=10)
+            self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+            self.assertIn(message.format(path), result.stdout + result.stderr)
+
     def test_app_defaults_to_the_local_service_port(self):
+        try:
+            app = socket.create_server(("127.0.0.1", 9080))
+        except OSError as error:
+            self.fail(f"this test stands in for the application on port 9080: {error}")
+        self.addCleanup(app.close)
+        app.settimeout(10)
         sidecar, ports = meshtest.start_sidecar(self.group, SIDECAR, workers=1)
         _, _, body = meshtest.http_request(ports["admin"], "/config")
         self.assertEqual(json.loads(body)["inbound_app"], "127.0.0.1:9080")
-        self.assertIn("inbound", ports)
-        if meshtest.is_refused(9080):  # the usual case: no application on that port here
-            status, headers, body = meshtest.http_request(ports["inbound"], "/")
-            self.assertEqual(status, 502)
-            self.assertEqual(headers["content-type"], "text/plain")
-            self.assertEqual(body, b"meshc: cannot connect to 127.0.0.1:9080 of the local "
-                                   b"application: Connection refused\n")
+        answered = {}
+
+        def answer_as_the_app():
+            connection, _ = app.accept()
+            with connection:
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    request += connection.recv(65536)
+                answered["request"] = request
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\napp\n")
+
+        thread = threading.Thread(target=answer_as_the_app, daemon=True)
+        thread.start()
+        status, _, body = meshtest.http_request(ports["inbound"], "/x")
+        thread.join(timeout=10)
+        self.assertEqual((status, body), (200, b"app\n"))
+        self.assertTrue(answered["request"].startswith(b"GET /x HTTP/1.1\r\n"), answered)
         self.assertEqual(sidecar.stop(), 0)
 
     def test_without_local_service_or_app_there_is_no_inbound_listener(self):
-        if not os.access(SIDECAR_NO_LOCAL, os.X_OK):
-            self.skipTest("no fixture without a local service")
         sidecar, ports = meshtest.start_sidecar(self.group, SIDECAR_NO_LOCAL, workers=1)
         self.assertEqual(sorted(ports), ["admin", "outbound"])
         self.assertIn("inbound listener is off", sidecar.log())

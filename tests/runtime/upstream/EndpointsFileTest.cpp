@@ -74,5 +74,16 @@ TEST(EndpointsFile, LoadReportsMissingFileAndReadsRealOne) {
   EXPECT_EQ(entries[0].endpoints[0].port, 7);
 }
 
+// An ifstream opens a directory, then reads nothing from it: it would load as an empty file.
+TEST(EndpointsFile, LoadRefusesADirectory) {
+  const std::string dir = ::testing::TempDir();
+  try {
+    loadEndpointsFile(dir, kKnown);
+    FAIL() << "a directory was accepted";
+  } catch (const EndpointsFileError& error) {
+    EXPECT_EQ(std::string(error.what()), dir + ": is a directory, not an endpoints file");
+  }
+}
+
 }  // namespace
 }  // namespace mesh
