@@ -98,6 +98,20 @@ def raw_exchange(port, payload, timeout=5.0, host="127.0.0.1"):
         return received
 
 
+
+def exchange_until_close(port, payload, timeout=5.0, host="127.0.0.1"):
+    """Sends raw bytes and reads until the peer closes; raises AssertionError if it has not
+    closed within `timeout`: the close is the event the caller waits for."""
+    with socket.create_connection((host, port), timeout=timeout) as s:
+        s.sendall(payload)
+        received = b""
+        try:
+            while chunk := s.recv(65536):
+                received += chunk
+        except socket.timeout:
+            raise AssertionError(f"no close within {timeout} s after {received[:200]!r}") from None
+        return received
+
 class ManagedProcess:
     """A child process with a log file and a ready file, stopped for sure by stop()."""
 

