@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs dependencies, builds meshc, the runtime and the tests, and runs the whole suite twice:
-# a Release build, then an AddressSanitizer+UndefinedBehaviorSanitizer build (separate build dir).
+# a Release build, then an AddressSanitizer+UndefinedBehaviorSanitizer build (separate build dir);
+# then the runtime's tests (unit and end-to-end) once more under ThreadSanitizer.
 # Build directories are kept between runs (incremental; ccache).
 set -eu
 cd "$(dirname "$0")/.."
@@ -23,4 +24,8 @@ run_suite build -DCMAKE_BUILD_TYPE=Release
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 run_suite build-asan -DCMAKE_BUILD_TYPE=Release -DMESHC_SANITIZE=ON
-echo "test.sh: all tests passed (Release and ASan+UBSan)"
+# The sidecar's threads (workers, control, admin) share state: the runtime alone, without the
+# compiler, under TSan. A report stops the process (the tests then see it fail).
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+run_suite build-tsan -DCMAKE_BUILD_TYPE=Release -DMESHC_ONLY_RUNTIME=ON -DMESHC_TSAN=ON
+echo "test.sh: all tests passed (Release, ASan+UBSan, TSan)"

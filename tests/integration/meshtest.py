@@ -20,7 +20,8 @@ import time
 import unittest
 
 DEFAULT_TIMEOUT = 10.0
-SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                     "WARNING: ThreadSanitizer")
 
 
 class MeshTestError(AssertionError):
@@ -175,7 +176,7 @@ class ManagedProcess:
         return self.process.returncode
 
     def sanitizer_reports(self):
-        """Lines of the log where AddressSanitizer, LeakSanitizer or UBSan reported a problem."""
+        """Lines of the log where a sanitizer (ASan, LSan, UBSan, TSan) reported a problem."""
         return [line for line in self.log().splitlines()
                 if any(marker in line for marker in SANITIZER_MARKERS)]
 
