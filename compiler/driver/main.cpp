@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "driver/BuildInfo.h"
+#include "driver/CertsCommand.h"
 #include "driver/Commands.h"
 #include "driver/Completion.h"
 #include "driver/DiffCommand.h"
@@ -137,6 +138,37 @@ int main(int argc, char** argv) {
   diffCommand->add_option("--from", diff.workload, "Only this workload's decisions");
   addColorOptions(diffCommand, diff.report);
 
+  meshc::driver::CertsOptions certs;
+  CLI::App* certsCommand = app.add_subcommand(
+      "certs", "Create the mesh CA (init) and workload certificates (issue, rotate)");
+  certsCommand->require_subcommand(1);
+  const struct {
+    const char* name;
+    meshc::driver::CertsAction action;
+    const char* description;
+    const char* lifetime;
+  } certsActions[] = {
+      {"init", meshc::driver::CertsAction::Init, "Create the trust domain's CA and trust bundle",
+       "The CA's lifetime (default 365d)"},
+      {"issue", meshc::driver::CertsAction::Issue,
+       "Give each workload without one a certificate for its SPIFFE ID",
+       "A certificate's lifetime (default 24h)"},
+      {"rotate", meshc::driver::CertsAction::Rotate,
+       "Give each workload a new key and certificate; the old stay until the next rotation",
+       "A certificate's lifetime (default 24h)"},
+  };
+  for (const auto& action : certsActions) {
+    CLI::App* command = certsCommand->add_subcommand(action.name, action.description);
+    command->add_option("file", certs.input, "Policy file (.mesh)")->required();
+    command->add_option("--dir", certs.directory, "Where certificates live (default ./certs)");
+    command->add_option("--lifetime", certs.lifetime, action.lifetime);
+    if (action.action != meshc::driver::CertsAction::Init) {
+      command->add_option("--workload", certs.workload, "Only this workload");
+    }
+    addColorOptions(command, certs.report);
+    command->callback([&certs, kind = action.action] { certs.action = kind; });
+  }
+
   // CLI11 would only say "A subcommand is required" for a missing or misspelt command.
   if (argc < 2) {
     std::cerr << "meshc: no command given\n" << commandList(app);
@@ -177,5 +209,6 @@ int main(int argc, char** argv) {
   if (*explainCommand) return meshc::driver::runExplain(explain);
   if (*fmtCommand) return meshc::driver::runFmt(fmt);
   if (*diffCommand) return meshc::driver::runDiff(diff);
+  if (*certsCommand) return meshc::driver::runCerts(certs);
   return meshc::driver::runCheck(checkInput, checkReport);
 }
