@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs dependencies, builds meshc, the runtime and the tests, and runs the whole suite twice:
-# a Release build, then an AddressSanitizer+UndefinedBehaviorSanitizer build (separate build dir).
+# a Release build, then an AddressSanitizer+UndefinedBehaviorSanitizer build (separate build dir);
+# then a smoke run of every fuzz target (tools/fuzz/run.sh, build-fuzz).
 # Build directories are kept between runs (incremental; ccache).
 set -eu
 cd "$(dirname "$0")/.."
@@ -23,4 +24,5 @@ run_suite build -DCMAKE_BUILD_TYPE=Release
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 run_suite build-asan -DCMAKE_BUILD_TYPE=Release -DMESHC_SANITIZE=ON
-echo "test.sh: all tests passed (Release and ASan+UBSan)"
+./tools/fuzz/run.sh smoke
+echo "test.sh: all tests passed (Release and ASan+UBSan) and every fuzz target ran clean"
