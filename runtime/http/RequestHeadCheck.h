@@ -30,8 +30,7 @@ std::optional<HeadRefusal> refuseRequestHead(const boost::beast::http::request_h
 // Content-Length normalised (normalizeContentLength()), so it goes on with one framing only.
 // `chunked` and `length` are the parser's verdicts.
 std::optional<HeadRefusal> admitRequestHead(boost::beast::http::request_header<>& head,
-                                            bool chunked,
-                                            const boost::optional<uint64_t>& length,
+                                            bool chunked, const boost::optional<uint64_t>& length,
                                             size_t maxFields);
 
 // Why a request head the parser failed on (`ec`, with `received` still starting with the head)

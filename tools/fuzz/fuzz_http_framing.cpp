@@ -175,8 +175,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   peer.read_size(data[1] == 0 ? size : data[1]);
   peer.close_remote();
   if (mode & 1) {
-    asio::co_spawn(io, readResponses(peer, (mode & 2) != 0, (mode & 4) ? 10 : 11),
-                   asio::detached);
+    asio::co_spawn(io, readResponses(peer, (mode & 2) != 0, (mode & 4) ? 10 : 11), asio::detached);
   } else {
     asio::co_spawn(io, readRequests(peer), asio::detached);
   }

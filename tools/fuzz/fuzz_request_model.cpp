@@ -47,8 +47,11 @@ struct Seen {
 };
 
 Seen copy(const mesh_request& request) {
-  Seen seen{std::string(view(request.host)), std::string(view(request.path)),
-            std::string(view(request.query)), request.port, {}, {}};
+  Seen seen;
+  seen.host = view(request.host);
+  seen.path = view(request.path);
+  seen.query = view(request.query);
+  seen.port = request.port;
   for (uint64_t i = 0; i < request.header_count; ++i) {
     seen.headers.push_back(std::string(view(request.headers[i].name)) + '\0' +
                            std::string(view(request.headers[i].value)));
@@ -100,10 +103,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<mesh::HeaderField> headers;
   for (size_t i = 2; i < lines.size(); ++i) {
     const size_t colon = lines[i].find(':');
-    headers.push_back(colon == std::string_view::npos
-                          ? mesh::HeaderField{lines[i], {}}
-                          : mesh::HeaderField{lines[i].substr(0, colon),
-                                              lines[i].substr(colon + 1)});
+    headers.push_back(
+        colon == std::string_view::npos
+            ? mesh::HeaderField{lines[i], {}}
+            : mesh::HeaderField{lines[i].substr(0, colon), lines[i].substr(colon + 1)});
   }
   const mesh::RequestInput input{lines[0], lines[1], headers, "10.0.0.1:5000", "", 42};
 
@@ -142,8 +145,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   if (!forwardedAuthority.empty()) forwardedHeaders.push_back({"host", forwardedAuthority});
-  const mesh::RequestInput next{input.method, forwardedTarget, forwardedHeaders, "10.0.0.2:5000",
-                                "", 42};
+  const mesh::RequestInput next{
+      input.method, forwardedTarget, forwardedHeaders, "10.0.0.2:5000", "", 42};
   mesh::RequestModel nextModel(options);
   mesh_request nextRequest;
   FUZZ_CHECK(nextModel.build(next, nextRequest) == mesh::RequestProblem::kNone);
