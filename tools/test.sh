@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs dependencies, builds meshc, the runtime and the tests, and runs the whole suite twice:
 # a Release build, then an AddressSanitizer+UndefinedBehaviorSanitizer build (separate build dir);
-# then the runtime's tests (unit and end-to-end) once more under ThreadSanitizer.
+# then the runtime's tests (unit and end-to-end) once more under ThreadSanitizer, and a smoke run
+# of every fuzz target (tools/fuzz/run.sh, build-fuzz).
 # Build directories are kept between runs (incremental; ccache).
 set -eu
 cd "$(dirname "$0")/.."
@@ -28,4 +29,5 @@ run_suite build-asan -DCMAKE_BUILD_TYPE=Release -DMESHC_SANITIZE=ON
 # compiler, under TSan. A report stops the process (the tests then see it fail).
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
 run_suite build-tsan -DCMAKE_BUILD_TYPE=Release -DMESHC_ONLY_RUNTIME=ON -DMESHC_TSAN=ON
-echo "test.sh: all tests passed (Release, ASan+UBSan, TSan)"
+./tools/fuzz/run.sh smoke
+echo "test.sh: all tests passed (Release, ASan+UBSan, TSan) and every fuzz target ran clean"

@@ -1,13 +1,17 @@
 #include "driver/Frontend.h"
 
+#include <utility>
+
 #include "ast/Parser.h"
 #include "sema/Sema.h"
 #include "support/Sha256.h"
 
 namespace meshc::driver {
 
-CheckedPolicy loadPolicy(const std::string& path) {
-  CheckedPolicy result{SourceFile::read(path), {}, {}, {}, false, false};
+CheckedPolicy loadPolicy(const std::string& path) { return checkPolicy(SourceFile::read(path)); }
+
+CheckedPolicy checkPolicy(SourceFile source) {
+  CheckedPolicy result{std::move(source), {}, {}, {}, false, false};
   std::optional<ast::Policy> policy = ast::parse(result.source, result.diagnostics);
   result.parsed = policy.has_value();
   if (result.parsed) {

@@ -22,4 +22,7 @@ struct CheckedPolicy {
 // Throws std::runtime_error when the file cannot be read; policy errors go to `diagnostics`.
 CheckedPolicy loadPolicy(const std::string& path);
 
+// Parses and checks a policy's text already in memory (what loadPolicy does after reading).
+CheckedPolicy checkPolicy(SourceFile source);
+
 }  // namespace meshc::driver

@@ -199,19 +199,13 @@ asio::awaitable<bool> DownstreamConnection::serve(Exchange& exchange) {
   exchange.facts.head = request.method() == http::verb::head;
   exchange.facts.hadBody = !exchange.request.is_done();
   if (const std::optional<HeadRefusal> refusal =
-          refuseRequestHead(request, worker_.state.maxRequestHeaderFields)) {
+          admitRequestHead(request, exchange.request.chunked(), exchange.request.content_length(),
+                           worker_.state.maxRequestHeaderFields)) {
     // What follows such a head (a tunnel's bytes, a body framed some other way) cannot be
     // trusted to be the next request: the connection closes.
     const LocalReply reply{refusal->status, fmt::format("meshc: {}\n", refusal->reason)};
     co_return co_await answer(exchange, reply, false, ResponseFlag::kDownstreamProtocolError);
   }
-  const std::string_view framingProblem =
-      requestFramingProblem(request, request.version(), exchange.request.chunked());
-  if (!framingProblem.empty()) {
-    const LocalReply reply{400, fmt::format("meshc: bad request: {}\n", framingProblem)};
-    co_return co_await answer(exchange, reply, false, ResponseFlag::kDownstreamProtocolError);
-  }
-  normalizeContentLength(request, exchange.request.content_length());
   const RequestHead head{request.method_string(), request.target(), &request};
   mesh_request seen;
   const RequestProblem problem = policyRequest_.build(head, peer_, worker_.prng.next(), seen);

@@ -27,6 +27,24 @@ bool responseFramingIsAmbiguous(const http::fields& fields, bool chunked) {
          fields.count(http::field::content_length) > 0;
 }
 
+bool frameResponseForClient(http::response_header<>& response, bool needEof,
+                            unsigned clientVersion) {
+  // Without a length or chunking the body ends with the connection.
+  bool delimited = !needEof;
+  if (clientVersion < 11) {
+    response.version(10);
+    // An HTTP/1.0 client knows no transfer coding (RFC 9112 §6.1): not even one besides chunked
+    // may be named. The body goes out as the parser yields it and ends with the connection.
+    if (response.count(http::field::transfer_encoding) > 0) {
+      response.erase(http::field::transfer_encoding);
+      delimited = false;
+    }
+  } else {
+    response.version(11);
+  }
+  return delimited;
+}
+
 void normalizeContentLength(http::fields& fields, const boost::optional<uint64_t>& length) {
   if (!length) return;
   const auto value = fields.find(http::field::content_length);

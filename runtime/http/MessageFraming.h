@@ -5,6 +5,7 @@
 // of one message can be taken for another (request smuggling).
 
 #include <boost/beast/http/fields.hpp>
+#include <boost/beast/http/message.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/optional/optional.hpp>
 #include <boost/system/error_code.hpp>
@@ -23,6 +24,12 @@ std::string_view requestFramingProblem(const boost::beast::http::fields& fields,
 // chunked, so the body ends only at close (RFC 9112 §6.3), and a Content-Length, which Beast's
 // parser goes by when it comes second. `chunked` is the parser's verdict.
 bool responseFramingIsAmbiguous(const boost::beast::http::fields& fields, bool chunked);
+
+// Gives a final response the version of the client it goes to (`clientVersion`, 10 or 11), and
+// the framing that version knows. Returns whether its body is delimited, rather than ended by
+// closing the connection; `needEof` is the parser's verdict on the response as received.
+bool frameResponseForClient(boost::beast::http::response_header<>& response, bool needEof,
+                            unsigned clientVersion);
 
 // Replaces a Content-Length given as a list of equal values or as repeated fields (which the
 // parser accepted as `length`) with the single value, so the next hop cannot read it otherwise.

@@ -21,6 +21,18 @@ std::optional<HeadRefusal> refuseRequestHead(const http::request_header<>& head,
   return std::nullopt;
 }
 
+std::optional<HeadRefusal> admitRequestHead(http::request_header<>& head, bool chunked,
+                                            const boost::optional<uint64_t>& length,
+                                            size_t maxFields) {
+  if (std::optional<HeadRefusal> refusal = refuseRequestHead(head, maxFields)) return refusal;
+  const std::string_view framingProblem = requestFramingProblem(head, head.version(), chunked);
+  if (!framingProblem.empty()) {
+    return HeadRefusal{400, fmt::format("bad request: {}", framingProblem)};
+  }
+  normalizeContentLength(head, length);
+  return std::nullopt;
+}
+
 std::optional<HeadRefusal> refuseUnreadableHead(const boost::system::error_code& ec,
                                                 std::string_view received) {
   if (ec != http::error::bad_version) return std::nullopt;

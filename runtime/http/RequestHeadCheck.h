@@ -4,8 +4,10 @@
 // them. Pure logic over a Beast header: no I/O.
 
 #include <boost/beast/http/message.hpp>
+#include <boost/optional/optional.hpp>
 #include <boost/system/error_code.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +24,14 @@ struct HeadRefusal {
 // field costs work on the request path), CONNECT gets 501, as no route can tunnel yet.
 std::optional<HeadRefusal> refuseRequestHead(const boost::beast::http::request_header<>& head,
                                              size_t maxFields);
+
+// Everything the sidecar checks of a parsed request head before the request model, in order:
+// refuseRequestHead(), then the framing (requestFramingProblem(): 400). An admitted head has its
+// Content-Length normalised (normalizeContentLength()), so it goes on with one framing only.
+// `chunked` and `length` are the parser's verdicts.
+std::optional<HeadRefusal> admitRequestHead(boost::beast::http::request_header<>& head,
+                                            bool chunked, const boost::optional<uint64_t>& length,
+                                            size_t maxFields);
 
 // Why a request head the parser failed on (`ec`, with `received` still starting with the head)
 // gets something other than 400: a well-formed HTTP version other than 1.0 and 1.1

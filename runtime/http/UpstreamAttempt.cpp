@@ -217,19 +217,8 @@ asio::awaitable<void> UpstreamAttempt::relayResponseBody() {
   if (router_.tagsResponses() && exchange_.route.cluster >= 0) {
     response.set(kClusterHeader, exchange_.route.table->cluster(exchange_.route.cluster).name);
   }
-  // Without a length or chunking the body ends with the connection.
-  bool delimited = !parser.need_eof();
-  if (exchange_.facts.clientVersion < 11) {
-    response.version(10);
-    // An HTTP/1.0 client knows no transfer coding (RFC 9112 §6.1): not even one besides chunked
-    // may be named. The body goes out as the parser yields it and ends with the connection.
-    if (response.count(http::field::transfer_encoding) > 0) {
-      response.erase(http::field::transfer_encoding);
-      delimited = false;
-    }
-  } else {
-    response.version(11);
-  }
+  const bool delimited =
+      frameResponseForClient(response, parser.need_eof(), exchange_.facts.clientVersion);
   exchange_.downstreamKeepAlive =
       exchange_.facts.clientKeepAlive && delimited && !worker_.state.draining();
   response.keep_alive(exchange_.downstreamKeepAlive);

@@ -6,7 +6,7 @@ set -eu
 PACKAGES="cmake g++ make pkg-config ninja-build antlr4 libantlr4-runtime-dev llvm-14-dev lld
 libssl-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev libnghttp2-dev
 libcli11-dev libboost1.81-dev libre2-dev ccache curl wrk openssl python3 procps
-chromium chromium-driver"
+chromium chromium-driver clang-14 libclang-rt-14-dev"
 
 missing=""
 for p in $PACKAGES; do

@@ -108,6 +108,32 @@ TEST(MessageFraming, ATrailerNamedLikeAHeaderFieldIsDroppedAndNothingElse) {
   EXPECT_EQ(fields[http::field::transfer_encoding], "chunked");
 }
 
+TEST(MessageFraming, AResponseForAnHttp10ClientNamesNoTransferCodingAndEndsAtClose) {
+  http::response_header<> chunked;
+  chunked.version(11);
+  chunked.set(http::field::transfer_encoding, "chunked");
+  EXPECT_FALSE(frameResponseForClient(chunked, false, 10));
+  EXPECT_EQ(chunked.version(), 10u);
+  EXPECT_EQ(chunked.count(http::field::transfer_encoding), 0u);
+
+  http::response_header<> length;
+  length.version(11);
+  length.set(http::field::content_length, "4");
+  EXPECT_TRUE(frameResponseForClient(length, false, 10));
+  EXPECT_EQ(length[http::field::content_length], "4");
+}
+
+TEST(MessageFraming, AResponseForAnHttp11ClientKeepsItsFraming) {
+  http::response_header<> chunked;
+  chunked.version(10);
+  chunked.set(http::field::transfer_encoding, "chunked");
+  EXPECT_TRUE(frameResponseForClient(chunked, false, 11));
+  EXPECT_EQ(chunked.version(), 11u);
+  EXPECT_EQ(chunked[http::field::transfer_encoding], "chunked");
+  http::response_header<> untilClose;
+  EXPECT_FALSE(frameResponseForClient(untilClose, true, 11));
+}
+
 TEST(MessageFraming, IdempotentMethodsFollowRfc9110) {
   for (http::verb method : {http::verb::get, http::verb::head, http::verb::options,
                             http::verb::trace, http::verb::put, http::verb::delete_}) {

@@ -42,6 +42,27 @@ TEST(RequestHeadCheck, TooManyHeaderFieldsGet431) {
   EXPECT_EQ(refusal->reason, "bad request: more than 3 header fields");
 }
 
+TEST(RequestHeadCheck, AdmissionRefusesTheHeadThenTheFramingAndNormalisesTheLength) {
+  http::request_header<> connect = head(http::verb::connect, "reviews:9080");
+  connect.set(http::field::transfer_encoding, "gzip");
+  EXPECT_EQ(admitRequestHead(connect, false, boost::none, kMaxFields)->status, 501u);
+
+  http::request_header<> gzip = head(http::verb::post, "/");
+  gzip.set(http::field::transfer_encoding, "gzip");
+  gzip.set(http::field::content_length, "3");
+  const auto refusal = admitRequestHead(gzip, false, uint64_t{3}, kMaxFields);
+  ASSERT_TRUE(refusal);
+  EXPECT_EQ(refusal->status, 400u);
+  EXPECT_EQ(refusal->reason, "bad request: Transfer-Encoding does not end in chunked");
+
+  http::request_header<> list = head(http::verb::post, "/");
+  list.set(http::field::content_length, "3, 3");
+  list.insert(http::field::content_length, "3");
+  EXPECT_FALSE(admitRequestHead(list, false, uint64_t{3}, kMaxFields));
+  EXPECT_EQ(list.count(http::field::content_length), 1u);
+  EXPECT_EQ(list[http::field::content_length], "3");
+}
+
 TEST(RequestHeadCheck, AnotherHttpVersionGets505) {
   for (const char* line : {"GET / HTTP/1.2\r\nHost: a\r\n\r\n", "GET / HTTP/2.0\r\n\r\n",
                            "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "GET / HTTP/0.9\r\n\r\n"}) {
