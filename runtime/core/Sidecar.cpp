@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "admin/AdminServer.h"
+#include "core/FileWatch.h"
 #include "core/Listener.h"
 #include "core/ReadyFile.h"
 #include "core/SidecarState.h"
@@ -35,6 +36,27 @@ std::string describeListenFailure(const boost::system::error_code& ec) {
   return ec.message();
 }
 
+// One line naming the clusters an endpoints file lists that this workload does not use: the file
+// may serve the whole mesh, but a misspelt cluster shows here.
+void logIgnoredClusters(const std::string& path, const std::vector<std::string>& ignored) {
+  if (ignored.empty()) return;
+  spdlog::info("{}: ignoring {} cluster(s) this workload does not use: {}", path, ignored.size(),
+               fmt::join(ignored, ", "));
+}
+
+// What made the sidecar read its endpoints file again.
+enum class ReloadTrigger { kSignal, kFileChange };
+
+std::string_view describe(ReloadTrigger trigger) {
+  switch (trigger) {
+    case ReloadTrigger::kSignal:
+      return "SIGHUP";
+    case ReloadTrigger::kFileChange:
+      return "endpoints file changed";
+  }
+  return "reload";
+}
+
 MetricLabels metricLabels(const SidecarState& state) {
   MetricLabels labels;
   labels.workload = state.module.workload;
@@ -51,10 +73,12 @@ MetricLabels metricLabels(const SidecarState& state) {
 // (and their threads) go before the routers, state and shards they point into.
 class Sidecar {
  public:
-  Sidecar(const SidecarOptions& options, std::unique_ptr<SidecarState> state, EndpointIds ids)
+  Sidecar(const SidecarOptions& options, std::unique_ptr<SidecarState> state, EndpointIds ids,
+          std::string endpointsText)
       : options_(options),
         state_(std::move(state)),
         endpointIds_(std::move(ids)),
+        endpointsText_(std::move(endpointsText)),
         outboundRouter_(makeOutboundRouter(*state_)),
         inboundRouter_(state_->clusters()->app() ? makeInboundRouter(*state_) : nullptr),
         signals_(control_, SIGTERM, SIGINT),
@@ -99,6 +123,7 @@ class Sidecar {
     }
     waitForSignal();
     waitForReload();
+    watchEndpointsFile();
     control_.run();
     workers_.clear();  // joins the threads
     return 0;
@@ -169,36 +194,56 @@ class Sidecar {
     });
   }
 
-  // SIGHUP re-reads the endpoints file. A file that does not parse changes nothing: the error is
-  // logged and the sidecar keeps serving with the endpoints it has.
+  // SIGHUP re-reads the endpoints file, and so does a change to it. A file that does not parse
+  // changes nothing: the error is logged and the sidecar keeps serving with the endpoints it has.
   void waitForReload() {
     reloadSignal_.async_wait([this](const boost::system::error_code& ec, int) {
       if (ec) return;
-      reloadEndpoints();
+      reloadEndpoints(ReloadTrigger::kSignal);
       waitForReload();
     });
   }
 
-  void reloadEndpoints() {
+  void watchEndpointsFile() {
+    if (options_.endpointsFile.empty()) return;
+    try {
+      endpointsWatch_ = std::make_unique<FileWatch>(control_, options_.endpointsFile, [this] {
+        reloadEndpoints(ReloadTrigger::kFileChange);
+      });
+      endpointsWatch_->start();
+    } catch (const std::exception& e) {
+      spdlog::warn("not watching {} ({}): SIGHUP reloads it", options_.endpointsFile, e.what());
+    }
+  }
+
+  void reloadEndpoints(ReloadTrigger trigger) {
+    const std::string_view why = describe(trigger);
     if (options_.endpointsFile.empty()) {
-      spdlog::warn("SIGHUP: no --endpoints file to reload");
+      spdlog::warn("{}: no --endpoints file to reload", why);
       return;
     }
+    std::string text;
+    std::vector<std::string> ignored;
     std::shared_ptr<const ClusterTable> table;
     try {
-      const std::vector<EndpointsFileEntry> entries =
-          loadEndpointsFile(options_.endpointsFile, ClusterTable::clusterNames(state_->module));
+      text = readEndpointsFile(options_.endpointsFile);
+      // A watch wakes for any file of the directory; a signal always reloads.
+      if (trigger == ReloadTrigger::kFileChange && text == endpointsText_) return;
+      endpointsText_ = text;
+      const std::vector<EndpointsFileEntry> entries = parseEndpointsFile(
+          text, options_.endpointsFile, ClusterTable::clusterNames(state_->module), &ignored);
       table =
           std::make_shared<const ClusterTable>(state_->module, entries, options_.app, endpointIds_);
     } catch (const std::exception& e) {
-      spdlog::error("SIGHUP: keeping the current endpoints: {}", e.what());
+      spdlog::error("{}: keeping the current endpoints: {}", why, e.what());
       return;
     }
     state_->publish(table);
     // A copy each: route decisions count references on the table, and a shared count would
     // bounce between cores on every request.
     for (auto& worker : workers_) worker->adopt(std::make_shared<const ClusterTable>(*table));
-    spdlog::info("SIGHUP: endpoints reloaded from {}", options_.endpointsFile);
+    spdlog::info("{}: endpoints reloaded from {}", why, options_.endpointsFile);
+    logIgnoredClusters(options_.endpointsFile, ignored);
   }
 
   void forceStop(const std::string& reason) {
@@ -216,7 +261,8 @@ class Sidecar {
 
   const SidecarOptions& options_;
   std::unique_ptr<SidecarState> state_;
-  EndpointIds endpointIds_;  // on the main thread only: reloads keep an address's id
+  EndpointIds endpointIds_;    // on the main thread only: reloads keep an address's id
+  std::string endpointsText_;  // the endpoints file as last read
   std::vector<std::unique_ptr<StatsShard>> shards_;
   std::unique_ptr<Router> outboundRouter_;
   std::unique_ptr<Router> inboundRouter_;
@@ -226,6 +272,7 @@ class Sidecar {
   asio::signal_set signals_;
   asio::signal_set reloadSignal_;
   asio::steady_timer drainTimer_;
+  std::unique_ptr<FileWatch> endpointsWatch_;
   size_t runningWorkers_ = 0;
 };
 
@@ -237,9 +284,14 @@ int runSidecar(const mesh_module& module, const SidecarOptions& options) {
   std::vector<EndpointsFileEntry> overrides;
   std::unique_ptr<SidecarState> state;
   EndpointIds ids;
+  std::string endpointsText;
   try {
     if (!options.endpointsFile.empty()) {
-      overrides = loadEndpointsFile(options.endpointsFile, ClusterTable::clusterNames(module));
+      endpointsText = readEndpointsFile(options.endpointsFile);
+      std::vector<std::string> ignored;
+      overrides = parseEndpointsFile(endpointsText, options.endpointsFile,
+                                     ClusterTable::clusterNames(module), &ignored);
+      logIgnoredClusters(options.endpointsFile, ignored);
     }
     const auto streamIdle = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::duration<double>(options.streamIdleTimeoutSeconds));
@@ -250,7 +302,7 @@ int runSidecar(const mesh_module& module, const SidecarOptions& options) {
     spdlog::error("{}", e.what());
     return kConfigError;
   }
-  Sidecar sidecar(options, std::move(state), std::move(ids));
+  Sidecar sidecar(options, std::move(state), std::move(ids), std::move(endpointsText));
   return sidecar.run();
 }
 

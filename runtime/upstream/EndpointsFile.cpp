@@ -22,21 +22,12 @@ std::vector<std::string_view> splitWords(std::string_view line) {
   return words;
 }
 
-std::string knownList(const std::vector<std::string>& known) {
-  if (known.empty()) return "the policy defines no clusters";
-  std::string list = "known clusters: ";
-  for (size_t i = 0; i < known.size(); ++i) {
-    if (i > 0) list += ", ";
-    list += known[i];
-  }
-  return list;
-}
-
 }  // namespace
 
 std::vector<EndpointsFileEntry> parseEndpointsFile(std::string_view text, std::string_view fileName,
-                                                   const std::vector<std::string>& knownClusters) {
-  std::vector<EndpointsFileEntry> entries;
+                                                   const std::vector<std::string>& knownClusters,
+                                                   std::vector<std::string>* ignored) {
+  std::vector<EndpointsFileEntry> all;  // every cluster's, for the repetition check
   int lineNumber = 0;
   while (!text.empty()) {
     ++lineNumber;
@@ -57,10 +48,7 @@ std::vector<EndpointsFileEntry> parseEndpointsFile(std::string_view text, std::s
     };
 
     const std::string cluster(words[0]);
-    if (std::find(knownClusters.begin(), knownClusters.end(), cluster) == knownClusters.end()) {
-      fail("unknown cluster \"" + cluster + "\" (" + knownList(knownClusters) + ")");
-    }
-    for (const EndpointsFileEntry& earlier : entries) {
+    for (const EndpointsFileEntry& earlier : all) {
       if (earlier.cluster == cluster) {
         fail("cluster \"" + cluster + "\" is already listed on line " +
              std::to_string(earlier.line));
@@ -76,16 +64,24 @@ std::vector<EndpointsFileEntry> parseEndpointsFile(std::string_view text, std::s
       }
       entry.endpoints.push_back(std::move(*address));
     }
-    entries.push_back(std::move(entry));
+    all.push_back(std::move(entry));
+  }
+  std::vector<EndpointsFileEntry> entries;
+  for (EndpointsFileEntry& entry : all) {
+    if (std::find(knownClusters.begin(), knownClusters.end(), entry.cluster) !=
+        knownClusters.end()) {
+      entries.push_back(std::move(entry));
+    } else if (ignored != nullptr) {
+      ignored->push_back(entry.cluster);
+    }
   }
   return entries;
 }
 
-std::vector<EndpointsFileEntry> loadEndpointsFile(const std::string& path,
-                                                  const std::vector<std::string>& knownClusters) {
+std::string readEndpointsFile(const std::string& path) {
   // An ifstream opens a directory, and then reads nothing from it: it would load as empty.
-  std::error_code ignored;
-  if (std::filesystem::is_directory(path, ignored)) {
+  std::error_code ignoredError;
+  if (std::filesystem::is_directory(path, ignoredError)) {
     throw EndpointsFileError(path + ": is a directory, not an endpoints file");
   }
   std::ifstream in(path, std::ios::binary);
@@ -94,7 +90,6 @@ std::vector<EndpointsFileEntry> loadEndpointsFile(const std::string& path,
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return parseEndpointsFile(text.str(), path, knownClusters);
+  return text.str();
 }
-
 }  // namespace mesh

@@ -23,13 +23,16 @@ class EndpointsFileError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Parses the text of an endpoints file. `#` starts a comment; blank lines are ignored.
-// Throws EndpointsFileError for an unknown cluster, a malformed address or a repeated cluster.
+// Parses the text of an endpoints file. `#` starts a comment; blank lines are ignored. One file
+// can serve every sidecar of a mesh: the lines of clusters not in `knownClusters` (which this
+// workload does not use) are checked like the others, then left out, their names added to
+// `ignored` when given. Throws EndpointsFileError for a malformed address or a repeated cluster.
 std::vector<EndpointsFileEntry> parseEndpointsFile(std::string_view text, std::string_view fileName,
-                                                   const std::vector<std::string>& knownClusters);
+                                                   const std::vector<std::string>& knownClusters,
+                                                   std::vector<std::string>* ignored = nullptr);
 
-// Reads and parses the file at `path`; an unreadable file is an EndpointsFileError too.
-std::vector<EndpointsFileEntry> loadEndpointsFile(const std::string& path,
-                                                  const std::vector<std::string>& knownClusters);
+// The content of the file at `path`; an unreadable file (or a directory) is an
+// EndpointsFileError.
+std::string readEndpointsFile(const std::string& path);
 
 }  // namespace mesh

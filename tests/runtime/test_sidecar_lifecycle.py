@@ -28,9 +28,8 @@ def process_state(pid):
         return stat.read().rsplit(") ", 1)[1][0]
 
 
-class EndpointReloadTest(SidecarTestCase):
-    """SIGHUP re-reads the endpoints file: new requests go to the new endpoints, a request in
-    flight finishes on the old one, and a file that does not parse changes nothing."""
+class EndpointsFileCase(SidecarTestCase):
+    """A sidecar of its own in front of two backends, "old" and "new", for reviews.v1."""
 
     @classmethod
     def start(cls):
@@ -55,6 +54,11 @@ class EndpointReloadTest(SidecarTestCase):
                                                 headers={"Host": "reviews"})
         self.assertEqual(status, 200)
         return body
+
+
+class EndpointReloadTest(EndpointsFileCase):
+    """SIGHUP re-reads the endpoints file: new requests go to the new endpoints, a request in
+    flight finishes on the old one, and a file that does not parse changes nothing."""
 
     def test_sighup_moves_new_requests_and_lets_one_in_flight_finish(self):
         # The first request of this fresh sidecar: its upstream connection is the only one.
@@ -84,6 +88,30 @@ class EndpointReloadTest(SidecarTestCase):
                             timeout=5, what="the reload error in the log")
         self.assertEqual(self.config_endpoints(), [f"127.0.0.1:{self.new}"])
         self.assertEqual(self.body(), b"reviews new\n")
+
+
+
+class EndpointWatchTest(EndpointsFileCase):
+    """A change to the endpoints file applies without a signal."""
+
+    def test_a_changed_file_applies_without_a_signal(self):
+        self.assertEqual(self.body(), b"reviews old\n")
+        # Replaced by a rename, as editors and ConfigMap volumes do; clusters this workload does
+        # not use (the file may serve the whole mesh) are ignored, and named in the log.
+        staged = self.endpoints_file + ".tmp"
+        with open(staged, "w") as out:
+            out.write(f"reviews.v1 127.0.0.1:{self.new}\nshop.v1 127.0.0.1:9\n")
+        os.rename(staged, self.endpoints_file)
+        meshtest.wait_until(lambda: self.body() == b"reviews new\n", timeout=5,
+                            what="requests to reach the new backend")
+        self.assertIn("endpoints file changed: endpoints reloaded from", self.sidecar.log())
+        self.assertIn("ignoring 1 cluster(s) this workload does not use: shop.v1",
+                      self.sidecar.log())
+        # Written in place.
+        with open(self.endpoints_file, "w") as out:
+            out.write(f"reviews.v1 127.0.0.1:{self.old}\n")
+        meshtest.wait_until(lambda: self.body() == b"reviews old\n", timeout=5,
+                            what="requests to reach the old backend again")
 
 
 class DrainTest(SidecarTestCase):
@@ -282,8 +310,8 @@ class StartupTest(unittest.TestCase):
     def test_bad_endpoints_file_names_file_and_line(self):
         path = self.group.path("eps.txt")
         for text, message in (
-                ("reviews.v1 127.0.0.1:1\nreviews.v9 127.0.0.1:2\n",
-                 ':2: unknown cluster "reviews.v9"'),
+                ("reviews.v1 127.0.0.1:1\nreviews.v1 127.0.0.1:2\n",
+                 ':2: cluster "reviews.v1" is already listed on line 1'),
                 ("# c\nreviews.v1 127.0.0.1:99999\n",
                  ':2: malformed address "127.0.0.1:99999" for cluster "reviews.v1"')):
             with open(path, "w") as f:

@@ -43,10 +43,19 @@ TEST(EndpointsFile, EmptyFileHasNoEntries) {
   EXPECT_TRUE(parseEndpointsFile("# nothing\n\n", "eps.txt", kKnown).empty());
 }
 
-TEST(EndpointsFile, UnknownClusterNamesFileLineAndKnownClusters) {
-  EXPECT_EQ(errorOf("reviews.v1 127.0.0.1:1\n\nratings.v1 127.0.0.1:2\n"),
-            "eps.txt:3: unknown cluster \"ratings.v1\" (known clusters: reviews.v1, reviews.v2, "
-            "reviews.v3)");
+// One file can serve the whole mesh: a workload takes the clusters it uses.
+TEST(EndpointsFile, ClustersTheWorkloadDoesNotUseAreCheckedThenLeftOut) {
+  std::vector<std::string> ignored;
+  const auto entries = parseEndpointsFile(
+      "ratings.v1 127.0.0.1:2\nreviews.v1 127.0.0.1:1\nshop.v9\n", "eps.txt", kKnown, &ignored);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].cluster, "reviews.v1");
+  EXPECT_EQ(ignored, (std::vector<std::string>{"ratings.v1", "shop.v9"}));
+  EXPECT_EQ(errorOf("reviews.v1 127.0.0.1:1\nratings.v1 127.0.0.1:0\n"),
+            "eps.txt:2: malformed address \"127.0.0.1:0\" for cluster \"ratings.v1\": port must "
+            "be a number from 1 to 65535");
+  EXPECT_EQ(errorOf("ratings.v1 127.0.0.1:1\nratings.v1 127.0.0.1:2\n"),
+            "eps.txt:2: cluster \"ratings.v1\" is already listed on line 1");
 }
 
 TEST(EndpointsFile, MalformedAddressNamesFileLineAndReason) {
@@ -64,21 +73,21 @@ TEST(EndpointsFile, RepeatedClusterPointsAtFirstLine) {
             "eps.txt:2: cluster \"reviews.v1\" is already listed on line 1");
 }
 
-TEST(EndpointsFile, LoadReportsMissingFileAndReadsRealOne) {
-  EXPECT_THROW(loadEndpointsFile("/nonexistent/endpoints.txt", kKnown), EndpointsFileError);
+TEST(EndpointsFile, ReadReportsMissingFileAndReadsRealOne) {
+  EXPECT_THROW(readEndpointsFile("/nonexistent/endpoints.txt"), EndpointsFileError);
   const std::string path = ::testing::TempDir() + "endpoints_file_test.txt";
   std::ofstream(path) << "reviews.v1 127.0.0.1:7\n";
-  const auto entries = loadEndpointsFile(path, kKnown);
+  const auto entries = parseEndpointsFile(readEndpointsFile(path), path, kKnown);
   std::remove(path.c_str());
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].endpoints[0].port, 7);
 }
 
 // An ifstream opens a directory, then reads nothing from it: it would load as an empty file.
-TEST(EndpointsFile, LoadRefusesADirectory) {
+TEST(EndpointsFile, ReadRefusesADirectory) {
   const std::string dir = ::testing::TempDir();
   try {
-    loadEndpointsFile(dir, kKnown);
+    readEndpointsFile(dir);
     FAIL() << "a directory was accepted";
   } catch (const EndpointsFileError& error) {
     EXPECT_EQ(std::string(error.what()), dir + ": is a directory, not an endpoints file");
