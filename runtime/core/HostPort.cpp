@@ -1,5 +1,7 @@
 #include "core/HostPort.h"
 
+#include <arpa/inet.h>
+
 #include <charconv>
 
 namespace mesh {
@@ -10,9 +12,12 @@ bool isHostNameChar(char c) {
          c == '.' || c == '_';
 }
 
-bool isIpv6LiteralChar(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' ||
-         c == '.';
+// Hex digits alone ("[beef]") are no IPv6 address: printed back without brackets, they would be
+// read as a host name.
+bool isIpv6Address(std::string_view text) {
+  in6_addr address;
+  return text.size() < INET6_ADDRSTRLEN &&
+         inet_pton(AF_INET6, std::string(text).c_str(), &address) == 1;
 }
 
 }  // namespace
@@ -36,9 +41,7 @@ std::optional<HostPort> parseHostPort(std::string_view text, PortRule rule, std:
     if (close + 1 >= text.size() || text[close + 1] != ':') return fail("missing ':PORT'");
     port = text.substr(close + 2);
     if (host.empty()) return fail("empty host");
-    for (char c : host) {
-      if (!isIpv6LiteralChar(c)) return fail("invalid character in IPv6 address");
-    }
+    if (!isIpv6Address(host)) return fail("not an IPv6 address in [brackets]");
   } else {
     const size_t colon = text.rfind(':');
     if (colon == std::string_view::npos) return fail("missing ':PORT'");

@@ -38,7 +38,10 @@ TEST(HostPort, ExplainsMalformedInput) {
         Case{"ho st:80", "invalid character in host (IPv6 needs [brackets])"},
         Case{"::1:80", "invalid character in host (IPv6 needs [brackets])"},
         Case{"[::1:80", "missing ']' after IPv6 address"}, Case{"[::1]80", "missing ':PORT'"},
-        Case{"[zz]:80", "invalid character in IPv6 address"}}) {
+        Case{"[zz]:80", "not an IPv6 address in [brackets]"},
+        // Found by fuzz_endpoints_file: printed back without brackets, it read otherwise.
+        Case{"[beef]:80", "not an IPv6 address in [brackets]"},
+        Case{"[1:2:3:4:5:6:7:8:9]:80", "not an IPv6 address in [brackets]"}}) {
     std::string why;
     EXPECT_FALSE(parseHostPort(c.text, PortRule::kNonZero, &why)) << c.text;
     EXPECT_EQ(why, c.why) << c.text;
