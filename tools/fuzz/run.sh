@@ -60,6 +60,13 @@ report() {
   else
     echo "$1: FAILED (exit $2); log and input in $3:" >&2
     tail -n 40 "$3/log" >&2
+    # CI keeps no files: the input itself, to replay with `base64 -d > in; TARGET in`.
+    for input in "$3"/crash-* "$3"/timeout-* "$3"/leak-* "$3"/oom-*; do
+      [ -f "$input" ] || continue
+      echo "$(basename "$input") as base64:" >&2
+      base64 -w0 "$input" | head -c 16384 >&2
+      echo >&2
+    done
   fi
 }
 
