@@ -61,3 +61,9 @@ class SidecarTestCase(meshtest.MeshTestCase):
         """curl through the outbound listener with the given Host."""
         url = f"http://127.0.0.1:{self.ports['outbound']}{path}"
         return curl("-H", f"Host: {host}", *args, url, timeout=timeout)
+
+
+def split_response(reply):
+    """(head lower-cased, body) of a raw reply."""
+    head, _, body = reply.partition(b"\r\n\r\n")
+    return head.lower(), body
