@@ -196,53 +196,46 @@ class DrainTest(SidecarTestCase):
             for client in clients:
                 client.close()
 
-    def test_drain_timeout_cuts_what_is_left_and_exits_0(self):
+    def held_request(self, name, extra=()):
+        """A new sidecar and a curl whose request the backend holds for 60 s, once the backend
+        has it: what a drain must cut."""
         sidecar, ports = meshtest.start_sidecar(self.group, SIDECAR, endpoints=self.endpoints,
-                                                name="cut-sidecar",
-                                                extra=["--drain-timeout", "0.5"])
+                                                name=name, extra=list(extra))
         slow = subprocess.Popen(
             ["curl", "-sS", "-m", "90", "-H", "Host: reviews",
              f"http://127.0.0.1:{ports['outbound']}/delay?ms=60000"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            meshtest.wait_until(lambda: upstream_connections(ports["admin"]) == 1, timeout=5,
-                                what="the slow request to reach the backend")
-            sidecar.send_signal(signal.SIGTERM)
-            # Long before the 60 s request could end on its own.
-            self.assertEqual(sidecar.wait(timeout=20), 0)
-            slow.communicate(timeout=10)
-            self.assertNotEqual(slow.returncode, 0, "the cut request cannot have succeeded")
-            self.assertIn("drain timeout: cutting 1 connection(s) still open", sidecar.log())
-        finally:
+
+        def stop_client():
             if slow.poll() is None:
                 slow.kill()
                 slow.wait(timeout=5)
+        self.addCleanup(stop_client)
+        meshtest.wait_until(lambda: upstream_connections(ports["admin"]) == 1, timeout=5,
+                            what="the slow request to reach the backend")
+        return sidecar, slow
+
+    def test_drain_timeout_cuts_what_is_left_and_exits_0(self):
+        sidecar, slow = self.held_request("cut-sidecar", extra=["--drain-timeout", "0.5"])
+        sidecar.send_signal(signal.SIGTERM)
+        # Long before the 60 s request could end on its own.
+        self.assertEqual(sidecar.wait(timeout=20), 0)
+        slow.communicate(timeout=10)
+        self.assertNotEqual(slow.returncode, 0, "the cut request cannot have succeeded")
+        self.assertIn("drain timeout: cutting 1 connection(s) still open", sidecar.log())
 
     def test_a_second_signal_during_drain_cuts_it_short(self):
-        sidecar, ports = meshtest.start_sidecar(self.group, SIDECAR, endpoints=self.endpoints,
-                                                name="twice-sidecar")
-        slow = subprocess.Popen(
-            ["curl", "-sS", "-m", "20", "-H", "Host: reviews",
-             f"http://127.0.0.1:{ports['outbound']}/delay?ms=10000"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            meshtest.wait_until(lambda: upstream_connections(ports["admin"]) == 1, timeout=5,
-                                what="the slow request to reach the backend")
-            sidecar.send_signal(signal.SIGTERM)
-            meshtest.wait_until(lambda: "draining for up to 15 s" in sidecar.log(), timeout=5,
-                                what="the drain to begin")
-            sidecar.send_signal(signal.SIGTERM)
-            # Well before the 10 s request or the 15 s drain timeout could end it.
-            self.assertEqual(sidecar.wait(timeout=5), 0)
-            self.assertIn("signal 15 during drain: cutting 1 connection(s) still open",
-                          sidecar.log())
-            slow.communicate(timeout=10)
-            self.assertNotEqual(slow.returncode, 0, "the cut request cannot have succeeded")
-        finally:
-            if slow.poll() is None:
-                slow.kill()
-                slow.wait(timeout=5)
-
+        sidecar, slow = self.held_request("twice-sidecar")
+        sidecar.send_signal(signal.SIGTERM)
+        meshtest.wait_until(lambda: "draining for up to 15 s" in sidecar.log(), timeout=5,
+                            what="the drain to begin")
+        sidecar.send_signal(signal.SIGTERM)
+        # Well before the 60 s request or the 15 s drain timeout could end it.
+        self.assertEqual(sidecar.wait(timeout=5), 0)
+        self.assertIn("signal 15 during drain: cutting 1 connection(s) still open",
+                      sidecar.log())
+        slow.communicate(timeout=10)
+        self.assertNotEqual(slow.returncode, 0, "the cut request cannot have succeeded")
 
 class AcceptFailureTest(SidecarTestCase):
     """Out of file descriptors, accept() fails for as long as connections wait in the backlog:
