@@ -36,12 +36,18 @@ std::string describeListenFailure(const boost::system::error_code& ec) {
   return ec.message();
 }
 
-// One line naming the clusters an endpoints file lists that this workload does not use: the file
-// may serve the whole mesh, but a misspelt cluster shows here.
-void logIgnoredClusters(const std::string& path, const std::vector<std::string>& ignored) {
-  if (ignored.empty()) return;
-  spdlog::info("{}: ignoring {} cluster(s) this workload does not use: {}", path, ignored.size(),
-               fmt::join(ignored, ", "));
+// The entries of an endpoints file's text for this workload. The file may serve the whole mesh:
+// one line names the clusters it lists that the workload does not use, so a misspelt one shows.
+std::vector<EndpointsFileEntry> endpointsFor(const mesh_module& module, const std::string& path,
+                                             std::string_view text) {
+  std::vector<std::string> ignored;
+  std::vector<EndpointsFileEntry> entries =
+      parseEndpointsFile(text, path, ClusterTable::clusterNames(module), &ignored);
+  if (!ignored.empty()) {
+    spdlog::info("{}: ignoring {} cluster(s) this workload does not use: {}", path, ignored.size(),
+                 fmt::join(ignored, ", "));
+  }
+  return entries;
 }
 
 // What made the sidecar read its endpoints file again.
@@ -222,16 +228,14 @@ class Sidecar {
       spdlog::warn("{}: no --endpoints file to reload", why);
       return;
     }
-    std::string text;
-    std::vector<std::string> ignored;
     std::shared_ptr<const ClusterTable> table;
     try {
-      text = readEndpointsFile(options_.endpointsFile);
+      std::string text = readEndpointsFile(options_.endpointsFile);
       // A watch wakes for any file of the directory; a signal always reloads.
       if (trigger == ReloadTrigger::kFileChange && text == endpointsText_) return;
-      endpointsText_ = text;
-      const std::vector<EndpointsFileEntry> entries = parseEndpointsFile(
-          text, options_.endpointsFile, ClusterTable::clusterNames(state_->module), &ignored);
+      endpointsText_ = std::move(text);
+      const std::vector<EndpointsFileEntry> entries =
+          endpointsFor(state_->module, options_.endpointsFile, endpointsText_);
       table =
           std::make_shared<const ClusterTable>(state_->module, entries, options_.app, endpointIds_);
     } catch (const std::exception& e) {
@@ -243,7 +247,6 @@ class Sidecar {
     // bounce between cores on every request.
     for (auto& worker : workers_) worker->adopt(std::make_shared<const ClusterTable>(*table));
     spdlog::info("{}: endpoints reloaded from {}", why, options_.endpointsFile);
-    logIgnoredClusters(options_.endpointsFile, ignored);
   }
 
   void forceStop(const std::string& reason) {
@@ -288,10 +291,7 @@ int runSidecar(const mesh_module& module, const SidecarOptions& options) {
   try {
     if (!options.endpointsFile.empty()) {
       endpointsText = readEndpointsFile(options.endpointsFile);
-      std::vector<std::string> ignored;
-      overrides = parseEndpointsFile(endpointsText, options.endpointsFile,
-                                     ClusterTable::clusterNames(module), &ignored);
-      logIgnoredClusters(options.endpointsFile, ignored);
+      overrides = endpointsFor(module, options.endpointsFile, endpointsText);
     }
     const auto streamIdle = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::duration<double>(options.streamIdleTimeoutSeconds));

@@ -92,4 +92,5 @@ std::string readEndpointsFile(const std::string& path) {
   text << in.rdbuf();
   return text.str();
 }
+
 }  // namespace mesh
