@@ -7,6 +7,7 @@
 #include "certs/Certificates.h"
 #include "driver/Frontend.h"
 #include "driver/Report.h"
+#include "sema/SymbolTable.h"
 #include "sema/WorkloadIdentity.h"
 
 namespace meshc::driver {
@@ -15,22 +16,10 @@ namespace {
 constexpr const char* kCaLifetime = "365d";
 constexpr const char* kWorkloadLifetime = "24h";
 
-const ast::Service* serviceOf(const ast::Policy& policy, const ast::Workload& workload) {
-  if (workload.services.empty()) return nullptr;
-  for (const ast::Service& service : policy.services) {
-    if (service.name.name == workload.services[0].name) return &service;
-  }
-  return nullptr;
-}
-
-std::string trustDomainOf(const ast::Policy& policy) {
-  return policy.mesh && !policy.mesh->trustDomains.empty() ? policy.mesh->trustDomains[0].value
-                                                           : sema::kDefaultTrustDomain;
-}
-
 int issue(const CertsOptions& options, const CheckedPolicy& checked,
           const certs::CertificateStore& store, std::chrono::seconds lifetime) {
   const certs::IssuedCertificate ca = store.authority();
+  const sema::SymbolTable symbols(checked.policy);
   bool found = options.workload.empty();
   for (const ast::Workload& workload : checked.policy.workloads) {
     const std::string& name = workload.name.name;
@@ -43,8 +32,9 @@ int issue(const CertsOptions& options, const CheckedPolicy& checked,
         continue;
       }
     }
-    const sema::WorkloadIdentity identity =
-        sema::identityOf(checked.policy, workload, serviceOf(checked.policy, workload));
+    const ast::Service* own =
+        workload.services.empty() ? nullptr : symbols.service(workload.services[0].name);
+    const sema::WorkloadIdentity identity = sema::identityOf(checked.policy, workload, own);
     const certs::IssuedCertificate certificate =
         certs::issueWorkloadCertificate(ca, identity.principal, name, lifetime);
     const auto version = store.install(name, certificate);
@@ -103,7 +93,7 @@ int runCerts(const CertsOptions& options) {
   try {
     CheckedPolicy checked = loadPolicy(options.input);
     if (!reportDiagnostics(checked, options.report)) return 1;
-    const std::string trustDomain = trustDomainOf(checked.policy);
+    const std::string trustDomain = sema::trustDomainOf(checked.policy);
     const certs::CertificateStore store(options.directory, trustDomain);
     switch (options.action) {
       case CertsAction::Init: {

@@ -45,6 +45,11 @@ bool holds(ast::StringTest test, const std::optional<std::string>& value,
 
 }  // namespace
 
+std::string trustDomainOf(const ast::Policy& policy) {
+  return policy.mesh && !policy.mesh->trustDomains.empty() ? policy.mesh->trustDomains[0].value
+                                                           : kDefaultTrustDomain;
+}
+
 WorkloadIdentity identityOf(const ast::Policy& policy, const ast::Workload& workload,
                             const ast::Service* service) {
   WorkloadIdentity identity;
@@ -55,9 +60,6 @@ WorkloadIdentity identityOf(const ast::Policy& policy, const ast::Workload& work
   if (!workload.services.empty()) identity.labels["app"] = workload.services[0].name;
   if (!workload.versions.empty()) identity.labels["version"] = workload.versions[0].name;
 
-  const std::string trustDomain = policy.mesh && !policy.mesh->trustDomains.empty()
-                                      ? policy.mesh->trustDomains[0].value
-                                      : kDefaultTrustDomain;
   std::string ns = kDefaultNamespace;
   if (service != nullptr) {
     ns = namespaceOf(policy, *service);
@@ -66,7 +68,7 @@ WorkloadIdentity identityOf(const ast::Policy& policy, const ast::Workload& work
   }
   std::string account = workload.services.empty() ? "" : workload.services[0].name;
   if (!workload.serviceAccounts.empty()) account = workload.serviceAccounts[0].name;
-  identity.principal = "spiffe://" + trustDomain + "/ns/" + ns + "/sa/" + account;
+  identity.principal = "spiffe://" + trustDomainOf(policy) + "/ns/" + ns + "/sa/" + account;
   return identity;
 }
 

@@ -22,6 +22,9 @@ struct WorkloadIdentity {
   std::string principal;
 };
 
+// The mesh's `trust_domain`, or kDefaultTrustDomain.
+std::string trustDomainOf(const ast::Policy& policy);
+
 // `service` is the workload's service as declared, null when it names none.
 WorkloadIdentity identityOf(const ast::Policy& policy, const ast::Workload& workload,
                             const ast::Service* service);
