@@ -448,13 +448,12 @@ std::string corsMismatch(const ir::Rule& rule, const mesh::RuleSettings& compile
   return want == got ? "" : "origin " + origin + ":\n  IR:\n" + want + "  compiled:\n" + got;
 }
 
-// One compiled form of the module. With `rules` (its decoded descriptors), the mirrors a matched
-// request is copied to are compared too (the evaluator's draw from the IR against the runtime's
-// from the descriptor), and the CORS answers of the rule's policy.
+// One compiled form of the module, with its decoded descriptors (`rules`), against which the
+// mirrors a matched request is copied to and the CORS answers of its rule are compared.
 struct Compiled {
   const char* name;
   mesh_route_fn route;
-  const mesh::RuleTable* rules;
+  const mesh::RuleTable& rules;
 };
 
 // The evaluator runs once per request, for every compiled form.
@@ -482,9 +481,9 @@ std::optional<std::string> check(const ir::Module& module, const std::vector<Com
         return differs("differs") + "  evaluator: " + describeResult(expectedStatus, expected) +
                "\n  compiled:  " + describeResult(actualStatus, actual);
       }
-      if (compiled.rules == nullptr || actualStatus != MESH_ROUTE_MATCHED) continue;
+      if (actualStatus != MESH_ROUTE_MATCHED) continue;
       const ir::Rule& rule = *ir::ruleAt(module, expected.rule);
-      const mesh::RuleSettings& descriptor = (*compiled.rules)[actual.rule];
+      const mesh::RuleSettings& descriptor = compiled.rules[actual.rule];
       const std::vector<uint32_t> evaluated = ir::mirroredClusters(rule, request.seed);
       const std::vector<uint32_t> drawn = runtimeMirrors(descriptor, request.seed);
       if (evaluated != drawn) {
@@ -500,19 +499,14 @@ std::optional<std::string> check(const ir::Module& module, const std::vector<Com
 
 }  // namespace
 
-std::optional<std::string> differentialCheck(const ir::Module& module, mesh_route_fn route,
-                                             uint64_t seed, int count) {
-  return check(module, {{"compiled", route, nullptr}}, seed, count);
-}
-
 std::optional<std::string> differentialCheck(const ir::Module& module, uint64_t seed, int count) {
   const std::unique_ptr<JitModule> jit = JitModule::create(module);
   const std::unique_ptr<LinkedModule> linked = LinkedModule::create(module);
   const mesh::RuleTable jitRules(jit->module());
   const mesh::RuleTable linkedRules(linked->module());
   return check(module,
-               {{"JIT", jit->module().route, &jitRules},
-                {"emitted object", linked->module().route, &linkedRules}},
+               {{"JIT", jit->module().route, jitRules},
+                {"emitted object", linked->module().route, linkedRules}},
                seed, count);
 }
 

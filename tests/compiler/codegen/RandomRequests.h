@@ -108,15 +108,12 @@ class RandomRequests {
 // A readable dump of a request, with non-printable bytes escaped.
 std::string describe(const mesh_request& request);
 
-// Runs `count` requests from RandomRequests(module, seed) through ir::evaluateRoute and `route`,
-// comparing status and every decision field (including that a non-matched decision is left
-// untouched). Returns a description of the first mismatch, or nullopt when all agree.
-std::optional<std::string> differentialCheck(const ir::Module& module, mesh_route_fn route,
-                                             uint64_t seed, int count);
-
-// The same against both ways `module` is compiled, the JIT and the emitted object a sidecar links,
-// and for matched requests the mirrors and CORS too: the evaluator's draw (ir::mirroredClusters)
-// against the runtime's from each compiled descriptor.
+// Runs `count` requests from RandomRequests(module, seed) through ir::evaluateRoute and both ways
+// `module` is compiled, the JIT and the emitted object a sidecar links, comparing status and every
+// decision field (including that a non-matched decision is left untouched), and for matched
+// requests the mirrors and CORS too: the evaluator's draw (ir::mirroredClusters) against the
+// runtime's from each compiled descriptor. Returns a description of the first mismatch, or
+// nullopt when all agree.
 std::optional<std::string> differentialCheck(const ir::Module& module, uint64_t seed, int count);
 
 }  // namespace meshc::codegen::testing
