@@ -24,6 +24,14 @@ inline constexpr std::string_view kClusterHeader = "x-mesh-upstream-cluster";
 using RequestParser = boost::beast::http::request_parser<boost::beast::http::buffer_body>;
 using ResponseParser = boost::beast::http::response_parser<boost::beast::http::buffer_body>;
 
+// The limits every parser of the runtime reads with: a bounded header, a body of any length (it
+// moves through in pieces).
+template <class Parser>
+void applyReadLimits(Parser& parser) {
+  parser.header_limit(kMaxHeaderBytes);
+  parser.body_limit(boost::none);
+}
+
 // How far the request body got. Only kDone leaves the downstream connection able to carry another
 // request: otherwise the rest of this body would be taken for it.
 enum class BodyState {
@@ -74,10 +82,7 @@ struct RequestFacts {
 struct Exchange {
   using Clock = std::chrono::steady_clock;
 
-  Exchange() {
-    request.header_limit(kMaxHeaderBytes);
-    request.body_limit(boost::none);
-  }
+  Exchange() { applyReadLimits(request); }
 
   RequestParser request;
   RequestFacts facts;

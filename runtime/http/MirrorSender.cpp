@@ -86,8 +86,7 @@ asio::awaitable<TryResult> readResponse(MirrorSend& send) {
   std::unique_ptr<char[]> scratch;  // where a body passes on its way to nowhere
   for (;;) {
     ResponseParser parser;
-    parser.header_limit(kMaxHeaderBytes);
-    parser.body_limit(boost::none);
+    applyReadLimits(parser);
     parser.skip(send.payload->headRequest);
     auto [headerError, headerBytes] =
         co_await http::async_read_header(connection.stream, connection.buffer, parser, kNoThrow);

@@ -151,8 +151,7 @@ asio::awaitable<void> UpstreamAttempt::relayResponse() {
   unsigned interimResponses = 0;
   while (!haveFinalHeader) {
     ResponseParser& parser = exchange_.response.emplace();
-    parser.header_limit(kMaxHeaderBytes);
-    parser.body_limit(boost::none);
+    applyReadLimits(parser);
     parser.skip(exchange_.facts.head);
     auto [ec, bytes] =
         co_await http::async_read_header(upstream.stream, upstream.buffer, parser, kNoThrow);

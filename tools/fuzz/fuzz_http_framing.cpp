@@ -95,9 +95,8 @@ asio::awaitable<void> readRequests(Peer& peer) {
   static char piece[kBodyPieceBytes];
   beast::flat_buffer buffer(mesh::kMaxReadBufferBytes);
   for (int i = 0; i < kMaxMessages; ++i) {
-    mesh::RequestParser parser;  // with the limits mesh::Exchange sets
-    parser.header_limit(mesh::kMaxHeaderBytes);
-    parser.body_limit(boost::none);
+    mesh::RequestParser parser;
+    mesh::applyReadLimits(parser);
     auto [ec, bytes] = co_await http::async_read_header(peer, buffer, parser, kNoThrow);
     if (ec) {
       if (!mesh::isMalformedMessage(ec)) co_return;
@@ -131,8 +130,7 @@ asio::awaitable<void> readResponses(Peer& peer, bool head, unsigned clientVersio
   unsigned interimResponses = 0;
   for (int i = 0; i < kMaxMessages; ++i) {
     mesh::ResponseParser parser;
-    parser.header_limit(mesh::kMaxHeaderBytes);
-    parser.body_limit(boost::none);
+    mesh::applyReadLimits(parser);
     parser.skip(head);
     auto [ec, bytes] = co_await http::async_read_header(peer, buffer, parser, kNoThrow);
     if (ec) co_return;
