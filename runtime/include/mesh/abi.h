@@ -14,7 +14,7 @@
 extern "C" {
 #endif
 
-#define MESH_ABI_VERSION 3u
+#define MESH_ABI_VERSION 4u
 
 /* A byte string that is not NUL-terminated. */
 typedef struct mesh_str {
@@ -264,11 +264,25 @@ typedef struct mesh_cluster {
   uint32_t service_index; /* into mesh_module.services */
 } mesh_cluster;
 
+/* Mutual TLS between sidecars (docs/security.md): what a service's sidecars accept on their
+ * inbound listener, and so what its callers send. */
+enum {
+  MESH_MTLS_DISABLE = 0,    /* plaintext only: callers send plaintext */
+  MESH_MTLS_PERMISSIVE = 1, /* mutual TLS and plaintext on one port; callers that have a
+                             * certificate use mutual TLS */
+  MESH_MTLS_STRICT = 2      /* mutual TLS only: plaintext is refused */
+};
 typedef struct mesh_service {
   const char* name;
+  /* The SPIFFE IDs of the workloads that serve the service, sorted and distinct: a caller's
+   * mutual TLS peer must present one of them. None: the policy declares no workload for it, so
+   * its endpoints are not sidecars and callers reach them in plaintext. */
+  const char* const* principals;
   uint32_t port;       /* the port the service's application listens on */
   uint32_t first_rule; /* its route: mesh_module.rules[first_rule, first_rule + rule_count) */
   uint32_t rule_count;
+  uint32_t principal_count;
+  uint32_t mtls; /* MESH_MTLS_*: the service's own setting, else the mesh's, else PERMISSIVE */
   uint32_t reserved0;
 } mesh_service;
 
@@ -291,6 +305,8 @@ typedef struct mesh_module {
   const char* workload;       /* the workload this module was specialised for */
   const char* policy_digest;  /* "sha256:<64 hex>" of the normalised policy source */
   const char* compiler_version;
+  const char* trust_domain; /* the mesh's trust_domain, default "cluster.local" */
+  const char* principal;    /* this workload's SPIFFE ID, in trust_domain */
   const mesh_service* services; /* the services this workload may call, then its own */
   const mesh_cluster* clusters;
   const mesh_rule* rules; /* every service's route, service by service */
