@@ -101,12 +101,19 @@ struct AdminServer::Impl : std::enable_shared_from_this<AdminServer::Impl> {
                  : reply(http::status::ok, "text/plain", "ready\n");
     }
     if (path == "/stats") {
+      StatsSnapshot snapshot = collectStats(sources.shards);
+      if (const auto credentials = sources.state.credentials()) {
+        snapshot.certificateNotAfter = std::chrono::duration_cast<std::chrono::seconds>(
+                                           credentials->notAfter().time_since_epoch())
+                                           .count();
+      }
       return reply(http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
-                   renderPrometheus(collectStats(sources.shards), sources.labels));
+                   renderPrometheus(snapshot, sources.labels));
     }
     return reply(
         http::status::ok, "application/json",
-        renderConfigJson(sources.state.module, sources.state.rules, *sources.state.clusters()));
+        renderConfigJson(sources.state.module, sources.state.rules, *sources.state.clusters(),
+                         sources.state.credentials().get()));
   }
 
   tcp::acceptor acceptor;

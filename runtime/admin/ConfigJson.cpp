@@ -1,10 +1,13 @@
 #include "admin/ConfigJson.h"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <iterator>
 #include <string>
 #include <vector>
+
+#include "tls/MtlsMode.h"
 
 namespace mesh {
 namespace {
@@ -200,7 +203,7 @@ void appendJsonString(std::string& out, std::string_view text) {
 }
 
 std::string renderConfigJson(const mesh_module& module, const RuleTable& rules,
-                             const ClusterTable& clusters) {
+                             const ClusterTable& clusters, const TlsCredentials* credentials) {
   std::string out = "{\n  \"mesh\": ";
   appendJsonString(out, orEmpty(module.mesh_name));
   out += ",\n  \"workload\": ";
@@ -210,6 +213,20 @@ std::string renderConfigJson(const mesh_module& module, const RuleTable& rules,
   out += ",\n  \"compiler_version\": ";
   appendJsonString(out, orEmpty(module.compiler_version));
   fmt::format_to(std::back_inserter(out), ",\n  \"abi_version\": {}", module.abi_version);
+  out += ",\n  \"trust_domain\": ";
+  appendJsonString(out, orEmpty(module.trust_domain));
+  out += ",\n  \"principal\": ";
+  appendJsonString(out, orEmpty(module.principal));
+  out += ",\n  \"certificate\": ";
+  if (credentials) {
+    out += "{\"file\": ";
+    appendJsonString(out, credentials->files().certificate);
+    const auto notAfter = std::chrono::floor<std::chrono::seconds>(credentials->notAfter());
+    fmt::format_to(std::back_inserter(out), ", \"not_after\": \"{:%Y-%m-%dT%H:%M:%SZ}\"}}",
+                   notAfter);
+  } else {
+    out += "null";
+  }
   out += ",\n  \"local_service\": ";
   if (module.local_service >= 0) {
     appendJsonString(out, orEmpty(module.services[module.local_service].name));
@@ -223,8 +240,15 @@ std::string renderConfigJson(const mesh_module& module, const RuleTable& rules,
     out += i == 0 ? "\n    {\"name\": " : ",\n    {\"name\": ";
     appendJsonString(out, orEmpty(service.name));
     fmt::format_to(std::back_inserter(out),
-                   ", \"port\": {}, \"first_rule\": {}, \"rule_count\": {}}}", service.port,
-                   service.first_rule, service.rule_count);
+                   ", \"port\": {}, \"first_rule\": {}, \"rule_count\": {}, \"mtls\": \"{}\"",
+                   service.port, service.first_rule, service.rule_count,
+                   nameOf(mtlsModeOf(service)));
+    out += ", \"principals\": [";
+    for (uint32_t p = 0; p < service.principal_count; ++p) {
+      if (p > 0) out += ", ";
+      appendJsonString(out, orEmpty(service.principals[p]));
+    }
+    out += "]}";
   }
   out += module.service_count ? "\n  ]" : "]";
 

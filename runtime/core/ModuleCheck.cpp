@@ -49,9 +49,10 @@ std::string checkModule(const mesh_module& module) {
         "matches its compiler",
         module.abi_version, MESH_ABI_VERSION);
   }
-  if (!module.mesh_name || !module.workload || !module.policy_digest || !module.compiler_version) {
-    return "the policy module lacks its mesh name, workload, digest or "
-           "compiler version";
+  if (!module.mesh_name || !module.workload || !module.policy_digest || !module.compiler_version ||
+      !module.trust_domain || !module.principal) {
+    return "the policy module lacks its mesh name, workload, digest, compiler version, trust "
+           "domain or principal";
   }
   if (!module.route) return "the policy module has no route function";
   if ((module.service_count > 0 && !module.services) ||
@@ -79,6 +80,16 @@ std::string checkModule(const mesh_module& module) {
         service.rule_count > module.rule_count - service.first_rule) {
       return fmt::format("service {} has rules [{}, +{}) of {}", service.name, service.first_rule,
                          service.rule_count, module.rule_count);
+    }
+    if (service.mtls > MESH_MTLS_STRICT) {
+      return fmt::format("service {} has mtls {}, not a MESH_MTLS_* value", service.name,
+                         service.mtls);
+    }
+    if (service.principal_count > 0 && !service.principals) {
+      return fmt::format("service {} has a null principal list", service.name);
+    }
+    for (uint32_t p = 0; p < service.principal_count; ++p) {
+      if (!service.principals[p]) return fmt::format("principal {} of service {} is null", p, service.name);
     }
   }
   for (uint32_t i = 0; i < module.rule_count; ++i) {

@@ -1,6 +1,8 @@
 #include "core/Sidecar.h"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -11,6 +13,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "admin/AdminServer.h"
@@ -20,6 +24,8 @@
 #include "core/SidecarState.h"
 #include "core/Worker.h"
 #include "http/Router.h"
+#include "tls/MtlsPlan.h"
+#include "tls/TlsCredentials.h"
 #include "upstream/EndpointsFile.h"
 
 namespace mesh {
@@ -179,6 +185,27 @@ class Sidecar {
     spdlog::info("sidecar for workload {} (mesh {}, policy {}) with {} worker(s): {}",
                  module.workload, module.mesh_name, module.policy_digest, workers_.size(), summary);
     if (!inboundRouter_) spdlog::info("no local service and no --app: inbound listener is off");
+    logMutualTls();
+  }
+
+  void logMutualTls() const {
+    const mesh_module& module = state_->module;
+    const std::shared_ptr<const TlsCredentials> credentials = state_->credentials();
+    std::vector<std::string_view> secured;
+    for (uint32_t i = 0; i < module.service_count; ++i) {
+      if (originatesMutualTls(module.services[i])) secured.push_back(module.services[i].name);
+    }
+    if (!credentials) {
+      spdlog::info("no --certs: plaintext only (inbound mtls {})", nameOf(inboundMode(module)));
+      return;
+    }
+    spdlog::info(
+        "mutual TLS as {} (certificate {}, until {:%Y-%m-%d %H:%M:%S} UTC): inbound {}, outbound "
+        "to {}",
+        credentials->principal(), credentials->files().certificate,
+        std::chrono::floor<std::chrono::seconds>(credentials->notAfter()),
+        inboundRouter_ ? nameOf(inboundMode(module)) : "off",
+        secured.empty() ? std::string("no service") : fmt::format("{}", fmt::join(secured, ", ")));
   }
 
   void waitForSignal() {
@@ -288,7 +315,15 @@ int runSidecar(const mesh_module& module, const SidecarOptions& options) {
   std::unique_ptr<SidecarState> state;
   EndpointIds ids;
   std::string endpointsText;
+  std::shared_ptr<const TlsCredentials> credentials;
   try {
+    if (!options.certsDir.empty()) {
+      credentials = std::make_shared<const TlsCredentials>(
+          certificateFilesIn(options.certsDir, module.trust_domain, module.workload),
+          module.principal, module.trust_domain);
+    } else if (const std::optional<std::string> requirement = credentialsRequirement(module)) {
+      throw std::runtime_error(*requirement + ": start it with --certs DIR (`meshc certs`)");
+    }
     if (!options.endpointsFile.empty()) {
       endpointsText = readEndpointsFile(options.endpointsFile);
       overrides = endpointsFor(module, options.endpointsFile, endpointsText);
@@ -297,7 +332,7 @@ int runSidecar(const mesh_module& module, const SidecarOptions& options) {
         std::chrono::duration<double>(options.streamIdleTimeoutSeconds));
     state = std::make_unique<SidecarState>(
         module, std::make_shared<const ClusterTable>(module, overrides, options.app, ids),
-        streamIdle, options.maxRequestHeaders);
+        streamIdle, options.maxRequestHeaders, std::move(credentials));
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return kConfigError;

@@ -57,6 +57,10 @@ ParsedCommandLine parseCommandLine(int argc, char** argv, const mesh_module& mod
       ->capture_default_str();
   app.add_option("--endpoints", options.endpointsFile,
                  "static discovery file: lines of `CLUSTER HOST:PORT...`");
+  app.add_option("--certs", options.certsDir,
+                 "directory `meshc certs` writes: this workload's certificate and key, and the "
+                 "trust bundle, for mutual TLS (loaded from <dir>/<trust domain>/...)")
+      ->check(CLI::ExistingDirectory);
   app.add_option("--ready-file", options.readyFile,
                  "written once all listeners are bound: outbound=PORT, inbound=PORT, admin=PORT");
   app.add_option("--drain-timeout", options.drainTimeoutSeconds,

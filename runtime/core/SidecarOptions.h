@@ -15,6 +15,7 @@ struct SidecarOptions {
   std::optional<HostPort> app;  // after defaulting: absent means no inbound listener
   unsigned workers = 1;
   std::string endpointsFile;
+  std::string certsDir;  // empty: no credentials, so no mutual TLS
   std::string readyFile;
   double drainTimeoutSeconds = 15;
   double streamIdleTimeoutSeconds = 300;  // Envoy's stream_idle_timeout default

@@ -9,6 +9,7 @@
 #include "mesh/abi.h"
 #include "policy/RegexSet.h"
 #include "policy/RuleTable.h"
+#include "tls/TlsCredentials.h"
 #include "upstream/ClusterTable.h"
 
 namespace mesh {
@@ -19,23 +20,32 @@ namespace mesh {
 // thread and reloads.
 struct SidecarState {
   SidecarState(const mesh_module& policy, std::shared_ptr<const ClusterTable> table,
-               std::chrono::milliseconds streamIdle, size_t maxHeaderFields)
+               std::chrono::milliseconds streamIdle, size_t maxHeaderFields,
+               std::shared_ptr<const TlsCredentials> tls = nullptr)
       : module(policy),
         rules(policy),
         regexes(policy.regexes, policy.regex_count),
         streamIdleTimeout(streamIdle),
         maxRequestHeaderFields(maxHeaderFields),
-        clusters_(std::move(table)) {}
+        clusters_(std::move(table)),
+        credentials_(std::move(tls)) {}
 
   bool draining() const { return drainFlag.load(std::memory_order_relaxed); }
 
   std::shared_ptr<const ClusterTable> clusters() const {
-    const std::lock_guard<std::mutex> lock(clustersMutex_);
+    const std::lock_guard<std::mutex> lock(mutex_);
     return clusters_;
   }
   void publish(std::shared_ptr<const ClusterTable> table) {
-    const std::lock_guard<std::mutex> lock(clustersMutex_);
+    const std::lock_guard<std::mutex> lock(mutex_);
     clusters_ = std::move(table);
+  }
+
+  // The workload's certificate and key (--certs), or null: then every connection is plaintext.
+  // Taken once per mutual TLS connection, which keeps the ones it started with.
+  std::shared_ptr<const TlsCredentials> credentials() const {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return credentials_;
   }
 
   const mesh_module& module;
@@ -48,8 +58,10 @@ struct SidecarState {
   std::atomic<bool> drainFlag{false};
 
  private:
-  mutable std::mutex clustersMutex_;  // never taken on the request path
+  // Taken by reloads, the admin thread and each new mutual TLS connection; never per request.
+  mutable std::mutex mutex_;
   std::shared_ptr<const ClusterTable> clusters_;
+  std::shared_ptr<const TlsCredentials> credentials_;
 };
 
 }  // namespace mesh

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "core/LogThrottle.h"
 #include "core/Prng.h"
 #include "core/SessionList.h"
 #include "core/SidecarState.h"
@@ -42,6 +43,9 @@ struct WorkerContext {
   SessionList sessions;
   MirrorBudget mirrorBudget;  // what mirrored requests in flight may hold
   SessionList mirrors;        // mirrored requests in flight, which a drain cuts off
+  // Refused mutual TLS connections can come many times a second (a misconfigured caller): each
+  // is counted, the log says so every 10 s.
+  LogThrottle tlsRefusalLog{std::chrono::seconds(10)};
 };
 
 }  // namespace mesh

@@ -7,6 +7,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
 #include <memory>
@@ -23,6 +24,7 @@
 #include "http/RequestHeadCheck.h"
 #include "http/Router.h"
 #include "http/UpstreamRequest.h"
+#include "tls/MutualTls.h"
 
 namespace mesh {
 namespace asio = boost::asio;
@@ -103,6 +105,12 @@ DownstreamConnection::~DownstreamConnection() { worker_.sessions.remove(this); }
 
 asio::awaitable<void> DownstreamConnection::run() {
   timers_.start(std::weak_ptr<TimerOwner>(shared_from_this()));
+  if (!co_await secure()) {
+    timers_.cancel();
+    if (phase_ == Phase::kRefused) co_await linger();
+    stream_.shutdownAndClose();
+    co_return;
+  }
   // A connection accepted as the drain begins has its request on the way, or already here:
   // closing it unread would reset it. Its first request is answered (with Connection: close).
   Phase awaiting = Phase::kAwaitingFirstRequest;
@@ -144,6 +152,44 @@ asio::awaitable<void> DownstreamConnection::run() {
       break;
   }
   stream_.shutdownAndClose();
+}
+
+asio::awaitable<bool> DownstreamConnection::secure() {
+  const MtlsMode mode = router_.mtls();
+  switch (mode) {
+    case MtlsMode::kDisable:
+      co_return true;
+    case MtlsMode::kPermissive:
+    case MtlsMode::kStrict:
+      break;
+  }
+  std::shared_ptr<const TlsCredentials> credentials = worker_.state.credentials();
+  InboundTls tls = co_await acceptInboundTls(stream_, mode, credentials.get());
+  switch (tls.outcome) {
+    case InboundTls::Outcome::kPlaintext:
+      co_return true;
+    case InboundTls::Outcome::kMutualTls:
+      worker_.stats.mtlsEstablished(TlsDirection::kInbound);
+      credentials_ = std::move(credentials);
+      principal_ = std::move(tls.principal);
+      co_return true;
+    case InboundTls::Outcome::kClosed:
+      co_return false;
+    case InboundTls::Outcome::kRefused:
+      break;
+  }
+  worker_.stats.mtlsFailed(TlsDirection::kInbound, *tls.failure);
+  if (const std::optional<uint64_t> heldBack = worker_.tlsRefusalLog.admit(LogThrottle::Clock::now())) {
+    spdlog::warn("refused a connection from {}: {} ({} more refusals since the last report)", peer_,
+                 make_error_code(*tls.failure).message(), *heldBack);
+  }
+  if (*tls.failure == TlsFailure::kPlaintext) {
+    // A plaintext client is most likely an HTTP one sent to the wrong port, or a caller without
+    // a certificate: it reads why, instead of a bare reset.
+    co_await asio::async_write(stream_, asio::buffer(kPlaintextRefusal), kNoThrow);
+    phase_ = Phase::kRefused;
+  }
+  co_return false;
 }
 
 std::string_view DownstreamConnection::received() const {
@@ -208,7 +254,8 @@ asio::awaitable<bool> DownstreamConnection::serve(Exchange& exchange) {
   }
   const RequestHead head{request.method_string(), request.target(), &request};
   mesh_request seen;
-  const RequestProblem problem = policyRequest_.build(head, peer_, worker_.prng.next(), seen);
+  const RequestProblem problem =
+      policyRequest_.build(head, peer_, principal_, worker_.prng.next(), seen);
   if (problem != RequestProblem::kNone) {
     // The message itself was read whole: without a body, the connection can carry another.
     const LocalReply reply{400, fmt::format("meshc: bad request: {}\n", describe(problem))};
@@ -233,6 +280,9 @@ asio::awaitable<bool> DownstreamConnection::forward(Exchange& exchange) {
   exchange.facts.expectContinue = exchange.facts.clientVersion >= 11 &&
                                   beast::iequals(request[http::field::expect], "100-continue");
   prepareUpstreamRequest(request, policyRequest_.forwarded(), exchange.route.rule, worker_.prng);
+  if (router_.reporter() == Reporter::kDestination) {
+    setClientCertificateHeader(request, worker_.state.module.principal, principal_);
+  }
   // The copy starts from the request as forwarded; without a body it is whole already.
   exchange.mirror.begin(request, std::move(exchange.route.mirrors), worker_.mirrorBudget,
                         worker_.stats);

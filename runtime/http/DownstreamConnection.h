@@ -12,6 +12,7 @@
 #include "http/PolicyRequest.h"
 #include "http/Stream.h"
 #include "http/UpstreamAttempt.h"
+#include "tls/TlsCredentials.h"
 
 namespace mesh {
 
@@ -47,6 +48,9 @@ class DownstreamConnection final : public std::enable_shared_from_this<Downstrea
     kLingering,  // discarding what the client still sends, before closing
   };
 
+  // Mutual TLS or plaintext, as the listener's mode and the first byte say; false when the
+  // connection must close without serving anything.
+  boost::asio::awaitable<bool> secure();
   boost::asio::awaitable<bool> serve(Exchange& exchange);
   boost::asio::awaitable<bool> forward(Exchange& exchange);
   // `flag` says why the sidecar answers itself; a reply that cannot be written is counted as
@@ -68,6 +72,10 @@ class DownstreamConnection final : public std::enable_shared_from_this<Downstrea
   WorkerContext& worker_;
   const Router& router_;
   std::string peer_;
+  // Under mutual TLS: the credentials its session came from, which must outlive it, and the
+  // verified SPIFFE ID of the client. Empty on plaintext.
+  std::shared_ptr<const TlsCredentials> credentials_;
+  std::string principal_;
   PolicyRequestBuilder policyRequest_;
   ConnectionTimers timers_;
   BodyBuffers bodies_;

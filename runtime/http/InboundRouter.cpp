@@ -1,5 +1,6 @@
 #include "core/WorkerContext.h"
 #include "http/Router.h"
+#include "tls/MtlsPlan.h"
 
 namespace mesh {
 namespace {
@@ -18,6 +19,7 @@ class InboundRouter final : public Router {
 
   Reporter reporter() const override { return Reporter::kDestination; }
   bool tagsResponses() const override { return false; }
+  MtlsMode mtls() const override { return inboundMode(state_.module); }
 
   std::string describe(const RouteDecision&) const override { return "the local application"; }
 

@@ -114,12 +114,13 @@ asio::awaitable<TryResult> tryOnce(MirrorSend& send) {
   co_return co_await readResponse(send);
 }
 
-asio::awaitable<bool> connect(MirrorSend& send, const Endpoint& endpoint) {
+asio::awaitable<bool> connect(MirrorSend& send, const Endpoint& endpoint,
+                              const UpstreamSecurity& security) {
   send.connection =
       std::make_unique<UpstreamConnection>(send.deadline.get_executor(), send.worker.stats);
   const std::function<bool()> abandoned = [&send] { return send.cut != Cut::kNo; };
   const beast::error_code ec =
-      co_await connectUpstream(*send.connection, endpoint.address, abandoned);
+      co_await connectUpstream(*send.connection, endpoint.address, abandoned, security);
   if (ec || send.cut != Cut::kNo) {
     send.worker.stats.connectFailed();
     send.connection.reset();
@@ -149,7 +150,10 @@ asio::awaitable<void> run(std::shared_ptr<MirrorSend> send, std::chrono::millise
   // connection, which the peer cannot have acted on twice when nothing came back.
   for (int tries = 0; tries < 2 && send->cut == Cut::kNo; ++tries) {
     const bool pooled = send->connection != nullptr;
-    if (!pooled && !co_await connect(*send, endpoint)) break;
+    if (!pooled &&
+        !co_await connect(*send, endpoint, upstreamSecurityFor(worker.state, cluster.serviceIndex))) {
+      break;
+    }
     result = co_await tryOnce(*send);
     if (result != TryResult::kNoAnswer || !pooled) break;
     send->connection.reset();

@@ -39,6 +39,7 @@ class OutboundRouter final : public Router {
 
   Reporter reporter() const override { return Reporter::kSource; }
   bool tagsResponses() const override { return true; }
+  MtlsMode mtls() const override { return MtlsMode::kDisable; }
 
   std::string describe(const RouteDecision& decision) const override {
     return "cluster " + decision.table->cluster(decision.cluster).name;

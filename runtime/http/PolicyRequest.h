@@ -26,8 +26,9 @@ class PolicyRequestBuilder {
 
   // Returns kNone, or why the request must be answered 400. `out` stays valid until the next
   // build(), until the message is destroyed, or until its target or fields change.
-  RequestProblem build(const RequestHead& head, std::string_view sourceAddress, uint64_t seed,
-                       mesh_request& out);
+  // `sourcePrincipal` is the peer's verified SPIFFE ID, empty when there is none.
+  RequestProblem build(const RequestHead& head, std::string_view sourceAddress,
+                       std::string_view sourcePrincipal, uint64_t seed, mesh_request& out);
 
   // What the upstream receives of the last request built: the target the policy saw.
   const ForwardedTarget& forwarded() const { return model_.forwarded(); }

@@ -8,6 +8,7 @@
 #include "mesh/abi.h"
 #include "observability/StatsShard.h"
 #include "policy/RuleTable.h"
+#include "tls/MtlsMode.h"
 #include "upstream/ClusterTable.h"
 
 namespace mesh {
@@ -48,6 +49,10 @@ class Router {
   virtual Reporter reporter() const = 0;
   // Whether responses carry x-mesh-upstream-cluster (the outbound side, where clusters exist).
   virtual bool tagsResponses() const = 0;
+  // What the listener accepts: the inbound one its service's mode; the outbound one plaintext,
+  // from the workload's own application. The inbound listener also tells the application who
+  // called, in x-forwarded-client-cert.
+  virtual MtlsMode mtls() const = 0;
   // How error messages name the destination, e.g. "cluster reviews.v2".
   virtual std::string describe(const RouteDecision& decision) const = 0;
 };

@@ -9,11 +9,15 @@
 // virtual call per operation; with a single alternative std::visit compiles to a direct call, and
 // with TLS added it is one jump on a small index. Templating the whole session on the stream type
 // would do as well at run time but compile the data path once per stream kind, on two cores.
-// Today the only alternative is plain TCP; TLS joins as a second one (asio::ssl::stream over the
-// same socket), and everything above keeps using Stream.
+// A connection starts as plain TCP and may become TLS over the same socket (startTls), after the
+// sidecar has looked at the first byte or connected; everything above keeps using Stream.
+
+#include <openssl/ssl.h>
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <utility>
 #include <variant>
 
@@ -23,6 +27,7 @@ class Stream {
  public:
   using executor_type = boost::asio::any_io_executor;
   using Socket = boost::asio::ip::tcp::socket;
+  using TlsStream = boost::asio::ssl::stream<Socket>;
 
   explicit Stream(Socket socket) : impl_(std::move(socket)) {}
   explicit Stream(const executor_type& executor) : impl_(Socket(executor)) {}
@@ -55,6 +60,24 @@ class Stream {
         token, buffers);
   }
 
+  // Continues the connection as TLS with `context`; call before any byte of it is read (the
+  // first may have been peeked at). The context must outlive the stream.
+  void startTls(boost::asio::ssl::context& context) {
+    Socket plain = std::move(std::get<Socket>(impl_));
+    impl_.emplace<TlsStream>(std::move(plain), context);
+  }
+
+  template <class Token>
+  auto async_handshake(boost::asio::ssl::stream_base::handshake_type side, Token&& token) {
+    return std::get<TlsStream>(impl_).async_handshake(side, std::forward<Token>(token));
+  }
+
+  // The TLS session, or null on a plain connection.
+  SSL* tls() {
+    TlsStream* tls = std::get_if<TlsStream>(&impl_);
+    return tls ? tls->native_handle() : nullptr;
+  }
+
   bool isOpen() const { return socket().is_open(); }
 
   // Cancels pending reads and writes; the connection stays open.
@@ -85,8 +108,10 @@ class Stream {
  private:
   static Socket& lowest(Socket& s) { return s; }
   static const Socket& lowest(const Socket& s) { return s; }
+  static Socket& lowest(TlsStream& s) { return s.next_layer(); }
+  static const Socket& lowest(const TlsStream& s) { return s.next_layer(); }
 
-  std::variant<Socket> impl_;
+  std::variant<Socket, TlsStream> impl_;
 };
 
 }  // namespace mesh

@@ -40,6 +40,14 @@ ClusterState* clusterOf(const Exchange& exchange, WorkerContext& worker) {
   return &worker.upstreams.cluster(static_cast<uint32_t>(route.cluster));
 }
 
+// The local application is reached in plaintext; a service's endpoints as its mode says.
+UpstreamSecurity securityOf(const Exchange& exchange, const WorkerContext& worker) {
+  const RouteDecision& route = exchange.route;
+  if (route.cluster < 0 || route.endpoint == route.table->app()) return {};
+  const Cluster& cluster = route.table->cluster(static_cast<uint32_t>(route.cluster));
+  return upstreamSecurityFor(worker.state, cluster.serviceIndex);
+}
+
 }  // namespace
 
 UpstreamAttempt::UpstreamAttempt(Exchange& exchange, Downstream downstream, WorkerContext& worker,
@@ -63,7 +71,8 @@ asio::awaitable<void> UpstreamAttempt::connect(bool allowPooled) {
       return exchange_.abandoned != Abandoned::kNo;
     };
     const beast::error_code ec =
-        co_await connectUpstream(*exchange_.upstream, endpoint.address, abandoned);
+        co_await connectUpstream(*exchange_.upstream, endpoint.address, abandoned,
+                                 securityOf(exchange_, worker_));
     if (ec || exchange_.abandoned != Abandoned::kNo) {
       worker_.stats.connectFailed();
       exchange_.connectError = exchange_.abandoned != Abandoned::kNo ? asio::error::timed_out : ec;

@@ -19,4 +19,11 @@ namespace mesh {
 void prepareUpstreamRequest(boost::beast::http::request<boost::beast::http::buffer_body>& request,
                             const ForwardedTarget& forwarded, const RuleSettings* rule, Prng& prng);
 
+// On the inbound listener: replaces any x-forwarded-client-cert the caller sent (nobody but this
+// sidecar may vouch for a caller) with, under mutual TLS, the verified identities in Envoy's
+// format: `By=<this workload's SPIFFE ID>;URI=<the caller's>`. `peer` is empty on plaintext.
+void setClientCertificateHeader(
+    boost::beast::http::request<boost::beast::http::buffer_body>& request, std::string_view self,
+    std::string_view peer);
+
 }  // namespace mesh

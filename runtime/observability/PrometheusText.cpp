@@ -115,6 +115,34 @@ std::string renderPrometheus(const StatsSnapshot& snapshot, const MetricLabels& 
                      kResults[r], counts[r]);
     }
   }
+  out +=
+      "# HELP meshc_mtls_connections_total Connections secured with mutual TLS, by direction.\n";
+  out += "# TYPE meshc_mtls_connections_total counter\n";
+  static constexpr std::array<std::string_view, kTlsDirectionCount> kDirections = {"inbound",
+                                                                                   "outbound"};
+  for (size_t d = 0; d < kTlsDirectionCount; ++d) {
+    fmt::format_to(sink, "meshc_mtls_connections_total{{direction=\"{}\"}} {}\n", kDirections[d],
+                   snapshot.mtlsConnections[d]);
+  }
+  out +=
+      "# HELP meshc_mtls_failures_total Connections refused for mutual TLS, by direction and "
+      "reason.\n";
+  out += "# TYPE meshc_mtls_failures_total counter\n";
+  for (size_t d = 0; d < kTlsDirectionCount; ++d) {
+    for (size_t f = 0; f < kTlsFailureCount; ++f) {
+      fmt::format_to(sink, "meshc_mtls_failures_total{{direction=\"{}\",reason=\"{}\"}} {}\n",
+                     kDirections[d], labelOf(static_cast<TlsFailure>(f + 1)),
+                     snapshot.mtlsFailures[d][f]);
+    }
+  }
+  if (snapshot.certificateNotAfter) {
+    out +=
+        "# HELP meshc_certificate_expiry_timestamp_seconds When the workload certificate in use "
+        "expires.\n";
+    out += "# TYPE meshc_certificate_expiry_timestamp_seconds gauge\n";
+    fmt::format_to(sink, "meshc_certificate_expiry_timestamp_seconds {}\n",
+                   *snapshot.certificateNotAfter);
+  }
   out += "# HELP meshc_stats_dropped_samples_total Samples lost because a shard was full.\n";
   out += "# TYPE meshc_stats_dropped_samples_total counter\n";
   fmt::format_to(sink, "meshc_stats_dropped_samples_total {}\n", snapshot.droppedSamples);

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "observability/ResponseFlag.h"
+#include "tls/TlsFailure.h"
 
 namespace mesh {
 
@@ -38,6 +39,13 @@ enum class MirrorResult : uint8_t {
 };
 inline constexpr size_t kMirrorResultCount = 4;
 
+// Which side of the sidecar a mutual TLS connection is on.
+enum class TlsDirection : uint8_t {
+  kInbound,   // a caller connected to this workload
+  kOutbound,  // this workload connected to an upstream
+};
+inline constexpr size_t kTlsDirectionCount = 2;
+
 // Upper bounds in milliseconds, as Istio's istio_request_duration_milliseconds (+Inf is implied).
 inline constexpr std::array<double, 12> kDurationBucketsMs = {1,   5,   10,   25,   50,   100,
                                                               250, 500, 1000, 2500, 5000, 10000};
@@ -67,6 +75,10 @@ class StatsShard {
   void connectionClosed() { bump(connectionsClosed_, 1); }
   void connectFailed() { bump(connectFailures_, 1); }
   void acceptFailed() { bump(acceptFailures_, 1); }
+  void mtlsEstablished(TlsDirection direction) { bump(mtlsConnections_[index(direction)], 1); }
+  void mtlsFailed(TlsDirection direction, TlsFailure failure) {
+    bump(mtlsFailures_[index(direction) * kTlsFailureCount + indexOf(failure)], 1);
+  }
   void recordMirror(uint32_t cluster, MirrorResult result) {
     if (cluster < clusterCount_) bump(mirrors_[cluster * kMirrorResultCount + index(result)], 1);
   }
@@ -78,6 +90,13 @@ class StatsShard {
   uint64_t connectionsClosed() const { return connectionsClosed_.load(std::memory_order_relaxed); }
   uint64_t connectFailures() const { return connectFailures_.load(std::memory_order_relaxed); }
   uint64_t acceptFailures() const { return acceptFailures_.load(std::memory_order_relaxed); }
+  uint64_t mtlsConnections(TlsDirection direction) const {
+    return mtlsConnections_[index(direction)].load(std::memory_order_relaxed);
+  }
+  uint64_t mtlsFailures(TlsDirection direction, TlsFailure failure) const {
+    return mtlsFailures_[index(direction) * kTlsFailureCount + indexOf(failure)].load(
+        std::memory_order_relaxed);
+  }
   uint64_t droppedSamples() const { return dropped_.load(std::memory_order_relaxed); }
   uint32_t clusterCount() const { return clusterCount_; }
   uint64_t mirrors(uint32_t cluster, MirrorResult result) const {
@@ -91,6 +110,7 @@ class StatsShard {
   }
   static uint64_t packKey(RequestSeriesKey key);
   static size_t index(MirrorResult result) { return static_cast<size_t>(result); }
+  static size_t index(TlsDirection direction) { return static_cast<size_t>(direction); }
 
   std::unique_ptr<Series[]> series_;
   std::atomic<size_t> published_{0};
@@ -101,6 +121,8 @@ class StatsShard {
   std::atomic<uint64_t> connectionsClosed_{0};
   std::atomic<uint64_t> connectFailures_{0};
   std::atomic<uint64_t> acceptFailures_{0};  // of a listener's accept(), e.g. out of descriptors
+  std::array<std::atomic<uint64_t>, kTlsDirectionCount> mtlsConnections_{};  // handshakes done
+  std::array<std::atomic<uint64_t>, kTlsDirectionCount * kTlsFailureCount> mtlsFailures_{};
   std::atomic<uint64_t> dropped_{0};
   uint32_t clusterCount_ = 0;
   std::unique_ptr<std::atomic<uint64_t>[]> mirrors_;  // [cluster][MirrorResult]

@@ -24,6 +24,14 @@ StatsSnapshot collectStats(const std::vector<const StatsShard*>& shards) {
     snapshot.upstreamConnectFailures += shard->connectFailures();
     snapshot.downstreamAcceptFailures += shard->acceptFailures();
     snapshot.droppedSamples += shard->droppedSamples();
+    for (size_t d = 0; d < kTlsDirectionCount; ++d) {
+      const auto direction = static_cast<TlsDirection>(d);
+      snapshot.mtlsConnections[d] += shard->mtlsConnections(direction);
+      for (size_t f = 0; f < kTlsFailureCount; ++f) {
+        snapshot.mtlsFailures[d][f] +=
+            shard->mtlsFailures(direction, static_cast<TlsFailure>(f + 1));
+      }
+    }
     for (uint32_t c = 0; c < shard->clusterCount(); ++c) {
       std::array<uint64_t, kMirrorResultCount> counts{};
       bool any = false;

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "observability/StatsShard.h"
@@ -23,6 +24,12 @@ struct StatsSnapshot {
   uint64_t upstreamConnectFailures = 0;
   uint64_t downstreamAcceptFailures = 0;
   uint64_t droppedSamples = 0;
+  std::array<uint64_t, kTlsDirectionCount> mtlsConnections{};
+  // [TlsDirection][indexOf(TlsFailure)]
+  std::array<std::array<uint64_t, kTlsFailureCount>, kTlsDirectionCount> mtlsFailures{};
+  // When the workload's certificate expires (Unix seconds), if the sidecar has one. Not from the
+  // shards: the admin thread sets it from the credentials in use.
+  std::optional<int64_t> certificateNotAfter;
   // Mirrored requests by cluster index and MirrorResult; clusters never mirrored to are absent.
   std::map<uint32_t, std::array<uint64_t, kMirrorResultCount>> mirrors;
 };

@@ -5,14 +5,21 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "core/SidecarState.h"
+#include "tls/MtlsPlan.h"
+#include "tls/MutualTls.h"
+
 namespace mesh {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-asio::awaitable<boost::system::error_code> connectUpstream(UpstreamConnection& connection,
-                                                           const HostPort& address,
-                                                           const std::function<bool()>& abandoned) {
-  constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+namespace {
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+
+asio::awaitable<boost::system::error_code> connectSocket(UpstreamConnection& connection,
+                                                         const HostPort& address,
+                                                         const std::function<bool()>& abandoned) {
   boost::system::error_code ec;
   const asio::ip::address ip = asio::ip::make_address(address.host, ec);
   if (!ec) {
@@ -28,6 +35,33 @@ asio::awaitable<boost::system::error_code> connectUpstream(UpstreamConnection& c
   auto [connectError, connected] =
       co_await asio::async_connect(connection.stream.socket(), results, kNoThrow);
   co_return connectError;
+}
+
+}  // namespace
+
+UpstreamSecurity upstreamSecurityFor(const SidecarState& state, uint32_t serviceIndex) {
+  const mesh_service& service = state.module.services[serviceIndex];
+  if (!originatesMutualTls(service)) return {};
+  return {state.credentials(), &service};
+}
+
+asio::awaitable<boost::system::error_code> connectUpstream(UpstreamConnection& connection,
+                                                           const HostPort& address,
+                                                           const std::function<bool()>& abandoned,
+                                                           const UpstreamSecurity& security) {
+  const boost::system::error_code ec = co_await connectSocket(connection, address, abandoned);
+  if (ec || !security.credentials || abandoned()) co_return ec;
+  connection.credentials = security.credentials;
+  const boost::system::error_code tlsError =
+      co_await originateUpstreamTls(connection.stream, *security.credentials, *security.service);
+  if (!tlsError) {
+    connection.stats().mtlsEstablished(TlsDirection::kOutbound);
+  } else if (tlsError.category() == make_error_code(TlsFailure::kHandshake).category()) {
+    connection.stats().mtlsFailed(TlsDirection::kOutbound, static_cast<TlsFailure>(tlsError.value()));
+  } else if (abandoned()) {
+    connection.stats().mtlsFailed(TlsDirection::kOutbound, TlsFailure::kTimeout);
+  }
+  co_return tlsError;
 }
 
 }  // namespace mesh

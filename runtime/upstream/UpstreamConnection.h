@@ -8,6 +8,7 @@
 #include "http/ReadLimits.h"
 #include "http/Stream.h"
 #include "observability/StatsShard.h"
+#include "tls/TlsCredentials.h"
 
 namespace mesh {
 
@@ -44,8 +45,12 @@ class UpstreamConnection {
     counted_ = true;
   }
 
+  StatsShard& stats() { return stats_; }
+
   Stream stream;
   boost::beast::flat_buffer buffer;
+  // Under mutual TLS, what the session was made from: it must outlive the stream.
+  std::shared_ptr<const TlsCredentials> credentials;
   bool reused = false;  // taken from the pool: the peer may have closed it meanwhile
   std::chrono::steady_clock::time_point idleSince;
   std::shared_ptr<IdleWatch> watch;  // of the latest stay in the pool

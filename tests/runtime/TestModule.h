@@ -14,6 +14,8 @@ struct TestModule {
     module.workload = "productpage-v1";
     module.policy_digest = "sha256:abc";
     module.compiler_version = "test";
+    module.trust_domain = "cluster.local";
+    module.principal = "spiffe://cluster.local/ns/default/sa/productpage";
     module.services = services;
     module.clusters = clusters;
     module.rules = rules;
@@ -30,7 +32,8 @@ struct TestModule {
   TestModule(const TestModule&) = delete;
 
   const char* reviewsV1Endpoints[1] = {"10.0.0.1:9080"};
-  mesh_service services[2] = {{"reviews", 9080, 0, 2, 0}, {"productpage", 9080, 2, 0, 0}};
+  mesh_service services[2] = {{"reviews", nullptr, 9080, 0, 2, 0, MESH_MTLS_PERMISSIVE, 0},
+                               {"productpage", nullptr, 9080, 2, 0, 0, MESH_MTLS_PERMISSIVE, 0}};
   mesh_timeout_action timeout{250};
   mesh_action actions[1] = {{MESH_ACTION_TIMEOUT, 0, &timeout}};
   mesh_rule rules[2] = {{"test.mesh:3:5", actions, 1, 0, 0, 0},

@@ -43,12 +43,13 @@ enum { kReviews, kDetails, kRatings, kWeb, kProductpage };
 enum { kReviewsV1, kReviewsV2, kReviewsV3, kDetailsV1, kRatingsV1, kWebV1, kProductpageV1 };
 enum { kWebMoved, kWebSecure, kWebGone, kWebNoBackend, kWebApi, kWebFull, kWebOtherwise };
 
+/* No principals: the fixture's upstreams are plain servers, reached in plaintext. */
 static const mesh_service services[] = {
-    {"reviews", 9080, 0, 3, 0},      /* rules 0-2 */
-    {"details", 9080, 3, 2, 0},      /* rules 3-4 */
-    {"ratings", 9080, 5, 1, 0},      /* rule 5 */
-    {"web", 80, 6, 7, 0},            /* rules 6-12 */
-    {"productpage", 9080, 13, 0, 0}, /* its own service: no route */
+    {"reviews", NULL, 9080, 0, 3, 0, MESH_MTLS_PERMISSIVE, 0},      /* rules 0-2 */
+    {"details", NULL, 9080, 3, 2, 0, MESH_MTLS_PERMISSIVE, 0},      /* rules 3-4 */
+    {"ratings", NULL, 9080, 5, 1, 0, MESH_MTLS_PERMISSIVE, 0},      /* rule 5 */
+    {"web", NULL, 80, 6, 7, 0, MESH_MTLS_PERMISSIVE, 0},            /* rules 6-12 */
+    {"productpage", NULL, 9080, 13, 0, 0, MESH_MTLS_PERMISSIVE, 0}, /* its own: no route */
 };
 
 static const mesh_timeout_action ratingsTimeout = {300};
@@ -197,6 +198,8 @@ const mesh_module mesh_policy_module = {
     "productpage-v1",
     "sha256:0000000000000000000000000000000000000000000000000000000000000000",
     "fixture (hand-written)",
+    "cluster.local",
+    "spiffe://cluster.local/ns/default/sa/productpage",
     services,
     clusters,
     rules,

@@ -18,17 +18,20 @@ TEST(ConfigJson, DescribesModuleAndCurrentEndpoints) {
   const ClusterTable table(module.module, {{"reviews.v2", {{"127.0.0.1", 9002}}, 1}},
                            HostPort{"127.0.0.1", 8080}, ids);
   const RuleTable rules(module.module);
-  EXPECT_EQ(renderConfigJson(module.module, rules, table),
+  EXPECT_EQ(renderConfigJson(module.module, rules, table, nullptr),
             R"({
   "mesh": "mesh \"one\"",
   "workload": "productpage-v1",
   "policy_digest": "sha256:abc",
   "compiler_version": "test",
-  "abi_version": 3,
+  "abi_version": 4,
+  "trust_domain": "cluster.local",
+  "principal": "spiffe://cluster.local/ns/default/sa/productpage",
+  "certificate": null,
   "local_service": "productpage",
   "services": [
-    {"name": "reviews", "port": 9080, "first_rule": 0, "rule_count": 2},
-    {"name": "productpage", "port": 9080, "first_rule": 2, "rule_count": 0}
+    {"name": "reviews", "port": 9080, "first_rule": 0, "rule_count": 2, "mtls": "permissive", "principals": []},
+    {"name": "productpage", "port": 9080, "first_rule": 2, "rule_count": 0, "mtls": "permissive", "principals": []}
   ],
   "rules": [
     {"service": "reviews", "location": "test.mesh:3:5", "timeout_ms": 250, "request_headers": [], "response_headers": [], "direct_response": null, "redirect": null, "rewrite": null},
@@ -48,7 +51,7 @@ std::string rulesOf(const TestModule& module) {
   EndpointIds ids;
   const ClusterTable table(module.module, {}, std::nullopt, ids);
   const RuleTable rules(module.module);
-  const std::string json = renderConfigJson(module.module, rules, table);
+  const std::string json = renderConfigJson(module.module, rules, table, nullptr);
   const size_t begin = json.find("\"rules\": [");
   const size_t end = json.find("\n  ],\n  \"clusters\"");
   return json.substr(begin, end - begin);
@@ -117,7 +120,7 @@ TEST(ConfigJson, ListsARulesMirrorsWithTheirWeights) {
   module.rules[1].action_count = 1;
   EndpointIds ids;
   const ClusterTable table(module.module, {}, std::nullopt, ids);
-  const std::string json = renderConfigJson(module.module, RuleTable(module.module), table);
+  const std::string json = renderConfigJson(module.module, RuleTable(module.module), table, nullptr);
   EXPECT_NE(json.find(R"({"service": "reviews", "location": "test.mesh:4:5", "timeout_ms": 0, )"
                       R"("request_headers": [], "response_headers": [], "direct_response": null, )"
                       R"("redirect": null, "rewrite": null, )"

@@ -16,8 +16,8 @@ TEST(ModuleCheck, RefusesAnotherAbiVersionFirst) {
   module.module.abi_version = MESH_ABI_VERSION + 1;
   module.module.route = nullptr;  // must not matter: nothing else is read
   EXPECT_NE(checkModule(module.module)
-                .find("built for runtime ABI version 4, this runtime "
-                      "implements version 3"),
+                .find("built for runtime ABI version 5, this runtime "
+                      "implements version 4"),
             std::string::npos);
 }
 
@@ -46,6 +46,34 @@ TEST(ModuleCheck, RefusesBrokenTables) {
     TestModule module;
     module.rules[1].service = 2;
     EXPECT_EQ(checkModule(module.module), "rule 1 (test.mesh:4:5) names service 2 of 2");
+  }
+}
+
+TEST(ModuleCheck, RefusesMtlsSettingsItCannotUse) {
+  {
+    TestModule module;
+    module.services[0].mtls = 3;
+    EXPECT_EQ(checkModule(module.module), "service reviews has mtls 3, not a MESH_MTLS_* value");
+  }
+  {
+    TestModule module;
+    module.services[0].principal_count = 1;
+    EXPECT_EQ(checkModule(module.module), "service reviews has a null principal list");
+  }
+  {
+    static const char* const kPrincipals[] = {"spiffe://cluster.local/ns/default/sa/reviews",
+                                              nullptr};
+    TestModule module;
+    module.services[0].principals = kPrincipals;
+    module.services[0].principal_count = 2;
+    EXPECT_EQ(checkModule(module.module), "principal 1 of service reviews is null");
+  }
+  {
+    TestModule module;
+    module.module.principal = nullptr;
+    EXPECT_EQ(checkModule(module.module),
+              "the policy module lacks its mesh name, workload, digest, compiler version, trust "
+              "domain or principal");
   }
 }
 

@@ -17,6 +17,7 @@ class NamedRouter final : public Router {
   RouteDecision route(const mesh_request&, WorkerContext&) const override { return {}; }
   Reporter reporter() const override { return Reporter::kSource; }
   bool tagsResponses() const override { return true; }
+  MtlsMode mtls() const override { return MtlsMode::kDisable; }
   std::string describe(const RouteDecision&) const override { return "cluster reviews.v1"; }
 };
 

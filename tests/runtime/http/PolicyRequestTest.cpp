@@ -16,7 +16,7 @@ TEST(PolicyRequest, NormalisesHostPathAndHeaderNames) {
   fields.insert("X-Multi", "a");
   PolicyRequestBuilder builder{PathOptions{}, nullptr};
   mesh_request request;
-  ASSERT_EQ(builder.build({"GET", "/reviews/1?u=1", &fields}, "10.0.0.9:4711", 42, request),
+  ASSERT_EQ(builder.build({"GET", "/reviews/1?u=1", &fields}, "10.0.0.9:4711", "", 42, request),
             RequestProblem::kNone);
   EXPECT_EQ(view(request.method), "GET");
   EXPECT_EQ(view(request.scheme), "http");
@@ -42,7 +42,7 @@ TEST(PolicyRequest, EveryRequestCarriesTheSidecarsRegexMatcher) {
   fields.insert("Host", "reviews");
   PolicyRequestBuilder builder{PathOptions{}, regexes.matcher()};
   mesh_request request;
-  ASSERT_EQ(builder.build({"GET", "/r/12", &fields}, "10.0.0.9:1", 1, request),
+  ASSERT_EQ(builder.build({"GET", "/r/12", &fields}, "10.0.0.9:1", "", 1, request),
             RequestProblem::kNone);
   ASSERT_EQ(request.regex, regexes.matcher());
   EXPECT_EQ(
@@ -56,7 +56,7 @@ TEST(PolicyRequest, AbsoluteFormTargetOverridesHostHeader) {
   fields.insert("Host", "ignored");
   PolicyRequestBuilder builder{PathOptions{}, nullptr};
   mesh_request request;
-  ASSERT_EQ(builder.build({"POST", "http://DETAILS/d?x=1", &fields}, "", 0, request),
+  ASSERT_EQ(builder.build({"POST", "http://DETAILS/d?x=1", &fields}, "", "", 0, request),
             RequestProblem::kNone);
   EXPECT_EQ(view(request.host), "details");
   EXPECT_EQ(request.port, 0u);
@@ -71,7 +71,7 @@ TEST(PolicyRequest, RepeatedFieldsReachThePolicyJoined) {
   fields.insert("x-user", "admin");
   PolicyRequestBuilder builder{PathOptions{}, nullptr};
   mesh_request request;
-  ASSERT_EQ(builder.build({"GET", "/", &fields}, "", 0, request), RequestProblem::kNone);
+  ASSERT_EQ(builder.build({"GET", "/", &fields}, "", "", 0, request), RequestProblem::kNone);
   ASSERT_EQ(request.header_count, 2u);
   EXPECT_EQ(view(request.headers[1].value), "guest,admin");
 }
@@ -81,7 +81,7 @@ TEST(PolicyRequest, RejectsMalformedHost) {
   fields.insert("Host", "bad host");
   PolicyRequestBuilder builder{PathOptions{}, nullptr};
   mesh_request request;
-  EXPECT_EQ(builder.build({"GET", "/", &fields}, "", 0, request),
+  EXPECT_EQ(builder.build({"GET", "/", &fields}, "", "", 0, request),
             RequestProblem::kMalformedAuthority);
 }
 
@@ -90,7 +90,7 @@ TEST(PolicyRequest, NormalisesWithItsOptionsAndForwardsWhatThePolicySaw) {
   fields.insert("Host", "reviews");
   PolicyRequestBuilder builder{PathOptions{true, EncodedSlashes::kDecode}, nullptr};
   mesh_request request;
-  ASSERT_EQ(builder.build({"GET", "/a%2F%2Fb/../c?q=%2F", &fields}, "", 0, request),
+  ASSERT_EQ(builder.build({"GET", "/a%2F%2Fb/../c?q=%2F", &fields}, "", "", 0, request),
             RequestProblem::kNone);
   EXPECT_EQ(view(request.path), "/a/c");
   EXPECT_EQ(builder.forwarded().target, "/a/c?q=%2F");
