@@ -24,7 +24,7 @@ name
   | 'set' | 'add' | 'remove' | 'response' | 'scheme' | 'host' | 'hosts' | 'namespace'
   | 'cluster_domain' | 'source' | 'label' | 'service_account' | 'experiment' | 'variant'
   | 'sticky' | 'cookie' | 'upstream' | 'mirror' | 'mirrored' | 'cors' | 'origins' | 'methods'
-  | 'headers' | 'expose' | 'max_age' | 'credentials'
+  | 'headers' | 'expose' | 'max_age' | 'credentials' | 'mtls'
   ;
 
 meshDecl
@@ -39,6 +39,7 @@ meshSetting
   | 'encoded_slashes' action=name ';'      # encodedSlashes   // keep, decode or reject
   | 'namespace' name ';'                   # meshNamespace    // services' default namespace
   | 'cluster_domain' STRING ';'            # clusterDomain    // e.g. "cluster.local"
+  | 'mtls' name ';'                        # meshMtls         // strict, permissive or disable
   ;
 
 serviceDecl
@@ -53,6 +54,7 @@ serviceItem
   | 'hosts' '[' (STRING (',' STRING)* ','?)? ']' ';'   # serviceHosts  // extra names it answers to
   | 'experiment' name '{' experimentItem* '}'   # serviceExperiment
   | 'cors' name '{' corsItem* '}'               # serviceCors
+  | 'mtls' name ';'                             # serviceMtls   // overrides the mesh's
   ;
 
 // A CORS policy: which origins a browser may call the service from, and what the sidecar says in

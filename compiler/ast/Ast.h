@@ -290,6 +290,7 @@ struct Service {
   std::vector<Experiment> experiments;
   std::vector<CorsPolicy> corsPolicies;
   std::vector<Route> routes;
+  std::vector<Identifier> mtls;  // `mtls MODE;` (at most one is valid); else the mesh's
   SourceLoc loc;
 };
 
@@ -404,6 +405,7 @@ struct Mesh {
   std::vector<Identifier> encodedSlashes;     // `encoded_slashes ACTION;` (at most one is valid)
   std::vector<Identifier> namespaces;         // `namespace NAME;` (at most one is valid)
   std::vector<StringLiteral> clusterDomains;  // `cluster_domain "...";` (at most one is valid)
+  std::vector<Identifier> mtls;               // `mtls MODE;` (at most one is valid)
   SourceLoc loc;
 };
 

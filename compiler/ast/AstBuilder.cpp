@@ -183,6 +183,8 @@ class AstBuilder {
         mesh.namespaces.push_back(identifier(ns->name()));
       } else if (auto* domain = dynamic_cast<MeshParser::ClusterDomainContext*>(setting)) {
         mesh.clusterDomains.push_back(string(domain->STRING()));
+      } else if (auto* mtls = dynamic_cast<MeshParser::MeshMtlsContext*>(setting)) {
+        mesh.mtls.push_back(identifier(mtls->name()));
       }
     }
     return mesh;
@@ -213,6 +215,8 @@ class AstBuilder {
         service.experiments.push_back(buildExperiment(experiment));
       } else if (auto* cors = dynamic_cast<MeshParser::ServiceCorsContext*>(item)) {
         service.corsPolicies.push_back(buildCors(cors));
+      } else if (auto* mtls = dynamic_cast<MeshParser::ServiceMtlsContext*>(item)) {
+        service.mtls.push_back(identifier(mtls->name()));
       }
     }
     return service;

@@ -28,6 +28,9 @@ class Printer {
       for (const StringLiteral& domain : policy.mesh->clusterDomains) {
         line(1, "ClusterDomain " + quoted(domain.value) + " " + at(domain.loc));
       }
+      for (const Identifier& mode : policy.mesh->mtls) {
+        line(1, "Mtls " + mode.name + " " + at(mode.loc));
+      }
     }
     for (const Service& service : policy.services) printService(service);
     for (const Workload& workload : policy.workloads) printWorkload(workload);
@@ -54,6 +57,7 @@ class Printer {
     for (const StringLiteral& host : service.hosts) {
       line(1, "Host " + quoted(host.value) + " " + at(host.loc));
     }
+    for (const Identifier& mode : service.mtls) line(1, "Mtls " + mode.name + " " + at(mode.loc));
     for (const Subset& subset : service.subsets) {
       line(1, "Subset " + subset.name.name + " " + at(subset.loc));
       for (const auto& endpoint : subset.endpoints) {

@@ -90,7 +90,6 @@ std::string_view plannedFeature(std::string_view word) {
       {"outlier_detection", "outlier detection"},
       {"load_balancer", "load balancers"},
       {"fault", "fault injection rules"},
-      {"mtls", "mTLS settings"},
       {"tls", "TLS settings"},
       {"authorize", "authorization policies"},
       {"allow", "authorization policies"},

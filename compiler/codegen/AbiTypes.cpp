@@ -35,7 +35,8 @@ AbiTypes AbiTypes::get(llvm::LLVMContext& context) {
   t.decision = namedStruct(context, "mesh_route_decision", {i32, i32});
   t.cluster = namedStruct(context, "mesh_cluster",
                           {charPtr, charPtr, charPtr, charPtr->getPointerTo(), i32, i32});
-  t.service = namedStruct(context, "mesh_service", {charPtr, i32, i32, i32, i32});
+  t.service = namedStruct(context, "mesh_service",
+                          {charPtr, charPtr->getPointerTo(), i32, i32, i32, i32, i32, i32});
   t.action = namedStruct(context, "mesh_action", {i32, i32, charPtr});
   t.timeoutAction = namedStruct(context, "mesh_timeout_action", {i64});
   t.headerEdit = namedStruct(context, "mesh_header_edit", {charPtr, charPtr, i32, i32});
@@ -56,11 +57,28 @@ AbiTypes AbiTypes::get(llvm::LLVMContext& context) {
       namedStruct(context, "mesh_rule", {charPtr, t.action->getPointerTo(), i32, i32, i32, i32});
   t.routeFn = llvm::FunctionType::get(i32, {t.request->getPointerTo(), t.decision->getPointerTo()},
                                       /*isVarArg=*/false);
-  t.module =
-      namedStruct(context, "mesh_module",
-                  {i32, i32, charPtr, charPtr, charPtr, charPtr, t.service->getPointerTo(),
-                   t.cluster->getPointerTo(), t.rule->getPointerTo(), charPtr->getPointerTo(), i32,
-                   i32, i32, i32, i32, i32, i32, i32, t.routeFn->getPointerTo()});
+  t.module = namedStruct(context, "mesh_module",
+                         {i32,
+                          i32,
+                          charPtr,
+                          charPtr,
+                          charPtr,
+                          charPtr,
+                          charPtr,
+                          charPtr,
+                          t.service->getPointerTo(),
+                          t.cluster->getPointerTo(),
+                          t.rule->getPointerTo(),
+                          charPtr->getPointerTo(),
+                          i32,
+                          i32,
+                          i32,
+                          i32,
+                          i32,
+                          i32,
+                          i32,
+                          i32,
+                          t.routeFn->getPointerTo()});
   return t;
 }
 

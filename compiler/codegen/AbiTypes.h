@@ -50,7 +50,16 @@ namespace cluster_field {
 enum : unsigned { kName, kService, kSubset, kEndpoints, kEndpointCount, kServiceIndex };
 }
 namespace service_field {
-enum : unsigned { kName, kPort, kFirstRule, kRuleCount, kReserved0 };
+enum : unsigned {
+  kName,
+  kPrincipals,
+  kPort,
+  kFirstRule,
+  kRuleCount,
+  kPrincipalCount,
+  kMtls,
+  kReserved0,
+};
 }
 namespace module_field {
 enum : unsigned {
@@ -60,6 +69,8 @@ enum : unsigned {
   kWorkload,
   kPolicyDigest,
   kCompilerVersion,
+  kTrustDomain,
+  kPrincipal,
   kServices,
   kClusters,
   kRules,

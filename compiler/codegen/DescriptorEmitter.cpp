@@ -40,6 +40,8 @@ class DescriptorEmitter {
                            cString(policy.workload, "workload name"),
                            cString(policy.digest, "policy digest"),
                            cString(kCompilerVersion, "compiler version"),
+                           cString(policy.trustDomain, "trust domain"),
+                           cString(policy.principal, "workload principal"),
                            services,
                            clusters,
                            rules,
@@ -95,18 +97,44 @@ class DescriptorEmitter {
     llvm::Type* i32 = llvm::Type::getInt32Ty(context_);
     std::vector<llvm::Constant*> services;
     uint32_t firstRule = 0;
-    for (const ir::Service& service : policy.services) {
+    for (size_t s = 0; s < policy.services.size(); ++s) {
+      const ir::Service& service = policy.services[s];
       services.push_back(llvm::ConstantStruct::get(
-          types_.service, {
-                              cString(service.name, "service name"),
-                              llvm::ConstantInt::get(i32, service.ports.at(0)),
-                              llvm::ConstantInt::get(i32, firstRule),
-                              llvm::ConstantInt::get(i32, service.rules.size()),
-                              llvm::ConstantInt::get(i32, 0),
-                          }));
+          types_.service,
+          {
+              cString(service.name, "service name"),
+              principalTable(service.principals, "service" + std::to_string(s) + ".principals"),
+              llvm::ConstantInt::get(i32, service.ports.at(0)),
+              llvm::ConstantInt::get(i32, firstRule),
+              llvm::ConstantInt::get(i32, service.rules.size()),
+              llvm::ConstantInt::get(i32, service.principals.size()),
+              llvm::ConstantInt::get(i32, mtls(service.mtls)),
+              llvm::ConstantInt::get(i32, 0),
+          }));
       firstRule += static_cast<uint32_t>(service.rules.size());
     }
     return table(types_.service, services, "services");
+  }
+
+  llvm::Constant* principalTable(const std::vector<std::string>& principals,
+                                 const std::string& name) {
+    std::vector<llvm::Constant*> strings;
+    for (const std::string& principal : principals) {
+      strings.push_back(cString(principal, "service principal"));
+    }
+    return table(llvm::Type::getInt8PtrTy(context_), strings, name);
+  }
+
+  static uint32_t mtls(ir::Mtls mode) {
+    switch (mode) {
+      case ir::Mtls::Disable:
+        return MESH_MTLS_DISABLE;
+      case ir::Mtls::Permissive:
+        return MESH_MTLS_PERMISSIVE;
+      case ir::Mtls::Strict:
+        return MESH_MTLS_STRICT;
+    }
+    throw CodegenError("codegen: unknown mtls mode");
   }
 
   static uint32_t ruleCount(const ir::Module& policy) {

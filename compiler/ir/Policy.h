@@ -180,6 +180,9 @@ struct Rule {
   SourceLoc loc;
 };
 
+// What a service's sidecars accept inbound, and so what its callers send (abi.h MESH_MTLS_*).
+enum class Mtls { Disable, Permissive, Strict };
+
 struct Service {
   std::string name;
   // The request hosts (lower-case, no port) that reach the service: DNS names, and wildcards
@@ -190,6 +193,10 @@ struct Service {
   // request without one is taken to address.
   std::vector<uint32_t> ports;
   std::vector<Rule> rules;  // tried in order; first match wins
+  Mtls mtls = Mtls::Permissive;
+  // The SPIFFE IDs of the workloads that serve the service, sorted and distinct: a caller's mutual
+  // TLS peer must present one of them. Empty when the policy declares no workload for it.
+  std::vector<std::string> principals;
   SourceLoc loc;
 };
 
@@ -212,6 +219,8 @@ struct Module {
   std::string meshName;
   std::string workload;
   std::string digest;             // "sha256:<hex>" of the normalised policy source
+  std::string trustDomain;        // the mesh's trust_domain, or "cluster.local"
+  std::string principal;          // the workload's own SPIFFE ID, in trustDomain
   std::vector<Service> services;  // services the workload may call, then its own
   std::vector<Cluster> clusters;
   int32_t localService = -1;

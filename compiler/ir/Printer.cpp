@@ -92,6 +92,18 @@ std::string pathText(const PathRewrite& path) {
   return "";
 }
 
+std::string mtlsText(Mtls mtls) {
+  switch (mtls) {
+    case Mtls::Disable:
+      return "disable";
+    case Mtls::Permissive:
+      return "permissive";
+    case Mtls::Strict:
+      return "strict";
+  }
+  return "";
+}
+
 struct ActionText {
   const Module& module;
   std::string operator()(const RequestTimeout& t) const {
@@ -188,7 +200,8 @@ std::string describe(const Module& module, const Conjunction& conjunction) {
 
 std::string print(const Module& module) {
   std::string out = "module workload=" + module.workload + " mesh=" + module.meshName +
-                    " digest=" + module.digest + "\n";
+                    " digest=" + module.digest + "\n  identity trust_domain=" + module.trustDomain +
+                    " principal=" + module.principal + "\n";
   if (module.paths.mergeSlashes) out += "  paths merge_slashes\n";
   switch (module.paths.encodedSlashes) {
     case EncodedSlashes::Keep:
@@ -222,7 +235,10 @@ std::string print(const Module& module) {
     std::string hosts;
     for (const std::string& host : service.hosts) hosts += (hosts.empty() ? "" : " ") + host;
     out += "  service #" + std::to_string(s) + " " + service.name + " ports=" + ports +
-           at(service.loc) + "\n    hosts " + hosts + "\n";
+           at(service.loc) + "\n    hosts " + hosts + "\n    mtls " + mtlsText(service.mtls);
+    if (!service.principals.empty()) out += " principals";
+    for (const std::string& principal : service.principals) out += " " + principal;
+    out += "\n";
     for (size_t r = 0; r < service.rules.size(); ++r) {
       const Rule& rule = service.rules[r];
       out += "    rule #" + std::to_string(r) + " (global #" +

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <set>
 
 #include "policy/Cors.h"
@@ -63,6 +64,11 @@ class ModuleVerifier {
     if (service.ports.empty()) fail("no ports");
     for (uint32_t port : service.ports) {
       if (port == 0 || port > 65535) fail("port " + std::to_string(port) + " out of range");
+    }
+    // abi.h promises the runtime a sorted list without repeats.
+    if (std::adjacent_find(service.principals.begin(), service.principals.end(),
+                           std::greater_equal<>()) != service.principals.end()) {
+      fail("principals not sorted and distinct");
     }
   }
 

@@ -32,12 +32,40 @@ ir::PathSettings pathSettings(const ast::Mesh& mesh) {
   return paths;
 }
 
+ir::Mtls mtlsMode(const std::string& mode) {
+  return mode == "strict"    ? ir::Mtls::Strict
+         : mode == "disable" ? ir::Mtls::Disable
+                             : ir::Mtls::Permissive;
+}
+
+// A service's own `mtls`, else the mesh's, else permissive: Istio's default, which lets a mesh
+// move to mutual TLS one workload at a time. Sema has checked each is known and given once.
+ir::Mtls serviceMtls(const ast::Policy& policy, const ast::Service& service) {
+  if (!service.mtls.empty()) return mtlsMode(service.mtls[0].name);
+  if (policy.mesh && !policy.mesh->mtls.empty()) return mtlsMode(policy.mesh->mtls[0].name);
+  return ir::Mtls::Permissive;
+}
+
+// The SPIFFE IDs of the workloads that run `service`, sorted and distinct: workloads sharing a
+// service account share one.
+std::vector<std::string> principalsOf(const ast::Policy& policy, const ast::Service& service) {
+  std::vector<std::string> principals;
+  for (const ast::Workload& workload : policy.workloads) {
+    if (workload.services.at(0).name != service.name.name) continue;
+    principals.push_back(sema::identityOf(policy, workload, &service).principal);
+  }
+  std::sort(principals.begin(), principals.end());
+  principals.erase(std::unique(principals.begin(), principals.end()), principals.end());
+  return principals;
+}
+
 class WorkloadLowering {
  public:
   WorkloadLowering(const ast::Policy& policy, const std::string& digest)
       : policy_(policy), symbols_(policy) {
     module_.meshName = policy.mesh ? policy.mesh->name.name : "";
     module_.digest = digest;
+    module_.trustDomain = sema::trustDomainOf(policy);
     if (policy.mesh) module_.paths = pathSettings(*policy.mesh);
   }
 
@@ -45,6 +73,7 @@ class WorkloadLowering {
     module_.workload = workload.name.name;
     const ast::Service* own = require(workload.services.at(0).name);
     caller_ = sema::identityOf(policy_, workload, own);
+    module_.principal = caller_.principal;
     for (const ast::Identifier& callee : workload.calls) addService(*require(callee.name));
     module_.routableServices = static_cast<uint32_t>(module_.services.size());
     const uint32_t ownIndex = addService(*own);
@@ -87,6 +116,8 @@ class WorkloadLowering {
     for (const ast::ServicePort& port : service.ports) {
       lowered.ports.push_back(static_cast<uint32_t>(port.number));
     }
+    lowered.mtls = serviceMtls(policy_, service);
+    lowered.principals = principalsOf(policy_, service);
     lowered.loc = service.name.loc;
     module_.services.push_back(std::move(lowered));
     sources_.push_back(&service);

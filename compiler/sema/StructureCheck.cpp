@@ -7,6 +7,17 @@
 namespace meshc::sema {
 namespace {
 
+// `mtls MODE;` in the mesh or a service: once at most, and one of the modes abi.h knows.
+void checkMtls(const std::vector<ast::Identifier>& modes, Diagnostics& diagnostics) {
+  atMostOnce(modes, "mtls", diagnostics, [](const ast::Identifier& i) { return i.loc; });
+  for (const ast::Identifier& mode : modes) {
+    if (mode.name == "strict" || mode.name == "permissive" || mode.name == "disable") continue;
+    diagnostics.error(
+        DiagnosticCode::UnknownMtlsMode, mode.loc,
+        "unknown mtls mode '" + mode.name + "'; it is one of strict, permissive or disable");
+  }
+}
+
 // A route timeout is only a default for rules that forward and have no timeout of their own; when
 // there are none, the author most likely expects it to apply somewhere.
 bool takesRouteTimeout(const ast::RouteRule& rule) {
@@ -54,6 +65,7 @@ void checkService(const ast::Service& service, Diagnostics& diagnostics) {
                           "'subset v1 { endpoints [\"127.0.0.1:9080\"]; }'");
   }
   atMostOnce(service.routes, "route block", diagnostics, [](const ast::Route& r) { return r.loc; });
+  checkMtls(service.mtls, diagnostics);
   for (const ast::Route& route : service.routes) {
     atMostOnce(route.timeouts, "route timeout", diagnostics,
                [](const ast::Duration& d) { return d.loc; });
@@ -111,6 +123,7 @@ void checkStructure(const ast::Policy& policy, Diagnostics& diagnostics) {
                         "unknown encoded_slashes action '" + action.name +
                             "'; it is one of keep, decode or reject");
     }
+    checkMtls(policy.mesh->mtls, diagnostics);
   }
   for (const ast::Service& service : policy.services) checkService(service, diagnostics);
   for (const ast::Workload& workload : policy.workloads) checkWorkload(workload, diagnostics);

@@ -97,6 +97,28 @@ TEST(Parser, StringEscapes) {
   EXPECT_EQ(match.value.value, "q\"b\\c");
 }
 
+TEST(Parser, MtlsInTheMeshAndInAService) {
+  const auto c = parseOnly(
+      "mesh m { mtls strict; }\n"
+      "service s { port 80; mtls permissive; mtls bogus; }\n");
+  ASSERT_TRUE(c.ok) << c.rendered();
+  ASSERT_EQ(c.policy.mesh->mtls.size(), 1u);
+  EXPECT_EQ(c.policy.mesh->mtls[0].name, "strict");
+  EXPECT_EQ(c.policy.mesh->mtls[0].loc.column, 15u);
+  // Sema, not the parser, knows the modes and that a block holds one.
+  const ast::Service& s = c.policy.services.at(0);
+  ASSERT_EQ(s.mtls.size(), 2u);
+  EXPECT_EQ(s.mtls[0].name, "permissive");
+  EXPECT_EQ(s.mtls[1].name, "bogus");
+  EXPECT_EQ(ast::print(c.policy),
+            "Mesh m @1:1\n"
+            "  Mtls strict @1:15\n"
+            "Service s @2:1\n"
+            "  Port 80 @2:13\n"
+            "  Mtls permissive @2:27\n"
+            "  Mtls bogus @2:44\n");
+}
+
 TEST(ParserErrors, MissingSemicolonPointsAfterTheStatement) {
   const auto c = parseOnly(std::string(kMeshHeader) + "service s {\n  port 9080\n}\n");
   EXPECT_FALSE(c.ok);
@@ -107,7 +129,7 @@ TEST(ParserErrors, UnexpectedTokenListsWhatIsValid) {
   const auto c = parseOnly(std::string(kMeshHeader) + "service s { prot 80; }\n");
   EXPECT_EQ(c.summary(),
             "2:13: error[E0103]: unexpected 'prot'; expected one of 'port', 'subset', 'route', "
-            "'hosts', 'namespace', 'experiment', 'cors' or '}'\n");
+            "'hosts', 'namespace', 'experiment', 'cors', 'mtls' or '}'\n");
 }
 
 // A keyword added to the language must never break a policy that uses the word as a name.
@@ -208,11 +230,11 @@ TEST(ParserErrors, UnknownWordAtTheStartOfALinePointsAtIt) {
   auto c = parseOnly(std::string(kMeshHeader) + "service s {\n  port 1;\n  weight 5;\n}\n");
   EXPECT_EQ(c.summary(),
             "4:3: error[E0103]: unexpected 'weight'; expected one of 'port', 'subset', 'route', "
-            "'hosts', 'namespace', 'experiment', 'cors' or '}'\n");
+            "'hosts', 'namespace', 'experiment', 'cors', 'mtls' or '}'\n");
   c = parseOnly(std::string(kMeshHeader) + "service s {\n  weight 5;\n}\n");
   EXPECT_EQ(c.summary(),
             "3:3: error[E0103]: unexpected 'weight'; expected one of 'port', 'subset', 'route', "
-            "'hosts', 'namespace', 'experiment', 'cors' or '}'\n");
+            "'hosts', 'namespace', 'experiment', 'cors', 'mtls' or '}'\n");
 }
 
 // Words for features the language does not have yet name the feature, not a token list.
@@ -231,6 +253,11 @@ TEST(ParserErrors, PlannedFeaturesAreNamedAsNotYetSupported) {
   EXPECT_EQ(c.summary(),
             "1:1: error[E0108]: 'import' is not supported yet: imports are planned; see "
             "docs/language.md for what a policy can say today\n");
+  // mTLS settings exist now: out of place, `mtls` is an unexpected word like any other.
+  c = parseOnly(std::string(kMeshHeader) + "workload w { service s; version v; mtls strict; }\n");
+  EXPECT_EQ(c.summary(),
+            "2:36: error[E0103]: unexpected 'mtls'; expected one of 'service', 'version', 'calls', "
+            "'label', 'service_account' or '}'\n");
   // As names they are fine: keywords and planned words alike are contextual.
   EXPECT_TRUE(testing::check(std::string(kMeshHeader) +
                              "service mirror { port 1; subset retries { endpoints []; } }\n")

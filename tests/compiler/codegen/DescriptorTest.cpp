@@ -157,6 +157,9 @@ TEST(Descriptor, TablesMirrorTheIr) {
     EXPECT_EQ(service.port, policy.services[s].ports.at(0));
     EXPECT_EQ(service.first_rule, ir::globalRuleIndex(policy, static_cast<uint32_t>(s), 0));
     EXPECT_EQ(service.rule_count, policy.services[s].rules.size());
+    EXPECT_EQ(service.mtls, uint32_t{MESH_MTLS_PERMISSIVE});
+    EXPECT_EQ(service.principal_count, 0u);
+    EXPECT_EQ(service.principals, nullptr);
     EXPECT_EQ(service.reserved0, 0u);
   }
   expectRulesMirror(policy, module);
@@ -175,6 +178,34 @@ TEST(Descriptor, TablesMirrorTheIr) {
   }
 }
 
+TEST(Descriptor, MtlsModesPrincipalsAndTheWorkloadsIdentity) {
+  ir::Module policy = hostsPolicy();
+  policy.trustDomain = "shop.example";
+  policy.principal = "spiffe://shop.example/ns/shop/sa/hosts-client";
+  policy.services[0].mtls = ir::Mtls::Strict;
+  policy.services[0].principals = {"spiffe://shop.example/ns/shop/sa/alpha",
+                                   "spiffe://shop.example/ns/shop/sa/alpha-canary"};
+  policy.services[1].mtls = ir::Mtls::Disable;
+  policy.services[2].principals = {"spiffe://shop.example/ns/shop/sa/hosts-client"};
+  const std::unique_ptr<JitModule> jit = JitModule::create(policy);
+  const mesh_module& module = jit->module();
+
+  EXPECT_STREQ(module.trust_domain, "shop.example");
+  EXPECT_STREQ(module.principal, "spiffe://shop.example/ns/shop/sa/hosts-client");
+  const mesh_service& alpha = module.services[0];
+  EXPECT_EQ(alpha.mtls, uint32_t{MESH_MTLS_STRICT});
+  ASSERT_EQ(alpha.principal_count, 2u);
+  EXPECT_STREQ(alpha.principals[0], "spiffe://shop.example/ns/shop/sa/alpha");
+  EXPECT_STREQ(alpha.principals[1], "spiffe://shop.example/ns/shop/sa/alpha-canary");
+  EXPECT_EQ(module.services[1].mtls, uint32_t{MESH_MTLS_DISABLE});
+  EXPECT_EQ(module.services[1].principal_count, 0u);
+  EXPECT_EQ(module.services[1].principals, nullptr);
+  EXPECT_EQ(module.services[2].mtls, uint32_t{MESH_MTLS_PERMISSIVE});
+  ASSERT_EQ(module.services[2].principal_count, 1u);
+  EXPECT_STREQ(module.services[2].principals[0], module.principal);
+  for (uint32_t s = 0; s < module.service_count; ++s) EXPECT_EQ(module.services[s].reserved0, 0u);
+}
+
 TEST(Descriptor, EmptyModuleHasNullTablesAndRoutesNothing) {
   ir::Module policy;
   policy.workload = "nothing";
@@ -188,6 +219,8 @@ TEST(Descriptor, EmptyModuleHasNullTablesAndRoutesNothing) {
   EXPECT_EQ(module.rules, nullptr);
   EXPECT_EQ(module.local_service, -1);
   EXPECT_STREQ(module.mesh_name, "");
+  EXPECT_STREQ(module.trust_domain, "");
+  EXPECT_STREQ(module.principal, "");
   OwnedRequest request;
   expectUnmatched(callRoute(module, request.host("")), MESH_ROUTE_NO_SERVICE);
 }

@@ -62,7 +62,7 @@ class Cli(unittest.TestCase):
         run = meshc("compile", bad, "-o", self.tmp.name)
         self.assertEqual(run.returncode, 1)
         # The header's '}' is missing: reported where it belongs, at the end of line 1.
-        self.assertIn(f"{bad}:1:9: error[E0102]: expected one of 'trust_domain', 'merge_slashes', 'encoded_slashes', 'namespace', 'cluster_domain' or '}}'\n", run.stderr)
+        self.assertIn(f"{bad}:1:9: error[E0102]: expected one of 'trust_domain', 'merge_slashes', 'encoded_slashes', 'namespace', 'cluster_domain', 'mtls' or '}}'\n", run.stderr)
 
     def test_missing_file_and_bad_usage_exit_2(self):
         run = meshc("check", os.path.join(self.tmp.name, "absent.mesh"))

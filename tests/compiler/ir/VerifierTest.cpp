@@ -11,7 +11,7 @@ namespace {
 ir::Module twoClusterModule() {
   ir::Module module;
   module.workload = "w";
-  module.services.push_back({"svc", {"svc"}, {80}, {}, {}});
+  module.services.push_back({"svc", {"svc"}, {80}, {}, ir::Mtls::Permissive, {}, {}});
   module.routableServices = 1;
   module.clusters.push_back({"svc", "a", 0, {}});
   module.clusters.push_back({"svc", "b", 0, {}});
@@ -95,6 +95,18 @@ TEST(Verifier, MirrorsNeedBackendsKnownClustersAndWeights) {
                                       "service svc rule #1: a cluster mirrored twice",
                                       "service svc rule #2: mirrors without targets",
                                       "service svc rule #3: mirrors on a rule without backends"}));
+}
+
+TEST(Verifier, PrincipalsAreSortedAndDistinct) {
+  ir::Module module = twoClusterModule();
+  module.services[0].principals = {"spiffe://d/ns/a/sa/a", "spiffe://d/ns/a/sa/b"};
+  EXPECT_EQ(ir::verify(module), std::vector<std::string>{});
+  module.services[0].principals = {"spiffe://d/ns/a/sa/b", "spiffe://d/ns/a/sa/a"};
+  EXPECT_EQ(ir::verify(module),
+            std::vector<std::string>{"service svc: principals not sorted and distinct"});
+  module.services[0].principals = {"spiffe://d/ns/a/sa/a", "spiffe://d/ns/a/sa/a"};
+  EXPECT_EQ(ir::verify(module),
+            std::vector<std::string>{"service svc: principals not sorted and distinct"});
 }
 
 }  // namespace

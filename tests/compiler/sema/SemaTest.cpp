@@ -208,6 +208,28 @@ TEST(Sema, PathSettingsOfTheMesh) {
             "decode or reject\n");
 }
 
+TEST(Sema, MtlsModes) {
+  auto c = check(
+      "mesh m { mtls strict; }\n"
+      "service a { port 80; subset v1 {} mtls permissive; }\n"
+      "service b { port 80; subset v1 {} mtls disable; }\n"
+      "workload w { service a; version v1; calls b; }\n");
+  EXPECT_TRUE(c.ok) << c.rendered();
+  c = check(
+      "mesh m { mtls strict; mtls Strict; }\n"
+      "service a { port 80; subset v1 {} mtls permissive; mtls required; }\n"
+      "workload w { service a; version v1; }\n");
+  EXPECT_EQ(c.summary(),
+            "1:28: error[E0406]: duplicate mtls\n"
+            "1:15: note: first mtls is here\n"
+            "1:28: error[E0414]: unknown mtls mode 'Strict'; it is one of strict, permissive or "
+            "disable\n"
+            "2:57: error[E0406]: duplicate mtls\n"
+            "2:40: note: first mtls is here\n"
+            "2:57: error[E0414]: unknown mtls mode 'required'; it is one of strict, permissive or "
+            "disable\n");
+}
+
 TEST(Sema, RuleSettingsFitTheirOutcome) {
   auto c = check(withRoute(
       "    when path == \"/old\" => redirect 301 { path \"/new\"; scheme https; port 8443; "
