@@ -33,8 +33,21 @@ def curl(*args, timeout=30):
     return meshtest.run(["curl", "-sS", "-m", str(timeout), *args], timeout=timeout + 5)
 
 
+def issue_certificates(policy, workdir):
+    """`meshc certs init` and `issue` for every workload of `policy`; returns the --certs dir."""
+    certs = os.path.join(workdir, "certs")
+    for step in ("init", "issue"):
+        run = meshtest.run([MESHC, "certs", step, policy, "--dir", certs], timeout=60)
+        if run.returncode != 0:
+            raise meshtest.MeshTestError(f"meshc certs {step} failed:\n{run.stderr}")
+    return certs
+
+
 class CompiledMeshTestCase(meshtest.MeshTestCase):
-    """Compiles a policy into the class's scratch directory, then starts_mesh()."""
+    """Compiles a policy into the class's scratch directory, then starts_mesh(). Sidecars get
+    --certs when the class has set `certs`."""
+
+    certs = None
 
     @classmethod
     def start(cls):
@@ -46,7 +59,8 @@ class CompiledMeshTestCase(meshtest.MeshTestCase):
         return meshtest.start_sidecar(cls.group, os.path.join(cls.sidecar_dir,
                                                               "sidecar-" + workload),
                                       endpoints=endpoints, app=f"127.0.0.1:{app_port}",
-                                      workers=2, name=name or workload)
+                                      workers=2, name=name or workload,
+                                      extra=["--certs", cls.certs] if cls.certs else [])
 
 
 class Bookinfo(CompiledMeshTestCase):
@@ -55,6 +69,7 @@ class Bookinfo(CompiledMeshTestCase):
     @classmethod
     def start_mesh(cls):
         cls.digest = compile_policy(BOOKINFO, cls.sidecar_dir)
+        cls.certs = issue_certificates(BOOKINFO, cls.group.workdir)  # the mesh is strict
         cls.ports = {}
         # Start callees first: a caller's discovery file names its callees' inbound ports.
         order = [("ratings-v1", "ratings", "v1", []),

@@ -356,7 +356,7 @@ class ProxyTest(SidecarTestCase):
         self.assertEqual(status, 200)
         config = json.loads(body)
         self.assertEqual(config["workload"], "productpage-v1")
-        self.assertEqual(config["abi_version"], 3)
+        self.assertEqual(config["abi_version"], 4)
         self.assertTrue(config["policy_digest"].startswith("sha256:"))
         clusters = {c["name"]: c for c in config["clusters"]}
         self.assertEqual(clusters["reviews.v1"]["endpoints"],

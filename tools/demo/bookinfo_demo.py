@@ -13,6 +13,8 @@ import collections
 import http.client
 import json
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -60,7 +62,7 @@ class Mesh:
         self.group = group
         self.sidecars = {}
 
-    def start(self, sidecar_dir):
+    def start(self, sidecar_dir, certs):
         backend = os.path.join(self.build_dir, "tools", "demo-backend", "demo-backend")
         for workload, service, version, inbound in WORKLOADS:
             ensure_free(inbound)
@@ -70,7 +72,7 @@ class Mesh:
                 os.path.join(sidecar_dir, "sidecar-" + workload),
                 "--inbound", f"127.0.0.1:{inbound}", "--outbound", "127.0.0.1:0",
                 "--admin", "127.0.0.1:0", "--app", f"127.0.0.1:{app_port}", "--workers", "1",
-                "--ready-file", self.group.path(workload + ".sidecar.ready")])
+                "--certs", certs, "--ready-file", self.group.path(workload + ".sidecar.ready")])
             self.sidecars[workload] = {k: int(v) for k, v in sidecar.wait_ready(15).items()}
 
 
@@ -121,6 +123,23 @@ def print_table(rows):
     print()
 
 
+def show_mutual_tls(mesh):
+    """Every call above went between sidecars over mutual TLS; a plaintext one is refused."""
+    print("\nmutual TLS (the mesh is `mtls strict`): connections each sidecar accepted / refused")
+    for workload, ports in mesh.sidecars.items():
+        _, stats = get(ports["admin"], "admin", "/stats")
+        accepted = re.search(r'^meshc_mtls_connections_total\{direction="inbound"\} (\d+)', stats,
+                             re.MULTILINE)
+        refused = sum(int(n) for n in re.findall(
+            r'^meshc_mtls_failures_total\{direction="inbound",[^}]*\} (\d+)', stats, re.MULTILINE))
+        print(f"  sidecar-{workload:15} {accepted.group(1) if accepted else '?':>5} / {refused}")
+    status, body = get(mesh.sidecars["reviews-v1"]["inbound"], "reviews", "/reviews/1")
+    if status != 400:
+        raise RuntimeError(f"plaintext to a strict sidecar got HTTP {status}, not 400")
+    print(f"GET reviews /reviews/1 in plaintext, straight to reviews-v1's sidecar -> HTTP {status}: "
+          f"{body.strip()}")
+
+
 def main():
     build_dir = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build"))
     meshc = os.path.join(build_dir, "compiler", "driver", "meshc")
@@ -133,12 +152,24 @@ def main():
     if compiled.returncode != 0:
         return 1
     digest = compiled.stdout.split(" digest ", 1)[1].split()[0]
+    # The mesh is strict: every sidecar needs its workload's certificate. A fresh CA each run, so
+    # a demo run a day later never meets an expired one.
+    certs = os.path.join(build_dir, "demo", "certs")
+    shutil.rmtree(certs, ignore_errors=True)
+    for step in ("init", "issue"):
+        print(f"$ meshc certs {step} {os.path.relpath(POLICY, ROOT)} --dir {certs}")
+        issued = subprocess.run([meshc, "certs", step, POLICY, "--dir", certs],
+                                capture_output=True, text=True, timeout=60, check=False)
+        sys.stdout.write(issued.stdout)
+        sys.stderr.write(issued.stderr)
+        if issued.returncode != 0:
+            return 1
 
     with meshtest.ProcessGroup(prefix="meshc-demo-") as group:
         mesh = Mesh(build_dir, group)
         statuses = {}
         try:
-            mesh.start(sidecar_dir)
+            mesh.start(sidecar_dir, certs)
             print(f"\nstarted {len(WORKLOADS)} demo backends and {len(mesh.sidecars)} sidecars "
                   "on 127.0.0.1")
             for workload, ports in mesh.sidecars.items():
@@ -158,6 +189,7 @@ def main():
             print(f"\nproductpage-v1 /stats: {len(totals)} istio_requests_total series, e.g.")
             for line in totals[:4]:
                 print("  " + line)
+            show_mutual_tls(mesh)
         finally:
             statuses = group.stop_all()
             print(f"\nstopped everything (SIGTERM): exit statuses "
