@@ -24,6 +24,7 @@
 #include "core/SidecarState.h"
 #include "core/Worker.h"
 #include "http/Router.h"
+#include "tls/CredentialsReloader.h"
 #include "tls/MtlsPlan.h"
 #include "tls/TlsCredentials.h"
 #include "upstream/EndpointsFile.h"
@@ -136,6 +137,11 @@ class Sidecar {
     waitForSignal();
     waitForReload();
     watchEndpointsFile();
+    if (state_->credentials()) {
+      credentialsReloader_ =
+          std::make_unique<CredentialsReloader>(control_, *state_, options_.certsDir);
+      credentialsReloader_->start();
+    }
     control_.run();
     workers_.clear();  // joins the threads
     return 0;
@@ -227,12 +233,16 @@ class Sidecar {
     });
   }
 
-  // SIGHUP re-reads the endpoints file, and so does a change to it. A file that does not parse
-  // changes nothing: the error is logged and the sidecar keeps serving with the endpoints it has.
+  // SIGHUP re-reads the endpoints file and the certificate, and so does a change to either. A
+  // file that does not parse changes nothing: the error is logged and the sidecar keeps serving
+  // with what it has.
   void waitForReload() {
     reloadSignal_.async_wait([this](const boost::system::error_code& ec, int) {
       if (ec) return;
-      reloadEndpoints(ReloadTrigger::kSignal);
+      if (!options_.endpointsFile.empty() || !credentialsReloader_) {
+        reloadEndpoints(ReloadTrigger::kSignal);
+      }
+      if (credentialsReloader_) credentialsReloader_->reload("SIGHUP");
       waitForReload();
     });
   }
@@ -303,6 +313,7 @@ class Sidecar {
   asio::signal_set reloadSignal_;
   asio::steady_timer drainTimer_;
   std::unique_ptr<FileWatch> endpointsWatch_;
+  std::unique_ptr<CredentialsReloader> credentialsReloader_;
   size_t runningWorkers_ = 0;
 };
 

@@ -48,6 +48,11 @@ struct SidecarState {
     return credentials_;
   }
 
+  void publishCredentials(std::shared_ptr<const TlsCredentials> credentials) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    credentials_ = std::move(credentials);
+  }
+
   const mesh_module& module;
   const RuleTable rules;
   const RegexSet regexes;  // compiled once; matching is read-only, so workers share them

@@ -41,9 +41,9 @@ std::unique_ptr<X509, X509Free> firstCertificate(const std::string& pem, const s
   return std::unique_ptr<X509, X509Free>(certificate);
 }
 
-TlsCredentials::Clock::time_point notAfterOf(X509* certificate) {
+TlsCredentials::Clock::time_point timeOf(const ASN1_TIME* time) {
   std::tm parts{};
-  ASN1_TIME_to_tm(X509_get0_notAfter(certificate), &parts);
+  ASN1_TIME_to_tm(time, &parts);
   return TlsCredentials::Clock::from_time_t(timegm(&parts));
 }
 
@@ -119,7 +119,8 @@ TlsCredentials::TlsCredentials(const CertificateFiles& files, std::string princi
     throw std::runtime_error(fmt::format("{} is the certificate of {}, not of this workload ({})",
                                          files.certificate, *id, principal_));
   }
-  notAfter_ = notAfterOf(leaf.get());
+  notBefore_ = timeOf(X509_get0_notBefore(leaf.get()));
+  notAfter_ = timeOf(X509_get0_notAfter(leaf.get()));
   if (notAfter_ <= Clock::now()) {
     throw std::runtime_error(fmt::format(
         "{} has expired; `meshc certs rotate` issues a new one", files.certificate));

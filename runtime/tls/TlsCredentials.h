@@ -43,12 +43,14 @@ class TlsCredentials {
   const std::string& principal() const { return principal_; }
   const std::string& trustDomain() const { return trustDomain_; }
   const CertificateFiles& files() const { return files_; }
+  Clock::time_point notBefore() const { return notBefore_; }
   Clock::time_point notAfter() const { return notAfter_; }
 
  private:
   CertificateFiles files_;
   std::string principal_;
   std::string trustDomain_;
+  Clock::time_point notBefore_;
   Clock::time_point notAfter_;
   // The contexts hand out SSL objects from any worker thread; OpenSSL makes that safe.
   std::unique_ptr<boost::asio::ssl::context> server_;

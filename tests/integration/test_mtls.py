@@ -10,6 +10,7 @@ Usage: test_mtls.py MESHC REPO_ROOT   (ctest passes them; PYTHONPATH must includ
 tests/integration and tests/runtime)
 """
 import datetime
+import json
 import os
 import re
 import subprocess
@@ -203,6 +204,48 @@ class MutualTls(meshtest.MeshTestCase):
         config = admin(self.store["admin"], "/config")
         self.assertRegex(config, r'"certificate": \{"file": "[^"]+/cert.pem", "not_after": "\d{4}-')
         self.assertIn('"mtls": "strict"', config)
+
+    def test_a_rotated_certificate_serves_new_connections_and_old_ones_carry_on(self):
+        def certificate_file():
+            return json.loads(admin(self.store["admin"], "/config"))["certificate"]["file"]
+
+        def accepted():
+            return metric(self.store["admin"], "meshc_mtls_connections_total",
+                          'direction="inbound"')
+
+        before = certificate_file()
+        self.assertEqual(self.call("store", "/before")[0], 200)  # front pools a connection
+        connections = accepted()
+        meshc("certs", "rotate", POLICY, "--workload", "store-v1", cwd=self.group.workdir)
+        meshtest.wait_until(lambda: certificate_file() != before, timeout=10,
+                            what="store-v1 to load its rotated certificate")
+        self.assertEqual(self.call("store", "/after")[0], 200)
+        self.assertEqual(accepted(), connections, "front's pooled connection carried on")
+        cert, key = self.workload_files("front-v1")
+        shown = subprocess.run(
+            ["openssl", "s_client", "-connect", f"127.0.0.1:{self.store['inbound']}", "-tls1_3",
+             "-cert", cert, "-key", key], input="", capture_output=True, text=True, timeout=15,
+            check=False).stdout
+        served = re.search(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", shown,
+                           re.DOTALL)
+        self.assertIsNotNone(served, shown)
+        with open(certificate_file()) as rotated:
+            self.assertIn(served.group(0), rotated.read(), "a new connection gets the new one")
+
+    def test_a_certificate_near_its_expiry_is_warned_about(self):
+        nearing = os.path.join(self.group.workdir, "nearing")
+        os.makedirs(nearing, exist_ok=True)
+        subprocess.run(["cp", "-a", self.certs, nearing], check=True, timeout=30)
+        # Valid from a minute ago for 20 s more: far less than a third of its life is left.
+        meshc("certs", "rotate", POLICY, "--workload", "store-v1", "--lifetime", "20s",
+              cwd=nearing)
+        process, _ = meshtest.start_sidecar(
+            self.group, os.path.join(self.out_dir, "sidecar-store-v1"),
+            app=f"127.0.0.1:{self.app.port}", workers=1,
+            extra=["--certs", os.path.join(nearing, "certs")], name="store-v1-nearing")
+        meshtest.wait_until(lambda: "in less than a third of its lifetime" in process.log(),
+                            timeout=10, what="the expiry warning")
+        self.assertIn("`meshc certs rotate` issues a new one", process.log())
 
     def test_a_strict_workload_will_not_start_without_certificates(self):
         run = meshtest.run([os.path.join(self.out_dir, "sidecar-store-v1"), "--outbound",
