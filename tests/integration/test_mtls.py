@@ -4,7 +4,8 @@ curl and openssl as outside clients: front-v1's sidecar calls store-v1's over mu
 store's application learns the caller's SPIFFE ID; plaintext, clients without a certificate, of
 another CA or with an expired one are refused, logged and counted; an upstream that is not the
 service's workload is refused by the caller; services that disable mTLS or are no sidecars are
-called in plaintext. Policy: tests/integration/policies/mtls.mesh (a strict mesh).
+called in plaintext; a rotated certificate serves new connections while open ones carry on, and
+one near its expiry is warned about. Policy: tests/integration/policies/mtls.mesh (strict).
 
 Usage: test_mtls.py MESHC REPO_ROOT   (ctest passes them; PYTHONPATH must include
 tests/integration and tests/runtime)
@@ -89,6 +90,15 @@ class MutualTls(meshtest.MeshTestCase):
     def workload_files(self, workload, home=None):
         current = os.path.join(home or self.home, "workloads", workload, "current")
         return os.path.join(current, "cert.pem"), os.path.join(current, "key.pem")
+
+    def short_lived_copy(self, name, workload, lifetime):
+        """A copy of the mesh's certificates in which `workload` has a new one for `lifetime`
+        (certificates start a minute in the past); returns the copy's --certs directory."""
+        copy = os.path.join(self.group.workdir, name)
+        os.makedirs(copy, exist_ok=True)
+        subprocess.run(["cp", "-a", self.certs, copy], check=True, timeout=30)
+        meshc("certs", "rotate", POLICY, "--workload", workload, "--lifetime", lifetime, cwd=copy)
+        return os.path.join(copy, "certs")
 
     def call(self, host, path="/", fields=()):
         """GET through front's outbound listener: (status, body)."""
@@ -182,12 +192,8 @@ class MutualTls(meshtest.MeshTestCase):
         self.assertNotEqual(run.returncode, 0, run.stdout)
 
     def test_an_expired_certificate_is_refused(self):
-        expired = os.path.join(self.group.workdir, "expired")
-        os.makedirs(expired, exist_ok=True)
-        subprocess.run(["cp", "-a", self.certs, expired], check=True, timeout=30)
-        meshc("certs", "rotate", POLICY, "--workload", "front-v1", "--lifetime", "1s",
-              cwd=expired)
-        cert, key = self.workload_files("front-v1", os.path.join(expired, "certs", DOMAIN))
+        expired = self.short_lived_copy("expired", "front-v1", "1s")
+        cert, key = self.workload_files("front-v1", os.path.join(expired, DOMAIN))
         dates = meshtest.run(["openssl", "x509", "-in", cert, "-noout", "-enddate"]).stdout
         not_after = datetime.datetime.strptime(dates.strip().split("=", 1)[1],
                                                "%b %d %H:%M:%S %Y %Z")
@@ -233,16 +239,12 @@ class MutualTls(meshtest.MeshTestCase):
             self.assertIn(served.group(0), rotated.read(), "a new connection gets the new one")
 
     def test_a_certificate_near_its_expiry_is_warned_about(self):
-        nearing = os.path.join(self.group.workdir, "nearing")
-        os.makedirs(nearing, exist_ok=True)
-        subprocess.run(["cp", "-a", self.certs, nearing], check=True, timeout=30)
-        # Valid from a minute ago for 20 s more: far less than a third of its life is left.
-        meshc("certs", "rotate", POLICY, "--workload", "store-v1", "--lifetime", "20s",
-              cwd=nearing)
+        # Valid from a minute ago until 20 s from now: less than a third of its life is left.
+        nearing = self.short_lived_copy("nearing", "store-v1", "20s")
         process, _ = meshtest.start_sidecar(
             self.group, os.path.join(self.out_dir, "sidecar-store-v1"),
             app=f"127.0.0.1:{self.app.port}", workers=1,
-            extra=["--certs", os.path.join(nearing, "certs")], name="store-v1-nearing")
+            extra=["--certs", nearing], name="store-v1-nearing")
         meshtest.wait_until(lambda: "in less than a third of its lifetime" in process.log(),
                             timeout=10, what="the expiry warning")
         self.assertIn("`meshc certs rotate` issues a new one", process.log())
