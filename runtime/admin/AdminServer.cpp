@@ -14,6 +14,7 @@
 #include "admin/ConfigJson.h"
 #include "core/Listener.h"
 #include "observability/StatsSnapshot.h"
+#include "tls/TlsCredentials.h"
 
 namespace mesh {
 namespace asio = boost::asio;
@@ -110,10 +111,9 @@ struct AdminServer::Impl : std::enable_shared_from_this<AdminServer::Impl> {
       return reply(http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
                    renderPrometheus(snapshot, sources.labels));
     }
-    return reply(
-        http::status::ok, "application/json",
-        renderConfigJson(sources.state.module, sources.state.rules, *sources.state.clusters(),
-                         sources.state.credentials().get()));
+    return reply(http::status::ok, "application/json",
+                 renderConfigJson(sources.state.module, sources.state.rules,
+                                  *sources.state.clusters(), sources.state.credentials().get()));
   }
 
   tcp::acceptor acceptor;

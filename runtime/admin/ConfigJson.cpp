@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tls/MtlsMode.h"
+#include "tls/TlsCredentials.h"
 
 namespace mesh {
 namespace {

@@ -5,10 +5,11 @@
 
 #include "mesh/abi.h"
 #include "policy/RuleTable.h"
-#include "tls/TlsCredentials.h"
 #include "upstream/ClusterTable.h"
 
 namespace mesh {
+
+class TlsCredentials;
 
 // Appends `text` as a JSON string literal, quotes included.
 void appendJsonString(std::string& out, std::string_view text);

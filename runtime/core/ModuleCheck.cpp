@@ -89,7 +89,8 @@ std::string checkModule(const mesh_module& module) {
       return fmt::format("service {} has a null principal list", service.name);
     }
     for (uint32_t p = 0; p < service.principal_count; ++p) {
-      if (!service.principals[p]) return fmt::format("principal {} of service {} is null", p, service.name);
+      if (!service.principals[p])
+        return fmt::format("principal {} of service {} is null", p, service.name);
     }
   }
   for (uint32_t i = 0; i < module.rule_count; ++i) {

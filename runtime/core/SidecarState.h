@@ -9,10 +9,11 @@
 #include "mesh/abi.h"
 #include "policy/RegexSet.h"
 #include "policy/RuleTable.h"
-#include "tls/TlsCredentials.h"
 #include "upstream/ClusterTable.h"
 
 namespace mesh {
+
+class TlsCredentials;
 
 // What every worker shares: the policy module, its decoded rules and settings and its compiled
 // regexes (read-only after start-up), the drain flag, and the latest cluster table. Workers route

@@ -163,14 +163,13 @@ asio::awaitable<bool> DownstreamConnection::secure() {
     case MtlsMode::kStrict:
       break;
   }
-  std::shared_ptr<const TlsCredentials> credentials = worker_.state.credentials();
-  InboundTls tls = co_await acceptInboundTls(stream_, mode, credentials.get());
+  credentials_ = worker_.state.credentials();
+  InboundTls tls = co_await acceptInboundTls(stream_, mode, credentials_.get());
   switch (tls.outcome) {
     case InboundTls::Outcome::kPlaintext:
       co_return true;
     case InboundTls::Outcome::kMutualTls:
       worker_.stats.mtlsEstablished(TlsDirection::kInbound);
-      credentials_ = std::move(credentials);
       principal_ = std::move(tls.principal);
       co_return true;
     case InboundTls::Outcome::kClosed:
@@ -179,14 +178,15 @@ asio::awaitable<bool> DownstreamConnection::secure() {
       break;
   }
   worker_.stats.mtlsFailed(TlsDirection::kInbound, *tls.failure);
-  if (const std::optional<uint64_t> heldBack = worker_.tlsRefusalLog.admit(LogThrottle::Clock::now())) {
+  if (const std::optional<uint64_t> heldBack =
+          worker_.tlsRefusalLog.admit(LogThrottle::Clock::now())) {
     spdlog::warn("refused a connection from {}: {} ({} more refusals since the last report)", peer_,
                  make_error_code(*tls.failure).message(), *heldBack);
   }
   if (*tls.failure == TlsFailure::kPlaintext) {
     // A plaintext client is most likely an HTTP one sent to the wrong port, or a caller without
     // a certificate: it reads why, instead of a bare reset.
-    co_await asio::async_write(stream_, asio::buffer(kPlaintextRefusal), kNoThrow);
+    co_await asio::async_write(stream_, asio::buffer(plaintextRefusal()), kNoThrow);
     phase_ = Phase::kRefused;
   }
   co_return false;
@@ -252,6 +252,11 @@ asio::awaitable<bool> DownstreamConnection::serve(Exchange& exchange) {
     const LocalReply reply{refusal->status, fmt::format("meshc: {}\n", refusal->reason)};
     co_return co_await answer(exchange, reply, false, ResponseFlag::kDownstreamProtocolError);
   }
+  // Only this sidecar vouches for its callers: what a caller claims is replaced before the
+  // policy or the application sees it.
+  if (router_.reporter() == Reporter::kDestination) {
+    setClientCertificateHeader(request, worker_.state.module.principal, principal_);
+  }
   const RequestHead head{request.method_string(), request.target(), &request};
   mesh_request seen;
   const RequestProblem problem =
@@ -280,9 +285,6 @@ asio::awaitable<bool> DownstreamConnection::forward(Exchange& exchange) {
   exchange.facts.expectContinue = exchange.facts.clientVersion >= 11 &&
                                   beast::iequals(request[http::field::expect], "100-continue");
   prepareUpstreamRequest(request, policyRequest_.forwarded(), exchange.route.rule, worker_.prng);
-  if (router_.reporter() == Reporter::kDestination) {
-    setClientCertificateHeader(request, worker_.state.module.principal, principal_);
-  }
   // The copy starts from the request as forwarded; without a body it is whole already.
   exchange.mirror.begin(request, std::move(exchange.route.mirrors), worker_.mirrorBudget,
                         worker_.stats);

@@ -67,15 +67,15 @@ class DownstreamConnection final : public std::enable_shared_from_this<Downstrea
   void abandon(Exchange& exchange, Abandoned why) override;
   bool connectionOpen() const override { return stream_.isOpen(); }
 
+  // Under mutual TLS: the credentials its session came from, declared before the stream, which
+  // must not outlive them; and the verified SPIFFE ID of the client. Empty on plaintext.
+  std::shared_ptr<const TlsCredentials> credentials_;
+  std::string principal_;
   Stream stream_;
   boost::beast::flat_buffer buffer_;
   WorkerContext& worker_;
   const Router& router_;
   std::string peer_;
-  // Under mutual TLS: the credentials its session came from, which must outlive it, and the
-  // verified SPIFFE ID of the client. Empty on plaintext.
-  std::shared_ptr<const TlsCredentials> credentials_;
-  std::string principal_;
   PolicyRequestBuilder policyRequest_;
   ConnectionTimers timers_;
   BodyBuffers bodies_;

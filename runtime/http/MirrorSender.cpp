@@ -144,16 +144,15 @@ asio::awaitable<void> run(std::shared_ptr<MirrorSend> send, std::chrono::millise
   const ActiveRequest active(worker.upstreams.endpoint(endpoint.id),
                              &worker.upstreams.cluster(send->cluster));
   armDeadline(send, timeout);
+  const UpstreamSecurity security = upstreamSecurityFor(worker.state, cluster.serviceIndex);
   send->connection = worker.pool.take(endpoint.id);
+  if (send->connection && !suits(*send->connection, security)) send->connection.reset();
   TryResult result = TryResult::kNoAnswer;
   // A pooled connection can have died unseen: then, as for the primary, one more try on a new
   // connection, which the peer cannot have acted on twice when nothing came back.
   for (int tries = 0; tries < 2 && send->cut == Cut::kNo; ++tries) {
     const bool pooled = send->connection != nullptr;
-    if (!pooled &&
-        !co_await connect(*send, endpoint, upstreamSecurityFor(worker.state, cluster.serviceIndex))) {
-      break;
-    }
+    if (!pooled && !co_await connect(*send, endpoint, security)) break;
     result = co_await tryOnce(*send);
     if (result != TryResult::kNoAnswer || !pooled) break;
     send->connection.reset();

@@ -3,8 +3,8 @@
 namespace mesh {
 
 RequestProblem PolicyRequestBuilder::build(const RequestHead& head, std::string_view sourceAddress,
-                                           std::string_view sourcePrincipal,
-                                           uint64_t seed, mesh_request& out) {
+                                           std::string_view sourcePrincipal, uint64_t seed,
+                                           mesh_request& out) {
   fields_.clear();
   for (const auto& field : *head.fields) fields_.push_back({field.name_string(), field.value()});
   RequestInput input;

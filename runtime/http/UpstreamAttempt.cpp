@@ -62,7 +62,9 @@ UpstreamAttempt::UpstreamAttempt(Exchange& exchange, Downstream downstream, Work
 
 asio::awaitable<void> UpstreamAttempt::connect(bool allowPooled) {
   const Endpoint& endpoint = *exchange_.route.endpoint;
+  const UpstreamSecurity security = securityOf(exchange_, worker_);
   exchange_.upstream = allowPooled ? worker_.pool.take(endpoint.id) : nullptr;
+  if (exchange_.upstream && !suits(*exchange_.upstream, security)) exchange_.upstream.reset();
   if (!exchange_.upstream) {
     exchange_.upstream =
         std::make_unique<UpstreamConnection>(downstream_.stream.get_executor(), worker_.stats);
@@ -71,8 +73,7 @@ asio::awaitable<void> UpstreamAttempt::connect(bool allowPooled) {
       return exchange_.abandoned != Abandoned::kNo;
     };
     const beast::error_code ec =
-        co_await connectUpstream(*exchange_.upstream, endpoint.address, abandoned,
-                                 securityOf(exchange_, worker_));
+        co_await connectUpstream(*exchange_.upstream, endpoint.address, abandoned, security);
     if (ec || exchange_.abandoned != Abandoned::kNo) {
       worker_.stats.connectFailed();
       exchange_.connectError = exchange_.abandoned != Abandoned::kNo ? asio::error::timed_out : ec;

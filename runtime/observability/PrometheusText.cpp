@@ -115,8 +115,7 @@ std::string renderPrometheus(const StatsSnapshot& snapshot, const MetricLabels& 
                      kResults[r], counts[r]);
     }
   }
-  out +=
-      "# HELP meshc_mtls_connections_total Connections secured with mutual TLS, by direction.\n";
+  out += "# HELP meshc_mtls_connections_total Connections secured with mutual TLS, by direction.\n";
   out += "# TYPE meshc_mtls_connections_total counter\n";
   static constexpr std::array<std::string_view, kTlsDirectionCount> kDirections = {"inbound",
                                                                                    "outbound"};

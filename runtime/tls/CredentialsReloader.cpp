@@ -21,8 +21,7 @@ CredentialsReloader::CredentialsReloader(boost::asio::io_context& control, Sidec
     : control_(control), state_(state), root_(std::move(root)), expiryTimer_(control) {}
 
 void CredentialsReloader::start() {
-  const std::filesystem::path domain =
-      std::filesystem::path(root_) / state_.module.trust_domain;
+  const std::filesystem::path domain = std::filesystem::path(root_) / state_.module.trust_domain;
   // `current` is switched by a rename in the workload's directory, which is what FileWatch
   // watches; the bundle is replaced in the trust domain's.
   watch((domain / "workloads" / state_.module.workload / "current").string());
@@ -32,8 +31,8 @@ void CredentialsReloader::start() {
 
 void CredentialsReloader::watch(const std::string& path) {
   try {
-    watches_.push_back(
-        std::make_unique<FileWatch>(control_, path, [this] { reload("certificate files changed"); }));
+    watches_.push_back(std::make_unique<FileWatch>(
+        control_, path, [this] { reload("certificate files changed"); }));
     watches_.back()->start();
   } catch (const std::exception& e) {
     spdlog::warn("not watching {} ({}): SIGHUP reloads the certificate", path, e.what());
@@ -50,6 +49,11 @@ void CredentialsReloader::reload(std::string_view why) {
   } catch (const std::exception& e) {
     spdlog::error("{}: keeping the certificate in use ({}): {}", why,
                   current ? current->files().certificate : std::string("none"), e.what());
+    return;
+  }
+  // The watches wake for any file of their directories; the same files change nothing.
+  if (current && loaded->files().certificate == current->files().certificate &&
+      loaded->bundle() == current->bundle()) {
     return;
   }
   state_.publishCredentials(loaded);
@@ -74,15 +78,17 @@ void CredentialsReloader::checkExpiry() {
   const auto lifetime = credentials->notAfter() - credentials->notBefore();
   if (now >= credentials->notAfter()) {
     if (notice_ != ExpiryNotice::kExpired) {
-      spdlog::error("the certificate {} expired at {}: peers refuse new connections; "
-                    "`meshc certs rotate` issues a new one",
-                    credentials->files().certificate, utc(credentials->notAfter()));
+      spdlog::error(
+          "the certificate {} expired at {}: peers refuse new connections; "
+          "`meshc certs rotate` issues a new one",
+          credentials->files().certificate, utc(credentials->notAfter()));
       notice_ = ExpiryNotice::kExpired;
     }
   } else if (now >= credentials->notAfter() - lifetime / 3 && notice_ == ExpiryNotice::kNone) {
-    spdlog::warn("the certificate {} expires at {}, in less than a third of its lifetime; "
-                 "`meshc certs rotate` issues a new one",
-                 credentials->files().certificate, utc(credentials->notAfter()));
+    spdlog::warn(
+        "the certificate {} expires at {}, in less than a third of its lifetime; "
+        "`meshc certs rotate` issues a new one",
+        credentials->files().certificate, utc(credentials->notAfter()));
     notice_ = ExpiryNotice::kNearing;
   }
   expiryTimer_.cancel();

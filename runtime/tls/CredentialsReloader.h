@@ -5,9 +5,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/FileWatch.h"
 #include "core/SidecarState.h"
+#include "tls/TlsCredentials.h"
 
 namespace mesh {
 

@@ -1,5 +1,6 @@
 #include "tls/MutualTls.h"
 
+#include <fmt/format.h>
 #include <sys/socket.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -20,24 +21,35 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 // The first byte of a TLS record carrying a handshake message (RFC 8446 §5.1): a ClientHello.
 constexpr unsigned char kTlsHandshakeRecord = 0x16;
 
-InboundTls refused(TlsFailure failure) {
-  return {InboundTls::Outcome::kRefused, failure, {}};
-}
+InboundTls refused(TlsFailure failure) { return {InboundTls::Outcome::kRefused, failure, {}}; }
 
 }  // namespace
 
-const std::string_view kPlaintextRefusal =
-    "HTTP/1.1 400 Bad Request\r\n"
-    "Content-Type: text/plain\r\n"
-    "Content-Length: 60\r\n"
-    "Connection: close\r\n"
-    "\r\n"
-    "meshc: this port requires mutual TLS (mtls strict); use TLS\n";
+std::string_view plaintextRefusal() {
+  static constexpr std::string_view kBody =
+      "meshc: this port requires mutual TLS (mtls strict); use TLS\n";
+  static const std::string kResponse = fmt::format(
+      "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n"
+      "Connection: close\r\n\r\n{}",
+      kBody.size(), kBody);
+  return kResponse;
+}
+
+bool isPrincipalOf(std::string_view principal, const mesh_service& service) {
+  for (uint32_t i = 0; i < service.principal_count; ++i) {
+    if (principal == service.principals[i]) return true;
+  }
+  return false;
+}
 
 asio::awaitable<InboundTls> acceptInboundTls(Stream& stream, MtlsMode mode,
                                              const TlsCredentials* credentials,
                                              std::chrono::steady_clock::duration timeout) {
-  if (!credentials) co_return InboundTls{};
+  // A strict service's sidecar does not start without credentials (credentialsRequirement); this
+  // keeps a strict port closed to plaintext even if that ever changed.
+  if (!credentials) {
+    co_return mode == MtlsMode::kStrict ? refused(TlsFailure::kHandshake) : InboundTls{};
+  }
   asio::steady_timer timer(stream.get_executor(), timeout);
   // Peeking leaves the byte for whichever reads the stream next, TLS or HTTP.
   const auto waited = co_await (stream.socket().async_wait(Stream::Socket::wait_read, kNoThrow) ||
@@ -45,8 +57,7 @@ asio::awaitable<InboundTls> acceptInboundTls(Stream& stream, MtlsMode mode,
   if (waited.index() == 1) co_return refused(TlsFailure::kTimeout);
   unsigned char first = 0;
   boost::system::error_code ec;
-  const size_t peeked =
-      stream.socket().receive(asio::buffer(&first, 1), MSG_PEEK, ec);
+  const size_t peeked = stream.socket().receive(asio::buffer(&first, 1), MSG_PEEK, ec);
   if (ec || peeked == 0) co_return InboundTls{InboundTls::Outcome::kClosed, std::nullopt, {}};
   if (first != kTlsHandshakeRecord) {
     switch (mode) {
@@ -73,7 +84,8 @@ asio::awaitable<InboundTls> acceptInboundTls(Stream& stream, MtlsMode mode,
 
 asio::awaitable<boost::system::error_code> originateUpstreamTls(Stream& stream,
                                                                 const TlsCredentials& credentials,
-                                                                const mesh_service& service) {
+                                                                const mesh_service& service,
+                                                                std::string& peer) {
   stream.startTls(credentials.client());
   const auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::client, kNoThrow);
   if (ec) {
@@ -81,11 +93,10 @@ asio::awaitable<boost::system::error_code> originateUpstreamTls(Stream& stream,
     if (ec == asio::error::operation_aborted || !stream.isOpen()) co_return ec;
     co_return make_error_code(classifyHandshakeFailure(ec, stream.tls()));
   }
-  const std::optional<std::string> id = spiffeIdOf(SSL_get0_peer_certificate(stream.tls()));
-  if (id) {
-    for (uint32_t i = 0; i < service.principal_count; ++i) {
-      if (*id == service.principals[i]) co_return boost::system::error_code{};
-    }
+  std::optional<std::string> id = spiffeIdOf(SSL_get0_peer_certificate(stream.tls()));
+  if (id && isPrincipalOf(*id, service)) {
+    peer = std::move(*id);
+    co_return boost::system::error_code{};
   }
   stream.close();
   co_return make_error_code(TlsFailure::kWrongIdentity);

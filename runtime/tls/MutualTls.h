@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "http/Stream.h"
 #include "mesh/abi.h"
@@ -40,12 +41,18 @@ boost::asio::awaitable<InboundTls> acceptInboundTls(
     std::chrono::steady_clock::duration timeout = kHandshakeTimeout);
 
 // Turns a connected upstream stream into mutual TLS with `credentials`' client side, and checks
-// the upstream's SPIFFE ID is one of `service`'s principals. Returns a TlsFailure error, or an
-// I/O error, on failure; the caller's timer bounds it by closing the socket.
+// the upstream's SPIFFE ID is one of `service`'s principals; `peer` gets it. Returns a TlsFailure
+// error, or an I/O error, on failure; the caller's timer bounds it by closing the socket.
+// Under TLS 1.3 the client's handshake ends before the server has judged the client's
+// certificate: a server that refuses it fails the first read, as an upstream error.
 boost::asio::awaitable<boost::system::error_code> originateUpstreamTls(
-    Stream& stream, const TlsCredentials& credentials, const mesh_service& service);
+    Stream& stream, const TlsCredentials& credentials, const mesh_service& service,
+    std::string& peer);
 
-// The text a plaintext HTTP client gets from a STRICT port before it is closed.
-extern const std::string_view kPlaintextRefusal;
+// Whether `principal` is one of the service's.
+bool isPrincipalOf(std::string_view principal, const mesh_service& service);
+
+// What a plaintext HTTP client gets from a STRICT port before it is closed: a whole response.
+std::string_view plaintextRefusal();
 
 }  // namespace mesh

@@ -94,9 +94,9 @@ CertificateFiles certificateFilesIn(const std::string& root, std::string_view tr
   std::error_code ec;
   const fs::path version = fs::canonical(current, ec);
   if (ec) {
-    throw std::runtime_error(fmt::format(
-        "no certificate for workload {} in {}: {} ({}); `meshc certs issue` makes one", workload,
-        root, current.string(), ec.message()));
+    throw std::runtime_error(
+        fmt::format("no certificate for workload {} in {}: {} ({}); `meshc certs issue` makes one",
+                    workload, root, current.string(), ec.message()));
   }
   return {(version / "cert.pem").string(), (version / "key.pem").string(),
           (domain / "bundle.pem").string()};
@@ -107,7 +107,8 @@ TlsCredentials::TlsCredentials(const CertificateFiles& files, std::string princi
     : files_(files), principal_(std::move(principal)), trustDomain_(std::move(trustDomain)) {
   const std::string certificate = readFile(files.certificate, "certificate");
   const std::string key = readFile(files.key, "private key");
-  const std::string bundle = readFile(files.bundle, "trust bundle");
+  bundle_ = readFile(files.bundle, "trust bundle");
+  const std::string& bundle = bundle_;
 
   const auto leaf = firstCertificate(certificate, files.certificate);
   const std::optional<std::string> id = spiffeIdOf(leaf.get());
@@ -122,8 +123,8 @@ TlsCredentials::TlsCredentials(const CertificateFiles& files, std::string princi
   notBefore_ = timeOf(X509_get0_notBefore(leaf.get()));
   notAfter_ = timeOf(X509_get0_notAfter(leaf.get()));
   if (notAfter_ <= Clock::now()) {
-    throw std::runtime_error(fmt::format(
-        "{} has expired; `meshc certs rotate` issues a new one", files.certificate));
+    throw std::runtime_error(
+        fmt::format("{} has expired; `meshc certs rotate` issues a new one", files.certificate));
   }
   firstCertificate(bundle, files.bundle);
 
@@ -135,6 +136,19 @@ TlsCredentials::TlsCredentials(const CertificateFiles& files, std::string princi
   SSL_CTX_set_num_tickets(server, 0);
   SSL_CTX_set_session_cache_mode(server, SSL_SESS_CACHE_OFF);
   SSL_CTX_set_alpn_select_cb(server, selectHttp11, nullptr);
+
+  // Peers check the chain against their bundle; a certificate that this bundle's CA did not
+  // issue would be refused by every one of them, so it is refused here, where the cause is clear.
+  X509_STORE_CTX* verification = X509_STORE_CTX_new();
+  X509_STORE_CTX_init(verification, SSL_CTX_get_cert_store(server), leaf.get(), nullptr);
+  const bool issued = X509_verify_cert(verification) == 1;
+  const int verifyError = X509_STORE_CTX_get_error(verification);
+  X509_STORE_CTX_free(verification);
+  if (!issued) {
+    throw std::runtime_error(fmt::format("{} does not verify against the trust bundle {}: {}",
+                                         files.certificate, files.bundle,
+                                         X509_verify_cert_error_string(verifyError)));
+  }
 
   client_ = makeContext(ssl::context::tls_client, files, certificate, key, bundle);
   client_->set_verify_mode(ssl::verify_peer);

@@ -33,21 +33,23 @@ class TlsCredentials {
   using Clock = std::chrono::system_clock;
 
   // Throws std::runtime_error naming the file and the cause: unreadable or malformed files, a key
-  // that is not the certificate's, a certificate for another SPIFFE ID than `principal`, or one
-  // that has expired.
-  TlsCredentials(const CertificateFiles& files, std::string principal,
-                 std::string trustDomain);
+  // that is not the certificate's, a certificate for another SPIFFE ID than `principal`, one that
+  // has expired, or one the bundle's CA did not issue.
+  TlsCredentials(const CertificateFiles& files, std::string principal, std::string trustDomain);
 
   boost::asio::ssl::context& server() const { return *server_; }
   boost::asio::ssl::context& client() const { return *client_; }
   const std::string& principal() const { return principal_; }
   const std::string& trustDomain() const { return trustDomain_; }
   const CertificateFiles& files() const { return files_; }
+  // The trust bundle as read (PEM): a reload compares it to tell a change.
+  const std::string& bundle() const { return bundle_; }
   Clock::time_point notBefore() const { return notBefore_; }
   Clock::time_point notAfter() const { return notAfter_; }
 
  private:
   CertificateFiles files_;
+  std::string bundle_;
   std::string principal_;
   std::string trustDomain_;
   Clock::time_point notBefore_;

@@ -1,6 +1,7 @@
 #include "tls/TlsFailure.h"
 
 #include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
 #include <boost/asio/ssl/error.hpp>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <openssl/ssl.h>
+#include <openssl/types.h>
 
 #include <boost/system/error_code.hpp>
 #include <cstddef>
@@ -21,10 +21,9 @@ enum class TlsFailure : uint8_t {
   kWrongIdentity,  // no SPIFFE ID, one of another trust domain, or not one the service runs as
   kHandshake,      // any other failure: no common protocol version or cipher, not TLS at all
 };
-inline constexpr size_t kTlsFailureCount = 7;
-
 // For dense tables indexed by failure.
-inline size_t indexOf(TlsFailure failure) { return static_cast<size_t>(failure) - 1; }
+constexpr size_t indexOf(TlsFailure failure) { return static_cast<size_t>(failure) - 1; }
+inline constexpr size_t kTlsFailureCount = indexOf(TlsFailure::kHandshake) + 1;
 
 // The metric label: "plaintext", "timeout", "no_certificate", ...
 std::string_view labelOf(TlsFailure failure);

@@ -45,6 +45,11 @@ UpstreamSecurity upstreamSecurityFor(const SidecarState& state, uint32_t service
   return {state.credentials(), &service};
 }
 
+bool suits(const UpstreamConnection& connection, const UpstreamSecurity& security) {
+  if (!security.credentials) return connection.peerPrincipal.empty();
+  return isPrincipalOf(connection.peerPrincipal, *security.service);
+}
+
 asio::awaitable<boost::system::error_code> connectUpstream(UpstreamConnection& connection,
                                                            const HostPort& address,
                                                            const std::function<bool()>& abandoned,
@@ -52,12 +57,13 @@ asio::awaitable<boost::system::error_code> connectUpstream(UpstreamConnection& c
   const boost::system::error_code ec = co_await connectSocket(connection, address, abandoned);
   if (ec || !security.credentials || abandoned()) co_return ec;
   connection.credentials = security.credentials;
-  const boost::system::error_code tlsError =
-      co_await originateUpstreamTls(connection.stream, *security.credentials, *security.service);
+  const boost::system::error_code tlsError = co_await originateUpstreamTls(
+      connection.stream, *security.credentials, *security.service, connection.peerPrincipal);
   if (!tlsError) {
     connection.stats().mtlsEstablished(TlsDirection::kOutbound);
   } else if (tlsError.category() == make_error_code(TlsFailure::kHandshake).category()) {
-    connection.stats().mtlsFailed(TlsDirection::kOutbound, static_cast<TlsFailure>(tlsError.value()));
+    connection.stats().mtlsFailed(TlsDirection::kOutbound,
+                                  static_cast<TlsFailure>(tlsError.value()));
   } else if (abandoned()) {
     connection.stats().mtlsFailed(TlsDirection::kOutbound, TlsFailure::kTimeout);
   }

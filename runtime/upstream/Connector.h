@@ -22,12 +22,16 @@ struct UpstreamSecurity {
 // Mutual TLS when the service's callers use it (MtlsPlan.h) and the sidecar has credentials.
 UpstreamSecurity upstreamSecurityFor(const SidecarState& state, uint32_t serviceIndex);
 
+// Whether a pooled connection may carry a request that needs `security`: plaintext for
+// plaintext, and under mutual TLS a peer that proved one of the service's principals.
+bool suits(const UpstreamConnection& connection, const UpstreamSecurity& security);
+
 // Connects `connection` to `address`: IP literals directly, names through the resolver, then the
 // TLS handshake `security` asks for, counted in the connection's stats. The caller's timer can
 // abort the connect or the handshake by closing the socket; a resolve cannot be aborted that way,
 // so the connect is not started when `abandoned()` says the caller gave up meanwhile.
 boost::asio::awaitable<boost::system::error_code> connectUpstream(
-    UpstreamConnection& connection, const HostPort& address,
-    const std::function<bool()>& abandoned, const UpstreamSecurity& security);
+    UpstreamConnection& connection, const HostPort& address, const std::function<bool()>& abandoned,
+    const UpstreamSecurity& security);
 
 }  // namespace mesh

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "http/ReadLimits.h"
 #include "http/Stream.h"
@@ -47,10 +48,15 @@ class UpstreamConnection {
 
   StatsShard& stats() { return stats_; }
 
+  // Under mutual TLS, what the session was made from: declared before the stream, which must not
+  // outlive it.
+  std::shared_ptr<const TlsCredentials> credentials;
+  // The SPIFFE ID the upstream proved under mutual TLS; empty on plaintext. The pool is per
+  // endpoint address, which more than one service may share (or a reload move to another): a
+  // pooled connection serves only a request that needs exactly this (Connector.h suits()).
+  std::string peerPrincipal;
   Stream stream;
   boost::beast::flat_buffer buffer;
-  // Under mutual TLS, what the session was made from: it must outlive the stream.
-  std::shared_ptr<const TlsCredentials> credentials;
   bool reused = false;  // taken from the pool: the peer may have closed it meanwhile
   std::chrono::steady_clock::time_point idleSince;
   std::shared_ptr<IdleWatch> watch;  // of the latest stay in the pool

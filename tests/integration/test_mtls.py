@@ -74,6 +74,7 @@ class MutualTls(meshtest.MeshTestCase):
         endpoints = (f"store.v1 127.0.0.1:{cls.store['inbound']}\n"
                      f"store.v2 127.0.0.1:{cls.audit['inbound']}\n"
                      f"legacy.v1 {app}\n"
+                     f"legacy.v2 127.0.0.1:{cls.store['inbound']}\n"
                      f"outside.v1 {app}\n")
         _, cls.front = meshtest.start_sidecar(
             cls.group, os.path.join(out_dir, "sidecar-front-v1"), endpoints=endpoints,
@@ -137,6 +138,14 @@ class MutualTls(meshtest.MeshTestCase):
             self.assertEqual(status, 200, f"{host}: {body}")
             self.assertTrue(body.startswith("GET /plain HTTP/1.1"), body)
             self.assertNotIn("x-forwarded-client-cert", body.lower())
+
+    def test_a_connection_pooled_for_mutual_tls_is_not_reused_for_plaintext(self):
+        self.assertEqual(self.call("store", "/pooled")[0], 200)
+        # legacy.v2 is store's sidecar too, but legacy is `mtls disable`: its request goes out in
+        # plaintext, on a connection of its own, and the strict port refuses it.
+        status, body = self.call("legacy", "/shared")
+        self.assertEqual(status, 400, body)
+        self.assertIn("this port requires mutual TLS", body)
 
     def test_an_upstream_that_is_not_the_services_workload_is_refused(self):
         before = metric(self.front["admin"], "meshc_mtls_failures_total",

@@ -33,7 +33,7 @@ struct TestModule {
 
   const char* reviewsV1Endpoints[1] = {"10.0.0.1:9080"};
   mesh_service services[2] = {{"reviews", nullptr, 9080, 0, 2, 0, MESH_MTLS_PERMISSIVE, 0},
-                               {"productpage", nullptr, 9080, 2, 0, 0, MESH_MTLS_PERMISSIVE, 0}};
+                              {"productpage", nullptr, 9080, 2, 0, 0, MESH_MTLS_PERMISSIVE, 0}};
   mesh_timeout_action timeout{250};
   mesh_action actions[1] = {{MESH_ACTION_TIMEOUT, 0, &timeout}};
   mesh_rule rules[2] = {{"test.mesh:3:5", actions, 1, 0, 0, 0},

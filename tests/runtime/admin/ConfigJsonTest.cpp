@@ -120,7 +120,8 @@ TEST(ConfigJson, ListsARulesMirrorsWithTheirWeights) {
   module.rules[1].action_count = 1;
   EndpointIds ids;
   const ClusterTable table(module.module, {}, std::nullopt, ids);
-  const std::string json = renderConfigJson(module.module, RuleTable(module.module), table, nullptr);
+  const std::string json =
+      renderConfigJson(module.module, RuleTable(module.module), table, nullptr);
   EXPECT_NE(json.find(R"({"service": "reviews", "location": "test.mesh:4:5", "timeout_ms": 0, )"
                       R"("request_headers": [], "response_headers": [], "direct_response": null, )"
                       R"("redirect": null, "rewrite": null, )"

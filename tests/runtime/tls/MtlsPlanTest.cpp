@@ -1,8 +1,7 @@
-#include "tls/MtlsPlan.h"
-
 #include <gtest/gtest.h>
 
 #include "TestModule.h"
+#include "tls/MtlsPlan.h"
 
 namespace mesh {
 namespace {

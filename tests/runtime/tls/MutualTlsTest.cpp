@@ -2,8 +2,6 @@
 // certificates from meshc's certificate code; clients that are not the runtime (plaintext, no
 // certificate, a stalled handshake) are written here with Asio, and say so.
 
-#include "tls/MutualTls.h"
-
 #include <gtest/gtest.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -14,6 +12,7 @@
 #include <functional>
 #include <optional>
 
+#include "tls/MutualTls.h"
 #include "tls/TestCertificates.h"
 
 namespace mesh {
@@ -65,16 +64,23 @@ class MutualTlsTest : public ::testing::Test {
   // The runtime's outbound side, calling a service that `principals` serve.
   Client upstreamCall(const TlsCredentials& credentials, std::vector<const char*> principals) {
     principals_ = std::move(principals);
-    service_ = {"a", principals_.data(), 80, 0, 0, static_cast<uint32_t>(principals_.size()),
-                MESH_MTLS_STRICT, 0};
+    service_ = {"a",
+                principals_.data(),
+                80,
+                0,
+                0,
+                static_cast<uint32_t>(principals_.size()),
+                MESH_MTLS_STRICT,
+                0};
     return [this, &credentials](Stream& stream) -> asio::awaitable<void> {
-      outbound_ = co_await originateUpstreamTls(stream, credentials, service_);
+      outbound_ = co_await originateUpstreamTls(stream, credentials, service_, peer_);
     };
   }
 
   const testing::TestCertificates certificates_;
   std::optional<InboundTls> inbound_;
   boost::system::error_code outbound_;
+  std::string peer_;  // the upstream's SPIFFE ID, as the outbound side verified it
   std::vector<const char*> principals_;
   mesh_service service_{};
 };
@@ -84,6 +90,7 @@ TEST_F(MutualTlsTest, BothSidesLearnTheVerifiedPeer) {
   const TlsCredentials client = certificates_.credentials("b");
   connect(MtlsMode::kStrict, &server, upstreamCall(client, {"spiffe://mesh.test/ns/default/sa/a"}));
   EXPECT_FALSE(outbound_) << outbound_.message();
+  EXPECT_EQ(peer_, principalOf("a"));
   EXPECT_EQ(inbound_->outcome, InboundTls::Outcome::kMutualTls);
   EXPECT_EQ(inbound_->principal, principalOf("b"));
 }

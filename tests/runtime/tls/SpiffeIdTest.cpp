@@ -1,11 +1,10 @@
-#include "tls/SpiffeId.h"
-
 #include <gtest/gtest.h>
 #include <openssl/pem.h>
 
 #include <cstdio>
 #include <memory>
 
+#include "tls/SpiffeId.h"
 #include "tls/TestCertificates.h"
 
 namespace mesh {

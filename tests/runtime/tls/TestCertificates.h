@@ -31,8 +31,8 @@ class TestCertificates {
     const auto ca = meshc::certs::createMeshCa("mesh.test", 24h);
     store.initialize(ca);
     for (const char* workload : {"a", "b"}) {
-      store.install(workload,
-                    meshc::certs::issueWorkloadCertificate(ca, principalOf(workload), workload, 1h));
+      store.install(workload, meshc::certs::issueWorkloadCertificate(ca, principalOf(workload),
+                                                                     workload, 1h));
     }
     const meshc::certs::CertificateStore rogue(root_ / "rogue", "mesh.test");
     const auto rogueCa = meshc::certs::createMeshCa("mesh.test", 24h);

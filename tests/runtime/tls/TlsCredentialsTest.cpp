@@ -1,10 +1,9 @@
-#include "tls/TlsCredentials.h"
-
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 
 #include "tls/TestCertificates.h"
+#include "tls/TlsCredentials.h"
 
 namespace mesh {
 namespace {
@@ -68,6 +67,15 @@ TEST(TlsCredentials, NamesAMissingFile) {
     EXPECT_NE(std::string(e.what()).find("no certificate for workload nobody"), std::string::npos)
         << e.what();
   }
+}
+
+TEST(TlsCredentials, RefusesACertificateTheBundlesCaDidNotIssue) {
+  const TestCertificates certificates;
+  CertificateFiles files = certificateFilesIn(certificates.root() + "/rogue", "mesh.test", "a");
+  files.bundle = certificates.files("a").bundle;
+  EXPECT_EQ(loadError(files, principalOf("a")),
+            files.certificate + " does not verify against the trust bundle " + files.bundle +
+                ": unable to get local issuer certificate");
 }
 
 TEST(TlsCredentials, RefusesAFileWithoutACertificate) {
