@@ -1,7 +1,6 @@
 #include "upstream/ConnectionPool.h"
 
 #include <algorithm>
-#include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
 
 namespace mesh {
@@ -40,9 +39,9 @@ void ConnectionPool::watch(uint32_t endpointId, UpstreamConnection& connection) 
   watch->pool = this;
   watch->endpointId = endpointId;
   watch->phase = IdleWatch::Phase::kIdle;
-  connection.stream.async_read_some(
-      boost::asio::buffer(&watch->byte, 1),
-      [watch](const boost::system::error_code& ec, size_t) { onWatchEnded(*watch, ec); });
+  connection.stream.socket().async_wait(
+      Stream::Socket::wait_read,
+      [watch](const boost::system::error_code& ec) { onWatchEnded(*watch, ec); });
 }
 
 void ConnectionPool::onWatchEnded(IdleWatch& watch, const boost::system::error_code& ec) {

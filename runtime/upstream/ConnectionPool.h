@@ -12,10 +12,12 @@ namespace mesh {
 
 // Idle keep-alive connections of one worker, per endpoint id. Only its worker touches it.
 //
-// Liveness does not peek at the socket (under TLS the peer sends session tickets after the
-// handshake, which a peek would take for unsolicited bytes). Instead each idle connection keeps
-// one read pending through its stream: if it completes (end of stream, an error, or bytes nobody
-// asked for) the connection leaves the pool. take() cancels that read; if the read completed
+// Each idle connection waits for its socket to become readable: the end of stream, an error or
+// bytes nobody asked for, after which it leaves the pool. Under mutual TLS the sidecars' servers
+// send nothing unsolicited after the handshake (no session tickets, TlsCredentials), so there too
+// readability means a close, an alert or garbage. A wait on the socket, unlike a read through a
+// TLS stream, holds nothing of the stream: a connection can be destroyed with it pending (a TLS
+// read's completion would touch the destroyed stream). take() cancels the wait; if it completed
 // before the cancellation could stop it, its handler closes the connection, and the request on it
 // fails as on any connection the peer closed (an idempotent one is retried on a fresh connection).
 class ConnectionPool {

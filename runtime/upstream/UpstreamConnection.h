@@ -16,15 +16,14 @@ namespace mesh {
 class ConnectionPool;
 class UpstreamConnection;
 
-// The read a pooled connection keeps pending while it is idle (see ConnectionPool). Shared with
-// that read's completion handler, which may run after the connection was taken or destroyed.
+// The wait a pooled connection keeps pending while it is idle (see ConnectionPool). Shared with
+// that wait's completion handler, which may run after the connection was taken or destroyed.
 struct IdleWatch {
   enum class Phase { kIdle, kTaken };
   UpstreamConnection* connection = nullptr;  // null once the connection is destroyed
   ConnectionPool* pool = nullptr;
   uint32_t endpointId = 0;
   Phase phase = Phase::kIdle;
-  char byte = 0;  // where an unsolicited byte lands; one is enough to condemn the connection
 };
 
 // One connection to an upstream endpoint, with the read buffer that belongs to it (bytes the
