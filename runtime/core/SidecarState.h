@@ -23,7 +23,8 @@ struct SidecarState {
   SidecarState(const mesh_module& policy, std::shared_ptr<const ClusterTable> table,
                std::chrono::milliseconds streamIdle, size_t maxHeaderFields,
                std::shared_ptr<const TlsCredentials> tls = nullptr)
-      : module(policy),
+      : hasCredentials(tls != nullptr),
+        module(policy),
         rules(policy),
         regexes(policy.regexes, policy.regex_count),
         streamIdleTimeout(streamIdle),
@@ -49,11 +50,13 @@ struct SidecarState {
     return credentials_;
   }
 
+  // Reloads replace credentials, never add or remove them.
   void publishCredentials(std::shared_ptr<const TlsCredentials> credentials) {
     const std::lock_guard<std::mutex> lock(mutex_);
     credentials_ = std::move(credentials);
   }
 
+  const bool hasCredentials;
   const mesh_module& module;
   const RuleTable rules;
   const RegexSet regexes;  // compiled once; matching is read-only, so workers share them

@@ -120,7 +120,8 @@ asio::awaitable<bool> connect(MirrorSend& send, const Endpoint& endpoint,
       std::make_unique<UpstreamConnection>(send.deadline.get_executor(), send.worker.stats);
   const std::function<bool()> abandoned = [&send] { return send.cut != Cut::kNo; };
   const beast::error_code ec =
-      co_await connectUpstream(*send.connection, endpoint.address, abandoned, security);
+      co_await connectUpstream(*send.connection, endpoint.address, abandoned, security,
+                               send.worker.state);
   if (ec || send.cut != Cut::kNo) {
     send.worker.stats.connectFailed();
     send.connection.reset();

@@ -73,7 +73,8 @@ asio::awaitable<void> UpstreamAttempt::connect(bool allowPooled) {
       return exchange_.abandoned != Abandoned::kNo;
     };
     const beast::error_code ec =
-        co_await connectUpstream(*exchange_.upstream, endpoint.address, abandoned, security);
+        co_await connectUpstream(*exchange_.upstream, endpoint.address, abandoned, security,
+                                 worker_.state);
     if (ec || exchange_.abandoned != Abandoned::kNo) {
       worker_.stats.connectFailed();
       exchange_.connectError = exchange_.abandoned != Abandoned::kNo ? asio::error::timed_out : ec;

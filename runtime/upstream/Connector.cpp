@@ -41,24 +41,25 @@ asio::awaitable<boost::system::error_code> connectSocket(UpstreamConnection& con
 
 UpstreamSecurity upstreamSecurityFor(const SidecarState& state, uint32_t serviceIndex) {
   const mesh_service& service = state.module.services[serviceIndex];
-  if (!originatesMutualTls(service)) return {};
-  return {state.credentials(), &service};
+  if (!state.hasCredentials || !originatesMutualTls(service)) return {};
+  return {&service};
 }
 
 bool suits(const UpstreamConnection& connection, const UpstreamSecurity& security) {
-  if (!security.credentials) return connection.peerPrincipal.empty();
-  return isPrincipalOf(connection.peerPrincipal, *security.service);
+  if (!security.mutualTls) return connection.peerPrincipal.empty();
+  return isPrincipalOf(connection.peerPrincipal, *security.mutualTls);
 }
 
 asio::awaitable<boost::system::error_code> connectUpstream(UpstreamConnection& connection,
                                                            const HostPort& address,
                                                            const std::function<bool()>& abandoned,
-                                                           const UpstreamSecurity& security) {
+                                                           const UpstreamSecurity& security,
+                                                           const SidecarState& state) {
   const boost::system::error_code ec = co_await connectSocket(connection, address, abandoned);
-  if (ec || !security.credentials || abandoned()) co_return ec;
-  connection.credentials = security.credentials;
+  if (ec || !security.mutualTls || abandoned()) co_return ec;
+  connection.credentials = state.credentials();
   const boost::system::error_code tlsError = co_await originateUpstreamTls(
-      connection.stream, *security.credentials, *security.service, connection.peerPrincipal);
+      connection.stream, *connection.credentials, *security.mutualTls, connection.peerPrincipal);
   if (!tlsError) {
     connection.stats().mtlsEstablished(TlsDirection::kOutbound);
   } else if (tlsError.category() == make_error_code(TlsFailure::kHandshake).category()) {

@@ -5,7 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "tls/TestCertificates.h"
+#include "tls/MutualTls.h"
 #include "upstream/Connector.h"
 
 namespace mesh {
@@ -14,11 +14,8 @@ namespace {
 class ConnectorTest : public ::testing::Test {
  protected:
   ConnectorTest()
-      : credentials_(std::make_shared<const TlsCredentials>(certificates_.credentials("b"))),
-        connection_(io_.get_executor(), stats_) {}
+      : connection_(io_.get_executor(), stats_) {}
 
-  const testing::TestCertificates certificates_;
-  std::shared_ptr<const TlsCredentials> credentials_;
   boost::asio::io_context io_;
   StatsShard stats_;
   UpstreamConnection connection_;
@@ -29,13 +26,13 @@ class ConnectorTest : public ::testing::Test {
 
 TEST_F(ConnectorTest, APlaintextConnectionServesOnlyPlaintextRequests) {
   EXPECT_TRUE(suits(connection_, UpstreamSecurity{}));
-  EXPECT_FALSE(suits(connection_, UpstreamSecurity{credentials_, &serviceOfA_}));
+  EXPECT_FALSE(suits(connection_, UpstreamSecurity{&serviceOfA_}));
 }
 
 TEST_F(ConnectorTest, AMutualTlsConnectionServesOnlyServicesItsPeerRuns) {
-  connection_.peerPrincipal = testing::principalOf("a");
-  EXPECT_TRUE(suits(connection_, UpstreamSecurity{credentials_, &serviceOfA_}));
-  EXPECT_FALSE(suits(connection_, UpstreamSecurity{credentials_, &serviceOfC_}));
+  connection_.peerPrincipal = "spiffe://mesh.test/ns/default/sa/a";
+  EXPECT_TRUE(suits(connection_, UpstreamSecurity{&serviceOfA_}));
+  EXPECT_FALSE(suits(connection_, UpstreamSecurity{&serviceOfC_}));
   EXPECT_FALSE(suits(connection_, UpstreamSecurity{})) << "never plaintext's";
 }
 
