@@ -171,6 +171,7 @@ asio::awaitable<bool> DownstreamConnection::secure() {
     case InboundTls::Outcome::kMutualTls:
       worker_.stats.mtlsEstablished(TlsDirection::kInbound);
       principal_ = std::move(tls.principal);
+      clientCertificate_ = clientCertificateValue(worker_.state.module.principal, principal_);
       co_return true;
     case InboundTls::Outcome::kClosed:
       co_return false;
@@ -255,7 +256,7 @@ asio::awaitable<bool> DownstreamConnection::serve(Exchange& exchange) {
   // Only this sidecar vouches for its callers: what a caller claims is replaced before the
   // policy or the application sees it.
   if (router_.reporter() == Reporter::kDestination) {
-    setClientCertificateHeader(request, worker_.state.module.principal, principal_);
+    setClientCertificateHeader(request, clientCertificate_);
   }
   const RequestHead head{request.method_string(), request.target(), &request};
   mesh_request seen;

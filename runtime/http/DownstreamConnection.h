@@ -71,6 +71,7 @@ class DownstreamConnection final : public std::enable_shared_from_this<Downstrea
   // must not outlive them; and the verified SPIFFE ID of the client. Empty on plaintext.
   std::shared_ptr<const TlsCredentials> credentials_;
   std::string principal_;
+  std::string clientCertificate_;  // its x-forwarded-client-cert (UpstreamRequest.h)
   Stream stream_;
   boost::beast::flat_buffer buffer_;
   WorkerContext& worker_;

@@ -29,15 +29,18 @@ void prepareUpstreamRequest(http::request<http::buffer_body>& request,
   if (rule) applyForwardedHeaderChanges(request, *rule);
 }
 
-void setClientCertificateHeader(http::request<http::buffer_body>& request, std::string_view self,
-                                std::string_view peer) {
-  static constexpr std::string_view kName = "x-forwarded-client-cert";
-  request.erase(kName);
-  if (peer.empty()) return;
+std::string clientCertificateValue(std::string_view self, std::string_view peer) {
   std::string value;
   value.reserve(self.size() + peer.size() + 8);
   value.append("By=").append(self).append(";URI=").append(peer);
-  request.set(kName, value);
+  return value;
+}
+
+void setClientCertificateHeader(http::request<http::buffer_body>& request,
+                                std::string_view value) {
+  static constexpr std::string_view kName = "x-forwarded-client-cert";
+  request.erase(kName);
+  if (!value.empty()) request.set(kName, value);
 }
 
 }  // namespace mesh

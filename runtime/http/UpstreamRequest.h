@@ -2,6 +2,8 @@
 
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/message.hpp>
+#include <string>
+#include <string_view>
 
 #include "core/Prng.h"
 #include "policy/RuleTable.h"
@@ -19,11 +21,14 @@ namespace mesh {
 void prepareUpstreamRequest(boost::beast::http::request<boost::beast::http::buffer_body>& request,
                             const ForwardedTarget& forwarded, const RuleSettings* rule, Prng& prng);
 
+// Envoy's x-forwarded-client-cert for a caller verified under mutual TLS:
+// `By=<this workload's SPIFFE ID>;URI=<the caller's>`. The same for every request of a
+// connection, so made once per connection.
+std::string clientCertificateValue(std::string_view self, std::string_view peer);
+
 // On the inbound listener: replaces any x-forwarded-client-cert the caller sent (nobody but this
-// sidecar may vouch for a caller) with, under mutual TLS, the verified identities in Envoy's
-// format: `By=<this workload's SPIFFE ID>;URI=<the caller's>`. `peer` is empty on plaintext.
+// sidecar may vouch for a caller) with `value`, or removes it when `value` is empty (plaintext).
 void setClientCertificateHeader(
-    boost::beast::http::request<boost::beast::http::buffer_body>& request, std::string_view self,
-    std::string_view peer);
+    boost::beast::http::request<boost::beast::http::buffer_body>& request, std::string_view value);
 
 }  // namespace mesh

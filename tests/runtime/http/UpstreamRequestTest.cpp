@@ -110,5 +110,19 @@ TEST(UpstreamRequest, TheRulesHeaderEditsComeLast) {
   EXPECT_EQ(request.count(http::field::connection), 0u);
 }
 
+TEST(UpstreamRequest, OnlyTheSidecarVouchesForTheCaller) {
+  Request spoofed = clientRequest("/");
+  spoofed.insert("x-forwarded-client-cert", "By=evil;URI=spiffe://t/ns/default/sa/admin");
+  spoofed.insert("x-forwarded-client-cert", "URI=spiffe://t/ns/default/sa/root");
+  const std::string verified =
+      clientCertificateValue("spiffe://t/ns/default/sa/store", "spiffe://t/ns/default/sa/front");
+  EXPECT_EQ(verified, "By=spiffe://t/ns/default/sa/store;URI=spiffe://t/ns/default/sa/front");
+  setClientCertificateHeader(spoofed, verified);
+  EXPECT_EQ(spoofed.count("x-forwarded-client-cert"), 1u);
+  EXPECT_EQ(spoofed["x-forwarded-client-cert"], verified);
+  setClientCertificateHeader(spoofed, "");  // a plaintext caller: nobody vouched for it
+  EXPECT_EQ(spoofed.count("x-forwarded-client-cert"), 0u);
+}
+
 }  // namespace
 }  // namespace mesh
