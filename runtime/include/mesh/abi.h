@@ -111,7 +111,8 @@ enum {
   MESH_ACTION_REWRITE = 6,          /* config: mesh_rewrite */
   MESH_ACTION_MIRROR = 7,           /* config: mesh_mirrors */
   MESH_ACTION_EXPERIMENT = 8,       /* config: mesh_experiment */
-  MESH_ACTION_CORS = 9              /* config: mesh_cors */
+  MESH_ACTION_CORS = 9,             /* config: mesh_cors */
+  MESH_ACTION_RETRY = 10            /* config: mesh_retry */
 };
 
 typedef struct mesh_action {
@@ -243,6 +244,37 @@ typedef struct mesh_cors {
   uint32_t origin_count;      /* at least 1 */
   uint32_t allow_credentials; /* 1: Access-Control-Allow-Credentials: true */
 } mesh_cors;
+
+/* Retries (Envoy's retry policy, Istio's `retries`): when an attempt fails in a way `conditions`
+ * or `statuses` name, the runtime sends the request again, up to `attempts` more times, each to
+ * another endpoint of the cluster where one is left, after a backoff drawn with full jitter from
+ * [0, min(backoff_max_ms, backoff_base_ms * 2^(retry - 1))). The route's timeout bounds every
+ * attempt and backoff together. A request is retried only when nothing of the response reached the
+ * client, its body arrived whole and fits the runtime's replay buffer, and, unless
+ * `non_idempotent`, its method is idempotent (RFC 9110: GET, HEAD, OPTIONS, TRACE, PUT, DELETE);
+ * a connect failure, which sent nothing, is retried whatever the method. "No response" below is a
+ * connection that failed after it was made and before a response head, or a per-try timeout. */
+enum {
+  MESH_RETRY_5XX = 1u << 0,            /* any 5xx response, a connect failure, no response */
+  MESH_RETRY_GATEWAY_ERROR = 1u << 1,  /* 502, 503 or 504, a connect failure, no response */
+  MESH_RETRY_RESET = 1u << 2,          /* no response */
+  MESH_RETRY_CONNECT_FAILURE = 1u << 3, /* no connection could be made */
+  MESH_RETRY_RETRIABLE_4XX = 1u << 4   /* 409 */
+};
+
+typedef struct mesh_retry {
+  const uint32_t* statuses;    /* further response statuses retried, 100-599, ascending, distinct */
+  uint64_t per_try_timeout_ms; /* each attempt's time from its start to a response head; 0: none */
+  uint64_t backoff_base_ms;    /* at least 1 */
+  uint64_t backoff_max_ms;     /* at least backoff_base_ms */
+  uint32_t status_count;
+  uint32_t conditions;     /* MESH_RETRY_* */
+  uint32_t attempts;       /* retries after the first attempt: 1-10 */
+  uint32_t budget;         /* in 1/100 %, 1-10000: retries in flight stay within this share of the
+                            * cluster's active requests (a worker may always have 3) */
+  uint32_t non_idempotent; /* 1: retry every method */
+  uint32_t reserved0;
+} mesh_retry;
 
 /* One rule of a service's route, as constant data. */
 typedef struct mesh_rule {
