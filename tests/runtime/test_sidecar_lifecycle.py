@@ -237,6 +237,12 @@ class DrainTest(SidecarTestCase):
         slow.communicate(timeout=10)
         self.assertNotEqual(slow.returncode, 0, "the cut request cannot have succeeded")
 
+# UBSan checks a virtual call's object by probing its memory through a pipe, which a process out
+# of descriptors cannot make: the check then fails on sound objects (an "invalid vptr" in Beast's
+# async_base on the admin thread, in about one run of three), and its suppressions, read lazily,
+# cannot be opened either. The Release and TSan builds run this test.
+@unittest.skipIf(os.environ.get("MESHTEST_UBSAN"),
+                 "UBSan's vptr check cannot work in a process out of descriptors")
 class AcceptFailureTest(SidecarTestCase):
     """Out of file descriptors, accept() fails for as long as connections wait in the backlog:
     every failure is counted in /stats, the log reports them only every 10 s."""
