@@ -171,6 +171,34 @@ void appendCors(std::string& out, const Cors& cors) {
                  cors.maxAgeS, cors.credentials);
 }
 
+// The policy's conditions by name, as a policy writes them.
+void appendRetry(std::string& out, const RetryPolicy& retry) {
+  static constexpr std::pair<uint32_t, std::string_view> kConditions[] = {
+      {MESH_RETRY_5XX, "5xx"},
+      {MESH_RETRY_GATEWAY_ERROR, "gateway_error"},
+      {MESH_RETRY_RESET, "reset"},
+      {MESH_RETRY_CONNECT_FAILURE, "connect_failure"},
+      {MESH_RETRY_RETRIABLE_4XX, "retriable_4xx"}};
+  fmt::format_to(std::back_inserter(out), ", \"retry\": {{\"attempts\": {}, \"on\": [",
+                 retry.attempts);
+  bool first = true;
+  for (const auto& [bit, name] : kConditions) {
+    if ((retry.conditions & bit) == 0) continue;
+    if (!first) out += ", ";
+    first = false;
+    appendJsonString(out, name);
+  }
+  out += "], \"statuses\": [";
+  for (size_t i = 0; i < retry.statuses.size(); ++i) {
+    fmt::format_to(std::back_inserter(out), "{}{}", i > 0 ? ", " : "", retry.statuses[i]);
+  }
+  fmt::format_to(std::back_inserter(out),
+                 "], \"per_try_timeout_ms\": {}, \"backoff_base_ms\": {}, "
+                 "\"backoff_max_ms\": {}, \"budget\": {}, \"non_idempotent\": {}}}",
+                 retry.perTryTimeout.count(), retry.backoffBase.count(), retry.backoffMax.count(),
+                 retry.budget, retry.nonIdempotent);
+}
+
 }  // namespace
 
 void appendJsonString(std::string& out, std::string_view text) {
@@ -264,6 +292,7 @@ std::string renderConfigJson(const mesh_module& module, const RuleTable& rules,
     appendActions(out, rule);
     if (rule.experiment) appendExperiment(out, module, *rule.experiment);
     if (rule.cors) appendCors(out, *rule.cors);
+    if (rule.retry) appendRetry(out, *rule.retry);
     // Only on rules that mirror: where copies go is what an operator checks after a rollout.
     for (size_t m = 0; m < rule.mirrors.size(); ++m) {
       out += m == 0 ? ", \"mirrors\": [{\"cluster\": " : ", {\"cluster\": ";

@@ -24,9 +24,13 @@ std::string checkRule(const mesh_module& module, uint32_t index) {
       return fmt::format("rule {} ({}): {}", index, rule.location, problem);
     }
   }
-  // The sidecar answers such a rule itself: there is no forwarded request to copy.
+  // The sidecar answers such a rule itself: there is no forwarded request to copy or retry.
   if (!scratch.mirrors.empty() && (scratch.redirect || scratch.directResponse)) {
     return fmt::format("rule {} ({}) mirrors, but answers by itself: nothing is forwarded", index,
+                       rule.location);
+  }
+  if (scratch.retry && (scratch.redirect || scratch.directResponse)) {
+    return fmt::format("rule {} ({}) retries, but answers by itself: nothing is forwarded", index,
                        rule.location);
   }
   for (const Mirror& mirror : scratch.mirrors) {

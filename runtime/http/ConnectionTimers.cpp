@@ -47,8 +47,12 @@ void ConnectionTimers::endExchange() {
 void ConnectionTimers::armUpstream(bool connecting) {
   std::optional<Clock::duration> budget;
   if (connecting) budget = kConnectTimeout;
-  if (exchange_ && exchange_->deadline) {
-    const Clock::duration left = std::max(*exchange_->deadline - Clock::now(), Clock::duration{0});
+  const Clock::time_point now = Clock::now();
+  for (const std::optional<Clock::time_point>& end :
+       {exchange_ ? exchange_->deadline : std::nullopt,
+        exchange_ ? exchange_->tryDeadline : std::nullopt}) {
+    if (!end) continue;
+    const Clock::duration left = std::max(*end - now, Clock::duration{0});
     budget = budget ? std::min(*budget, left) : left;
   }
   if (budget) {
@@ -94,8 +98,8 @@ void ConnectionTimers::onStreamTimer() {
   // A route timeout, where set, is what bounds the wait for the response header.
   const bool awaitingHeader = exchange->responseState == ResponseState::kNothing ||
                               exchange->responseState == ResponseState::kPartial;
-  const bool routeDeadlineRules =
-      exchange->deadline && exchange->requestBody == BodyState::kDone && awaitingHeader;
+  const bool routeDeadlineRules = (exchange->deadline || exchange->tryDeadline) &&
+                                  exchange->requestBody == BodyState::kDone && awaitingHeader;
   if (routeDeadlineRules || now < lastActivity_ + streamIdleTimeout_) {
     watchStream(routeDeadlineRules ? now + streamIdleTimeout_ : lastActivity_ + streamIdleTimeout_);
     return;
@@ -124,9 +128,14 @@ void ConnectionTimers::disarmDeadline() {
 void ConnectionTimers::onDeadline() {
   Exchange* exchange = exchange_;
   if (!exchange) return;
-  const bool deadlinePassed = exchange->deadline && Clock::now() >= *exchange->deadline;
-  owner_.lock()->abandon(*exchange,
-                         deadlinePassed ? Abandoned::kRouteDeadline : Abandoned::kConnectBudget);
+  const Clock::time_point now = Clock::now();
+  Abandoned why = Abandoned::kConnectBudget;
+  if (exchange->deadline && now >= *exchange->deadline) {
+    why = Abandoned::kRouteDeadline;
+  } else if (exchange->tryDeadline && now >= *exchange->tryDeadline) {
+    why = Abandoned::kTryTimeout;
+  }
+  owner_.lock()->abandon(*exchange, why);
 }
 
 }  // namespace mesh

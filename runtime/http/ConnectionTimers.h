@@ -49,7 +49,8 @@ class ConnectionTimers {
   void endExchange();
 
   // Starts the upstream timer of the current exchange: the connect budget (when connecting)
-  // bounded by the route's deadline, or the deadline alone, or nothing.
+  // bounded by the route's deadline and the attempt's per-try deadline, or those alone, or
+  // nothing.
   void armUpstream(bool connecting);
 
  private:

@@ -22,6 +22,7 @@
 #include "http/MessageFraming.h"
 #include "http/MirrorSender.h"
 #include "http/RequestHeadCheck.h"
+#include "http/Retries.h"
 #include "http/Router.h"
 #include "http/UpstreamRequest.h"
 #include "tls/MutualTls.h"
@@ -77,6 +78,7 @@ int rank(Abandoned why) {
     case Abandoned::kNo:
       return 0;
     case Abandoned::kConnectBudget:
+    case Abandoned::kTryTimeout:
       return 1;
     case Abandoned::kClientStalled:
     case Abandoned::kUpstreamStalled:
@@ -297,26 +299,27 @@ asio::awaitable<bool> DownstreamConnection::forward(Exchange& exchange) {
         Exchange::Clock::now() + std::chrono::milliseconds(exchange.route.timeoutMs);
   }
   timers_.beginExchange(exchange);
-  UpstreamAttempt attempt(exchange, Downstream{stream_, buffer_, bodies_}, worker_, router_,
-                          timers_);
-  for (int tries = 0; tries < 2; ++tries) {
-    co_await attempt.connect(tries == 0);
-    if (!exchange.upstream) break;
-    co_await attempt.run();
-    // A pooled connection can die between the liveness check and the write.
-    if (tries > 0 || !mayRetryOnFreshConnection(exchange)) break;
-    spdlog::debug("stale pooled connection to {} ({}), retrying on a new one",
-                  exchange.route.endpoint->address.toString(), exchange.upstreamError.message());
-    exchange.upstream.reset();
-    exchange.upstreamError = {};
+  std::optional<Retries> retries;
+  if (exchange.route.rule && exchange.route.rule->retry) {
+    retries.emplace(*exchange.route.rule->retry, worker_, exchange.route);
+    exchange.retries = &*retries;
+    if (exchange.facts.hadBody) exchange.replay.start();
+  }
+  co_await attemptUpstream(exchange);
+  // (In a while condition, GCC 12 evaluates a co_await on the right of && even when the left
+  // is false; an if is compiled right.)
+  if (retries) {
+    while (co_await retryUpstream(exchange, *retries)) co_await attemptUpstream(exchange);
   }
   timers_.endExchange();
-  releaseUpstream(exchange, worker_.pool);
   // A copy still waiting for the rest of the body will not get it: the client or the upstream
   // stopped first.
   exchange.mirror.abandon(worker_.stats);
 
-  const ResponseFlag flag = responseFlagOf(exchange);
+  ResponseFlag flag = responseFlagOf(exchange);
+  if (flag == ResponseFlag::kNone && retries && retries->exhausted()) {
+    flag = ResponseFlag::kUpstreamRetryLimitExceeded;
+  }
   switch (outcomeOf(exchange)) {
     case Outcome::kRelayed:
       record(exchange, exchange.status, flag);
@@ -338,6 +341,51 @@ asio::awaitable<bool> DownstreamConnection::forward(Exchange& exchange) {
   // (GCC 12 mishandles temporaries inside co_await expressions: arguments are named locals.)
   const bool keep = keepAlive && reply.status != 400;
   co_return co_await answer(exchange, reply, keep, flag);
+}
+
+asio::awaitable<void> DownstreamConnection::attemptUpstream(Exchange& exchange) {
+  if (exchange.retries && exchange.route.rule->retry->perTryTimeout.count() > 0) {
+    exchange.tryDeadline = Exchange::Clock::now() + exchange.route.rule->retry->perTryTimeout;
+  }
+  UpstreamAttempt attempt(exchange, Downstream{stream_, buffer_, bodies_}, worker_, router_,
+                          timers_);
+  for (int tries = 0; tries < 2; ++tries) {
+    co_await attempt.connect(tries == 0);
+    if (!exchange.upstream) break;
+    co_await attempt.run();
+    // A pooled connection can die between the liveness check and the write.
+    if (tries > 0 || !mayRetryOnFreshConnection(exchange)) break;
+    spdlog::debug("stale pooled connection to {} ({}), retrying on a new one",
+                  exchange.route.endpoint->address.toString(), exchange.upstreamError.message());
+    exchange.upstream.reset();
+    exchange.upstreamError = {};
+  }
+  releaseUpstream(exchange, worker_.pool);
+}
+
+asio::awaitable<bool> DownstreamConnection::retryUpstream(Exchange& exchange, Retries& retries) {
+  const std::optional<AttemptEnd> end = retries.retryAfter(exchange);
+  if (!end) co_return false;
+  const std::string failed = exchange.route.endpoint->address.toString();
+  clearAttempt(exchange);
+  exchange.route.endpoint = retries.nextEndpoint(exchange.route);
+  const std::chrono::milliseconds wait = retries.backoff(worker_.prng.next());
+  spdlog::debug("{} {}: retrying on {} after {} ms: {} from {}",
+                std::string_view(exchange.request.get().method_string()),
+                std::string_view(exchange.request.get().target()),
+                exchange.route.endpoint->address.toString(), wait.count(), retryCause(*end),
+                failed);
+  // The route's timeout bounds the backoff too: its timer stays armed meanwhile.
+  timers_.armUpstream(false);
+  Exchange::Clock::time_point until = Exchange::Clock::now() + wait;
+  if (exchange.deadline && *exchange.deadline < until) until = *exchange.deadline;
+  asio::steady_timer backoff(stream_.get_executor(), until);
+  co_await backoff.async_wait(kNoThrow);
+  if (exchange.deadline && Exchange::Clock::now() >= *exchange.deadline &&
+      exchange.abandoned == Abandoned::kNo) {
+    exchange.abandoned = Abandoned::kRouteDeadline;
+  }
+  co_return exchange.abandoned == Abandoned::kNo;
 }
 
 asio::awaitable<bool> DownstreamConnection::answer(Exchange& exchange, const LocalReply& reply,

@@ -16,6 +16,8 @@
 
 namespace mesh {
 
+class Retries;
+
 class Router;
 struct LocalReply;
 struct WorkerContext;
@@ -53,6 +55,12 @@ class DownstreamConnection final : public std::enable_shared_from_this<Downstrea
   boost::asio::awaitable<bool> secure();
   boost::asio::awaitable<bool> serve(Exchange& exchange);
   boost::asio::awaitable<bool> forward(Exchange& exchange);
+  // One attempt upstream (with a second chance on a fresh connection when a pooled one turns
+  // out dead), its connection returned to the pool if it can carry another exchange.
+  boost::asio::awaitable<void> attemptUpstream(Exchange& exchange);
+  // After an attempt: whether the rule's retry policy sends the request again. If so, the
+  // exchange is cleared for the next attempt, its endpoint chosen, and the backoff waited.
+  boost::asio::awaitable<bool> retryUpstream(Exchange& exchange, Retries& retries);
   // `flag` says why the sidecar answers itself; a reply that cannot be written is counted as
   // none, the client having left.
   boost::asio::awaitable<bool> answer(Exchange& exchange, const LocalReply& reply, bool keepAlive,

@@ -13,10 +13,13 @@
 
 #include "http/MirrorCopy.h"
 #include "http/ReadLimits.h"
+#include "http/ReplayBody.h"
 #include "http/Router.h"
 #include "upstream/UpstreamConnection.h"
 
 namespace mesh {
+
+class Retries;
 
 // Names the cluster a response came from (or was refused for), on the outbound side.
 inline constexpr std::string_view kClusterHeader = "x-mesh-upstream-cluster";
@@ -53,6 +56,7 @@ enum class ResponseState {
   kNothing,           // not a byte from the upstream yet
   kPartial,           // bytes, but no final header (part of one, or interim responses only)
   kHeaderReceived,    // a final header, not yet passed on
+  kHeldForRetry,      // a final header the retry policy answers with another attempt: dropped
   kSending,           // the header went to the client: a failure can only cut the connection now
   kDone,              // relayed completely
   kDownstreamFailed,  // the client stopped taking it
@@ -66,6 +70,7 @@ enum class Abandoned {
   kNo,
   kConnectBudget,    // no connection within the connect timeout
   kRouteDeadline,    // the route's timeout passed
+  kTryTimeout,       // the retry policy's per-try timeout passed (the attempt may be retried)
   kClientStalled,    // the request body stopped moving: 408
   kUpstreamStalled,  // the response (or the upstream taking the request) stopped moving: 504
 };
@@ -89,6 +94,8 @@ struct Exchange {
   RouteDecision route;
   Clock::time_point start = Clock::now();
   std::optional<Clock::time_point> deadline;
+  // The current attempt's per-try timeout, until its response head arrives.
+  std::optional<Clock::time_point> tryDeadline;
 
   std::unique_ptr<UpstreamConnection> upstream;
   std::optional<boost::beast::http::serializer<true, boost::beast::http::buffer_body>>
@@ -101,6 +108,9 @@ struct Exchange {
   ResponseState responseState = ResponseState::kNothing;
   Abandoned abandoned = Abandoned::kNo;
   MirrorCopy mirror;                       // what the drawn mirrors will be sent
+  ReplayBody replay;                       // the body kept for another attempt
+  // The rule's retry policy at work, or null: an attempt asks it whether to hold a response.
+  Retries* retries = nullptr;
   boost::beast::error_code connectError;   // no connection could be made
   boost::beast::error_code upstreamError;  // the first failure on an established connection
   // Decided from the response header: whether each side may carry another exchange afterwards.
@@ -130,6 +140,7 @@ inline bool responseCommitted(ResponseState state) {
     case ResponseState::kNothing:
     case ResponseState::kPartial:
     case ResponseState::kHeaderReceived:
+    case ResponseState::kHeldForRetry:
       return false;
     case ResponseState::kSending:
     case ResponseState::kDone:

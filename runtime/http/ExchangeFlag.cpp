@@ -14,6 +14,7 @@ ResponseFlag timerFlag(Abandoned why) {
     case Abandoned::kConnectBudget:
       return ResponseFlag::kUpstreamConnectionFailure;
     case Abandoned::kRouteDeadline:
+    case Abandoned::kTryTimeout:
     case Abandoned::kUpstreamStalled:
       return ResponseFlag::kUpstreamRequestTimeout;
     case Abandoned::kClientStalled:
@@ -51,6 +52,7 @@ ResponseFlag responseFlagOf(const Exchange& exchange) {
     case ResponseState::kNothing:
     case ResponseState::kPartial:
     case ResponseState::kHeaderReceived:
+    case ResponseState::kHeldForRetry:
       break;
   }
   // Nothing reached the client: the same order of causes as describeFailure.

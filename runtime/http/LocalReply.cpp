@@ -27,6 +27,13 @@ LocalReply describeFailure(const Exchange& exchange, const Router& router,
     case Abandoned::kRouteDeadline:
       return {504, fmt::format("meshc: upstream timeout: no response from {} ({}) within {} ms\n",
                                target, endpoint, exchange.route.timeoutMs)};
+    case Abandoned::kTryTimeout:
+      return {504, fmt::format("meshc: upstream timeout: no response from {} ({}) within the "
+                               "per-try timeout of {} ms\n",
+                               target, endpoint,
+                               exchange.route.rule && exchange.route.rule->retry
+                                   ? exchange.route.rule->retry->perTryTimeout.count()
+                                   : 0)};
     case Abandoned::kClientStalled:
       return {408, fmt::format("meshc: request timeout: no body bytes for {} ms\n", idleMs)};
     case Abandoned::kUpstreamStalled:

@@ -15,6 +15,7 @@
 #include "http/HopByHop.h"
 #include "http/MessageFraming.h"
 #include "http/MirrorSender.h"
+#include "http/Retries.h"
 #include "http/UpstreamProtocolError.h"
 #include "policy/Cors.h"
 #include "policy/HeaderEditing.h"
@@ -98,6 +99,8 @@ asio::awaitable<void> UpstreamAttempt::run() {
     co_return;
   }
   if (exchange_.request.is_done()) {
+    // A body read whole already: an earlier attempt took it from the client and kept it.
+    if (exchange_.facts.hadBody && !co_await writeReplayedBody()) co_return;
     exchange_.requestBody = BodyState::kDone;
     co_await relayResponse();
     co_return;
@@ -135,6 +138,7 @@ asio::awaitable<void> UpstreamAttempt::pumpRequestBody() {
     if (bodyInFlight(exchange_.requestBody)) exchange_.requestBody = BodyState::kWritingUpstream;
     timers_.touch();
     exchange_.mirror.append(buffer, got, worker_.stats);
+    exchange_.replay.append(buffer, got);
     if (parser.is_done()) {
       dispatchMirrors(exchange_.mirror, worker_, downstream_.stream.get_executor(),
                       exchange_.route.timeoutMs);
@@ -154,6 +158,23 @@ asio::awaitable<void> UpstreamAttempt::pumpRequestBody() {
     timers_.touch();
   }
   exchange_.requestBody = BodyState::kDone;
+}
+
+asio::awaitable<bool> UpstreamAttempt::writeReplayedBody() {
+  http::buffer_body::value_type& body = exchange_.request.get().body();
+  const std::string_view kept = exchange_.replay.bytes();
+  // The serializer only reads the piece; Beast's buffer_body wants it mutable all the same.
+  body.data = kept.empty() ? nullptr : const_cast<char*>(kept.data());
+  body.size = kept.size();
+  body.more = false;
+  auto [ec, bytes] =
+      co_await http::async_write(exchange_.upstream->stream, *exchange_.requestWriter, kNoThrow);
+  if (ec) {
+    exchange_.upstreamError = ec;
+    co_return false;
+  }
+  timers_.touch();
+  co_return true;
 }
 
 asio::awaitable<void> UpstreamAttempt::relayResponse() {
@@ -190,11 +211,22 @@ asio::awaitable<void> UpstreamAttempt::relayResponse() {
   }
   if (haveFinalHeader) {
     exchange_.responseState = ResponseState::kHeaderReceived;
+    if (exchange_.tryDeadline) {
+      // The per-try timeout bounds the wait for a head, as the route's timeout does.
+      exchange_.tryDeadline.reset();
+      timers_.armUpstream(false);
+    }
     const ResponseParser& parser = *exchange_.response;
     if (responseFramingIsAmbiguous(parser.get(), parser.chunked())) {
       // Relaying it would hand the client the same ambiguity: refuse it, and the connection,
       // whose next bytes may be this body or the next response.
       exchange_.upstreamError = UpstreamProtocolError::kAmbiguousFraming;
+      upstream.stream.close();
+    } else if (exchange_.retries &&
+               exchange_.retries->holdsResponse(exchange_, parser.get().result_int())) {
+      // Nothing of it reached the client, which gets another attempt's response instead. The
+      // body is not read: the connection goes, as Envoy resets the stream.
+      exchange_.responseState = ResponseState::kHeldForRetry;
       upstream.stream.close();
     } else {
       co_await relayResponseBody();

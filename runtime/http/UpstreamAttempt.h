@@ -54,6 +54,8 @@ class UpstreamAttempt {
 
  private:
   boost::asio::awaitable<void> pumpRequestBody();
+  // On a retry: sends the body an earlier attempt kept (ReplayBody). False when the write failed.
+  boost::asio::awaitable<bool> writeReplayedBody();
   boost::asio::awaitable<void> relayResponse();
   boost::asio::awaitable<void> relayResponseBody();
   boost::asio::awaitable<bool> writeResponseHeader();

@@ -50,6 +50,12 @@ std::string seriesLabels(const RequestSeriesKey& key, const MetricLabels& labels
   return text;
 }
 
+// A cluster by index, as the mirror and retry counters name it.
+std::string clusterLabel(const MetricLabels& labels, uint32_t cluster) {
+  return cluster < labels.clusters.size() ? escapeLabelValue(labels.clusters[cluster].cluster)
+                                          : std::string("unknown");
+}
+
 }  // namespace
 
 std::string renderPrometheus(const StatsSnapshot& snapshot, const MetricLabels& labels) {
@@ -107,12 +113,35 @@ std::string renderPrometheus(const StatsSnapshot& snapshot, const MetricLabels& 
   static constexpr std::array<std::string_view, kMirrorResultCount> kResults = {
       "sent", "succeeded", "failed", "skipped"};
   for (const auto& [cluster, counts] : snapshot.mirrors) {
-    const std::string name = cluster < labels.clusters.size()
-                                 ? escapeLabelValue(labels.clusters[cluster].cluster)
-                                 : std::string("unknown");
+    const std::string name = clusterLabel(labels, cluster);
     for (size_t r = 0; r < kMirrorResultCount; ++r) {
       fmt::format_to(sink, "mesh_mirror_requests_total{{cluster=\"{}\",result=\"{}\"}} {}\n", name,
                      kResults[r], counts[r]);
+    }
+  }
+  out +=
+      "# HELP mesh_retries_total Requests sent again by a rule's retry policy, by cluster and "
+      "the cause of the failed attempt.\n";
+  out += "# TYPE mesh_retries_total counter\n";
+  static constexpr std::array<std::string_view, kRetryEventCount> kRetryLabels = {
+      "connect_failure", "reset", "per_try_timeout", "status", "exhausted", "budget", "body"};
+  for (const auto& [cluster, counts] : snapshot.retries) {
+    const std::string name = clusterLabel(labels, cluster);
+    for (size_t e = 0; e < kRetriedCauseCount; ++e) {
+      fmt::format_to(sink, "mesh_retries_total{{cluster=\"{}\",cause=\"{}\"}} {}\n", name,
+                     kRetryLabels[e], counts[e]);
+    }
+  }
+  out +=
+      "# HELP mesh_retries_refused_total Failed attempts a retry policy covers but did not "
+      "retry, by cluster and reason: every attempt used, the retry budget spent, or a body that "
+      "could not be sent again.\n";
+  out += "# TYPE mesh_retries_refused_total counter\n";
+  for (const auto& [cluster, counts] : snapshot.retries) {
+    const std::string name = clusterLabel(labels, cluster);
+    for (size_t e = kRetriedCauseCount; e < kRetryEventCount; ++e) {
+      fmt::format_to(sink, "mesh_retries_refused_total{{cluster=\"{}\",reason=\"{}\"}} {}\n",
+                     name, kRetryLabels[e], counts[e]);
     }
   }
   out += "# HELP meshc_mtls_connections_total Connections secured with mutual TLS, by direction.\n";

@@ -24,6 +24,8 @@ std::string_view envoyName(ResponseFlag flag) {
       return "NR";
     case ResponseFlag::kNoHealthyUpstream:
       return "UH";
+    case ResponseFlag::kUpstreamRetryLimitExceeded:
+      return "URX";
   }
   return "-";
 }

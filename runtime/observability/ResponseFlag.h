@@ -21,8 +21,10 @@ enum class ResponseFlag : uint8_t {
   kDownstreamProtocolError,          // "DPE": the client's request broke HTTP: 400, 431
   kNoRoute,                          // "NR": no service or rule for the request: 404
   kNoHealthyUpstream,                // "UH": the cluster has no endpoints: 503
+  kUpstreamRetryLimitExceeded,       // "URX": the upstream's response, which the rule's retry
+                                     // policy would have retried, after every attempt was used
 };
-inline constexpr size_t kResponseFlagCount = 10;
+inline constexpr size_t kResponseFlagCount = 11;
 
 std::string_view envoyName(ResponseFlag flag);
 

@@ -5,7 +5,8 @@ namespace mesh {
 StatsShard::StatsShard(uint32_t clusterCount)
     : series_(std::make_unique<Series[]>(kMaxSeries)),
       clusterCount_(clusterCount),
-      mirrors_(std::make_unique<std::atomic<uint64_t>[]>(clusterCount * kMirrorResultCount)) {}
+      mirrors_(std::make_unique<std::atomic<uint64_t>[]>(clusterCount * kMirrorResultCount)),
+      retries_(std::make_unique<std::atomic<uint64_t>[]>(clusterCount * kRetryEventCount)) {}
 
 // HTTP status codes have three digits, so ten bits hold one and the flag takes the other six.
 static_assert(kResponseFlagCount <= 64);

@@ -39,6 +39,21 @@ enum class MirrorResult : uint8_t {
 };
 inline constexpr size_t kMirrorResultCount = 4;
 
+// What a rule's retry policy did about an attempt that failed in a way it covers: sent a retry,
+// for one of four causes (mesh_retries_total's `cause`), or refused one (mesh_retries_refused_total's
+// `reason`).
+enum class RetryEvent : uint8_t {
+  kRetriedConnectFailure,  // no connection could be made
+  kRetriedReset,           // the connection failed before a response head
+  kRetriedPerTryTimeout,   // no response head within the per-try timeout
+  kRetriedStatus,          // a response status the policy retries
+  kRefusedExhausted,       // every attempt was used
+  kRefusedBudget,          // the cluster's retry budget was spent
+  kRefusedBody,            // the body did not fit the replay buffer, or never arrived whole
+};
+inline constexpr size_t kRetryEventCount = 7;
+inline constexpr size_t kRetriedCauseCount = 4;  // the first four
+
 // Which side of the sidecar a mutual TLS connection is on.
 enum class TlsDirection : uint8_t {
   kInbound,   // a caller connected to this workload
@@ -66,7 +81,7 @@ class StatsShard {
     std::atomic<double> sumMs{0};
   };
 
-  // `clusterCount`: the module's clusters, which mirror counters are kept for.
+  // `clusterCount`: the module's clusters, which mirror and retry counters are kept for.
   explicit StatsShard(uint32_t clusterCount = 0);
 
   // Writer side: the owning worker only.
@@ -81,6 +96,9 @@ class StatsShard {
   }
   void recordMirror(uint32_t cluster, MirrorResult result) {
     if (cluster < clusterCount_) bump(mirrors_[cluster * kMirrorResultCount + index(result)], 1);
+  }
+  void recordRetry(uint32_t cluster, RetryEvent event) {
+    if (cluster < clusterCount_) bump(retries_[cluster * kRetryEventCount + index(event)], 1);
   }
 
   // Reader side: any thread.
@@ -102,6 +120,9 @@ class StatsShard {
   uint64_t mirrors(uint32_t cluster, MirrorResult result) const {
     return mirrors_[cluster * kMirrorResultCount + index(result)].load(std::memory_order_relaxed);
   }
+  uint64_t retries(uint32_t cluster, RetryEvent event) const {
+    return retries_[cluster * kRetryEventCount + index(event)].load(std::memory_order_relaxed);
+  }
 
  private:
   template <typename T>
@@ -110,6 +131,7 @@ class StatsShard {
   }
   static uint64_t packKey(RequestSeriesKey key);
   static size_t index(MirrorResult result) { return static_cast<size_t>(result); }
+  static size_t index(RetryEvent event) { return static_cast<size_t>(event); }
   static size_t index(TlsDirection direction) { return static_cast<size_t>(direction); }
 
   std::unique_ptr<Series[]> series_;
@@ -126,6 +148,7 @@ class StatsShard {
   std::atomic<uint64_t> dropped_{0};
   uint32_t clusterCount_ = 0;
   std::unique_ptr<std::atomic<uint64_t>[]> mirrors_;  // [cluster][MirrorResult]
+  std::unique_ptr<std::atomic<uint64_t>[]> retries_;  // [cluster][RetryEvent]
 };
 
 }  // namespace mesh

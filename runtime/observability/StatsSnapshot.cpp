@@ -43,6 +43,17 @@ StatsSnapshot collectStats(const std::vector<const StatsShard*>& shards) {
       auto& totals = snapshot.mirrors[c];
       for (size_t r = 0; r < kMirrorResultCount; ++r) totals[r] += counts[r];
     }
+    for (uint32_t c = 0; c < shard->clusterCount(); ++c) {
+      std::array<uint64_t, kRetryEventCount> counts{};
+      bool any = false;
+      for (size_t e = 0; e < kRetryEventCount; ++e) {
+        counts[e] = shard->retries(c, static_cast<RetryEvent>(e));
+        any = any || counts[e] > 0;
+      }
+      if (!any) continue;
+      auto& totals = snapshot.retries[c];
+      for (size_t e = 0; e < kRetryEventCount; ++e) totals[e] += counts[e];
+    }
   }
   snapshot.upstreamConnectionsActive = static_cast<int64_t>(opened) - static_cast<int64_t>(closed);
   return snapshot;

@@ -32,6 +32,8 @@ struct StatsSnapshot {
   std::optional<int64_t> certificateNotAfter;
   // Mirrored requests by cluster index and MirrorResult; clusters never mirrored to are absent.
   std::map<uint32_t, std::array<uint64_t, kMirrorResultCount>> mirrors;
+  // Retry events by cluster index and RetryEvent; clusters without any are absent.
+  std::map<uint32_t, std::array<uint64_t, kRetryEventCount>> retries;
 };
 
 StatsSnapshot collectStats(const std::vector<const StatsShard*>& shards);

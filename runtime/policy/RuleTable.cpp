@@ -69,6 +69,10 @@ std::string applyAction(const mesh_action& action, RuleSettings& settings) {
       if (settings.cors) return "a second CORS policy";
       return withContext(
           "cors", decodeCors(*static_cast<const mesh_cors*>(config), settings.cors.emplace()));
+    case MESH_ACTION_RETRY:
+      if (settings.retry) return "a second retry policy";
+      return withContext("retry", decodeRetry(*static_cast<const mesh_retry*>(config),
+                                              settings.retry.emplace()));
   }
   return fmt::format(
       "action kind {} is unknown to this runtime; rebuild the sidecar with the meshc that "

@@ -10,6 +10,7 @@
 #include "policy/ActionConfigs.h"
 #include "policy/Cors.h"
 #include "policy/Experiment.h"
+#include "policy/Retry.h"
 
 namespace mesh {
 
@@ -34,6 +35,8 @@ struct RuleSettings {
   uint32_t firstVariant = 0;  // the module-wide number of the experiment's first variant
   // Browsers' cross-origin requests: preflights answered by the sidecar, responses marked.
   std::optional<Cors> cors;
+  // Failed attempts sent again; only on a rule that forwards.
+  std::optional<RetryPolicy> retry;
 };
 
 // A variant as metrics label it.

@@ -31,6 +31,7 @@ struct EndpointState {
 // What one worker knows about one cluster at run time.
 struct ClusterState {
   uint32_t activeRequests = 0;
+  uint32_t activeRetries = 0;  // retry attempts in flight, which the retry budget bounds
   std::unique_ptr<LoadBalancer> balancer;
 };
 
@@ -44,6 +45,12 @@ class UpstreamState {
   uint32_t pick(uint32_t clusterIndex, const Cluster& cluster) {
     return clusters_[clusterIndex].balancer->pick(cluster.endpoints);
   }
+
+  // Like pick(), but passes over the endpoints in `tried` (ids) while the balancer offers others,
+  // so that a retry goes elsewhere (Envoy's previous_hosts predicate). Only when every endpoint
+  // was tried does it return one of them.
+  uint32_t pickAnother(uint32_t clusterIndex, const Cluster& cluster,
+                       const std::vector<uint32_t>& tried);
 
   ClusterState& cluster(uint32_t index) { return clusters_[index]; }
   EndpointState& endpoint(uint32_t id) { return endpoints_[id]; }
@@ -78,6 +85,18 @@ class ActiveRequest {
  private:
   EndpointState& endpoint_;
   ClusterState* cluster_;
+};
+
+// Counts one retry attempt as in flight on its cluster for as long as it lives.
+class ActiveRetry {
+ public:
+  explicit ActiveRetry(ClusterState& cluster) : cluster_(cluster) { ++cluster_.activeRetries; }
+  ~ActiveRetry() { --cluster_.activeRetries; }
+  ActiveRetry(const ActiveRetry&) = delete;
+  ActiveRetry& operator=(const ActiveRetry&) = delete;
+
+ private:
+  ClusterState& cluster_;
 };
 
 }  // namespace mesh

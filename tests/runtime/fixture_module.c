@@ -22,6 +22,13 @@
  *                  added (and content-length removed: skipped)
  *     "/full"      => v1, path rewritten to "/replaced"
  *     otherwise    => v1
+ *   payments, retrying (the retry tests' paths say what the fake upstreams do):
+ *     "/retry"     => v1, retry 2 attempts on 5xx (so also resets and connect failures), per try
+ *                  400 ms, backoff 1 ms up to 4 ms, budget 100%, idempotent methods only
+ *     "/any"       => v1, as "/retry", every method
+ *     "/limited"   => v1, retry 1 attempt on status 429 only
+ *     "/v2"        => v2, as "/retry"
+ *     otherwise    => v1, no retry
  *
  * The static endpoints below are placeholders: tests replace them with an endpoints file. */
 #include <stddef.h>
@@ -39,8 +46,18 @@
 #define FIXTURE_LOCAL_CLUSTER kProductpageV1
 #endif
 
-enum { kReviews, kDetails, kRatings, kWeb, kProductpage };
-enum { kReviewsV1, kReviewsV2, kReviewsV3, kDetailsV1, kRatingsV1, kWebV1, kProductpageV1 };
+enum { kReviews, kDetails, kRatings, kWeb, kProductpage, kPayments };
+enum {
+  kReviewsV1,
+  kReviewsV2,
+  kReviewsV3,
+  kDetailsV1,
+  kRatingsV1,
+  kWebV1,
+  kProductpageV1,
+  kPaymentsV1,
+  kPaymentsV2
+};
 enum { kWebMoved, kWebSecure, kWebGone, kWebNoBackend, kWebApi, kWebFull, kWebOtherwise };
 
 /* No principals: the fixture's upstreams are plain servers, reached in plaintext. */
@@ -50,6 +67,7 @@ static const mesh_service services[] = {
     {"ratings", NULL, 9080, 5, 1, 0, MESH_MTLS_PERMISSIVE, 0},      /* rule 5 */
     {"web", NULL, 80, 6, 7, 0, MESH_MTLS_PERMISSIVE, 0},            /* rules 6-12 */
     {"productpage", NULL, 9080, 13, 0, 0, MESH_MTLS_PERMISSIVE, 0}, /* its own: no route */
+    {"payments", NULL, 8080, 13, 5, 0, MESH_MTLS_PERMISSIVE, 0},    /* rules 13-17 */
 };
 
 static const mesh_timeout_action ratingsTimeout = {300};
@@ -99,6 +117,16 @@ static const mesh_action apiActions[] = {
 static const mesh_rewrite fullRewrite = {"", {"/replaced", "", MESH_PATH_FULL, 0}};
 static const mesh_action fullActions[] = {{MESH_ACTION_REWRITE, 0, &fullRewrite}};
 
+/* statuses, per try, backoff base and max, status count, conditions, attempts, budget,
+ * non-idempotent */
+static const mesh_retry idempotentRetry = {NULL, 400, 1, 4, 0, MESH_RETRY_5XX, 2, 10000, 0, 0};
+static const mesh_action idempotentRetryActions[] = {{MESH_ACTION_RETRY, 0, &idempotentRetry}};
+static const mesh_retry anyMethodRetry = {NULL, 400, 1, 4, 0, MESH_RETRY_5XX, 2, 10000, 1, 0};
+static const mesh_action anyMethodRetryActions[] = {{MESH_ACTION_RETRY, 0, &anyMethodRetry}};
+static const uint32_t tooManyRequests[] = {429};
+static const mesh_retry limitedRetry = {tooManyRequests, 0, 1, 4, 1, 0, 1, 10000, 0, 0};
+static const mesh_action limitedRetryActions[] = {{MESH_ACTION_RETRY, 0, &limitedRetry}};
+
 static const mesh_rule rules[] = {
     {"fixture.mesh:3:5", NULL, 0, kReviews, 0, 0},
     {"fixture.mesh:4:5", NULL, 0, kReviews, 1, 0},
@@ -113,6 +141,11 @@ static const mesh_rule rules[] = {
     {"fixture.mesh:20:5", apiActions, 3, kWeb, kWebApi, 0},
     {"fixture.mesh:21:5", fullActions, 1, kWeb, kWebFull, 0},
     {"fixture.mesh:22:5", NULL, 0, kWeb, kWebOtherwise, 0},
+    {"fixture.mesh:26:5", idempotentRetryActions, 1, kPayments, 0, 0},
+    {"fixture.mesh:27:5", anyMethodRetryActions, 1, kPayments, 1, 0},
+    {"fixture.mesh:28:5", limitedRetryActions, 1, kPayments, 2, 0},
+    {"fixture.mesh:29:5", idempotentRetryActions, 1, kPayments, 3, 0},
+    {"fixture.mesh:30:5", NULL, 0, kPayments, 4, 0},
 };
 
 static const char* const reviewsV1Endpoints[] = {"127.0.0.1:19081"};
@@ -121,6 +154,8 @@ static const char* const detailsV1Endpoints[] = {"127.0.0.1:19083"};
 static const char* const ratingsV1Endpoints[] = {"127.0.0.1:19084"};
 static const char* const webV1Endpoints[] = {"127.0.0.1:19085"};
 static const char* const productpageV1Endpoints[] = {"127.0.0.1:9080"};
+static const char* const paymentsV1Endpoints[] = {"127.0.0.1:19086"};
+static const char* const paymentsV2Endpoints[] = {"127.0.0.1:19087"};
 
 static const mesh_cluster clusters[] = {
     {"reviews.v1", "reviews", "v1", reviewsV1Endpoints, 1, kReviews},
@@ -130,6 +165,8 @@ static const mesh_cluster clusters[] = {
     {"ratings.v1", "ratings", "v1", ratingsV1Endpoints, 1, kRatings},
     {"web.v1", "web", "v1", webV1Endpoints, 1, kWeb},
     {"productpage.v1", "productpage", "v1", productpageV1Endpoints, 1, kProductpage},
+    {"payments.v1", "payments", "v1", paymentsV1Endpoints, 1, kPayments},
+    {"payments.v2", "payments", "v2", paymentsV2Endpoints, 1, kPayments},
 };
 
 static int equals(mesh_str s, const char* literal) {
@@ -187,6 +224,14 @@ static uint32_t route(const mesh_request* request, mesh_route_decision* decision
     if (underPrefix(path, "/api")) return choose(decision, kWeb, kWebV1, kWebApi);
     if (underPrefix(path, "/full")) return choose(decision, kWeb, kWebV1, kWebFull);
     return choose(decision, kWeb, kWebV1, kWebOtherwise);
+  }
+  if (equals(request->host, "payments")) {
+    const mesh_str path = request->path;
+    if (underPrefix(path, "/retry")) return choose(decision, kPayments, kPaymentsV1, 0);
+    if (underPrefix(path, "/any")) return choose(decision, kPayments, kPaymentsV1, 1);
+    if (underPrefix(path, "/limited")) return choose(decision, kPayments, kPaymentsV1, 2);
+    if (underPrefix(path, "/v2")) return choose(decision, kPayments, kPaymentsV2, 3);
+    return choose(decision, kPayments, kPaymentsV1, 4);
   }
   return MESH_ROUTE_NO_SERVICE;
 }

@@ -136,5 +136,32 @@ TEST(ConfigJson, ListsARulesMirrorsWithTheirWeights) {
       << "a rule without mirrors has no list";
 }
 
+TEST(ConfigJson, ShowsARulesRetryPolicy) {
+  TestModule module;
+  const uint32_t statuses[] = {429, 503};
+  mesh_retry retry{};
+  retry.statuses = statuses;
+  retry.status_count = 2;
+  retry.per_try_timeout_ms = 500;
+  retry.backoff_base_ms = 25;
+  retry.backoff_max_ms = 250;
+  retry.conditions = MESH_RETRY_RESET | MESH_RETRY_CONNECT_FAILURE;
+  retry.attempts = 3;
+  retry.budget = 2000;
+  const mesh_action actions[] = {{MESH_ACTION_RETRY, 0, &retry}};
+  module.rules[1].actions = actions;
+  module.rules[1].action_count = 1;
+  EndpointIds ids;
+  const ClusterTable table(module.module, {}, std::nullopt, ids);
+  const std::string json =
+      renderConfigJson(module.module, RuleTable(module.module), table, nullptr);
+  EXPECT_NE(json.find(R"("rewrite": null, "retry": {"attempts": 3, )"
+                      R"("on": ["reset", "connect_failure"], "statuses": [429, 503], )"
+                      R"("per_try_timeout_ms": 500, "backoff_base_ms": 25, )"
+                      R"("backoff_max_ms": 250, "budget": 2000, "non_idempotent": false}})"),
+            std::string::npos)
+      << json;
+}
+
 }  // namespace
 }  // namespace mesh

@@ -189,5 +189,31 @@ TEST(ModuleCheck, RefusesMirrorsToUnknownClustersAndOnRulesThatAnswer) {
   }
 }
 
+TEST(ModuleCheck, RefusesRetriesOnRulesThatAnswer) {
+  mesh_retry retry{};
+  retry.attempts = 2;
+  retry.conditions = MESH_RETRY_5XX;
+  retry.backoff_base_ms = 25;
+  retry.backoff_max_ms = 250;
+  retry.budget = 2000;
+  {
+    TestModule module;
+    const mesh_action actions[] = {{MESH_ACTION_RETRY, 0, &retry}};
+    module.rules[1].actions = actions;
+    module.rules[1].action_count = 1;
+    EXPECT_EQ(checkModule(module.module), "");
+  }
+  {
+    TestModule module;
+    const mesh_direct_response direct{"", 200, 0};
+    const mesh_action actions[] = {{MESH_ACTION_RETRY, 0, &retry},
+                                   {MESH_ACTION_DIRECT_RESPONSE, 0, &direct}};
+    module.rules[0].actions = actions;
+    module.rules[0].action_count = 2;
+    EXPECT_EQ(checkModule(module.module),
+              "rule 0 (test.mesh:3:5) retries, but answers by itself: nothing is forwarded");
+  }
+}
+
 }  // namespace
 }  // namespace mesh

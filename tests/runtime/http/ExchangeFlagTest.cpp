@@ -40,6 +40,8 @@ TEST(ExchangeFlag, TimersNameTheirTimeout) {
   EXPECT_EQ(responseFlagOf(exchange), ResponseFlag::kUpstreamRequestTimeout);
   exchange.abandoned = Abandoned::kUpstreamStalled;
   EXPECT_EQ(responseFlagOf(exchange), ResponseFlag::kUpstreamRequestTimeout);
+  exchange.abandoned = Abandoned::kTryTimeout;  // the last attempt's per-try timeout
+  EXPECT_EQ(responseFlagOf(exchange), ResponseFlag::kUpstreamRequestTimeout);
   exchange.abandoned = Abandoned::kClientStalled;
   exchange.requestBody = BodyState::kAbandoned;
   EXPECT_EQ(responseFlagOf(exchange), ResponseFlag::kStreamIdleTimeout);

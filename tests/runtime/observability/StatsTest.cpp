@@ -105,6 +105,7 @@ TEST(Stats, EveryFlagHasItsEnvoyName) {
       {ResponseFlag::kDownstreamProtocolError, "DPE"},
       {ResponseFlag::kNoRoute, "NR"},
       {ResponseFlag::kNoHealthyUpstream, "UH"},
+      {ResponseFlag::kUpstreamRetryLimitExceeded, "URX"},
   };
   ASSERT_EQ(names.size(), kResponseFlagCount);
   for (const auto& [flag, name] : names) EXPECT_EQ(envoyName(flag), name);
@@ -190,6 +191,34 @@ TEST(Stats, CountsMirrorsPerClusterAndResult) {
     EXPECT_NE(text.find(line), std::string::npos) << "missing: " << line << "in:\n" << text;
   }
   EXPECT_EQ(text.find("cluster=\"reviews.v1\""), std::string::npos);
+}
+
+TEST(Stats, CountsRetriesPerClusterCauseAndRefusal) {
+  StatsShard first(2);
+  StatsShard second(2);
+  first.recordRetry(1, RetryEvent::kRetriedStatus);
+  first.recordRetry(1, RetryEvent::kRetriedConnectFailure);
+  second.recordRetry(1, RetryEvent::kRetriedStatus);
+  second.recordRetry(1, RetryEvent::kRefusedBudget);
+  second.recordRetry(1, RetryEvent::kRefusedExhausted);
+  second.recordRetry(9, RetryEvent::kRetriedReset);  // not a cluster of the module: ignored
+  const StatsSnapshot snapshot = collectStats({&first, &second});
+  ASSERT_EQ(snapshot.retries.size(), 1u) << "a cluster never retried has no series";
+  const std::string text = renderPrometheus(snapshot, kLabels);
+  for (const std::string& line : std::vector<std::string>{
+           "# TYPE mesh_retries_total counter\n",
+           "mesh_retries_total{cluster=\"reviews.v2\",cause=\"connect_failure\"} 1\n",
+           "mesh_retries_total{cluster=\"reviews.v2\",cause=\"reset\"} 0\n",
+           "mesh_retries_total{cluster=\"reviews.v2\",cause=\"per_try_timeout\"} 0\n",
+           "mesh_retries_total{cluster=\"reviews.v2\",cause=\"status\"} 2\n",
+           "# TYPE mesh_retries_refused_total counter\n",
+           "mesh_retries_refused_total{cluster=\"reviews.v2\",reason=\"exhausted\"} 1\n",
+           "mesh_retries_refused_total{cluster=\"reviews.v2\",reason=\"budget\"} 1\n",
+           "mesh_retries_refused_total{cluster=\"reviews.v2\",reason=\"body\"} 0\n",
+       }) {
+    EXPECT_NE(text.find(line), std::string::npos) << "missing: " << line << "in:\n" << text;
+  }
+  EXPECT_EQ(text.find("mesh_retries_total{cluster=\"reviews.v1\""), std::string::npos);
 }
 
 }  // namespace

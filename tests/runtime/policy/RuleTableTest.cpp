@@ -26,8 +26,8 @@ TEST(RuleTable, ApplyActionNamesWhatItRefuses) {
   EXPECT_EQ(applyAction({0, 0, &timeout}, settings),
             "action kind 0 is unknown to this runtime; rebuild the sidecar with the meshc that "
             "compiled the policy");
-  EXPECT_EQ(applyAction({10, 0, &timeout}, settings),
-            "action kind 10 is unknown to this runtime; rebuild the sidecar with the meshc that "
+  EXPECT_EQ(applyAction({11, 0, &timeout}, settings),
+            "action kind 11 is unknown to this runtime; rebuild the sidecar with the meshc that "
             "compiled the policy");
   EXPECT_EQ(applyAction({MESH_ACTION_TIMEOUT, 0, nullptr}, settings),
             "action of kind 1 has no config");
@@ -93,6 +93,28 @@ TEST(RuleTable, ApplyActionNamesTheKindOfAMalformedConfig) {
   const mesh_rewrite badRewrite{"", {"/x", "/x/", MESH_PATH_PREFIX, 0}};
   EXPECT_EQ(applyAction({MESH_ACTION_REWRITE, 0, &badRewrite}, another),
             "rewrite: path: PREFIX prefix \"/x/\" is not a path without a trailing '/'");
+}
+
+TEST(RuleTable, DecodesOneRetryPolicyPerRule) {
+  const uint32_t statuses[] = {429};
+  mesh_retry retry{};
+  retry.statuses = statuses;
+  retry.status_count = 1;
+  retry.backoff_base_ms = 25;
+  retry.backoff_max_ms = 250;
+  retry.conditions = MESH_RETRY_RESET;
+  retry.attempts = 3;
+  retry.budget = 2000;
+  RuleSettings settings;
+  EXPECT_EQ(applyAction({MESH_ACTION_RETRY, 0, &retry}, settings), "");
+  ASSERT_TRUE(settings.retry);
+  EXPECT_EQ(settings.retry->attempts, 3u);
+  EXPECT_EQ(settings.retry->statuses, std::vector<uint16_t>{429});
+  EXPECT_EQ(applyAction({MESH_ACTION_RETRY, 0, &retry}, settings), "a second retry policy");
+  retry.attempts = 0;
+  RuleSettings fresh;
+  EXPECT_EQ(applyAction({MESH_ACTION_RETRY, 0, &retry}, fresh),
+            "retry: 0 attempts, not within 1-10");
 }
 
 TEST(RuleTable, ARuleAnswersOneWayAtMost) {

@@ -61,5 +61,30 @@ TEST(UpstreamState, ActiveRequestsCountWhileTheyLive) {
   EXPECT_EQ(state.endpoint(table.app()->id).activeRequests, 0u);
 }
 
+TEST(UpstreamState, ARetryGoesToAnEndpointNotYetTried) {
+  const ClusterTable table = twoClusters();
+  UpstreamState state(table, 0);
+  const Cluster& cluster = table.cluster(0);
+  const auto id = [&](uint32_t index) { return cluster.endpoints[index].id; };
+  // The cursor would offer endpoint 0, which failed: the next one untried is taken.
+  EXPECT_EQ(state.pickAnother(0, cluster, {id(0)}), 1u);
+  EXPECT_EQ(state.pickAnother(0, cluster, {id(0), id(2)}), 1u);
+  EXPECT_EQ(state.pickAnother(0, cluster, {}), 2u) << "nothing tried: the balancer's choice";
+  // Every endpoint tried: one of them all the same, rather than no retry.
+  const uint32_t choice = state.pickAnother(0, cluster, {id(0), id(1), id(2)});
+  EXPECT_LT(choice, 3u);
+}
+
+TEST(UpstreamState, RetriesInFlightCountWhileTheyLive) {
+  const ClusterTable table = twoClusters();
+  UpstreamState state(table, 0);
+  {
+    const ActiveRetry retry(state.cluster(1));
+    EXPECT_EQ(state.cluster(1).activeRetries, 1u);
+    EXPECT_EQ(state.cluster(0).activeRetries, 0u);
+  }
+  EXPECT_EQ(state.cluster(1).activeRetries, 0u);
+}
+
 }  // namespace
 }  // namespace mesh
