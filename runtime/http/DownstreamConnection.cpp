@@ -299,6 +299,7 @@ asio::awaitable<bool> DownstreamConnection::forward(Exchange& exchange) {
         Exchange::Clock::now() + std::chrono::milliseconds(exchange.route.timeoutMs);
   }
   timers_.beginExchange(exchange);
+  const ClusterRequest onCluster(clusterStateOf(exchange.route, worker_));
   std::optional<Retries> retries;
   if (exchange.route.rule && exchange.route.rule->retry) {
     retries.emplace(*exchange.route.rule->retry, worker_, exchange.route);

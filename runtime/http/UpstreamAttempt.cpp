@@ -32,15 +32,6 @@ namespace {
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
-// The cluster whose active requests an exchange counts in: none for the local application,
-// which the inbound listener reaches under the local service's cluster without being one of its
-// endpoints.
-ClusterState* clusterOf(const Exchange& exchange, WorkerContext& worker) {
-  const RouteDecision& route = exchange.route;
-  if (route.cluster < 0 || route.endpoint == route.table->app()) return nullptr;
-  return &worker.upstreams.cluster(static_cast<uint32_t>(route.cluster));
-}
-
 // The local application is reached in plaintext; a service's endpoints as its mode says.
 UpstreamSecurity securityOf(const Exchange& exchange, const WorkerContext& worker) {
   const RouteDecision& route = exchange.route;
@@ -58,8 +49,7 @@ UpstreamAttempt::UpstreamAttempt(Exchange& exchange, Downstream downstream, Work
       worker_(worker),
       router_(router),
       timers_(timers),
-      active_(worker.upstreams.endpoint(exchange.route.endpoint->id), clusterOf(exchange, worker)) {
-}
+      active_(worker.upstreams.endpoint(exchange.route.endpoint->id), nullptr) {}
 
 asio::awaitable<void> UpstreamAttempt::connect(bool allowPooled) {
   const Endpoint& endpoint = *exchange_.route.endpoint;
@@ -343,6 +333,11 @@ asio::awaitable<bool> UpstreamAttempt::writeResponsePiece(char* data, size_t siz
   }
   timers_.touch();
   co_return true;
+}
+
+ClusterState* clusterStateOf(const RouteDecision& route, WorkerContext& worker) {
+  if (route.cluster < 0 || route.endpoint == route.table->app()) return nullptr;
+  return &worker.upstreams.cluster(static_cast<uint32_t>(route.cluster));
 }
 
 void releaseUpstream(Exchange& exchange, ConnectionPool& pool) {

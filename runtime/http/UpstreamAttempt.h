@@ -44,7 +44,8 @@ struct Downstream {
 // request body up and the response down at the same time. Every outcome is left in the Exchange.
 class UpstreamAttempt {
  public:
-  // The exchange counts as an active request of its endpoint (and cluster) while this lives.
+  // The exchange counts as an active request of its endpoint while this lives (and of its
+  // cluster while the exchange lives: clusterStateOf).
   UpstreamAttempt(Exchange& exchange, Downstream downstream, WorkerContext& worker,
                   const Router& router, ConnectionTimers& timers);
 
@@ -69,7 +70,12 @@ class UpstreamAttempt {
   ActiveRequest active_;
 };
 
-// After the last attempt: returns the connection to the pool if it can carry another exchange.
+// The cluster whose active requests an exchange counts in: none for the local application,
+// which the inbound listener reaches under the local service's cluster without being one of its
+// endpoints.
+ClusterState* clusterStateOf(const RouteDecision& route, WorkerContext& worker);
+
+// After an attempt: returns the connection to the pool if it can carry another exchange.
 void releaseUpstream(Exchange& exchange, ConnectionPool& pool);
 
 }  // namespace mesh

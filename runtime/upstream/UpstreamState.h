@@ -87,6 +87,24 @@ class ActiveRequest {
   ClusterState* cluster_;
 };
 
+// Counts one request as active on its cluster, when it has one, for as long as it lives: an
+// exchange from routing to its end, across all its attempts and the backoffs between them, so
+// that a retry budget measures retries against every request that may need one.
+class ClusterRequest {
+ public:
+  explicit ClusterRequest(ClusterState* cluster) : cluster_(cluster) {
+    if (cluster_) ++cluster_->activeRequests;
+  }
+  ~ClusterRequest() {
+    if (cluster_) --cluster_->activeRequests;
+  }
+  ClusterRequest(const ClusterRequest&) = delete;
+  ClusterRequest& operator=(const ClusterRequest&) = delete;
+
+ private:
+  ClusterState* cluster_;
+};
+
 // Counts one retry attempt as in flight on its cluster for as long as it lives.
 class ActiveRetry {
  public:

@@ -5,18 +5,20 @@ it or every time.
 
 The upstreams are fakes (RetryUpstream below): no real server fails on cue. Two serve
 payments.v1 and share what they have seen, so whichever endpoint an attempt reaches behaves the
-same; payments.v2 has one live endpoint and one port nothing listens on.
+same; payments.v2 has one live endpoint and one port nothing listens on. The chaos test uses two
+real demo backends instead, and kills one under wrk's load.
 Environment as for test_sidecar_e2e.py.
 """
 
 import re
+import signal
 import socket
 import threading
 import unittest
 
 import meshtest
 from fake_upstreams import FakeUpstream, wait_for_close
-from sidecar_testing import SIDECAR, SidecarTestCase
+from sidecar_testing import BACKEND, SIDECAR, SidecarTestCase
 
 
 def read_request(connection, received):
@@ -244,6 +246,58 @@ class RetriesTest(SidecarTestCase):
                     self.assertTrue(chunk, f"closed after {reply!r}")
                     reply += chunk
                 self.assertTrue(reply.startswith(b"HTTP/1.1 200 "), reply)
+
+
+class ChaosTest(SidecarTestCase):
+    """One of payments.v1's two backends is killed (SIGKILL) in the middle of a wrk load on a
+    rule that retries: requests in flight on it are reset, its pooled connections die, new
+    connections to it are refused. Every request of the load still succeeds."""
+
+    @classmethod
+    def start(cls):
+        cls.doomed, doomed_port = meshtest.start_demo_backend(
+            cls.group, BACKEND, "payments", "v1", name="backend-doomed")
+        _, survivor_port = meshtest.start_demo_backend(
+            cls.group, BACKEND, "payments", "v1", name="backend-survivor")
+        cls.sidecar, cls.ports = meshtest.start_sidecar(
+            cls.group, SIDECAR, workers=2,
+            endpoints=f"payments.v1 127.0.0.1:{doomed_port} 127.0.0.1:{survivor_port}\n")
+
+    def counted(self, pattern):
+        stats = meshtest.http_request(self.ports["admin"], "/stats")[2].decode()
+        return sum(int(n) for n in re.findall(pattern + r" (\d+)\n", stats))
+
+    def test_killing_an_upstream_under_load_fails_no_request(self):
+        requests = r'istio_requests_total\{[^}]*destination_cluster="payments.v1"[^}]*\}'
+        load = self.group.start("wrk", [
+            "wrk", "-t2", "-c16", "-d6s", "--timeout", "5s", "-H", "Host: payments",
+            f"http://127.0.0.1:{self.ports['outbound']}/retry/chaos"])
+        # Once the load is well under way (both backends serving), one of them dies.
+        meshtest.wait_until(lambda: self.counted(requests) >= 2000, timeout=10,
+                            what="2000 requests through the sidecar")
+        self.doomed.process.send_signal(signal.SIGKILL)
+        self.doomed.process.wait(timeout=5)
+        # It is gone for good: not a process the group can stop cleanly at the end.
+        self.group.processes.remove(self.doomed)
+        self.doomed.stop()
+        self.assertEqual(load.wait(timeout=30), 0)
+        report = load.log()
+        sent = int(re.search(r"(\d+) requests in", report).group(1))
+        retried = self.counted(r'mesh_retries_total\{cluster="payments.v1",cause="[a-z_]+"\}')
+        refused = {reason: self.counted(r'mesh_retries_refused_total\{cluster="payments.v1",'
+                                        f'reason="{reason}"\\}}')
+                   for reason in ("exhausted", "budget", "body")}
+        failed = self.counted(r'istio_requests_total\{[^}]*destination_cluster="payments.v1",'
+                              r'response_code="(?!200")\d+"[^}]*\}')
+        print(f"\nchaos: {sent} requests sent by wrk, {failed} failed, {retried} retried "
+              f"(refused: {refused})")
+        self.assertNotIn("Socket errors", report, report)
+        self.assertNotIn("Non-2xx", report, report)
+        self.assertEqual(failed, 0)
+        self.assertGreater(retried, 0, "the dead backend's share was retried")
+        status, _, body = meshtest.http_request(self.ports["outbound"], "/retry/after",
+                                                headers={"Host": "payments"})
+        self.assertEqual((status, body), (200, b"payments v1\n"))
 
 
 if __name__ == "__main__":

@@ -51,8 +51,11 @@ TEST(UpstreamState, ActiveRequestsCountWhileTheyLive) {
     const ActiveRequest first(state.endpoint(endpoint), &state.cluster(1));
     const ActiveRequest second(state.endpoint(endpoint), &state.cluster(1));
     const ActiveRequest toTheApp(state.endpoint(table.app()->id), nullptr);
-    EXPECT_EQ(state.endpoint(endpoint).activeRequests, 2u);
-    EXPECT_EQ(state.cluster(1).activeRequests, 2u);
+    const ActiveRequest endpointOnly(state.endpoint(endpoint), nullptr);
+    const ClusterRequest exchange(&state.cluster(1));
+    const ClusterRequest local(nullptr);
+    EXPECT_EQ(state.endpoint(endpoint).activeRequests, 3u);
+    EXPECT_EQ(state.cluster(1).activeRequests, 3u);
     EXPECT_EQ(state.endpoint(table.app()->id).activeRequests, 1u);
     EXPECT_EQ(state.cluster(0).activeRequests, 0u);
   }
