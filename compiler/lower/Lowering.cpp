@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "sema/RouteDefaults.h"
 #include "sema/ServiceHosts.h"
 #include "sema/SymbolTable.h"
 #include "sema/WorkloadIdentity.h"
@@ -184,11 +185,9 @@ class WorkloadLowering {
     throw std::logic_error("unknown header edit");
   }
 
-  // The rule's settings as actions, in the IR's order. A rule's own timeout overrides its route's,
-  // which applies only to rules with backends (sema allows one route-level timeout at most).
+  // The rule's settings as actions, in the IR's order. A rule's own timeout replaces its route's,
+  // which applies only to rules with backends (sema::timeoutOf).
   std::vector<ir::Action> lowerActions(const ast::Route& route, const ast::RouteRule& rule) const {
-    std::optional<uint64_t> timeout;
-    if (rule.timeout) timeout = rule.timeout->milliseconds;
     ir::RequestHeaderEdits requestEdits;
     ir::ResponseHeaderEdits responseEdits;
     std::optional<ir::Rewrite> rewrite;
@@ -197,7 +196,7 @@ class WorkloadLowering {
     for (const ast::RuleSetting& setting : rule.settings) {
       std::visit(
           Overloaded{
-              [&](const ast::TimeoutSetting& t) { timeout = t.timeout.milliseconds; },
+              [](const ast::TimeoutSetting&) {},  // see timeoutOf
               [&](const ast::RewriteSetting& r) {
                 if (!rewrite) rewrite.emplace();
                 switch (r.part) {
@@ -253,18 +252,9 @@ class WorkloadLowering {
           setting);
     }
     std::vector<ir::Action> actions;
-    const bool backends = std::visit(Overloaded{
-                                         [](const ast::SubsetTarget&) { return true; },
-                                         [](const ast::SplitTarget&) { return true; },
-                                         [](const ast::RedirectTarget&) { return false; },
-                                         [](const ast::RespondTarget&) { return false; },
-                                         [](const ast::ExperimentTarget&) { return true; },
-                                     },
-                                     rule.target);
-    if (!timeout && backends && !route.timeouts.empty()) {
-      timeout = route.timeouts[0].milliseconds;
+    if (const ast::Duration* timeout = sema::timeoutOf(route, rule)) {
+      actions.push_back(ir::RequestTimeout{timeout->milliseconds});
     }
-    if (timeout) actions.push_back(ir::RequestTimeout{*timeout});
     if (!requestEdits.edits.empty()) actions.push_back(std::move(requestEdits));
     if (!responseEdits.edits.empty()) actions.push_back(std::move(responseEdits));
     std::visit(Overloaded{
