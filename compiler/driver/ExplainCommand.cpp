@@ -56,6 +56,7 @@ void printActions(const ir::Module& module, const ir::Rule& rule) {
   for (const ir::Action& action : rule.actions) {
     const bool shown = std::visit(Overloaded{
                                       [](const ir::RequestTimeout&) { return false; },
+                                      [](const ir::RetryPolicy&) { return true; },
                                       [](const ir::RequestHeaderEdits&) { return true; },
                                       [](const ir::ResponseHeaderEdits&) { return true; },
                                       [](const ir::DirectResponse&) { return false; },

@@ -151,6 +151,7 @@ Outcome decide(const ir::Module& policy, const mesh_module& compiled, const mesh
     for (const ir::Action& action : rule.actions) {
       std::visit(Overloaded{
                      [](const ir::RequestTimeout&) {},
+                     [](const ir::RetryPolicy&) {},
                      [](const ir::RequestHeaderEdits&) {},
                      [](const ir::ResponseHeaderEdits&) {},
                      [&](const ir::DirectResponse& d) { outcome.answerStatus = d.status; },
@@ -210,6 +211,7 @@ static std::string describeAnswer(const ir::Module& policy, const mesh_request& 
   for (const ir::Action& action : ir::ruleAt(policy, outcome.rule)->actions) {
     const bool answers = std::visit(Overloaded{
                                         [](const ir::RequestTimeout&) { return false; },
+                                        [](const ir::RetryPolicy&) { return false; },
                                         [](const ir::RequestHeaderEdits&) { return false; },
                                         [](const ir::ResponseHeaderEdits&) { return false; },
                                         [](const ir::DirectResponse&) { return true; },
