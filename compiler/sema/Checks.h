@@ -68,6 +68,17 @@ inline constexpr uint64_t kMaxTimeoutMs = 24ull * 3'600'000;
 void checkTimeoutDuration(const ast::Duration& duration, const std::string& what,
                           Diagnostics& diagnostics);
 
+// The most retries a policy may ask for after a request's first attempt (abi.h mesh_retry).
+inline constexpr uint64_t kMaxRetryAttempts = 10;
+
+// Retry blocks of routes and rules: `attempts` given once and at most 10, each other statement
+// once at most, conditions the sidecar knows, backoffs and budgets it accepts.
+void checkRetries(const ast::Policy& policy, Diagnostics& diagnostics);
+
+// Lints (warnings): a route's retry no rule uses, a per-try timeout no retry fits in, and a
+// condition listed twice or covered by another.
+void lintRetries(const ast::Policy& policy, Diagnostics& diagnostics);
+
 // A split's weights total exactly 100%.
 void checkSplitWeights(const ast::Policy& policy, Diagnostics& diagnostics);
 

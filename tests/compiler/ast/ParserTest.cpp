@@ -343,6 +343,80 @@ TEST(Parser, ExpectationsOfWhatARuleDoesToTheRequest) {
             "  ExpectResponseHeader \"x-debug\" absent @6:3\n");
 }
 
+// Every statement of a retry block is kept, repeats included, for sema to judge.
+TEST(Parser, RetryBlocksOnARouteAndInARule) {
+  const auto c = parseOnly(
+      "service s { route {\n"
+      "  when path prefix \"/a\" => v { timeout 2s; retry { attempts 0; } }\n"
+      "  otherwise => v;\n"
+      "  retry {\n"
+      "    attempts 3; on 5xx, reset, 429, gateway_error; per_try_timeout 500ms;\n"
+      "    backoff 10ms max 1s; budget 12.5%; non_idempotent; backoff 1ms;\n"
+      "  }\n"
+      "} }\n");
+  ASSERT_TRUE(c.ok) << c.rendered();
+  const ast::Route& route = c.policy.services.at(0).routes.at(0);
+  ASSERT_EQ(route.retries.size(), 1u);
+  const ast::RetrySetting& retry = route.retries[0];
+  ASSERT_EQ(retry.attempts.size(), 1u);
+  EXPECT_EQ(retry.attempts[0].count, 3u);
+  ASSERT_EQ(retry.on.size(), 1u);
+  const std::vector<ast::RetryCondition>& on = retry.on[0].conditions;
+  ASSERT_EQ(on.size(), 4u);
+  EXPECT_EQ(on[0].text, "5xx");
+  EXPECT_FALSE(on[0].status.has_value());
+  EXPECT_EQ(on[2].status, 429u);
+  EXPECT_EQ(ast::retryReasonNamed(on[3].text), ast::RetryReason::GatewayError);
+  EXPECT_EQ(retry.perTryTimeouts.at(0).milliseconds, 500u);
+  ASSERT_EQ(retry.backoffs.size(), 2u);
+  EXPECT_EQ(retry.backoffs[0].max->milliseconds, 1000u);
+  EXPECT_FALSE(retry.backoffs[1].max.has_value());
+  EXPECT_EQ(retry.budgets.at(0).basisPoints, 1250u);
+  EXPECT_EQ(retry.nonIdempotent.size(), 1u);
+  const auto& own = std::get<ast::RetrySetting>(route.rules.at(0).settings.at(1));
+  EXPECT_EQ(own.attempts.at(0).count, 0u);
+  EXPECT_EQ(ast::print(c.policy),
+            "Service s @1:1\n"
+            "  Route @1:13\n"
+            "    Retry @4:3\n"
+            "      Attempts 3 @5:14\n"
+            "      On 5xx reset 429 gateway_error @5:17\n"
+            "      PerTryTimeout 500ms @5:68\n"
+            "      Backoff 10ms max 1000ms @6:5\n"
+            "      Backoff 1ms @6:56\n"
+            "      Budget 12.5% @6:33\n"
+            "      NonIdempotent @6:40\n"
+            "    When @2:3\n"
+            "      Group @2:8\n"
+            "        Path Prefix \"/a\" @2:8\n"
+            "      Target v @2:28\n"
+            "      Timeout 2000ms @2:40\n"
+            "      Retry @2:44\n"
+            "        Attempts 0 @2:61\n"
+            "    Otherwise @3:3\n"
+            "      Target v @3:16\n");
+}
+
+// `5xx` is its own token; digits with other letters stay durations or malformed durations.
+TEST(Parser, StatusClassesLexApartFromDurationsAndIntegers) {
+  auto c = parseOnly(std::string(kMeshHeader) +
+                     "service s { port 5; route { otherwise => v timeout 5m;\n"
+                     "  retry { attempts 5; on 5xx, 4xx, 500; } } }\n");
+  ASSERT_TRUE(c.ok) << c.rendered();
+  const ast::Route& route = c.policy.services.at(0).routes.at(0);
+  EXPECT_EQ(route.rules.at(0).timeout->milliseconds, 300000u);
+  const std::vector<ast::RetryCondition>& on = route.retries.at(0).on.at(0).conditions;
+  EXPECT_EQ(on.at(1).text, "4xx");  // sema refuses it, with a reason
+  EXPECT_EQ(on.at(2).status, 500u);
+  const std::string expected =
+      "' is not a duration; a duration is an integer followed by ms, s, m or h (e.g. 500ms, 2s)\n";
+  c = parseOnly(std::string(kMeshHeader) + "service s { route { timeout 5xx; } }\n");
+  EXPECT_EQ(c.summary(), "2:29: error[E0106]: '5xx" + expected);
+  c = parseOnly(std::string(kMeshHeader) + "service s { route { retry { on 5xxx; } } }\n");
+  EXPECT_EQ(c.summary(),
+            "2:32: error[E0103]: unexpected '5xxx'; expected one of '5xx', an integer or a name\n");
+}
+
 TEST(AstPrinter, PrintsNodesWithPositions) {
   const auto c = parseOnly("mesh m {}\nservice s { port 80 http; }\n");
   ASSERT_TRUE(c.ok);
