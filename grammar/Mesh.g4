@@ -25,7 +25,7 @@ name
   | 'cluster_domain' | 'source' | 'label' | 'service_account' | 'experiment' | 'variant'
   | 'sticky' | 'cookie' | 'upstream' | 'mirror' | 'mirrored' | 'cors' | 'origins' | 'methods'
   | 'headers' | 'expose' | 'max_age' | 'credentials' | 'mtls' | 'retry' | 'attempts' | 'on'
-  | 'per_try_timeout' | 'backoff' | 'max' | 'budget' | 'non_idempotent'
+  | 'per_try_timeout' | 'backoff' | 'max' | 'budget' | 'non_idempotent' | 'retries'
   ;
 
 meshDecl
@@ -226,6 +226,7 @@ expectation
   | 'status' INT                                                 # expectStatus
   | 'timeout' DURATION                                           # expectTimeout
   | 'no' 'timeout'                                               # expectNoTimeout
+  | 'retries' INT                                                # expectRetries
   | 'variant' name                                               # expectVariant
   | 'mirrored' clusterRef PERCENT?                               # expectMirrored
   | 'redirect' STRING                                            # expectRedirect

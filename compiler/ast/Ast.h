@@ -448,6 +448,13 @@ struct ExpectHeader {
   std::optional<StringLiteral> value;  // empty: `absent`
 };
 
+// `expect retries N;`: the deciding rule retries a failed request up to N times (0: never).
+struct ExpectRetries {
+  uint64_t attempts = 0;
+  SourceLoc loc;
+  bool malformed = false;
+};
+
 // `expect mirrored reviews-shadow.v1 10%;`: the deciding rule mirrors to the subset with that
 // percentage (100% when none is written).
 struct ExpectMirrored {
@@ -457,7 +464,7 @@ struct ExpectMirrored {
 
 using ExpectationKind = std::variant<ExpectRouted, ExpectSplit, ExpectStatus, ExpectTimeout,
                                      ExpectRedirect, ExpectUpstreamPath, ExpectUpstreamHost,
-                                     ExpectHeader, ExpectVariant, ExpectMirrored>;
+                                     ExpectHeader, ExpectVariant, ExpectMirrored, ExpectRetries>;
 
 struct Expectation {
   ExpectationKind kind;

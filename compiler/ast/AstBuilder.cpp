@@ -625,6 +625,16 @@ class AstBuilder {
       }
       return expected;
     }
+    if (auto* retries = dynamic_cast<MeshParser::ExpectRetriesContext*>(context)) {
+      ExpectRetries expected;
+      expected.loc = loc(retries->INT()->getSymbol());
+      size_t end = 0;
+      const auto count = digits(retries->INT()->getText(), end, expected.loc,
+                                std::numeric_limits<uint32_t>::max(), "retries");
+      expected.attempts = count.value_or(0);
+      expected.malformed = !count;
+      return expected;
+    }
     if (auto* mirrored = dynamic_cast<MeshParser::ExpectMirroredContext*>(context)) {
       ExpectMirrored expected{clusterRef(mirrored->clusterRef()), std::nullopt};
       if (mirrored->PERCENT() != nullptr) expected.percent = percent(mirrored->PERCENT());

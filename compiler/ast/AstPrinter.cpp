@@ -414,6 +414,9 @@ class Printer {
                 line(1, "ExpectMirrored " + clusterRef(e.cluster) +
                             (e.percent ? " " + e.percent->text : "") + " " + at(expectation.loc));
               },
+              [&](const ExpectRetries& e) {
+                line(1, "ExpectRetries " + std::to_string(e.attempts) + " " + at(expectation.loc));
+              },
           },
           expectation.kind);
     }

@@ -86,7 +86,6 @@ std::string describeExpected(antlr4::Parser* parser) {
 // naming the feature beats a list of expected tokens. Empty when the word is not one of them.
 std::string_view plannedFeature(std::string_view word) {
   static constexpr std::pair<std::string_view, std::string_view> kPlanned[] = {
-      {"retries", "retries"},
       {"circuit_breaker", "circuit breakers"},
       {"outlier_detection", "outlier detection"},
       {"load_balancer", "load balancers"},

@@ -260,6 +260,23 @@ std::string describeTimeout(uint64_t ms) {
   return ms == 0 ? "no timeout" : "timeout " + formatDuration(ms);
 }
 
+const ir::RetryPolicy* retryPolicyOf(const ir::Rule& rule) {
+  for (const ir::Action& action : rule.actions) {
+    if (const auto* retry = std::get_if<ir::RetryPolicy>(&action)) return retry;
+  }
+  return nullptr;
+}
+
+std::string describeRetries(const ir::RetryPolicy& retry) {
+  std::string text = std::to_string(retry.attempts) +
+                     (retry.attempts == 1 ? " attempt on " : " attempts on ") +
+                     ir::retryConditions(retry);
+  if (retry.perTryTimeoutMs != 0) text += "; per try " + formatDuration(retry.perTryTimeoutMs);
+  text += "; backoff " + formatDuration(retry.backoffBaseMs) + ".." +
+          formatDuration(retry.backoffMaxMs) + "; budget " + formatPercent(retry.budget);
+  return retry.nonIdempotent ? text + "; every method" : text;
+}
+
 std::string describeMirrors(const ir::Module& policy, const mesh::RuleSettings& settings) {
   std::string text;
   for (const mesh::Mirror& mirror : settings.mirrors) {

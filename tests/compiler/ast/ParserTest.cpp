@@ -240,10 +240,10 @@ TEST(ParserErrors, UnknownWordAtTheStartOfALinePointsAtIt) {
 // Words for features the language does not have yet name the feature, not a token list.
 TEST(ParserErrors, PlannedFeaturesAreNamedAsNotYetSupported) {
   auto c = parseOnly(std::string(kMeshHeader) +
-                     "service s { route { otherwise => v; retries 3; } }\n");
+                     "service s { route { otherwise => v; circuit_breaker 3; } }\n");
   EXPECT_EQ(c.summary(),
-            "2:37: error[E0108]: 'retries' is not supported yet: retries are planned; see "
-            "docs/language.md for what a policy can say today\n");
+            "2:37: error[E0108]: 'circuit_breaker' is not supported yet: circuit breakers are "
+            "planned; see docs/language.md for what a policy can say today\n");
   c = parseOnly(std::string(kMeshHeader) +
                 "service s { route { when path == \"/a\" => v fault \"/b\"; } }\n");
   EXPECT_EQ(c.summary(),
@@ -260,7 +260,7 @@ TEST(ParserErrors, PlannedFeaturesAreNamedAsNotYetSupported) {
             "'label', 'service_account' or '}'\n");
   // As names they are fine: keywords and planned words alike are contextual.
   EXPECT_TRUE(testing::check(std::string(kMeshHeader) +
-                             "service mirror { port 1; subset retries { endpoints []; } }\n")
+                             "service mirror { port 1; subset fault { endpoints []; } }\n")
                   .ok);
 }
 
@@ -353,7 +353,8 @@ TEST(Parser, RetryBlocksOnARouteAndInARule) {
       "    attempts 3; on 5xx, reset, 429, gateway_error; per_try_timeout 500ms;\n"
       "    backoff 10ms max 1s; budget 12.5%; non_idempotent; backoff 1ms;\n"
       "  }\n"
-      "} }\n");
+      "} }\n"
+      "test \"t\" { expect retries 3; }\n");
   ASSERT_TRUE(c.ok) << c.rendered();
   const ast::Route& route = c.policy.services.at(0).routes.at(0);
   ASSERT_EQ(route.retries.size(), 1u);
@@ -394,7 +395,9 @@ TEST(Parser, RetryBlocksOnARouteAndInARule) {
             "      Retry @2:44\n"
             "        Attempts 0 @2:61\n"
             "    Otherwise @3:3\n"
-            "      Target v @3:16\n");
+            "      Target v @3:16\n"
+            "Test \"t\" @9:1\n"
+            "  ExpectRetries 3 @9:12\n");
 }
 
 // `5xx` is its own token; digits with other letters stay durations or malformed durations.
