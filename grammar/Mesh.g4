@@ -24,7 +24,8 @@ name
   | 'set' | 'add' | 'remove' | 'response' | 'scheme' | 'host' | 'hosts' | 'namespace'
   | 'cluster_domain' | 'source' | 'label' | 'service_account' | 'experiment' | 'variant'
   | 'sticky' | 'cookie' | 'upstream' | 'mirror' | 'mirrored' | 'cors' | 'origins' | 'methods'
-  | 'headers' | 'expose' | 'max_age' | 'credentials' | 'mtls'
+  | 'headers' | 'expose' | 'max_age' | 'credentials' | 'mtls' | 'retry' | 'attempts' | 'on'
+  | 'per_try_timeout' | 'backoff' | 'max' | 'budget' | 'non_idempotent' | 'retries'
   ;
 
 meshDecl
@@ -85,6 +86,7 @@ routeItem
   | 'otherwise' '=>' outcome ruleEnd                                   # otherwiseRule
   | 'timeout' DURATION ';'                                             # routeTimeout
   | 'cors' name ';'                                                    # routeCors
+  | retryBlock                                                         # routeRetry
   ;
 
 // Where a matched request goes: to backends, or answered by the sidecar itself. `redirect` and
@@ -121,6 +123,31 @@ ruleSetting
   | 'prefix' STRING ';'                                             # settingPrefix
   | 'mirror' clusterRef PERCENT? ';'                                # settingMirror
   | 'cors' name ';'                                                 # settingCors
+  | retryBlock                                                      # settingRetry
+  ;
+
+// When the sidecar sends a failed request again: on a route, the default of every rule that
+// forwards; in a rule, instead of the route's. Sema checks the values and that each statement
+// appears once (`attempts` exactly once).
+retryBlock
+  : 'retry' '{' retryItem* '}'
+  ;
+
+retryItem
+  : 'attempts' INT ';'                                       # retryAttempts
+  | 'on' retryCondition (',' retryCondition)* ';'            # retryOn
+  | 'per_try_timeout' DURATION ';'                           # retryPerTryTimeout
+  | 'backoff' DURATION ('max' DURATION)? ';'                 # retryBackoff
+  | 'budget' PERCENT ';'                                     # retryBudget
+  | 'non_idempotent' ';'                                     # retryNonIdempotent
+  ;
+
+// A response status, the status class `5xx`, or a condition's name (gateway_error, reset, ...):
+// names are not keywords, sema knows them.
+retryCondition
+  : INT                                   # retryStatus
+  | STATUS_CLASS                          # retryStatusClass
+  | name                                  # retryNamedCondition
   ;
 
 // A rule matches when any of its groups does, a group when all its conditions hold: the shape
@@ -199,6 +226,7 @@ expectation
   | 'status' INT                                                 # expectStatus
   | 'timeout' DURATION                                           # expectTimeout
   | 'no' 'timeout'                                               # expectNoTimeout
+  | 'retries' INT                                                # expectRetries
   | 'variant' name                                               # expectVariant
   | 'mirrored' clusterRef PERCENT?                               # expectMirrored
   | 'redirect' STRING                                            # expectRedirect
@@ -223,6 +251,9 @@ share
   ;
 
 DURATION : [0-9]+ ('ms' | 's' | 'm' | 'h') ;
+// `5xx` in a retry's conditions. Before MALFORMED_DURATION, which matches the same three
+// characters: the first rule wins a tie. Any digit, so `4xx` gets sema's message, not a syntax error.
+STATUS_CLASS : [0-9] 'xx' ;
 // Digits running into letters ('1sec', '1.5s') make one token, so the error can say what a
 // duration is instead of tripping over the leftover letters. Longest match lets DURATION keep '2s'.
 MALFORMED_DURATION : [0-9]+ ('.' [0-9]+)? [a-zA-Z]+ ;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -205,8 +206,80 @@ struct CorsSetting {
   Identifier policy;
   SourceLoc loc;
 };
+
+// What makes the sidecar send a request again (abi.h MESH_RETRY_*), as `on` names it.
+enum class RetryReason { ServerError, GatewayError, Reset, ConnectFailure, Retriable4xx };
+
+inline constexpr RetryReason kRetryReasons[] = {RetryReason::ServerError, RetryReason::GatewayError,
+                                                RetryReason::Reset, RetryReason::ConnectFailure,
+                                                RetryReason::Retriable4xx};
+
+// The reason as a policy spells it: "5xx", "gateway_error", ...
+inline const char* spelling(RetryReason reason) {
+  switch (reason) {
+    case RetryReason::ServerError:
+      return "5xx";
+    case RetryReason::GatewayError:
+      return "gateway_error";
+    case RetryReason::Reset:
+      return "reset";
+    case RetryReason::ConnectFailure:
+      return "connect_failure";
+    case RetryReason::Retriable4xx:
+      return "retriable_4xx";
+  }
+  return "";
+}
+
+// The reason `text` names; empty for any other word or status class (e.g. "4xx").
+inline std::optional<RetryReason> retryReasonNamed(std::string_view text) {
+  for (RetryReason reason : kRetryReasons) {
+    if (text == spelling(reason)) return reason;
+  }
+  return std::nullopt;
+}
+
+// One condition of `on`: a reason's name or status class, or a response status, as written.
+struct RetryCondition {
+  std::string text;                // "gateway_error", "5xx", "429"
+  std::optional<uint64_t> status;  // when a number
+  SourceLoc loc;
+  bool malformed = false;
+};
+
+struct RetryAttempts {
+  uint64_t count = 0;
+  SourceLoc loc;
+  bool malformed = false;
+};
+
+// `on COND, ...;`
+struct RetryOn {
+  std::vector<RetryCondition> conditions;
+  SourceLoc loc;
+};
+
+// `backoff BASE [max MAX];`
+struct RetryBackoff {
+  Duration base;
+  std::optional<Duration> max;
+  SourceLoc loc;
+};
+
+// `retry { ... }`, on a route or in a rule's block. Every statement is kept, so sema can report a
+// repeat or a missing `attempts`.
+struct RetrySetting {
+  std::vector<RetryAttempts> attempts;   // exactly one is valid
+  std::vector<RetryOn> on;               // at most one is valid
+  std::vector<Duration> perTryTimeouts;  // at most one is valid
+  std::vector<RetryBackoff> backoffs;    // at most one is valid
+  std::vector<Percent> budgets;          // at most one is valid
+  std::vector<SourceLoc> nonIdempotent;  // `non_idempotent;` statements (at most one is valid)
+  SourceLoc loc;
+};
+
 using RuleSetting = std::variant<TimeoutSetting, RewriteSetting, HeaderEditSetting, RedirectSetting,
-                                 MirrorSetting, CorsSetting>;
+                                 MirrorSetting, CorsSetting, RetrySetting>;
 
 struct RouteRule {
   bool otherwise = false;
@@ -221,6 +294,7 @@ struct Route {
   std::vector<RouteRule> rules;
   std::vector<Duration> timeouts;  // route-level `timeout` statements (at most one is valid)
   std::vector<Identifier> cors;    // route-level `cors` statements (at most one is valid)
+  std::vector<RetrySetting> retries;  // route-level `retry` blocks (at most one is valid)
   SourceLoc loc;
 };
 
@@ -374,6 +448,13 @@ struct ExpectHeader {
   std::optional<StringLiteral> value;  // empty: `absent`
 };
 
+// `expect retries N;`: the deciding rule retries a failed request up to N times (0: never).
+struct ExpectRetries {
+  uint64_t attempts = 0;
+  SourceLoc loc;
+  bool malformed = false;
+};
+
 // `expect mirrored reviews-shadow.v1 10%;`: the deciding rule mirrors to the subset with that
 // percentage (100% when none is written).
 struct ExpectMirrored {
@@ -383,7 +464,7 @@ struct ExpectMirrored {
 
 using ExpectationKind = std::variant<ExpectRouted, ExpectSplit, ExpectStatus, ExpectTimeout,
                                      ExpectRedirect, ExpectUpstreamPath, ExpectUpstreamHost,
-                                     ExpectHeader, ExpectVariant, ExpectMirrored>;
+                                     ExpectHeader, ExpectVariant, ExpectMirrored, ExpectRetries>;
 
 struct Expectation {
   ExpectationKind kind;

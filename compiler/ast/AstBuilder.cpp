@@ -305,6 +305,8 @@ class AstBuilder {
         route.timeouts.push_back(duration(timeout->DURATION()));
       } else if (auto* cors = dynamic_cast<MeshParser::RouteCorsContext*>(item)) {
         route.cors.push_back(identifier(cors->name()));
+      } else if (auto* retry = dynamic_cast<MeshParser::RouteRetryContext*>(item)) {
+        route.retries.push_back(buildRetry(retry->retryBlock()));
       }
     }
     return route;
@@ -391,7 +393,54 @@ class AstBuilder {
     if (auto* c = dynamic_cast<MeshParser::SettingCorsContext*>(context)) {
       return CorsSetting{identifier(c->name()), at};
     }
+    if (auto* c = dynamic_cast<MeshParser::SettingRetryContext*>(context)) {
+      return buildRetry(c->retryBlock());
+    }
     throw std::logic_error("AstBuilder: a rule setting alternative of the grammar is not handled");
+  }
+
+  RetrySetting buildRetry(MeshParser::RetryBlockContext* context) {
+    RetrySetting retry;
+    retry.loc = loc(context);
+    for (auto* item : context->retryItem()) {
+      const SourceLoc at = span(item);
+      if (auto* a = dynamic_cast<MeshParser::RetryAttemptsContext*>(item)) {
+        const SourceLoc number = loc(a->INT()->getSymbol());
+        size_t end = 0;
+        const auto count = digits(a->INT()->getText(), end, number,
+                                  std::numeric_limits<uint32_t>::max(), "attempts");
+        retry.attempts.push_back({count.value_or(0), number, !count});
+      } else if (auto* on = dynamic_cast<MeshParser::RetryOnContext*>(item)) {
+        RetryOn conditions{{}, at};
+        for (auto* condition : on->retryCondition()) {
+          conditions.conditions.push_back(buildRetryCondition(condition));
+        }
+        retry.on.push_back(std::move(conditions));
+      } else if (auto* t = dynamic_cast<MeshParser::RetryPerTryTimeoutContext*>(item)) {
+        retry.perTryTimeouts.push_back(duration(t->DURATION()));
+      } else if (auto* b = dynamic_cast<MeshParser::RetryBackoffContext*>(item)) {
+        RetryBackoff backoff{duration(b->DURATION(0)), std::nullopt, at};
+        if (b->DURATION(1) != nullptr) backoff.max = duration(b->DURATION(1));
+        retry.backoffs.push_back(std::move(backoff));
+      } else if (auto* b = dynamic_cast<MeshParser::RetryBudgetContext*>(item)) {
+        retry.budgets.push_back(percent(b->PERCENT()));
+      } else if (dynamic_cast<MeshParser::RetryNonIdempotentContext*>(item) != nullptr) {
+        retry.nonIdempotent.push_back(at);
+      }
+    }
+    return retry;
+  }
+
+  RetryCondition buildRetryCondition(MeshParser::RetryConditionContext* context) {
+    RetryCondition condition{context->getText(), std::nullopt, span(context), false};
+    if (dynamic_cast<MeshParser::RetryStatusContext*>(context) != nullptr) {
+      size_t end = 0;
+      const auto number = digits(condition.text, end, condition.loc,
+                                 std::numeric_limits<uint32_t>::max(), "status");
+      condition.status = number.value_or(0);
+      condition.malformed = !number;
+    }
+    return condition;
   }
 
   Condition buildCondition(MeshParser::ConditionContext* context) {
@@ -574,6 +623,16 @@ class AstBuilder {
       if (auto* equals = dynamic_cast<MeshParser::HeaderEqualsContext*>(header->headerIs())) {
         expected.value = string(equals->STRING());
       }
+      return expected;
+    }
+    if (auto* retries = dynamic_cast<MeshParser::ExpectRetriesContext*>(context)) {
+      ExpectRetries expected;
+      expected.loc = loc(retries->INT()->getSymbol());
+      size_t end = 0;
+      const auto count = digits(retries->INT()->getText(), end, expected.loc,
+                                std::numeric_limits<uint32_t>::max(), "retries");
+      expected.attempts = count.value_or(0);
+      expected.malformed = !count;
       return expected;
     }
     if (auto* mirrored = dynamic_cast<MeshParser::ExpectMirroredContext*>(context)) {

@@ -128,6 +128,7 @@ class Printer {
       line(2, "Timeout " + std::to_string(timeout.milliseconds) + "ms " + at(timeout.loc));
     }
     for (const Identifier& cors : route.cors) line(2, "Cors " + cors.name + " " + at(cors.loc));
+    for (const RetrySetting& retry : route.retries) printRetry(2, retry);
     for (const RouteRule& rule : route.rules) {
       line(2, std::string(rule.otherwise ? "Otherwise " : "When ") + at(rule.loc));
       for (const ConditionGroup& group : rule.groups) {
@@ -171,8 +172,35 @@ class Printer {
                           (m.percent ? " " + m.percent->text : "") + " " + at(m.loc));
             },
             [&](const CorsSetting& c) { line(3, "Cors " + c.policy.name + " " + at(c.loc)); },
+            [&](const RetrySetting& r) { printRetry(3, r); },
         },
         setting);
+  }
+
+  void printRetry(int depth, const RetrySetting& retry) {
+    line(depth, "Retry " + at(retry.loc));
+    for (const RetryAttempts& attempts : retry.attempts) {
+      line(depth + 1, "Attempts " + std::to_string(attempts.count) + " " + at(attempts.loc));
+    }
+    for (const RetryOn& on : retry.on) {
+      std::string conditions;
+      for (const RetryCondition& condition : on.conditions) conditions += " " + condition.text;
+      line(depth + 1, "On" + conditions + " " + at(on.loc));
+    }
+    for (const Duration& timeout : retry.perTryTimeouts) {
+      line(depth + 1,
+           "PerTryTimeout " + std::to_string(timeout.milliseconds) + "ms " + at(timeout.loc));
+    }
+    for (const RetryBackoff& backoff : retry.backoffs) {
+      line(depth + 1,
+           "Backoff " + std::to_string(backoff.base.milliseconds) + "ms" +
+               (backoff.max ? " max " + std::to_string(backoff.max->milliseconds) + "ms" : "") +
+               " " + at(backoff.loc));
+    }
+    for (const Percent& budget : retry.budgets) {
+      line(depth + 1, "Budget " + budget.text + " " + at(budget.loc));
+    }
+    for (const SourceLoc& loc : retry.nonIdempotent) line(depth + 1, "NonIdempotent " + at(loc));
   }
 
   static std::string rewritePartName(RewriteSetting::Part part) {
@@ -385,6 +413,9 @@ class Printer {
               [&](const ExpectMirrored& e) {
                 line(1, "ExpectMirrored " + clusterRef(e.cluster) +
                             (e.percent ? " " + e.percent->text : "") + " " + at(expectation.loc));
+              },
+              [&](const ExpectRetries& e) {
+                line(1, "ExpectRetries " + std::to_string(e.attempts) + " " + at(expectation.loc));
               },
           },
           expectation.kind);

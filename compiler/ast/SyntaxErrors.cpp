@@ -37,6 +37,8 @@ std::string describeTokenType(const antlr4::dfa::Vocabulary& vocabulary, size_t 
       return "a duration (e.g. 2s, 500ms)";
     case MeshLexer::PERCENT:
       return "a percentage (e.g. 10%)";
+    case MeshLexer::STATUS_CLASS:
+      return "'5xx'";
     default:
       return vocabulary.getLiteralName(type);
   }
@@ -84,8 +86,6 @@ std::string describeExpected(antlr4::Parser* parser) {
 // naming the feature beats a list of expected tokens. Empty when the word is not one of them.
 std::string_view plannedFeature(std::string_view word) {
   static constexpr std::pair<std::string_view, std::string_view> kPlanned[] = {
-      {"retry", "retries"},
-      {"retries", "retries"},
       {"circuit_breaker", "circuit breakers"},
       {"outlier_detection", "outlier detection"},
       {"load_balancer", "load balancers"},
@@ -174,7 +174,11 @@ class MeshErrorStrategy : public antlr4::DefaultErrorStrategy {
                          "unterminated block comment; a '/*' comment ends with '*/'");
       return true;
     }
-    if (token->getType() == MeshLexer::MALFORMED_DURATION &&
+    // `5xx` lexes as a status class, so it is no MALFORMED_DURATION; where a duration belongs it
+    // is just as much a malformed one.
+    const bool malformedDuration = token->getType() == MeshLexer::MALFORMED_DURATION ||
+                                   token->getType() == MeshLexer::STATUS_CLASS;
+    if (malformedDuration &&
         parser->getExpectedTokens().contains(static_cast<size_t>(MeshLexer::DURATION))) {
       diagnostics_.error(DiagnosticCode::MalformedDuration, at,
                          "'" + text +

@@ -51,6 +51,8 @@ AbiTypes AbiTypes::get(llvm::LLVMContext& context) {
                              {charPtr, charPtr, charPtr, t.variant->getPointerTo(), i64, i32, i32});
   t.cors = namedStruct(context, "mesh_cors",
                        {charPtr->getPointerTo(), charPtr, charPtr, charPtr, i64, i32, i32});
+  t.retry = namedStruct(context, "mesh_retry",
+                        {i32->getPointerTo(), i64, i64, i64, i32, i32, i32, i32, i32, i32});
   t.mirror = namedStruct(context, "mesh_mirror", {i32, i32});
   t.mirrors = namedStruct(context, "mesh_mirrors", {t.mirror->getPointerTo(), i32, i32});
   t.rule =
@@ -94,7 +96,7 @@ std::vector<StructLayoutReport> abiStructLayouts() {
         types.timeoutAction, types.headerEdit, types.headerEdits,  types.directResponse,
         types.pathRewrite,   types.redirect,   types.rewrite,      types.mirror,
         types.mirrors,       types.variant,    types.experiment,   types.cors,
-        types.rule,          types.module}) {
+        types.retry,         types.rule,       types.module}) {
     const llvm::StructLayout* structLayout = layout.getStructLayout(type);
     StructLayoutReport report;
     report.name = type->getName().str();

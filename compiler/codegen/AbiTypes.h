@@ -107,6 +107,7 @@ struct AbiTypes {
   llvm::StructType* variant;
   llvm::StructType* experiment;
   llvm::StructType* cors;
+  llvm::StructType* retry;
   llvm::StructType* mirror;
   llvm::StructType* mirrors;
   llvm::StructType* rule;

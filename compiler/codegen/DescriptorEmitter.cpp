@@ -186,6 +186,9 @@ class DescriptorEmitter {
                   llvm::ConstantStruct::get(types_.timeoutAction,
                                             {llvm::ConstantInt::get(i64, timeout.milliseconds)})};
             },
+            [&](const ir::RetryPolicy& r) -> std::pair<uint32_t, llvm::Constant*> {
+              return {MESH_ACTION_RETRY, retry(r, name)};
+            },
             [&](const ir::RequestHeaderEdits& e) -> std::pair<uint32_t, llvm::Constant*> {
               return {MESH_ACTION_REQUEST_HEADERS, headerEdits(e.edits, name)};
             },
@@ -279,6 +282,38 @@ class DescriptorEmitter {
          llvm::ConstantInt::get(i64, c.maxAgeSeconds),
          llvm::ConstantInt::get(i32, c.origins.size()),
          llvm::ConstantInt::get(i32, c.credentials ? 1 : 0)});
+  }
+
+  llvm::Constant* retry(const ir::RetryPolicy& r, const std::string& name) {
+    llvm::Type* i32 = llvm::Type::getInt32Ty(context_);
+    llvm::Type* i64 = llvm::Type::getInt64Ty(context_);
+    std::vector<llvm::Constant*> statuses;
+    for (uint32_t status : r.statuses) statuses.push_back(llvm::ConstantInt::get(i32, status));
+    uint32_t conditions = 0;
+    for (ir::RetryReason reason : r.reasons) conditions |= retryCondition(reason);
+    return llvm::ConstantStruct::get(
+        types_.retry,
+        {table(i32, statuses, name + ".statuses"), llvm::ConstantInt::get(i64, r.perTryTimeoutMs),
+         llvm::ConstantInt::get(i64, r.backoffBaseMs), llvm::ConstantInt::get(i64, r.backoffMaxMs),
+         llvm::ConstantInt::get(i32, r.statuses.size()), llvm::ConstantInt::get(i32, conditions),
+         llvm::ConstantInt::get(i32, r.attempts), llvm::ConstantInt::get(i32, r.budget),
+         llvm::ConstantInt::get(i32, r.nonIdempotent ? 1 : 0), llvm::ConstantInt::get(i32, 0)});
+  }
+
+  static uint32_t retryCondition(ir::RetryReason reason) {
+    switch (reason) {
+      case ir::RetryReason::ServerError:
+        return MESH_RETRY_5XX;
+      case ir::RetryReason::GatewayError:
+        return MESH_RETRY_GATEWAY_ERROR;
+      case ir::RetryReason::Reset:
+        return MESH_RETRY_RESET;
+      case ir::RetryReason::ConnectFailure:
+        return MESH_RETRY_CONNECT_FAILURE;
+      case ir::RetryReason::Retriable4xx:
+        return MESH_RETRY_RETRIABLE_4XX;
+    }
+    throw CodegenError("codegen: unknown retry reason");
   }
 
   static uint32_t stickyKind(ir::Experiment::Sticky sticky) {

@@ -72,6 +72,7 @@ Outcome outcomeOf(const ir::Module& module, const ir::Rule& rule) {
     const auto describe = [&] { outcome.settings.push_back(ir::describe(module, action)); };
     std::visit(Overloaded{
                    [&](const ir::RequestTimeout& t) { outcome.timeoutMs = t.milliseconds; },
+                   [&](const ir::RetryPolicy&) { describe(); },
                    [&](const ir::RequestHeaderEdits&) { describe(); },
                    [&](const ir::ResponseHeaderEdits&) { describe(); },
                    [&](const ir::DirectResponse&) { describe(); },

@@ -49,13 +49,14 @@ policytest::RequestSpec parseSpec(const ExplainOptions& options) {
   return spec;
 }
 
-// The deciding rule's actions in written order, but for its timeout (the settings line) and its
-// answer (the decision line).
+// The deciding rule's actions in written order, but for its timeout (the settings line), its
+// retries (their own line) and its answer (the decision line).
 void printActions(const ir::Module& module, const ir::Rule& rule) {
   std::string text;
   for (const ir::Action& action : rule.actions) {
     const bool shown = std::visit(Overloaded{
                                       [](const ir::RequestTimeout&) { return false; },
+                                      [](const ir::RetryPolicy&) { return false; },
                                       [](const ir::RequestHeaderEdits&) { return true; },
                                       [](const ir::ResponseHeaderEdits&) { return true; },
                                       [](const ir::DirectResponse&) { return false; },
@@ -133,6 +134,10 @@ void print(const ir::Module& module, const policytest::Explanation& explanation,
                   << module.clusters.at(explanation.drawnCluster).name() << "\n";
       }
       std::cout << "settings: " << policytest::describeTimeout(outcome.settings.timeoutMs) << "\n";
+      if (const ir::RetryPolicy* retry =
+              policytest::retryPolicyOf(*ir::ruleAt(module, outcome.rule))) {
+        std::cout << "retry: " << policytest::describeRetries(*retry) << "\n";
+      }
       if (!outcome.settings.mirrors.empty()) {
         std::cout << "mirrors: " << policytest::describeMirrors(module, outcome.settings)
                   << "\n  this request's own draws: ";

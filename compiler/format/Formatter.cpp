@@ -190,10 +190,11 @@ class Printer {
     return text;
   }
 
-  // Short blocks of these statements read best on one line: `subset v1 { endpoints []; }`.
+  // Short blocks of these statements read best on one line: `subset v1 { endpoints []; }`,
+  // `retry { attempts 2; }`.
   static bool mayInline(const Item& item) {
     const std::string& head = item.tokens.empty() ? "" : item.tokens.front()->text;
-    if (head != "mesh" && head != "subset" && head != "workload") return false;
+    if (head != "mesh" && head != "subset" && head != "workload" && head != "retry") return false;
     for (const auto& inner : item.block) {
       if (inner->kind != Item::Kind::Statement || inner->opensBlock || inner->trailing)
         return false;

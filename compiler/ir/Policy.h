@@ -92,6 +92,21 @@ struct RequestTimeout {
   uint64_t milliseconds = 0;  // how long the upstream has to answer with a response head
 };
 
+// Retries of a forwarded request that failed (abi.h mesh_retry): sent again up to `attempts` times,
+// each to another endpoint where one is left, after a backoff drawn from
+// [0, min(backoffMaxMs, backoffBaseMs * 2^(retry - 1))), within the rule's timeout.
+enum class RetryReason { ServerError, GatewayError, Reset, ConnectFailure, Retriable4xx };
+struct RetryPolicy {
+  uint32_t attempts = 0;             // after the first attempt: 1-10
+  std::vector<RetryReason> reasons;  // distinct, in enum order
+  std::vector<uint32_t> statuses;    // further statuses retried: 100-599, ascending, distinct
+  uint64_t perTryTimeoutMs = 0;      // each attempt's time to a response head; 0: none
+  uint64_t backoffBaseMs = 0;        // at least 1
+  uint64_t backoffMaxMs = 0;         // at least backoffBaseMs
+  uint32_t budget = 0;               // basis points, 1-10000, of the cluster's active requests
+  bool nonIdempotent = false;        // retry every method, not only idempotent ones
+};
+
 struct HeaderEdit {
   enum class Op { Set, Add, Remove } op;
   std::string name;   // lower-case
@@ -169,8 +184,8 @@ struct Cors {
   bool credentials = false;
 };
 
-using Action = std::variant<RequestTimeout, RequestHeaderEdits, ResponseHeaderEdits, DirectResponse,
-                            Redirect, Rewrite, Mirrors, Cors, Experiment>;
+using Action = std::variant<RequestTimeout, RetryPolicy, RequestHeaderEdits, ResponseHeaderEdits,
+                            DirectResponse, Redirect, Rewrite, Mirrors, Cors, Experiment>;
 
 struct Rule {
   // The rule matches when any conjunction holds; `otherwise` is one empty conjunction.

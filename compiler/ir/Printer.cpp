@@ -109,6 +109,15 @@ struct ActionText {
   std::string operator()(const RequestTimeout& t) const {
     return "timeout " + std::to_string(t.milliseconds) + "ms";
   }
+  std::string operator()(const RetryPolicy& r) const {
+    std::string out =
+        "retry attempts " + std::to_string(r.attempts) + " on " + retryConditions(r) +
+        (r.perTryTimeoutMs == 0 ? ""
+                                : " per_try_timeout " + std::to_string(r.perTryTimeoutMs) + "ms") +
+        " backoff " + std::to_string(r.backoffBaseMs) + "ms max " + std::to_string(r.backoffMaxMs) +
+        "ms budget " + formatPercent(r.budget);
+    return r.nonIdempotent ? out + " non_idempotent" : out;
+  }
   std::string operator()(const RequestHeaderEdits& e) const {
     return "request headers " + editsText(e.edits);
   }
@@ -174,6 +183,31 @@ struct ActionText {
 };
 
 }  // namespace
+
+std::string describe(RetryReason reason) {
+  switch (reason) {
+    case RetryReason::ServerError:
+      return "5xx";
+    case RetryReason::GatewayError:
+      return "gateway_error";
+    case RetryReason::Reset:
+      return "reset";
+    case RetryReason::ConnectFailure:
+      return "connect_failure";
+    case RetryReason::Retriable4xx:
+      return "retriable_4xx";
+  }
+  return "";
+}
+
+std::string retryConditions(const RetryPolicy& retry) {
+  std::string out;
+  for (RetryReason reason : retry.reasons) out += (out.empty() ? "" : ", ") + describe(reason);
+  for (uint32_t status : retry.statuses) {
+    out += (out.empty() ? "" : ", ") + std::to_string(status);
+  }
+  return out;
+}
 
 std::string describe(const Module& module, const Predicate& predicate) {
   if (std::holds_alternative<DestinationPort>(predicate.subject)) {

@@ -17,6 +17,13 @@ std::string describe(const Module& module, const Predicate& predicate);
 // clusters of a mirror).
 std::string describe(const Module& module, const Action& action);
 
+// A retry reason as the policy language names it: "5xx", "gateway_error", ...
+std::string describe(RetryReason reason);
+
+// What a retry policy retries, as `on` lists it: its reasons, then its statuses, e.g.
+// "gateway_error, 429".
+std::string retryConditions(const RetryPolicy& retry);
+
 // A conjunction: its predicates joined by "and"; "always" when empty.
 std::string describe(const Module& module, const Conjunction& conjunction);
 

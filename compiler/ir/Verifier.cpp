@@ -221,6 +221,10 @@ class ModuleVerifier {
                        needsBackends("a timeout");
                        if (t.milliseconds == 0) fail("timeout of 0 ms (omit the action instead)");
                      },
+                     [&](const RetryPolicy& r) {
+                       needsBackends("a retry policy");
+                       verifyRetry(r);
+                     },
                      [&](const RequestHeaderEdits& e) {
                        needsBackends("request header edits");
                        verifyEdits(e.edits);
@@ -271,6 +275,31 @@ class ModuleVerifier {
     }
     for (const std::string* value : {&cors.allowMethods, &cors.allowHeaders, &cors.exposeHeaders}) {
       if (hasControlCharacter(*value)) fail("a CORS value with a control character");
+    }
+  }
+
+  // What abi.h promises the runtime of a mesh_retry; no retries at all is no action.
+  void verifyRetry(const RetryPolicy& retry) {
+    if (retry.attempts < 1 || retry.attempts > 10) {
+      fail("retry attempts " + std::to_string(retry.attempts) + " not within 1-10");
+    }
+    if (std::adjacent_find(retry.reasons.begin(), retry.reasons.end(), std::greater_equal<>()) !=
+        retry.reasons.end()) {
+      fail("retry reasons not distinct and in order");
+    }
+    if (std::adjacent_find(retry.statuses.begin(), retry.statuses.end(), std::greater_equal<>()) !=
+        retry.statuses.end()) {
+      fail("retried statuses not ascending and distinct");
+    }
+    for (uint32_t status : retry.statuses) {
+      if (status < 100 || status > 599) fail("retried status " + std::to_string(status));
+    }
+    if (retry.backoffBaseMs == 0 || retry.backoffMaxMs < retry.backoffBaseMs) {
+      fail("retry backoff base 0 or above its maximum");
+    }
+    if (retry.budget == 0 || retry.budget > kWeightTotal) {
+      fail("retry budget " + std::to_string(retry.budget) + " not within 1-" +
+           std::to_string(kWeightTotal));
     }
   }
 

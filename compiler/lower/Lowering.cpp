@@ -5,6 +5,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include "sema/Checks.h"
+#include "sema/RouteDefaults.h"
 #include "sema/ServiceHosts.h"
 #include "sema/SymbolTable.h"
 #include "sema/WorkloadIdentity.h"
@@ -184,11 +186,9 @@ class WorkloadLowering {
     throw std::logic_error("unknown header edit");
   }
 
-  // The rule's settings as actions, in the IR's order. A rule's own timeout overrides its route's,
-  // which applies only to rules with backends (sema allows one route-level timeout at most).
+  // The rule's settings as actions, in the IR's order. A rule's own timeout and retry policy
+  // replace its route's, which apply only to rules with backends (sema::timeoutOf, retryOf).
   std::vector<ir::Action> lowerActions(const ast::Route& route, const ast::RouteRule& rule) const {
-    std::optional<uint64_t> timeout;
-    if (rule.timeout) timeout = rule.timeout->milliseconds;
     ir::RequestHeaderEdits requestEdits;
     ir::ResponseHeaderEdits responseEdits;
     std::optional<ir::Rewrite> rewrite;
@@ -197,7 +197,7 @@ class WorkloadLowering {
     for (const ast::RuleSetting& setting : rule.settings) {
       std::visit(
           Overloaded{
-              [&](const ast::TimeoutSetting& t) { timeout = t.timeout.milliseconds; },
+              [](const ast::TimeoutSetting&) {},  // see timeoutOf
               [&](const ast::RewriteSetting& r) {
                 if (!rewrite) rewrite.emplace();
                 switch (r.part) {
@@ -248,23 +248,20 @@ class WorkloadLowering {
                 mirrors.targets.push_back(
                     {cluster, m.percent ? m.percent->basisPoints : ir::kWeightTotal});
               },
-              [](const ast::CorsSetting&) {},  // see corsOf
+              [](const ast::CorsSetting&) {},   // see corsOf
+              [](const ast::RetrySetting&) {},  // see retryOf
           },
           setting);
     }
     std::vector<ir::Action> actions;
-    const bool backends = std::visit(Overloaded{
-                                         [](const ast::SubsetTarget&) { return true; },
-                                         [](const ast::SplitTarget&) { return true; },
-                                         [](const ast::RedirectTarget&) { return false; },
-                                         [](const ast::RespondTarget&) { return false; },
-                                         [](const ast::ExperimentTarget&) { return true; },
-                                     },
-                                     rule.target);
-    if (!timeout && backends && !route.timeouts.empty()) {
-      timeout = route.timeouts[0].milliseconds;
+    if (const ast::Duration* timeout = sema::timeoutOf(route, rule)) {
+      actions.push_back(ir::RequestTimeout{timeout->milliseconds});
     }
-    if (timeout) actions.push_back(ir::RequestTimeout{*timeout});
+    if (const ast::RetrySetting* retry = sema::retryOf(route, rule)) {
+      if (std::optional<ir::RetryPolicy> lowered = lowerRetry(*retry)) {
+        actions.push_back(std::move(*lowered));
+      }
+    }
     if (!requestEdits.edits.empty()) actions.push_back(std::move(requestEdits));
     if (!responseEdits.edits.empty()) actions.push_back(std::move(responseEdits));
     std::visit(Overloaded{
@@ -283,6 +280,60 @@ class WorkloadLowering {
     if (rewrite) actions.push_back(std::move(*rewrite));
     if (!mirrors.targets.empty()) actions.push_back(std::move(mirrors));
     return actions;
+  }
+
+  static ir::RetryReason lowerReason(ast::RetryReason reason) {
+    switch (reason) {
+      case ast::RetryReason::ServerError:
+        return ir::RetryReason::ServerError;
+      case ast::RetryReason::GatewayError:
+        return ir::RetryReason::GatewayError;
+      case ast::RetryReason::Reset:
+        return ir::RetryReason::Reset;
+      case ast::RetryReason::ConnectFailure:
+        return ir::RetryReason::ConnectFailure;
+      case ast::RetryReason::Retriable4xx:
+        return ir::RetryReason::Retriable4xx;
+    }
+    throw std::logic_error("unknown retry reason");
+  }
+
+  // Sema has checked the values, and that `attempts` is given once; `attempts 0` (a rule turning
+  // its route's retries off) is no action. The defaults are Envoy's: gateway errors, a backoff
+  // from 25 ms up to ten times the base (within 24h), a budget of 20% of the active requests.
+  static std::optional<ir::RetryPolicy> lowerRetry(const ast::RetrySetting& retry) {
+    const uint64_t attempts = retry.attempts.at(0).count;
+    if (attempts == 0) return std::nullopt;
+    ir::RetryPolicy lowered;
+    lowered.attempts = static_cast<uint32_t>(attempts);
+    if (retry.on.empty()) lowered.reasons.push_back(ir::RetryReason::GatewayError);
+    for (const ast::RetryOn& on : retry.on) {
+      for (const ast::RetryCondition& condition : on.conditions) {
+        if (condition.status) {
+          lowered.statuses.push_back(static_cast<uint32_t>(*condition.status));
+          continue;
+        }
+        const std::optional<ast::RetryReason> reason = ast::retryReasonNamed(condition.text);
+        if (!reason) throw std::logic_error("lowering an unchecked retry condition");
+        lowered.reasons.push_back(lowerReason(*reason));
+      }
+    }
+    std::sort(lowered.reasons.begin(), lowered.reasons.end());
+    lowered.reasons.erase(std::unique(lowered.reasons.begin(), lowered.reasons.end()),
+                          lowered.reasons.end());
+    std::sort(lowered.statuses.begin(), lowered.statuses.end());
+    lowered.statuses.erase(std::unique(lowered.statuses.begin(), lowered.statuses.end()),
+                           lowered.statuses.end());
+    if (!retry.perTryTimeouts.empty()) {
+      lowered.perTryTimeoutMs = retry.perTryTimeouts[0].milliseconds;
+    }
+    lowered.backoffBaseMs = retry.backoffs.empty() ? 25 : retry.backoffs[0].base.milliseconds;
+    lowered.backoffMaxMs = !retry.backoffs.empty() && retry.backoffs[0].max
+                               ? retry.backoffs[0].max->milliseconds
+                               : std::min(10 * lowered.backoffBaseMs, sema::kMaxTimeoutMs);
+    lowered.budget = retry.budgets.empty() ? 2000 : retry.budgets[0].basisPoints;
+    lowered.nonIdempotent = !retry.nonIdempotent.empty();
+    return lowered;
   }
 
   void lowerRoute(uint32_t index) {

@@ -151,6 +151,7 @@ Outcome decide(const ir::Module& policy, const mesh_module& compiled, const mesh
     for (const ir::Action& action : rule.actions) {
       std::visit(Overloaded{
                      [](const ir::RequestTimeout&) {},
+                     [](const ir::RetryPolicy&) {},
                      [](const ir::RequestHeaderEdits&) {},
                      [](const ir::ResponseHeaderEdits&) {},
                      [&](const ir::DirectResponse& d) { outcome.answerStatus = d.status; },
@@ -210,6 +211,7 @@ static std::string describeAnswer(const ir::Module& policy, const mesh_request& 
   for (const ir::Action& action : ir::ruleAt(policy, outcome.rule)->actions) {
     const bool answers = std::visit(Overloaded{
                                         [](const ir::RequestTimeout&) { return false; },
+                                        [](const ir::RetryPolicy&) { return false; },
                                         [](const ir::RequestHeaderEdits&) { return false; },
                                         [](const ir::ResponseHeaderEdits&) { return false; },
                                         [](const ir::DirectResponse&) { return true; },
@@ -256,6 +258,23 @@ std::string describeDestination(const ir::Module& policy, const mesh_request& re
 
 std::string describeTimeout(uint64_t ms) {
   return ms == 0 ? "no timeout" : "timeout " + formatDuration(ms);
+}
+
+const ir::RetryPolicy* retryPolicyOf(const ir::Rule& rule) {
+  for (const ir::Action& action : rule.actions) {
+    if (const auto* retry = std::get_if<ir::RetryPolicy>(&action)) return retry;
+  }
+  return nullptr;
+}
+
+std::string describeRetries(const ir::RetryPolicy& retry) {
+  std::string text = std::to_string(retry.attempts) +
+                     (retry.attempts == 1 ? " attempt on " : " attempts on ") +
+                     ir::retryConditions(retry);
+  if (retry.perTryTimeoutMs != 0) text += "; per try " + formatDuration(retry.perTryTimeoutMs);
+  text += "; backoff " + formatDuration(retry.backoffBaseMs) + ".." +
+          formatDuration(retry.backoffMaxMs) + "; budget " + formatPercent(retry.budget);
+  return retry.nonIdempotent ? text + "; every method" : text;
 }
 
 std::string describeMirrors(const ir::Module& policy, const mesh::RuleSettings& settings) {

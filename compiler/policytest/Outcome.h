@@ -50,6 +50,14 @@ std::string describeDestination(const ir::Module& policy, const mesh_request& re
 // "timeout 2s", "timeout 250ms", "no timeout" (0).
 std::string describeTimeout(uint64_t milliseconds);
 
+// The rule's retry policy; null when it retries nothing. From the IR, which the rule's mesh_retry
+// descriptor holds field for field (DescriptorTest).
+const ir::RetryPolicy* retryPolicyOf(const ir::Rule& rule);
+
+// "3 attempts on gateway_error, 429; per try 500ms; backoff 25ms..250ms; budget 20%", with
+// "; every method" when non-idempotent requests are retried too.
+std::string describeRetries(const ir::RetryPolicy& retry);
+
 // "reviews-shadow.v1 10%, audit.v1 100%"; empty when the rule mirrors nowhere.
 std::string describeMirrors(const ir::Module& policy, const mesh::RuleSettings& settings);
 

@@ -175,6 +175,18 @@ TestResult PolicyTests::runOne(const ast::TestCase& test) {
               expected = describeTimeout(ms);
               return routed && outcome.settings.timeoutMs == ms;
             },
+            [&](const ast::ExpectRetries& e) {
+              expected = e.attempts == 0   ? std::string("no retries")
+                         : e.attempts == 1 ? std::string("1 retry attempt")
+                                           : std::to_string(e.attempts) + " retry attempts";
+              if (!routed) {
+                actual = notForwarded;
+                return false;
+              }
+              const ir::RetryPolicy* retry = retryPolicyOf(*ir::ruleAt(module, outcome.rule));
+              actual = retry ? describeRetries(*retry) : "no retry policy";
+              return (retry ? retry->attempts : 0) == e.attempts;
+            },
             [&](const ast::ExpectVariant& e) {
               expected = "variant " + e.variant.name + " of an experiment";
               return routed && outcome.variants == std::map<std::string, uint32_t>{

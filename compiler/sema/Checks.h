@@ -4,6 +4,9 @@
 // at the first problem. Later checks may assume nothing of earlier ones: each tolerates unresolved
 // names and malformed pieces, skipping what it cannot judge.
 
+#include <cstdint>
+#include <string>
+
 #include "ast/Ast.h"
 #include "sema/SymbolTable.h"
 #include "support/Diagnostics.h"
@@ -55,6 +58,26 @@ void lintCors(const ast::Policy& policy, Diagnostics& diagnostics);
 
 // A mirror's percentage (in a rule or a test's expectation) is over 0% and at most 100% (E0327).
 void checkMirrorPercent(const ast::Percent& percent, Diagnostics& diagnostics);
+
+// Longer timeouts are almost certainly typos, and bounding them keeps deadline arithmetic in the
+// runtime far from overflow.
+inline constexpr uint64_t kMaxTimeoutMs = 24ull * 3'600'000;
+
+// A timeout of some kind (`what`: "timeout", "per-try timeout") is positive and at most 24h
+// (E0313, E0314).
+void checkTimeoutDuration(const ast::Duration& duration, const std::string& what,
+                          Diagnostics& diagnostics);
+
+// The most retries a policy may ask for after a request's first attempt (abi.h mesh_retry).
+inline constexpr uint64_t kMaxRetryAttempts = 10;
+
+// Retry blocks of routes and rules: `attempts` given once and at most 10, each other statement
+// once at most, conditions the sidecar knows, backoffs and budgets it accepts.
+void checkRetries(const ast::Policy& policy, Diagnostics& diagnostics);
+
+// Lints (warnings): a route's retry no rule uses, a per-try timeout no retry fits in, and a
+// condition listed twice or covered by another.
+void lintRetries(const ast::Policy& policy, Diagnostics& diagnostics);
 
 // A split's weights total exactly 100%.
 void checkSplitWeights(const ast::Policy& policy, Diagnostics& diagnostics);

@@ -135,23 +135,6 @@ void checkCondition(const ast::Condition& condition, Diagnostics& diagnostics) {
              condition.match);
 }
 
-// Longer timeouts are almost certainly typos, and bounding them keeps deadline arithmetic in the
-// runtime far from overflow.
-constexpr uint64_t kMaxTimeoutMs = 24ull * 3'600'000;
-
-void checkDuration(const ast::Duration& duration, Diagnostics& diagnostics) {
-  if (duration.malformed || duration.text.empty()) return;
-  if (duration.milliseconds == 0) {
-    diagnostics.error(DiagnosticCode::TimeoutNotPositive, duration.loc,
-                      "timeout must be positive; omit it for no timeout");
-  } else if (duration.milliseconds > kMaxTimeoutMs) {
-    diagnostics.error(DiagnosticCode::TimeoutTooLong, duration.loc,
-                      "timeout " + duration.text +
-                          " is longer than the maximum of 24h; omit it for no "
-                          "timeout");
-  }
-}
-
 // The sidecar lower-cases the request's host before matching it against service names.
 void checkServiceName(const ast::Identifier& name, Diagnostics& diagnostics) {
   const std::string lower = toLowerAscii(name.name);
@@ -164,6 +147,19 @@ void checkServiceName(const ast::Identifier& name, Diagnostics& diagnostics) {
 }
 
 }  // namespace
+
+void checkTimeoutDuration(const ast::Duration& duration, const std::string& what,
+                          Diagnostics& diagnostics) {
+  if (duration.malformed || duration.text.empty()) return;
+  if (duration.milliseconds == 0) {
+    diagnostics.error(DiagnosticCode::TimeoutNotPositive, duration.loc,
+                      what + " must be positive; omit it for no " + what);
+  } else if (duration.milliseconds > kMaxTimeoutMs) {
+    diagnostics.error(
+        DiagnosticCode::TimeoutTooLong, duration.loc,
+        what + " " + duration.text + " is longer than the maximum of 24h; omit it for no " + what);
+  }
+}
 
 void checkLiterals(const ast::Policy& policy, Diagnostics& diagnostics) {
   for (const ast::Service& service : policy.services) {
@@ -191,14 +187,21 @@ void checkLiterals(const ast::Policy& policy, Diagnostics& diagnostics) {
       }
     }
     for (const ast::Route& route : service.routes) {
-      for (const ast::Duration& timeout : route.timeouts) checkDuration(timeout, diagnostics);
+      for (const ast::Duration& timeout : route.timeouts) {
+        checkTimeoutDuration(timeout, "timeout", diagnostics);
+      }
       for (const ast::RouteRule& rule : route.rules) {
         for (const ast::ConditionGroup& group : rule.groups) {
           for (const ast::Condition& condition : group.conditions) {
             checkCondition(condition, diagnostics);
           }
         }
-        if (rule.timeout) checkDuration(*rule.timeout, diagnostics);
+        if (rule.timeout) checkTimeoutDuration(*rule.timeout, "timeout", diagnostics);
+        for (const ast::RuleSetting& setting : rule.settings) {
+          if (const auto* timeout = std::get_if<ast::TimeoutSetting>(&setting)) {
+            checkTimeoutDuration(timeout->timeout, "timeout", diagnostics);
+          }
+        }
       }
     }
   }

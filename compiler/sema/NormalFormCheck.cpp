@@ -68,6 +68,7 @@ class NormalForms {
                      [&](const ast::RedirectSetting& r) { checkRedirect(r); },
                      [](const ast::MirrorSetting&) {},
                      [](const ast::CorsSetting&) {},
+                     [](const ast::RetrySetting&) {},
                  },
                  setting);
     }

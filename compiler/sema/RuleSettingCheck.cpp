@@ -1,7 +1,7 @@
-// A rule's settings against its outcome. A rule that forwards takes a timeout, rewrites, header
-// edits and mirrors; a `redirect` rule takes the parts of its Location and response header edits; a
-// `respond` rule only response header edits. Each setting appears once at most (a mirror once per
-// subset, DuplicateCheck), and every value is one the sidecar can send.
+// A rule's settings against its outcome. A rule that forwards takes a timeout, a retry policy,
+// rewrites, header edits and mirrors; a `redirect` rule takes the parts of its Location and
+// response header edits; a `respond` rule only response header edits. Each setting appears once at
+// most (a mirror once per subset, DuplicateCheck), and every value is one the sidecar can send.
 
 #include <algorithm>
 #include <map>
@@ -65,6 +65,11 @@ class RuleSettings {
                      // A preflight is answered whatever the rule does, and every response to
                      // the rule's requests gets the fields: it fits any rule (CorsCheck).
                      [&](const ast::CorsSetting& c) { once("CORS policy", c.loc); },
+                     // Only a forwarded request can fail upstream; its values: RetryCheck.
+                     [&](const ast::RetrySetting& r) {
+                       fits(r.loc, "a retry policy", outcome_ == Outcome::Forward);
+                       once("retry policy", r.loc);
+                     },
                  },
                  setting);
     }
@@ -271,7 +276,7 @@ class RuleSettings {
 
 void checkMirrorPercent(const ast::Percent& percent, Diagnostics& diagnostics) {
   if (percent.malformed || (percent.basisPoints > 0 && percent.basisPoints <= 10000)) return;
-  diagnostics.error(DiagnosticCode::MirrorPercentOutOfRange, percent.loc,
+  diagnostics.error(DiagnosticCode::PercentOutOfRange, percent.loc,
                     "a mirror takes more than 0% and at most 100% of the requests, not " +
                         percent.text + "; without a percentage it takes all of them");
 }

@@ -16,6 +16,7 @@ bool check(const ast::Policy& policy, Diagnostics& diagnostics) {
   checkSources(policy, symbols, diagnostics);
   checkExperiments(policy, diagnostics);
   checkCors(policy, diagnostics);
+  checkRetries(policy, diagnostics);
   checkSplitWeights(policy, diagnostics);
   checkRuleSettings(policy, diagnostics);
   checkReachability(policy, diagnostics);
@@ -28,6 +29,7 @@ void lint(const ast::Policy& policy, Diagnostics& diagnostics) {
   lintSources(policy, diagnostics);
   lintExperiments(policy, diagnostics);
   lintCors(policy, diagnostics);
+  lintRetries(policy, diagnostics);
   checkNormalForms(policy, diagnostics);
 }
 

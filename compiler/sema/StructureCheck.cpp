@@ -2,7 +2,7 @@
 
 #include "sema/Checks.h"
 #include "sema/RepeatedStatements.h"
-#include "support/Overloaded.h"
+#include "sema/RouteDefaults.h"
 
 namespace meshc::sema {
 namespace {
@@ -20,30 +20,14 @@ void checkMtls(const std::vector<ast::Identifier>& modes, Diagnostics& diagnosti
 
 // A route timeout is only a default for rules that forward and have no timeout of their own; when
 // there are none, the author most likely expects it to apply somewhere.
-bool takesRouteTimeout(const ast::RouteRule& rule) {
-  const bool forwards = std::visit(Overloaded{
-                                       [](const ast::SubsetTarget&) { return true; },
-                                       [](const ast::SplitTarget&) { return true; },
-                                       [](const ast::RedirectTarget&) { return false; },
-                                       [](const ast::RespondTarget&) { return false; },
-                                       [](const ast::ExperimentTarget&) { return true; },
-                                   },
-                                   rule.target);
-  const bool ownTimeout =
-      rule.timeout.has_value() ||
-      std::any_of(rule.settings.begin(), rule.settings.end(), [](const ast::RuleSetting& s) {
-        return std::holds_alternative<ast::TimeoutSetting>(s);
-      });
-  return forwards && !ownTimeout;
-}
-
 void checkRouteTimeoutUsed(const ast::Route& route, Diagnostics& diagnostics) {
   if (route.timeouts.empty() || route.rules.empty()) return;
-  if (std::any_of(route.rules.begin(), route.rules.end(), takesRouteTimeout)) return;
-  const bool answers = std::any_of(route.rules.begin(), route.rules.end(), [](const auto& rule) {
-    return std::holds_alternative<ast::RedirectTarget>(rule.target) ||
-           std::holds_alternative<ast::RespondTarget>(rule.target);
-  });
+  if (std::any_of(route.rules.begin(), route.rules.end(), [](const ast::RouteRule& rule) {
+        return forwards(rule) && ownTimeout(rule) == nullptr;
+      })) {
+    return;
+  }
+  const bool answers = !std::all_of(route.rules.begin(), route.rules.end(), forwards);
   diagnostics.warning(DiagnosticCode::UnusedRouteTimeout, route.timeouts[0].loc,
                       "route timeout " + route.timeouts[0].text +
                           " applies to no rule: every rule sets its own timeout" +

@@ -54,6 +54,7 @@ class TestChecker {
     }
     const ast::Expectation* destination = nullptr;
     const ast::Expectation* timeout = nullptr;
+    const ast::Expectation* retries = nullptr;
     const ast::Expectation* variant = nullptr;
     std::map<std::string, const ast::Expectation*> mirrors;  // by "service.subset"
     const ast::Expectation* redirect = nullptr;
@@ -93,6 +94,15 @@ class TestChecker {
                 }
               },
               [&](const ast::ExpectTimeout&) { once(timeout, expectation, "the timeout"); },
+              [&](const ast::ExpectRetries& e) {
+                once(retries, expectation, "the retries");
+                first(forwarded, expectation);
+                if (e.malformed || e.attempts <= kMaxRetryAttempts) return;
+                diagnostics_.error(DiagnosticCode::RetryAttemptsOutOfRange, e.loc,
+                                   "a rule retries a request at most " +
+                                       std::to_string(kMaxRetryAttempts) +
+                                       " times; this expectation could never hold");
+              },
               [&](const ast::ExpectVariant&) {
                 once(variant, expectation, "the variant");
                 first(forwarded, expectation);

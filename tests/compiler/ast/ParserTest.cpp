@@ -240,10 +240,10 @@ TEST(ParserErrors, UnknownWordAtTheStartOfALinePointsAtIt) {
 // Words for features the language does not have yet name the feature, not a token list.
 TEST(ParserErrors, PlannedFeaturesAreNamedAsNotYetSupported) {
   auto c = parseOnly(std::string(kMeshHeader) +
-                     "service s { route { otherwise => v; retries 3; } }\n");
+                     "service s { route { otherwise => v; circuit_breaker 3; } }\n");
   EXPECT_EQ(c.summary(),
-            "2:37: error[E0108]: 'retries' is not supported yet: retries are planned; see "
-            "docs/language.md for what a policy can say today\n");
+            "2:37: error[E0108]: 'circuit_breaker' is not supported yet: circuit breakers are "
+            "planned; see docs/language.md for what a policy can say today\n");
   c = parseOnly(std::string(kMeshHeader) +
                 "service s { route { when path == \"/a\" => v fault \"/b\"; } }\n");
   EXPECT_EQ(c.summary(),
@@ -260,7 +260,7 @@ TEST(ParserErrors, PlannedFeaturesAreNamedAsNotYetSupported) {
             "'label', 'service_account' or '}'\n");
   // As names they are fine: keywords and planned words alike are contextual.
   EXPECT_TRUE(testing::check(std::string(kMeshHeader) +
-                             "service mirror { port 1; subset retries { endpoints []; } }\n")
+                             "service mirror { port 1; subset fault { endpoints []; } }\n")
                   .ok);
 }
 
@@ -341,6 +341,83 @@ TEST(Parser, ExpectationsOfWhatARuleDoesToTheRequest) {
             "  ExpectUpstreamHost \"api\" @4:3\n"
             "  ExpectUpstreamHeader \"x-env\" \"canary\" @5:3\n"
             "  ExpectResponseHeader \"x-debug\" absent @6:3\n");
+}
+
+// Every statement of a retry block is kept, repeats included, for sema to judge.
+TEST(Parser, RetryBlocksOnARouteAndInARule) {
+  const auto c = parseOnly(
+      "service s { route {\n"
+      "  when path prefix \"/a\" => v { timeout 2s; retry { attempts 0; } }\n"
+      "  otherwise => v;\n"
+      "  retry {\n"
+      "    attempts 3; on 5xx, reset, 429, gateway_error; per_try_timeout 500ms;\n"
+      "    backoff 10ms max 1s; budget 12.5%; non_idempotent; backoff 1ms;\n"
+      "  }\n"
+      "} }\n"
+      "test \"t\" { expect retries 3; }\n");
+  ASSERT_TRUE(c.ok) << c.rendered();
+  const ast::Route& route = c.policy.services.at(0).routes.at(0);
+  ASSERT_EQ(route.retries.size(), 1u);
+  const ast::RetrySetting& retry = route.retries[0];
+  ASSERT_EQ(retry.attempts.size(), 1u);
+  EXPECT_EQ(retry.attempts[0].count, 3u);
+  ASSERT_EQ(retry.on.size(), 1u);
+  const std::vector<ast::RetryCondition>& on = retry.on[0].conditions;
+  ASSERT_EQ(on.size(), 4u);
+  EXPECT_EQ(on[0].text, "5xx");
+  EXPECT_FALSE(on[0].status.has_value());
+  EXPECT_EQ(on[2].status, 429u);
+  EXPECT_EQ(ast::retryReasonNamed(on[3].text), ast::RetryReason::GatewayError);
+  EXPECT_EQ(retry.perTryTimeouts.at(0).milliseconds, 500u);
+  ASSERT_EQ(retry.backoffs.size(), 2u);
+  EXPECT_EQ(retry.backoffs[0].max->milliseconds, 1000u);
+  EXPECT_FALSE(retry.backoffs[1].max.has_value());
+  EXPECT_EQ(retry.budgets.at(0).basisPoints, 1250u);
+  EXPECT_EQ(retry.nonIdempotent.size(), 1u);
+  const auto& own = std::get<ast::RetrySetting>(route.rules.at(0).settings.at(1));
+  EXPECT_EQ(own.attempts.at(0).count, 0u);
+  EXPECT_EQ(ast::print(c.policy),
+            "Service s @1:1\n"
+            "  Route @1:13\n"
+            "    Retry @4:3\n"
+            "      Attempts 3 @5:14\n"
+            "      On 5xx reset 429 gateway_error @5:17\n"
+            "      PerTryTimeout 500ms @5:68\n"
+            "      Backoff 10ms max 1000ms @6:5\n"
+            "      Backoff 1ms @6:56\n"
+            "      Budget 12.5% @6:33\n"
+            "      NonIdempotent @6:40\n"
+            "    When @2:3\n"
+            "      Group @2:8\n"
+            "        Path Prefix \"/a\" @2:8\n"
+            "      Target v @2:28\n"
+            "      Timeout 2000ms @2:40\n"
+            "      Retry @2:44\n"
+            "        Attempts 0 @2:61\n"
+            "    Otherwise @3:3\n"
+            "      Target v @3:16\n"
+            "Test \"t\" @9:1\n"
+            "  ExpectRetries 3 @9:12\n");
+}
+
+// `5xx` is its own token; digits with other letters stay durations or malformed durations.
+TEST(Parser, StatusClassesLexApartFromDurationsAndIntegers) {
+  auto c = parseOnly(std::string(kMeshHeader) +
+                     "service s { port 5; route { otherwise => v timeout 5m;\n"
+                     "  retry { attempts 5; on 5xx, 4xx, 500; } } }\n");
+  ASSERT_TRUE(c.ok) << c.rendered();
+  const ast::Route& route = c.policy.services.at(0).routes.at(0);
+  EXPECT_EQ(route.rules.at(0).timeout->milliseconds, 300000u);
+  const std::vector<ast::RetryCondition>& on = route.retries.at(0).on.at(0).conditions;
+  EXPECT_EQ(on.at(1).text, "4xx");  // sema refuses it, with a reason
+  EXPECT_EQ(on.at(2).status, 500u);
+  const std::string expected =
+      "' is not a duration; a duration is an integer followed by ms, s, m or h (e.g. 500ms, 2s)\n";
+  c = parseOnly(std::string(kMeshHeader) + "service s { route { timeout 5xx; } }\n");
+  EXPECT_EQ(c.summary(), "2:29: error[E0106]: '5xx" + expected);
+  c = parseOnly(std::string(kMeshHeader) + "service s { route { retry { on 5xxx; } } }\n");
+  EXPECT_EQ(c.summary(),
+            "2:32: error[E0103]: unexpected '5xxx'; expected one of '5xx', an integer or a name\n");
 }
 
 TEST(AstPrinter, PrintsNodesWithPositions) {

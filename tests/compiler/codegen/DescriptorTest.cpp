@@ -10,6 +10,7 @@
 #include "RoutingTestSupport.h"
 #include "TestPolicies.h"
 #include "codegen/Codegen.h"
+#include "ir/Verifier.h"
 #include "support/Overloaded.h"
 
 namespace meshc::codegen::testing {
@@ -37,6 +38,44 @@ void expectPath(const mesh_path_rewrite& path, const ir::PathRewrite& source) {
   EXPECT_EQ(std::string(path.prefix), source.prefix);
 }
 
+void expectRetry(const mesh_retry& config, const ir::RetryPolicy& retry) {
+  EXPECT_EQ(config.attempts, retry.attempts);
+  uint32_t conditions = 0;
+  for (ir::RetryReason reason : retry.reasons) {
+    switch (reason) {
+      case ir::RetryReason::ServerError:
+        conditions |= MESH_RETRY_5XX;
+        break;
+      case ir::RetryReason::GatewayError:
+        conditions |= MESH_RETRY_GATEWAY_ERROR;
+        break;
+      case ir::RetryReason::Reset:
+        conditions |= MESH_RETRY_RESET;
+        break;
+      case ir::RetryReason::ConnectFailure:
+        conditions |= MESH_RETRY_CONNECT_FAILURE;
+        break;
+      case ir::RetryReason::Retriable4xx:
+        conditions |= MESH_RETRY_RETRIABLE_4XX;
+        break;
+    }
+  }
+  EXPECT_EQ(config.conditions, conditions);
+  ASSERT_EQ(config.status_count, retry.statuses.size());
+  if (retry.statuses.empty()) {
+    EXPECT_EQ(config.statuses, nullptr);
+  }
+  for (size_t s = 0; s < retry.statuses.size(); ++s) {
+    EXPECT_EQ(config.statuses[s], retry.statuses[s]);
+  }
+  EXPECT_EQ(config.per_try_timeout_ms, retry.perTryTimeoutMs);
+  EXPECT_EQ(config.backoff_base_ms, retry.backoffBaseMs);
+  EXPECT_EQ(config.backoff_max_ms, retry.backoffMaxMs);
+  EXPECT_EQ(config.budget, retry.budget);
+  EXPECT_EQ(config.non_idempotent, retry.nonIdempotent ? 1u : 0u);
+  EXPECT_EQ(config.reserved0, 0u);
+}
+
 // Every rule descriptor names its service, position and location, and carries its actions.
 void expectRulesMirror(const ir::Module& policy, const mesh_module& module) {
   ASSERT_EQ(module.rule_count, ir::globalRuleIndex(policy, module.service_count, 0));
@@ -60,6 +99,10 @@ void expectRulesMirror(const ir::Module& policy, const mesh_module& module) {
                 EXPECT_EQ(
                     static_cast<const mesh_timeout_action*>(rule.actions[a].config)->timeout_ms,
                     timeout.milliseconds);
+              },
+              [&](const ir::RetryPolicy& r) {
+                ASSERT_EQ(rule.actions[a].kind, uint32_t{MESH_ACTION_RETRY});
+                expectRetry(*static_cast<const mesh_retry*>(rule.actions[a].config), r);
               },
               [&](const ir::RequestHeaderEdits& e) {
                 ASSERT_EQ(rule.actions[a].kind, uint32_t{MESH_ACTION_REQUEST_HEADERS});
@@ -237,6 +280,36 @@ TEST(Descriptor, ActionsAndRulesWithoutBackends) {
   const RouteResult assigned = callRoute(jit->module(), checkout.host("site").path("/checkout/1"));
   ASSERT_EQ(assigned.status, uint32_t{MESH_ROUTE_MATCHED});
   EXPECT_EQ(assigned.decision.cluster, MESH_EXPERIMENT_CLUSTER);
+}
+
+// Retry policies, every field and every condition bit, with and without statuses. (Not part of
+// actionsPolicy(): the differential tests decode it with a runtime that may not know retries.)
+TEST(Descriptor, RetryPolicies) {
+  using Reason = ir::RetryReason;
+  ir::Module policy = actionsPolicy();
+  std::vector<ir::Rule>& rules = policy.services.at(0).rules;
+  ir::Rule& api = rules.at(3);
+  ASSERT_TRUE(std::holds_alternative<ir::RequestTimeout>(api.actions.at(0)));
+  api.actions.insert(api.actions.begin() + 1,
+                     ir::RetryPolicy{10,
+                                     {Reason::ServerError, Reason::GatewayError, Reason::Reset,
+                                      Reason::ConnectFailure, Reason::Retriable4xx},
+                                     {100, 429, 599},
+                                     750,
+                                     1,
+                                     86'400'000,
+                                     10000,
+                                     true});
+  rules.back().actions.push_back(
+      ir::RetryPolicy{1, {Reason::GatewayError}, {}, 0, 25, 250, 2000, false});
+  ASSERT_TRUE(ir::verify(policy).empty());
+  const std::unique_ptr<JitModule> jit = JitModule::create(policy);
+  expectRulesMirror(policy, jit->module());
+  const mesh_rule& last = jit->module().rules[policy.services[0].rules.size() - 1];
+  ASSERT_EQ(last.action_count, 1u);
+  EXPECT_EQ(last.actions[0].kind, uint32_t{MESH_ACTION_RETRY});
+  EXPECT_EQ(static_cast<const mesh_retry*>(last.actions[0].config)->conditions,
+            uint32_t{MESH_RETRY_GATEWAY_ERROR});
 }
 
 TEST(Descriptor, ClusterWithoutEndpointsHasANullList) {

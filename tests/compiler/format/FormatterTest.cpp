@@ -186,6 +186,25 @@ TEST(Formatter, LongStatementsBreakBeforeAClause) {
   EXPECT_EQ(format(formatted), formatted);
 }
 
+// A short retry block stays on one line, as a subset's does; a longer one opens a block.
+TEST(Formatter, RetryBlocksRoundTrip) {
+  const std::string text =
+      "mesh m { }\nservice a { port 80; subset v1 { endpoints []; }\n"
+      "route { when path prefix \"/pay\" => v1 { timeout 2s; retry{attempts 0;} }\n"
+      "otherwise => v1; retry { attempts 3; on 5xx,reset , 429; per_try_timeout 500ms;\n"
+      "backoff 25ms max 1s; budget 12.5%; non_idempotent; } } }\n";
+  const std::string formatted = format(text);
+  EXPECT_EQ(formatted,
+            "mesh m {}\n\nservice a {\n  port 80;\n  subset v1 { endpoints []; }\n  route {\n"
+            "    when path prefix \"/pay\" => v1 {\n      timeout 2s;\n"
+            "      retry { attempts 0; }\n    }\n"
+            "    otherwise => v1;\n    retry {\n      attempts 3;\n      on 5xx, reset, 429;\n"
+            "      per_try_timeout 500ms;\n      backoff 25ms max 1s;\n      budget 12.5%;\n"
+            "      non_idempotent;\n    }\n  }\n}\n");
+  EXPECT_EQ(digest(formatted), digest(text));
+  EXPECT_EQ(format(formatted), formatted);
+}
+
 TEST(Formatter, MultiLineTrailingCommentsAndDocumentingComments) {
   const std::string text = "mesh m { trust_domain \"x\"; }\n// the web tier\nservice a {\n"
                            "  port 80;  /* one\n  two */\n  subset v1 { endpoints []; }\n}\n";

@@ -97,6 +97,43 @@ TEST(Verifier, MirrorsNeedBackendsKnownClustersAndWeights) {
                                       "service svc rule #3: mirrors on a rule without backends"}));
 }
 
+// What abi.h promises the runtime of a mesh_retry, and that it comes after the timeout.
+TEST(Verifier, RetryPoliciesHoldWhatTheAbiPromises) {
+  using Reason = ir::RetryReason;
+  const ir::RetryPolicy valid{3, {Reason::GatewayError}, {429, 503}, 500, 25, 250, 2000, false};
+  ir::Module module = twoClusterModule();
+  module.services[0].rules.push_back({{{}}, ir::Forward{0}, {ir::RequestTimeout{1000}, valid}, {}});
+  module.services[0].rules.push_back(
+      {{{}},
+       ir::Forward{0},
+       {ir::RetryPolicy{
+           0, {Reason::Reset, Reason::ServerError}, {503, 503, 600}, 0, 0, 0, 0, false}},
+       {}});
+  module.services[0].rules.push_back(
+      {{{}},
+       ir::Forward{0},
+       {ir::RetryPolicy{11, {Reason::Reset, Reason::Reset}, {99}, 0, 30, 20, 10001, true}},
+       {}});
+  module.services[0].rules.push_back(
+      {{{}}, ir::NoBackend{}, {valid, ir::DirectResponse{503, ""}}, {}});
+  module.services[0].rules.push_back({{{}}, ir::Forward{0}, {valid, ir::RequestTimeout{5}}, {}});
+  EXPECT_EQ(
+      ir::verify(module),
+      (std::vector<std::string>{"service svc rule #1: retry attempts 0 not within 1-10",
+                                "service svc rule #1: retry reasons not distinct and in order",
+                                "service svc rule #1: retried statuses not ascending and distinct",
+                                "service svc rule #1: retried status 600",
+                                "service svc rule #1: retry backoff base 0 or above its maximum",
+                                "service svc rule #1: retry budget 0 not within 1-10000",
+                                "service svc rule #2: retry attempts 11 not within 1-10",
+                                "service svc rule #2: retry reasons not distinct and in order",
+                                "service svc rule #2: retried status 99",
+                                "service svc rule #2: retry backoff base 0 or above its maximum",
+                                "service svc rule #2: retry budget 10001 not within 1-10000",
+                                "service svc rule #3: a retry policy on a rule without backends",
+                                "service svc rule #4: actions repeated or out of order"}));
+}
+
 TEST(Verifier, PrincipalsAreSortedAndDistinct) {
   ir::Module module = twoClusterModule();
   module.services[0].principals = {"spiffe://d/ns/a/sa/a", "spiffe://d/ns/a/sa/b"};

@@ -3,6 +3,7 @@
 #include "compiler/PolicyFixture.h"
 #include "ir/DrawInverse.h"
 #include "ir/Evaluator.h"
+#include "ir/Verifier.h"
 #include "lower/Lowering.h"
 
 namespace meshc {
@@ -137,6 +138,72 @@ workload edge-v1 { service edge; version v1; calls web; }
   EXPECT_EQ(module.clusters.at(mirrors.targets[1].cluster).name(), "web.blue");
   EXPECT_EQ(mirrors.targets[1].weight, ir::kWeightTotal);
   EXPECT_EQ(module.clusters.at(2).endpoints, std::vector<std::string>{"127.0.0.1:4"});
+}
+
+// A rule's own retry block replaces its route's whole (no field is merged); `attempts 0` turns the
+// route's off; a rule without backends takes none. Unset fields get Envoy's defaults.
+TEST(Lowering, RetryPoliciesComeFromTheRuleElseTheRoute) {
+  const auto c = testing::check(R"(
+mesh shop { }
+service web {
+  port 80;
+  subset blue { endpoints ["127.0.0.1:2"]; }
+  route {
+    when path prefix "/pay" => blue {
+      retry { attempts 3; on 503, reset, 429, 5xx, 503; per_try_timeout 500ms; backoff 10ms;
+              budget 12.5%; non_idempotent; }
+    }
+    when path prefix "/once" => blue { retry { attempts 0; } }
+    when path == "/old" => redirect 301 { path "/new"; }
+    when path prefix "/slow" => blue { timeout 5s; retry { attempts 1; backoff 3h; } }
+    otherwise => blue;
+    timeout 2s;
+    retry { attempts 2; backoff 5ms max 40ms; }
+  }
+}
+workload edge { service web; version blue; calls web; }
+)");
+  ASSERT_TRUE(c.ok) << c.rendered();
+  const ir::Module module = lower::lowerWorkload(c.policy, c.policy.workloads[0], "sha256:x");
+  const std::vector<ir::Rule>& rules = module.services.at(0).rules;
+  ASSERT_EQ(rules.size(), 5u);
+
+  // After the timeout, before everything else (ir::Action's order).
+  ASSERT_EQ(rules[0].actions.size(), 2u);
+  EXPECT_EQ(std::get<ir::RequestTimeout>(rules[0].actions[0]).milliseconds, 2000u);
+  const auto& pay = std::get<ir::RetryPolicy>(rules[0].actions[1]);
+  EXPECT_EQ(pay.attempts, 3u);
+  EXPECT_EQ(pay.reasons,
+            (std::vector<ir::RetryReason>{ir::RetryReason::ServerError, ir::RetryReason::Reset}));
+  EXPECT_EQ(pay.statuses, (std::vector<uint32_t>{429, 503}));
+  EXPECT_EQ(pay.perTryTimeoutMs, 500u);
+  EXPECT_EQ(pay.backoffBaseMs, 10u);
+  EXPECT_EQ(pay.backoffMaxMs, 100u);
+  EXPECT_EQ(pay.budget, 1250u);
+  EXPECT_TRUE(pay.nonIdempotent);
+
+  ASSERT_EQ(rules[1].actions.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<ir::RequestTimeout>(rules[1].actions[0]));
+
+  for (const ir::Action& action : rules[2].actions) {
+    EXPECT_FALSE(std::holds_alternative<ir::RetryPolicy>(action));
+  }
+
+  const auto& slow = std::get<ir::RetryPolicy>(rules[3].actions.at(1));
+  EXPECT_EQ(slow.reasons, std::vector<ir::RetryReason>{ir::RetryReason::GatewayError});
+  EXPECT_TRUE(slow.statuses.empty());
+  EXPECT_EQ(slow.perTryTimeoutMs, 0u);
+  EXPECT_EQ(slow.backoffBaseMs, 3u * 3600 * 1000);
+  EXPECT_EQ(slow.backoffMaxMs, 24u * 3600 * 1000);  // ten times the base, within 24h
+  EXPECT_EQ(slow.budget, 2000u);
+  EXPECT_FALSE(slow.nonIdempotent);
+
+  const auto& fallback = std::get<ir::RetryPolicy>(rules[4].actions.at(1));
+  EXPECT_EQ(fallback.attempts, 2u);
+  EXPECT_EQ(fallback.reasons, std::vector<ir::RetryReason>{ir::RetryReason::GatewayError});
+  EXPECT_EQ(fallback.backoffBaseMs, 5u);
+  EXPECT_EQ(fallback.backoffMaxMs, 40u);
+  EXPECT_TRUE(ir::verify(module).empty());
 }
 
 }  // namespace

@@ -34,8 +34,8 @@ const std::string kPolicy = std::string(testing::kMeshHeader) +
                             "}\n"
                             "workload w { service api; version v1; calls api; }\n";
 
-std::vector<TestResult> run(const std::string& tests) {
-  const auto c = testing::check(kPolicy + tests);
+std::vector<TestResult> run(const std::string& tests, const std::string& policy = kPolicy) {
+  const auto c = testing::check(policy + tests);
   EXPECT_TRUE(c.ok) << c.rendered();
   if (!c.ok) return {};
   PolicyTests runner(c.policy, lower::lowerPolicy(c.policy, "sha256:test"));
@@ -43,8 +43,8 @@ std::vector<TestResult> run(const std::string& tests) {
 }
 
 // The failure lines of the one test, without the file name.
-std::vector<std::string> failures(const std::string& test) {
-  const std::vector<TestResult> results = run(test);
+std::vector<std::string> failures(const std::string& test, const std::string& policy = kPolicy) {
+  const std::vector<TestResult> results = run(test, policy);
   if (results.size() != 1) return {"expected one test"};
   std::vector<std::string> lines;
   for (const std::string& failure : results[0].failures) {
@@ -182,6 +182,57 @@ TEST(Expectations, TheSidecarsRequestIdIsRandomUnlessTheRequestHasOne) {
                      "  expect upstream header \"x-request-id\" = \"abc\";\n"
                      "}\n"),
             std::vector<std::string>{});
+}
+
+// Lines 1-12: a route's retry policy, a rule that turns it off and a redirect; tests from line 13.
+const std::string kRetryPolicy =
+    std::string(testing::kMeshHeader) +
+    "service api {\n"
+    "  port 80;\n"
+    "  subset v1 { endpoints []; }\n"
+    "  route {\n"
+    "    when path prefix \"/pay\" => v1 { retry { attempts 0; } }\n"
+    "    when path == \"/old\" => redirect 301 { path \"/new\"; }\n"
+    "    otherwise => v1;\n"
+    "    retry { attempts 3; on gateway_error, 429; per_try_timeout 500ms; }\n"
+    "  }\n"
+    "}\n"
+    "workload w { service api; version v1; calls api; }\n";
+
+TEST(Expectations, TheDecidingRulesRetries) {
+  EXPECT_EQ(failures("test \"t\" {\n"
+                     "  from w request GET \"http://api/x\";\n"
+                     "  expect retries 3;\n"
+                     "}\n",
+                     kRetryPolicy),
+            std::vector<std::string>{});
+  EXPECT_EQ(failures("test \"t\" {\n"
+                     "  from w request GET \"http://api/pay\";\n"
+                     "  expect retries 0;\n"
+                     "}\n",
+                     kRetryPolicy),
+            std::vector<std::string>{});
+  EXPECT_EQ(failures("test \"t\" {\n"
+                     "  from w request GET \"http://api/x\";\n"
+                     "  expect retries 1;\n"
+                     "}\n",
+                     kRetryPolicy),
+            std::vector<std::string>{"15:3: expected 1 retry attempt; actual: 3 attempts on "
+                                     "gateway_error, 429; per try 500ms; backoff 25ms..250ms; "
+                                     "budget 20%"});
+  EXPECT_EQ(failures("test \"t\" {\n"
+                     "  from w request GET \"http://api/pay/1\";\n"
+                     "  expect retries 2;\n"
+                     "}\n",
+                     kRetryPolicy),
+            std::vector<std::string>{"15:3: expected 2 retry attempts; actual: no retry policy"});
+  EXPECT_EQ(failures("test \"t\" {\n"
+                     "  from w request GET \"http://api/old\";\n"
+                     "  expect retries 0;\n"
+                     "}\n",
+                     kRetryPolicy),
+            std::vector<std::string>{
+                "15:3: expected no retries; actual: not forwarded: the sidecar answers 301"});
 }
 
 }  // namespace

@@ -330,6 +330,13 @@ TEST(Sema, TimeoutsAreBoundedSoDeadlinesCannotOverflow) {
             "9:13: error[E0314]: timeout 25h is longer than the maximum of 24h; omit it for no "
             "timeout\n");
   EXPECT_TRUE(check(withRoute("    otherwise => v1 timeout 24h;\n")).ok);
+  // In a rule's block as much as in the short form.
+  EXPECT_EQ(check(withRoute("    when path == \"/a\" => v1 { timeout 0s; }\n"
+                            "    otherwise => v1 { timeout 25h; }\n"))
+                .summary(),
+            "8:39: error[E0313]: timeout must be positive; omit it for no timeout\n"
+            "9:31: error[E0314]: timeout 25h is longer than the maximum of 24h; omit it for no "
+            "timeout\n");
 }
 
 TEST(Sema, OverlargeLiteralsAreReportedOnce) {

@@ -56,6 +56,20 @@ TEST(TestCheck, ReportsEveryMistakeWithItsPosition) {
             "11:36: error[E0602]: a test sends one request; write another test for this one\n");
 }
 
+// A rule retries at most 10 times, and only a request it forwards.
+TEST(TestCheck, ExpectedRetries) {
+  const auto c = check(withTests(
+      "test \"a\" { from w request GET \"http://r/\"; expect retries 0; expect retries 11; }\n"
+      "test \"b\" { from w request GET \"http://r/\"; expect status 404; expect retries 0; }\n"));
+  EXPECT_EQ(
+      c.summary(),
+      "9:62: error[E0604]: a second expectation of the retries; the first is at line 9\n"
+      "9:77: error[E0330]: a rule retries a request at most 10 times; this expectation "
+      "could never hold\n"
+      "10:63: error[E0615]: this expectation needs the request forwarded upstream, the one at "
+      "line 10 needs it answered by the sidecar\n");
+}
+
 TEST(TestCheck, ExpectationsTheRequestCannotReach) {
   const auto c = check(withTests(
       "service s { port 80; subset v1 { endpoints []; } }\n"
