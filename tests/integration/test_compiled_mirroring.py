@@ -18,33 +18,11 @@ import time
 import unittest
 
 import meshtest
-from fake_upstreams import FakeUpstream
+from fake_upstreams import FakeUpstream, read_request
 from sidecar_testing import KeepAliveClient
 
 MESHC, ROOT = sys.argv[1:3]
 POLICY = os.path.join(ROOT, "tests", "integration", "policies", "mirroring.mesh")
-
-
-def read_request(connection, buffered=b""):
-    """(head, body, rest) of the next request, whose body has a Content-Length or none; None when
-    the peer closed first."""
-    while b"\r\n\r\n" not in buffered:
-        chunk = connection.recv(65536)
-        if not chunk:
-            return None
-        buffered += chunk
-    head, _, buffered = buffered.partition(b"\r\n\r\n")
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            length = int(value)
-    while len(buffered) < length:
-        chunk = connection.recv(65536)
-        if not chunk:
-            return None
-        buffered += chunk
-    return head, buffered[:length], buffered[length:]
 
 
 def fields_of(head):

@@ -17,31 +17,10 @@ import time
 import unittest
 
 import meshtest
-from fake_upstreams import FakeUpstream, wait_for_close
+from fake_upstreams import FakeUpstream, read_request, wait_for_close
 
 MESHC, ROOT = sys.argv[1:3]
 POLICY = os.path.join(ROOT, "tests", "integration", "policies", "retries.mesh")
-
-
-def read_request(connection, buffered):
-    """(head, body, rest) of the next request (a Content-Length body or none); None at the end."""
-    while b"\r\n\r\n" not in buffered:
-        chunk = connection.recv(65536)
-        if not chunk:
-            return None
-        buffered += chunk
-    head, _, buffered = buffered.partition(b"\r\n\r\n")
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            length = int(value)
-    while len(buffered) < length:
-        chunk = connection.recv(65536)
-        if not chunk:
-            return None
-        buffered += chunk
-    return head, buffered[:length], buffered[length:]
 
 
 class FailsOnCue(FakeUpstream):

@@ -168,3 +168,41 @@ def send_endless(connection, prefix, total=4 * 1024 * 1024):
     except OSError:
         return False
     return True
+
+
+def read_request(connection, received=b""):
+    """(head, body, rest) of the next request on a connection: a Content-Length or chunked body.
+    None at the end of the connection."""
+    while b"\r\n\r\n" not in received:
+        chunk = connection.recv(65536)
+        if not chunk:
+            return None
+        received += chunk
+    head, _, received = received.partition(b"\r\n\r\n")
+    fields = {name.strip().lower(): value.strip() for name, _, value in
+              (line.partition(b":") for line in head.split(b"\r\n")[1:])}
+    if b"content-length" in fields:
+        length = int(fields[b"content-length"])
+        while len(received) < length:
+            chunk = connection.recv(65536)
+            if not chunk:
+                return None
+            received += chunk
+        return head, received[:length], received[length:]
+    if fields.get(b"transfer-encoding", b"").lower() == b"chunked":
+        body = b""
+        while True:
+            while b"\r\n" not in received:
+                if not (chunk := connection.recv(65536)):
+                    return None
+                received += chunk
+            size_line, _, received = received.partition(b"\r\n")
+            size = int(size_line.split(b";")[0], 16)
+            while len(received) < size + 2:
+                if not (chunk := connection.recv(65536)):
+                    return None
+                received += chunk
+            body, received = body + received[:size], received[size + 2:]
+            if size == 0:
+                return head, body, received
+    return head, b"", received

@@ -17,42 +17,8 @@ import threading
 import unittest
 
 import meshtest
-from fake_upstreams import FakeUpstream, wait_for_close
+from fake_upstreams import FakeUpstream, read_request, wait_for_close
 from sidecar_testing import BACKEND, SIDECAR, SidecarTestCase
-
-
-def read_request(connection, received):
-    """(head, body, rest) of the next request on a connection: a Content-Length or chunked body.
-    None at the end of the connection."""
-    while b"\r\n\r\n" not in received:
-        chunk = connection.recv(65536)
-        if not chunk:
-            return None
-        received += chunk
-    head, _, received = received.partition(b"\r\n\r\n")
-    fields = {name.strip().lower(): value.strip() for name, _, value in
-              (line.partition(b":") for line in head.split(b"\r\n")[1:])}
-    if b"content-length" in fields:
-        length = int(fields[b"content-length"])
-        while len(received) < length:
-            chunk = connection.recv(65536)
-            if not chunk:
-                return None
-            received += chunk
-        return head, received[:length], received[length:]
-    if fields.get(b"transfer-encoding", b"").lower() == b"chunked":
-        body = b""
-        while True:
-            while b"\r\n" not in received:
-                received += connection.recv(65536)
-            size_line, _, received = received.partition(b"\r\n")
-            size = int(size_line.split(b";")[0], 16)
-            while len(received) < size + 2:
-                received += connection.recv(65536)
-            body, received = body + received[:size], received[size + 2:]
-            if size == 0:
-                return head, body, received
-    return head, b"", received
 
 
 class RetryUpstream(FakeUpstream):
